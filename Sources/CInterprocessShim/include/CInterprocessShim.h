@@ -1,0 +1,115 @@
+// The few things Swift cannot call on Linux: variadic syscall(2), CMSG_* and W* macros,
+// cpu_set_t macros. Everything is `static inline` so that it inlines into Swift callers,
+// except descriptor passing and affinity, which are not on any hot path and need _GNU_SOURCE
+// (defining it in this header would make its view of system types differ from other modules').
+#ifndef C_INTERPROCESS_SHIM_H
+#define C_INTERPROCESS_SHIM_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
+
+/// FUTEX_WAIT_BITSET on a process-shared 32-bit word with an absolute CLOCK_MONOTONIC deadline
+/// (`deadline == NULL` waits forever). Returns 0 when woken, -1 with errno otherwise
+/// (EAGAIN: the word no longer held `expected`; ETIMEDOUT; EINTR).
+static inline int ipc_futex_wait(uint32_t *word, uint32_t expected, const struct timespec *deadline) {
+#if defined(__linux__)
+    return (int)syscall(SYS_futex, word, FUTEX_WAIT_BITSET, expected, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/// FUTEX_WAKE on a process-shared word. Returns the number of waiters woken, or -1 with errno.
+static inline int ipc_futex_wake(uint32_t *word, int32_t count) {
+#if defined(__linux__)
+    return (int)syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/// memfd_create(2) with MFD_CLOEXEC, plus MFD_ALLOW_SEALING when `allow_sealing` is non-zero.
+static inline int ipc_memfd_create(const char *name, int allow_sealing) {
+#if defined(__linux__)
+    unsigned int flags = 0x0001U; /* MFD_CLOEXEC */
+    if (allow_sealing) flags |= 0x0002U; /* MFD_ALLOW_SEALING */
+    return (int)syscall(SYS_memfd_create, name, flags);
+#else
+    (void)name; (void)allow_sealing;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/// The calling thread's kernel thread id.
+static inline int32_t ipc_gettid(void) {
+#if defined(__linux__)
+    return (int32_t)syscall(SYS_gettid);
+#else
+    return -1;
+#endif
+}
+
+/// fcntl(F_ADD_SEALS) and fcntl(F_GET_SEALS): fcntl is variadic in C.
+static inline int ipc_add_seals(int fd, int seals) {
+#if defined(__linux__)
+    return fcntl(fd, 1033 /* F_ADD_SEALS */, seals);
+#else
+    (void)fd; (void)seals; errno = ENOSYS; return -1;
+#endif
+}
+static inline int ipc_get_seals(int fd) {
+#if defined(__linux__)
+    return fcntl(fd, 1034 /* F_GET_SEALS */);
+#else
+    (void)fd; errno = ENOSYS; return -1;
+#endif
+}
+
+
+/// The seal bits, as Swift cannot import the F_SEAL_* macros on every libc.
+static inline int ipc_seal_shrink(void) { return 0x0002; }
+static inline int ipc_seal_grow(void) { return 0x0004; }
+static inline int ipc_seal_write(void) { return 0x0008; }
+static inline int ipc_seal_seal(void) { return 0x0001; }
+
+/// Wait-status decoding (the W* macros).
+static inline int ipc_wifexited(int status) { return WIFEXITED(status); }
+static inline int ipc_wexitstatus(int status) { return WEXITSTATUS(status); }
+static inline int ipc_wifsignaled(int status) { return WIFSIGNALED(status); }
+static inline int ipc_wtermsig(int status) { return WTERMSIG(status); }
+
+/// Pins the thread `tid` (0: the caller) to one CPU. Returns 0 or -1 with errno.
+int ipc_pin_to_cpu(int32_t tid, int cpu);
+
+/// A spin-wait hint to the CPU (`pause` on x86, `yield` on arm64).
+static inline void ipc_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ __volatile__("pause" ::: "memory");
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+/// Sends one descriptor over a connected Unix domain socket as SCM_RIGHTS ancillary data,
+/// with a one-byte payload. Returns 0 or -1 with errno (EINTR is retried).
+int ipc_send_descriptor(int socket, int descriptor);
+
+/// Receives one descriptor sent by `ipc_send_descriptor`. Returns the new descriptor (with
+/// O_CLOEXEC), or -1 with errno; errno is EBADMSG when the message carried no descriptor and
+/// ECONNRESET when the peer closed the socket.
+int ipc_receive_descriptor(int socket);
+
+#endif

@@ -1,0 +1,169 @@
+public import SystemPackage
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Named shared memory that starts with the library's ``SegmentHeader``, so every process that
+/// opens it can check what it is before touching it: magic, layout version, kind, sizes,
+/// checksum, and whether its creator has finished initializing it.
+///
+/// The creator initializes the body inside `create`, and only then publishes the segment as
+/// ready; `open` waits for that (up to a deadline) and reports a creator that died first.
+///
+/// ```swift
+/// let segment = try Segment(create: "prices", bodySize: 4096) { body in
+///     body.storeBytes(of: 1, as: UInt64.self)  // runs before any other process may use it
+/// }
+/// // elsewhere:
+/// let view = try Segment(open: "prices", kind: .raw)
+/// ```
+public struct Segment: ~Copyable {
+    /// The mapping of the whole segment, header included.
+    public let memory: SharedMemory
+    /// The header as validated when this handle was created or opened.
+    public let header: SegmentHeader
+
+    /// The segment's name.
+    public var name: SegmentName { memory.name }
+
+    /// The bytes after the header, valid while this value lives. Its base is 128-byte aligned.
+    public var body: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: memory.region.baseAddress + SegmentHeader.size,
+                                      count: memory.region.count - SegmentHeader.size)
+    }
+
+    /// Creates a segment with a body of `bodySize` bytes, runs `initialize` on the zero-filled
+    /// body, and only then marks the segment ready for other processes.
+    ///
+    /// If `initialize` throws, the segment is removed and the error rethrown. If the process dies
+    /// during `initialize`, openers get ``InterprocessError/Code/creatorDied``.
+    ///
+    /// - Throws: ``InterprocessError`` as ``SharedMemory/init(create:size:permissions:lifetime:populate:)``
+    ///   does, and whatever `initialize` throws.
+    public init(
+        create name: String,
+        kind: SegmentKind = .raw,
+        kindVersion: UInt32 = 1,
+        bodySize: Int,
+        permissions: FilePermissions = .ownerReadWrite,
+        lifetime: SharedMemory.Lifetime = .persistent,
+        initialize: (UnsafeMutableRawBufferPointer) throws -> Void = { _ in }
+    ) throws {
+        guard bodySize >= 0, bodySize <= Int.max - SegmentHeader.size else {
+            throw InterprocessError(.invalidArgument, operation: "create segment", name: name,
+                                    reason: "the body size must be between 0 and \(Int.max - SegmentHeader.size) (got \(bodySize))")
+        }
+        let memory = try SharedMemory(create: name, size: SegmentHeader.size + bodySize,
+                                      permissions: permissions, lifetime: lifetime)
+        var realtime = timespec()
+        clock_gettime(CLOCK_REALTIME, &realtime)
+        let header = SegmentHeader(
+            kind: kind, kindVersion: kindVersion, totalSize: memory.size, creator: .current,
+            createdAt: UInt64(realtime.tv_sec) &* 1_000_000_000 &+ UInt64(realtime.tv_nsec))
+        let base = memory.region.baseAddress
+        header.encodeAllButState(into: UnsafeMutableRawBufferPointer(start: base, count: SegmentHeader.size))
+        let state = Segment.stateWord(in: base)
+        state.initialize(to: Atomic(SegmentHeader.State.initializing.rawValue))
+        do {
+            try initialize(UnsafeMutableRawBufferPointer(start: base + SegmentHeader.size, count: bodySize))
+        } catch {
+            shm_unlink(memory.name.systemName)
+            throw error
+        }
+        // Release: every write of the body happens-before an opener's acquiring load of `ready`.
+        state.pointee.store(SegmentHeader.State.ready.rawValue, ordering: .releasing)
+        Futex.wake(Segment.futexWord(in: base))
+        var header2 = header
+        header2.state = SegmentHeader.State.ready.rawValue
+        self.header = header2
+        self.memory = memory
+    }
+
+    /// Opens a segment, validates its header, and waits (until `timeout`) for its creator to
+    /// finish initializing it.
+    ///
+    /// - Parameters:
+    ///   - kind: the kind expected, or nil to accept any.
+    ///   - kindVersion: the body layout version expected, or nil to accept any.
+    ///   - access: read-write (default) or read-only.
+    ///   - timeout: how long to wait for a segment that is still being initialized.
+    /// - Throws: ``InterprocessError`` with code `notFound`, `permissionDenied`, `foreignSegment`,
+    ///   `truncated`, `corrupt`, `incompatibleVersion`, `wrongKind`, `creatorDied` or `timedOut`.
+    public init(
+        open name: String,
+        kind: SegmentKind? = nil,
+        kindVersion: UInt32? = nil,
+        access: MappedRegion.Access = .readWrite,
+        timeout: Duration = .seconds(5)
+    ) throws(InterprocessError) {
+        let operation = "open segment"
+        let segmentName = try SegmentName(name)
+        let deadline = MonotonicDeadline.after(timeout)
+        let descriptor = try SharedMemory.openDescriptor(segmentName, access: access, operation: operation)
+        defer { close(descriptor) }
+
+        var header = try Segment.awaitValidHeader(descriptor: descriptor, name: name, operation: operation, deadline: deadline)
+        let memory = try SharedMemory(adopting: descriptor, name: segmentName, size: Int(header.totalSize), access: access)
+        let base = memory.region.baseAddress
+        let state = Segment.stateWord(in: base)
+        while state.pointee.load(ordering: .acquiring) != SegmentHeader.State.ready.rawValue {
+            if header.creator.liveness == .dead {
+                throw InterprocessError(.creatorDied, operation: operation, name: name,
+                                        reason: "its creator (pid \(header.creator.pid)) died before it finished initializing it")
+            }
+            if deadline.hasPassed {
+                throw InterprocessError(.timedOut, operation: operation, name: name,
+                                        reason: "its creator (pid \(header.creator.pid)) did not finish initializing it within \(timeout)")
+            }
+            // Short slices, so that a creator's death is noticed without a wake-up.
+            let slice = MonotonicDeadline.after(.milliseconds(10)).earlier(than: deadline)
+            _ = Futex.wait(on: Segment.futexWord(in: base), expecting: SegmentHeader.State.initializing.rawValue, until: slice)
+        }
+        header.state = SegmentHeader.State.ready.rawValue
+        try SegmentValidation.checkKind(header, kind: kind, kindVersion: kindVersion, name: name, operation: operation)
+        self.header = header
+        self.memory = memory
+    }
+
+    /// Removes a segment's name (see ``SharedMemory/remove(_:)``).
+    public static func remove(_ name: String) throws(InterprocessError) {
+        try SharedMemory.remove(name)
+    }
+
+    /// Reads and validates the header with `pread`, retrying while the file is empty or its
+    /// header unwritten (a creator between `shm_open` and its first write) until `deadline`.
+    private static func awaitValidHeader(
+        descriptor: Int32, name: String, operation: String, deadline: MonotonicDeadline
+    ) throws(InterprocessError) -> SegmentHeader {
+        while true {
+            let (fileSize, outcome) = try SegmentValidation.read(descriptor: descriptor, name: name, operation: operation)
+            switch outcome {
+            case .valid(let header):
+                return header
+            case .invalid(let error, _):
+                throw error
+            case .notYetWritten:
+                if deadline.hasPassed {
+                    throw InterprocessError(.timedOut, operation: operation, name: name,
+                                            reason: fileSize == 0 ? "it is empty, and no creator gave it a size before the deadline"
+                                                : "its header is all zeros, and no creator wrote it before the deadline")
+                }
+                var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+                nanosleep(&pause, nil)
+            }
+        }
+    }
+
+    static func stateWord(in base: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Atomic<UInt32>> {
+        (base + SegmentHeader.Field.state.offset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+    }
+
+    static func futexWord(in base: UnsafeMutableRawPointer) -> UnsafeMutablePointer<UInt32> {
+        // The futex syscall reads the same word the atomic writes; it never goes through Swift.
+        UnsafeMutablePointer(OpaquePointer(base + SegmentHeader.Field.state.offset))
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// What is known about one file in the shared-memory directory (`/dev/shm`): its file facts,
+/// and for segments of this library, their header and whether it is valid, who created it and
+/// whether that process lives, and which processes have it mapped.
+///
+/// Making a report never maps the segment and never fails on bad content: a foreign, truncated
+/// or corrupt segment is described, not thrown. This is what `interprocess ls`, `inspect` and
+/// `gc` print.
+public struct SegmentReport: Sendable, Codable {
+    /// The outcome of validating a segment's header.
+    public enum Verdict: String, Sendable, Codable {
+        /// A valid segment of this library, ready for use.
+        case valid
+        /// A valid header whose creator is still initializing the body.
+        case initializing
+        /// Its creator died while initializing it: it will never become ready.
+        case creatorDied
+        /// Not created by this library (or not yet written: an empty file, an all-zero header).
+        case foreign
+        /// Shorter than its header says.
+        case truncated
+        /// A header that fails its checks.
+        case corrupt
+        /// A header layout version this library does not read.
+        case incompatibleVersion
+    }
+
+    /// The file name (the segment's name).
+    public var name: String
+    /// The file's size in bytes.
+    public var fileSize: Int
+    /// The owning user's id.
+    public var ownerUID: UInt32
+    /// The owning group's id.
+    public var ownerGID: UInt32
+    /// The permission bits (for example 0o600).
+    public var mode: UInt32
+    /// The validation verdict.
+    public var verdict: Verdict
+    /// Why the segment is not ``Verdict/valid``, as a sentence; nil when valid.
+    public var problem: String?
+    /// The decoded header, when the file starts with this library's magic number and holds a
+    /// whole header (its fields may still be invalid; see ``verdict``).
+    public var header: SegmentHeader?
+    /// Whether the creator recorded in the header is alive; nil without a header.
+    public var creatorLiveness: ProcessIdentity.Liveness?
+    /// The processes that have the segment mapped now, by pid.
+    public var attachedPIDs: [Int32]
+
+    /// True for segments of this library (whatever their state), false for foreign files.
+    public var isOurs: Bool { verdict != .foreign }
+
+    /// Seconds since the segment was created, from its header; nil without a header.
+    public var ageSeconds: Double? {
+        guard let header else { return nil }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let nowNanoseconds = Double(now.tv_sec) * 1e9 + Double(now.tv_nsec)
+        return max(0, (nowNanoseconds - Double(header.createdAt)) / 1e9)
+    }
+
+    /// True when nothing can still be using the segment: it is ours, its creator is known to be
+    /// dead, and no process has it mapped. A header that fails its checksum is never abandoned:
+    /// its creator fields cannot be trusted. This is what `interprocess gc` removes.
+    public var isAbandoned: Bool {
+        guard header != nil, verdict != .corrupt, verdict != .incompatibleVersion else { return false }
+        return creatorLiveness == .dead && attachedPIDs.isEmpty
+    }
+
+    /// Reports on one named segment.
+    ///
+    /// - Throws: ``InterprocessError`` only when the file cannot be read at all (`notFound`,
+    ///   `permissionDenied`, `invalidName`); bad content is reported, not thrown.
+    public static func inspect(_ name: String) throws(InterprocessError) -> SegmentReport {
+        let segmentName = try SegmentName(name)
+        let mappers = ProcessMappings.mappers(under: SharedMemoryDirectory.path)
+        return try report(for: segmentName.rawValue, mappers: mappers)
+    }
+
+    /// Reports on every regular file in the shared-memory directory, sorted by name. Files that
+    /// vanish while listing are left out.
+    public static func all() -> [SegmentReport] {
+        let mappers = ProcessMappings.mappers(under: SharedMemoryDirectory.path)
+        return SharedMemoryDirectory.entries().compactMap { try? report(for: $0, mappers: mappers) }
+    }
+
+    /// Removes every segment for which ``isAbandoned`` holds (with `dryRun`, removes nothing)
+    /// and returns their reports.
+    ///
+    /// Each segment is checked again right before it is removed.
+    public static func removeAbandoned(dryRun: Bool) -> [SegmentReport] {
+        all().filter { candidate in
+            guard candidate.isAbandoned else { return false }
+            if dryRun { return true }
+            guard let fresh = try? inspect(candidate.name), fresh.isAbandoned else { return false }
+            return (try? SharedMemory.remove(candidate.name)) != nil
+        }
+    }
+
+    private static func report(for fileName: String, mappers: [String: Set<Int32>]) throws(InterprocessError) -> SegmentReport {
+        let path = SharedMemoryDirectory.path + "/" + fileName
+        let operation = "inspect segment"
+        let descriptor = try checkedValue(operation, name: fileName) { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        defer { close(descriptor) }
+        var info = stat()
+        try checkedCall(operation, name: fileName) { fstat(descriptor, &info) }
+        let (fileSize, outcome) = try SegmentValidation.read(descriptor: descriptor, name: fileName, operation: operation)
+        var report = SegmentReport(
+            name: fileName, fileSize: fileSize, ownerUID: info.st_uid, ownerGID: info.st_gid,
+            mode: info.st_mode & 0o7777, verdict: .valid, problem: nil, header: nil, creatorLiveness: nil,
+            attachedPIDs: (mappers[path] ?? []).sorted())
+        switch outcome {
+        case .valid(let header):
+            report.header = header
+            report.creatorLiveness = header.creator.liveness
+            if header.state == SegmentHeader.State.initializing.rawValue {
+                report.verdict = report.creatorLiveness == .dead ? .creatorDied : .initializing
+                if report.verdict == .creatorDied {
+                    report.problem = "its creator (pid \(header.creator.pid)) died before it finished initializing it"
+                }
+            }
+        case .notYetWritten:
+            report.verdict = .foreign
+            report.problem = fileSize == 0 ? "it is empty" : "its header is all zeros"
+        case .invalid(let error, let header):
+            report.header = header
+            report.creatorLiveness = header?.creator.liveness
+            report.problem = error.reason
+            switch error.code {
+            case .truncated: report.verdict = .truncated
+            case .incompatibleVersion: report.verdict = .incompatibleVersion
+            case .foreignSegment: report.verdict = .foreign
+            default: report.verdict = .corrupt
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,117 @@
+internal import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One memory mapping and its lifetime: unmapped exactly once, when its owner goes away
+/// (or at ``unmap()``). It cannot be copied, so two owners can never unmap it twice.
+///
+/// ``SharedMemory``, ``AnonymousSharedMemory`` and ``MappedFile`` each own one; reach the bytes
+/// through scoped access (``withUnsafeBytes(_:)``, ``withUnsafeMutableBytes(_:)``) or, for code
+/// that must keep a pointer (a queue living in the mapping), ``baseAddress``.
+public struct MappedRegion: ~Copyable {
+    /// How the pages are mapped.
+    public enum Access: String, Sendable, Hashable, Codable {
+        /// Readable only; a write faults (SIGSEGV), and the library's mutable accessors throw.
+        case readOnly
+        /// Readable and writable, shared with every other mapping of the same object.
+        case readWrite
+        /// Readable and writable, but writes stay private to this mapping (copy-on-write) and
+        /// never reach the file.
+        case copyOnWrite
+    }
+
+    /// The first byte of the region.
+    public let baseAddress: UnsafeMutableRawPointer
+    /// The region's size in bytes.
+    public let count: Int
+    /// How the region is mapped.
+    public let access: Access
+    /// What the region maps, for error messages.
+    let label: String
+    /// The page-aligned start and length actually passed to mmap (the region may start inside
+    /// the first page when a window of a file begins at an unaligned offset).
+    private let mappingStart: UnsafeMutableRawPointer
+    private let mappingLength: Int
+
+    /// The system's page size.
+    public static let pageSize: Int = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Maps `length` bytes of `descriptor` from `offset` (any offset; it is aligned down to a page
+    /// internally). The descriptor may be closed afterwards: the mapping keeps the object alive.
+    init(
+        descriptor: Int32, offset: Int, length: Int, access: Access, populate: Bool, label: String
+    ) throws(InterprocessError) {
+        guard length > 0 else {
+            throw InterprocessError(.invalidArgument, operation: "map", name: label, reason: "cannot map 0 bytes")
+        }
+        let pageOffset = offset % MappedRegion.pageSize
+        let alignedOffset = offset - pageOffset
+        let (mappingLength, overflow) = length.addingReportingOverflow(pageOffset)
+        guard offset >= 0, !overflow else {
+            throw InterprocessError(.invalidArgument, operation: "map", name: label, reason: "offset \(offset) and length \(length) are out of range")
+        }
+        let protection: Int32 = access == .readOnly ? PROT_READ : PROT_READ | PROT_WRITE
+        var flags: Int32 = access == .copyOnWrite ? MAP_PRIVATE : MAP_SHARED
+        if populate { flags |= MAP_POPULATE }
+        guard let start = mmap(nil, mappingLength, protection, flags, descriptor, off_t(alignedOffset)),
+              start != MAP_FAILED
+        else {
+            throw InterprocessError.system(currentErrno, operation: "map", name: label)
+        }
+        self.mappingStart = start
+        self.mappingLength = mappingLength
+        self.baseAddress = start + pageOffset
+        self.count = length
+        self.access = access
+        self.label = label
+    }
+
+    deinit {
+        munmap(mappingStart, mappingLength)
+    }
+
+    /// Unmaps the region now instead of when it goes out of scope.
+    public consuming func unmap() {}
+
+    /// Calls `body` with the region's bytes, read-only.
+    public func withUnsafeBytes<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(UnsafeRawBufferPointer(start: baseAddress, count: count))
+    }
+
+    /// Calls `body` with the region's bytes, writable. Throws ``InterprocessError/Code/readOnly``
+    /// for a read-only region instead of letting a write fault.
+    public func withUnsafeMutableBytes<Result>(
+        _ body: (UnsafeMutableRawBufferPointer) throws -> Result
+    ) throws -> Result {
+        try requireWritable("write to")
+        return try body(UnsafeMutableRawBufferPointer(start: baseAddress, count: count))
+    }
+
+    /// Throws ``InterprocessError/Code/readOnly`` unless the region can be written.
+    func requireWritable(_ operation: String) throws(InterprocessError) {
+        if access == .readOnly {
+            throw InterprocessError(.readOnly, operation: operation, name: label, reason: "the region is mapped read-only")
+        }
+    }
+
+    /// The page-aligned system range covering `range` (bytes relative to ``baseAddress``),
+    /// after checking that `range` lies within the region.
+    func pageRange(
+        covering range: Range<Int>?, operation: String
+    ) throws(InterprocessError) -> (start: UnsafeMutableRawPointer, length: Int) {
+        guard let range else { return (mappingStart, mappingLength) }
+        guard range.lowerBound >= 0, range.upperBound <= count else {
+            throw InterprocessError(.invalidArgument, operation: operation, name: label,
+                                    reason: "range \(range) is outside the region of \(count) bytes")
+        }
+        let absoluteStart = baseAddress + range.lowerBound
+        let misalignment = Int(bitPattern: absoluteStart) % MappedRegion.pageSize
+        return (absoluteStart - misalignment, range.count + misalignment)
+    }
+}

@@ -1,0 +1,1 @@
+@main struct Placeholder2 { static func main() {} }
