@@ -53,9 +53,9 @@ public struct Segment: ~Copyable {
         lifetime: SharedMemory.Lifetime = .persistent,
         initialize: (UnsafeMutableRawBufferPointer) throws -> Void = { _ in }
     ) throws {
-        guard bodySize >= 0, bodySize <= Int.max - SegmentHeader.size else {
+        guard bodySize > 0, bodySize <= Int.max - SegmentHeader.size else {
             throw InterprocessError(.invalidArgument, operation: "create segment", name: name,
-                                    reason: "the body size must be between 0 and \(Int.max - SegmentHeader.size) (got \(bodySize))")
+                                    reason: "the body size must be between 1 and \(Int.max - SegmentHeader.size) (got \(bodySize))")
         }
         let memory = try SharedMemory(create: name, size: SegmentHeader.size + bodySize,
                                       permissions: permissions, lifetime: lifetime)
