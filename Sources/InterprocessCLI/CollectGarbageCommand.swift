@@ -17,10 +17,13 @@ struct CollectGarbageCommand: ParsableCommand {
     @Flag(name: .long, help: "List what would be removed, and remove nothing.")
     var dryRun = false
 
+    @Option(name: .long, help: "Consider only segments whose names start with this prefix.")
+    var prefix: String = ""
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let collected = SegmentReport.removeAbandoned(dryRun: dryRun)
+        let collected = SegmentReport.removeAbandoned(prefix: prefix, dryRun: dryRun)
         if output.json {
             struct Result: Encodable { var dryRun: Bool; var segments: [ReportJSON] }
             try output.printJSON(Result(dryRun: dryRun, segments: collected.map(ReportJSON.init)))

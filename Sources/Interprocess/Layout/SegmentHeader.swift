@@ -160,14 +160,20 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         write(.checksum, checksum)
     }
 
-    /// The checksum these field values should carry.
+    /// The checksum these field values should carry (with the reserved bytes zero).
     public var computedChecksum: UInt64 {
-        var copy = self
-        copy.state = 0
-        copy.checksum = 0
         var buffer = [UInt8](repeating: 0, count: SegmentHeader.size)
-        buffer.withUnsafeMutableBytes { copy.encodeAllButState(into: $0) }
-        return FNV1a.hash(buffer[SegmentHeader.checksummedBytes])
+        buffer.withUnsafeMutableBytes { encodeAllButState(into: $0) }
+        return buffer.withUnsafeBytes { SegmentHeader.checksum(ofStoredHeader: $0) }
+    }
+
+    /// The checksum of a header as stored: FNV-1a 64 of its bytes 0..<64 with the state word
+    /// taken as zero. Every other byte counts as it is, reserved ones included, so that no
+    /// corrupted byte of the range goes unnoticed. `bytes` must hold at least ``size`` bytes.
+    static func checksum(ofStoredHeader bytes: UnsafeRawBufferPointer) -> UInt64 {
+        precondition(bytes.count >= SegmentHeader.size, "a header is \(SegmentHeader.size) bytes")
+        let stateRange = Field.state.offset..<(Field.state.offset + Field.state.size)
+        return FNV1a.hash(SegmentHeader.checksummedBytes.lazy.map { stateRange.contains($0) ? 0 : bytes[$0] })
     }
 
     /// The magic's bytes as text where printable (`SWIFTIPC` for ours), hex otherwise.

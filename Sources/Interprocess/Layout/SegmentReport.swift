@@ -89,13 +89,13 @@ public struct SegmentReport: Sendable, Codable {
         return SharedMemoryDirectory.entries().compactMap { try? report(for: $0, mappers: mappers) }
     }
 
-    /// Removes every segment for which ``isAbandoned`` holds (with `dryRun`, removes nothing)
-    /// and returns their reports.
+    /// Removes every segment whose name starts with `prefix` and for which ``isAbandoned`` holds
+    /// (with `dryRun`, removes nothing) and returns their reports.
     ///
     /// Each segment is checked again right before it is removed.
-    public static func removeAbandoned(dryRun: Bool) -> [SegmentReport] {
+    public static func removeAbandoned(prefix: String = "", dryRun: Bool) -> [SegmentReport] {
         all().filter { candidate in
-            guard candidate.isAbandoned else { return false }
+            guard candidate.name.hasPrefix(prefix), candidate.isAbandoned else { return false }
             if dryRun { return true }
             guard let fresh = try? inspect(candidate.name), fresh.isAbandoned else { return false }
             return (try? SharedMemory.remove(candidate.name)) != nil
