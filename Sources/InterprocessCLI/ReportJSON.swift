@@ -31,7 +31,7 @@ struct ReportJSON: Encodable {
             headerSize = header.headerSize
             flags = header.flags
             creatorPID = header.creator.pid
-            reserved0 = 0
+            reserved0 = header.reserved0
             creatorStartTime = header.creator.startTime
             createdAt = header.createdAt
             checksum = header.checksum

@@ -97,6 +97,8 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
     public var flags: UInt32
     /// ``Field/creatorPID`` and ``Field/creatorStartTime``.
     public var creator: ProcessIdentity
+    /// ``Field/reserved0``: 0 as written by this library. Decoded so that the checksum covers it.
+    public var reserved0: UInt32
     /// ``Field/createdAt``: nanoseconds since the Unix epoch.
     public var createdAt: UInt64
     /// ``Field/checksum``, as stored.
@@ -113,6 +115,7 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         headerSize = UInt32(SegmentHeader.size)
         flags = 0
         self.creator = creator
+        reserved0 = 0
         self.createdAt = createdAt
         checksum = 0
         checksum = computedChecksum
@@ -134,6 +137,7 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         headerSize = read(.headerSize, as: UInt32.self)
         flags = read(.flags, as: UInt32.self)
         creator = ProcessIdentity(pid: read(.creatorPID, as: Int32.self), startTime: read(.creatorStartTime, as: UInt64.self))
+        reserved0 = read(.reserved0, as: UInt32.self)
         createdAt = read(.createdAt, as: UInt64.self)
         checksum = read(.checksum, as: UInt64.self)
     }
@@ -155,25 +159,20 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         write(.headerSize, headerSize)
         write(.flags, flags)
         write(.creatorPID, creator.pid)
+        write(.reserved0, reserved0)
         write(.creatorStartTime, creator.startTime)
         write(.createdAt, createdAt)
         write(.checksum, checksum)
     }
 
-    /// The checksum these field values should carry (with the reserved bytes zero).
+    /// The checksum these field values should carry.
     public var computedChecksum: UInt64 {
+        var copy = self
+        copy.state = 0
+        copy.checksum = 0
         var buffer = [UInt8](repeating: 0, count: SegmentHeader.size)
-        buffer.withUnsafeMutableBytes { encodeAllButState(into: $0) }
-        return buffer.withUnsafeBytes { SegmentHeader.checksum(ofStoredHeader: $0) }
-    }
-
-    /// The checksum of a header as stored: FNV-1a 64 of its bytes 0..<64 with the state word
-    /// taken as zero. Every other byte counts as it is, reserved ones included, so that no
-    /// corrupted byte of the range goes unnoticed. `bytes` must hold at least ``size`` bytes.
-    static func checksum(ofStoredHeader bytes: UnsafeRawBufferPointer) -> UInt64 {
-        precondition(bytes.count >= SegmentHeader.size, "a header is \(SegmentHeader.size) bytes")
-        let stateRange = Field.state.offset..<(Field.state.offset + Field.state.size)
-        return FNV1a.hash(SegmentHeader.checksummedBytes.lazy.map { stateRange.contains($0) ? 0 : bytes[$0] })
+        buffer.withUnsafeMutableBytes { copy.encodeAllButState(into: $0) }
+        return FNV1a.hash(buffer[SegmentHeader.checksummedBytes])
     }
 
     /// The magic's bytes as text where printable (`SWIFTIPC` for ours), hex otherwise.

@@ -37,16 +37,13 @@ enum SegmentValidation {
         guard prefix.count >= SegmentHeader.size else {
             return fail(.truncated, "it is \(fileSize) bytes, shorter than the \(SegmentHeader.size)-byte header")
         }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: prefix[0..<SegmentHeader.size])
-        let header = SegmentHeader(decoding: headerBytes)
+        let header = SegmentHeader(decoding: UnsafeRawBufferPointer(rebasing: prefix[0..<SegmentHeader.size]))
         guard header.version == SegmentHeader.currentVersion else {
             return fail(.incompatibleVersion,
                         "its header has layout version \(header.version); this library reads version \(SegmentHeader.currentVersion)", header)
         }
-        // Hash the bytes as stored, not the decoded fields: the fields leave out reserved bytes.
-        let storedChecksum = SegmentHeader.checksum(ofStoredHeader: headerBytes)
-        guard header.checksum == storedChecksum else {
-            return fail(.corrupt, "its header checksum is 0x\(String(header.checksum, radix: 16)), but its bytes hash to 0x\(String(storedChecksum, radix: 16))", header)
+        guard header.checksum == header.computedChecksum else {
+            return fail(.corrupt, "its header checksum is 0x\(String(header.checksum, radix: 16)), but the fields hash to 0x\(String(header.computedChecksum, radix: 16))", header)
         }
         guard header.headerSize == UInt32(SegmentHeader.size) else {
             return fail(.corrupt, "its header size is \(header.headerSize); expected \(SegmentHeader.size)", header)
