@@ -1,1 +1,92 @@
-@main struct Placeholder2 { static func main() {} }
+import Interprocess
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `interprocess-test-peer`: the second process of the multi-process tests.
+///
+/// Each command does one small thing to shared memory and prints what it saw on standard
+/// output. A library error prints `error CODE` (the ``InterprocessError/Code`` raw value) on
+/// standard output and the error's description on standard error, and exits with status 1;
+/// any other failure exits with status 3, and a usage error with status 2.
+@main
+struct TestPeer {
+    static let usage = """
+        usage: interprocess-test-peer COMMAND ARGUMENTS...
+          shm-open NAME [read-only|read-write]        open a named segment, print "size N"
+          shm-open-or-create NAME SIZE [START]         open or create a segment, print "created N"
+                                                       or "opened N"; first wait until START
+                                                       (CLOCK_MONOTONIC nanoseconds), if given
+          shm-write NAME OFFSET HEX                    write bytes at OFFSET, print "wrote N"
+          shm-read NAME OFFSET COUNT [read-only]       print COUNT bytes at OFFSET as hex
+          shm-remove NAME                              remove a named segment, print "removed"
+          file-write PATH OFFSET HEX                   map the window [OFFSET, OFFSET+N) of a file,
+                                                       write the bytes, flush, print "wrote N"
+          file-read PATH OFFSET COUNT                  map the window [OFFSET, OFFSET+COUNT) read-only,
+                                                       print it as hex
+          memfd-receive SOCKET [--read OFFSET COUNT] [--try-resize] [--write OFFSET HEX]
+                                                       connect to a Unix socket, receive anonymous
+                                                       shared memory, print "size N" and
+                                                       "sealed true|false", then "read HEX",
+                                                       "resize refused EPERM|resize allowed",
+                                                       "wrote N" for the options given (in that order)
+          as-nobody COMMAND ARGUMENTS...               drop to user nobody (65534), then run COMMAND
+        """
+
+    static func main() {
+        var arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
+        do {
+            try run(&arguments)
+        } catch let error as InterprocessError {
+            print("error \(error.code.rawValue)")
+            printError(error.description)
+            exit(1)
+        } catch let error as UsageError {
+            printError("\(error.message)\n\(usage)")
+            exit(2)
+        } catch {
+            printError("\(error)")
+            exit(3)
+        }
+    }
+
+    /// Runs the command at the front of `arguments`.
+    static func run(_ arguments: inout Arguments) throws {
+        let command = try arguments.next("COMMAND")
+        switch command {
+        case "shm-open": try SharedMemoryCommands.open(&arguments)
+        case "shm-open-or-create": try SharedMemoryCommands.openOrCreate(&arguments)
+        case "shm-write": try SharedMemoryCommands.write(&arguments)
+        case "shm-read": try SharedMemoryCommands.read(&arguments)
+        case "shm-remove": try SharedMemoryCommands.remove(&arguments)
+        case "file-write": try MappedFileCommands.write(&arguments)
+        case "file-read": try MappedFileCommands.read(&arguments)
+        case "memfd-receive": try AnonymousMemoryCommands.receive(&arguments)
+        case "as-nobody":
+            try PrivilegeCommands.dropToNobody()
+            try run(&arguments)
+        default: throw UsageError("unknown command '\(command)'")
+        }
+    }
+
+    static func printError(_ text: String) {
+        var line = Array(text.utf8)
+        if line.last != UInt8(ascii: "\n") { line.append(UInt8(ascii: "\n")) }
+        _ = line.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+/// A failure that is not the library's: a system call of the peer itself failed.
+struct PeerFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+
+    /// A failure of a system call, with errno.
+    static func system(_ call: String) -> PeerFailure {
+        let number = errno
+        return PeerFailure("\(call) failed: \(String(cString: strerror(number))) (errno \(number))")
+    }
+}

@@ -110,6 +110,8 @@ extension InterprocessError {
             (code, defaultReason) = (.invalidArgument, "the system rejected an argument")
         case .timedOut:
             (code, defaultReason) = (.timedOut, "the deadline passed")
+        case .tooManySymbolicLinkLevels:
+            (code, defaultReason) = (.invalidArgument, "it is a symbolic link, which is not followed here, or a loop of links")
         case .fileTooLarge:
             (code, defaultReason) = (.invalidArgument, "the size is larger than the system allows")
         default:

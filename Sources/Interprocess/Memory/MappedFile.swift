@@ -79,6 +79,7 @@ public struct MappedFile: ~Copyable {
     ///   - length: the window's length; nil maps from `offset` to the end of the file.
     ///   - followingSymlinks: whether a symbolic link at `path` is followed (default false:
     ///     `O_NOFOLLOW`, so a link planted in a shared directory cannot redirect the mapping).
+    ///   - populate: read the whole window in now (`MAP_POPULATE`) rather than on first touch.
     /// - Throws: ``InterprocessError/Code/notFound``, `permissionDenied`, and `invalidArgument`
     ///   when the window reaches past the end of the file (touching it would raise SIGBUS).
     public init(
@@ -86,7 +87,8 @@ public struct MappedFile: ~Copyable {
         access: MappedRegion.Access = .readWrite,
         offset: Int = 0,
         length: Int? = nil,
-        followingSymlinks: Bool = false
+        followingSymlinks: Bool = false,
+        populate: Bool = false
     ) throws(InterprocessError) {
         let operation = "map file"
         let label = path.string
@@ -105,7 +107,7 @@ public struct MappedFile: ~Copyable {
                                     reason: "a window of \(windowLength) bytes at offset \(offset) does not fit in the file of \(fileSize) bytes")
         }
         region = try MappedRegion(descriptor: descriptor, offset: offset, length: windowLength, access: access,
-                                  populate: false, label: label)
+                                  populate: populate, label: label)
         self.path = path
         self.offset = offset
     }

@@ -123,15 +123,16 @@ public struct SharedMemory: ~Copyable {
         lifetime: Lifetime = .persistent
     ) throws(InterprocessError) {
         // Create and open can each lose a race against a concurrent remove or create; a few
-        // rounds settle it.
-        var lastError: InterprocessError? = nil
-        for _ in 0..<8 {
+        // rounds settle it. A segment that exists but is still empty is one whose creator is
+        // reserving its memory (the size appears only when that is done, which takes a while
+        // for a large segment): wait for it as long as the reservation makes progress.
+        var races = 0
+        var reservation = ReservationWatch()
+        while true {
             do throws(InterprocessError) {
                 self = try SharedMemory(create: name, size: size, permissions: permissions, lifetime: lifetime)
                 return
-            } catch where error.code == .alreadyExists {
-                lastError = error
-            }
+            } catch where error.code == .alreadyExists {}
             do throws(InterprocessError) {
                 let existing = try SharedMemory(open: name)
                 guard existing.size == size else {
@@ -140,12 +141,18 @@ public struct SharedMemory: ~Copyable {
                 }
                 self = existing
                 return
-            } catch where error.code == .notFound || error.code == .truncated {
-                // Removed, or just created and not yet sized: try again.
-                lastError = error
+            } catch where error.code == .notFound {
+                // Removed between our create and open: try again.
+                races += 1
+                if races == 8 { throw error }
+            } catch where error.code == .truncated {
+                guard reservation.isProgressing(try SegmentName(name)) else {
+                    throw InterprocessError(.truncated, operation: "open or create shared memory", name: name,
+                                            reason: "it stayed empty: its creator died or stalled before giving it a size")
+                }
+                usleep(1_000)
             }
         }
-        throw lastError!
     }
 
     deinit {
@@ -186,6 +193,26 @@ public struct SharedMemory: ~Copyable {
     ) throws(InterprocessError) -> Int32 {
         let flags = access == .readWrite ? O_RDWR : O_RDONLY
         return try checkedValue(operation, name: name.rawValue) { shm_open(name.systemName, flags, 0) }
+    }
+
+    /// Watches a segment that exists but is still empty, to tell a creator that is reserving
+    /// its memory (the allocated blocks keep growing) from one that died or stalled.
+    private struct ReservationWatch {
+        private var blocks: Int = -1
+        private var stallDeadline = MonotonicDeadline.now
+
+        /// Whether the segment's allocation changed within the last two seconds. A segment that
+        /// has gone counts as progress: the next round sees it missing and creates it.
+        mutating func isProgressing(_ name: SegmentName) -> Bool {
+            var info = stat()
+            guard stat(SharedMemoryDirectory.path(of: name), &info) == 0 else { return true }
+            if Int(info.st_blocks) != blocks {
+                blocks = Int(info.st_blocks)
+                stallDeadline = .after(.seconds(2))
+                return true
+            }
+            return !stallDeadline.hasPassed
+        }
     }
 
     static func fileSize(of descriptor: Int32, operation: String, name: String) throws(InterprocessError) -> Int {

@@ -31,8 +31,13 @@ enum SpaceReservation {
         }
         var stats = statvfs()
         if fstatvfs(descriptor, &stats) == 0 {
-            let available = UInt64(stats.f_bavail) &* UInt64(stats.f_frsize)
-            if UInt64(size) > available {
+            // A file system without a size limit (the kernel's internal one behind memfd_create,
+            // a tmpfs mounted with size=0) reports 0 blocks: there the bound is memory, and
+            // reserving more than there is would wake the OOM killer instead of failing.
+            let available = stats.f_blocks > 0
+                ? UInt64(stats.f_bavail) &* UInt64(stats.f_frsize)
+                : SystemMemory.availableBytes()
+            if let available, UInt64(size) > available {
                 throw InterprocessError(.insufficientSpace, operation: operation, name: name,
                                         reason: "it needs \(ByteCount(size)), but only \(ByteCount(Int(clamping: available))) is free")
             }
@@ -46,6 +51,9 @@ enum SpaceReservation {
         case ENOSPC:
             throw InterprocessError(.insufficientSpace, operation: operation, name: name, errno: .noSpace,
                                     reason: "the file system ran out of space reserving \(ByteCount(size))")
+        case ENOMEM:
+            throw InterprocessError(.insufficientSpace, operation: operation, name: name, errno: .noMemory,
+                                    reason: "the system ran out of memory reserving \(ByteCount(size))")
         case EOPNOTSUPP, EINVAL:
             // This file system cannot reserve; fall back to a plain size.
             try checkedCall(operation, name: name) { ftruncate(descriptor, off_t(size)) }
