@@ -49,6 +49,12 @@ public struct InterprocessError: Error, Sendable, Hashable, CustomStringConverti
         case creatorDied
         /// A peer process died while it held a resource this operation needed.
         case peerDied
+        /// A lock's previous owner died while holding it, and the caller chose not to (or could
+        /// not) repair the state it protects.
+        case ownerDied
+        /// A lock whose owner died was released without being marked consistent: the state it
+        /// protects cannot be trusted, and every further attempt to take it fails.
+        case notRecoverable
         /// Any other failure reported by the operating system; see ``InterprocessError/errno``.
         case systemError
     }

@@ -14,8 +14,21 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     /// (what `interprocess create` makes).
     public static let raw = SegmentKind(rawValue: 1)
 
+    /// A named ``ProcessMutex`` (plain or recursive).
+    public static let mutex = SegmentKind(rawValue: 2)
+    /// A named ``ProcessCondition``.
+    public static let condition = SegmentKind(rawValue: 3)
+    /// A named ``ProcessSemaphore``.
+    public static let semaphore = SegmentKind(rawValue: 4)
+    /// A named ``ProcessRWLock``.
+    public static let rwLock = SegmentKind(rawValue: 5)
+    /// A named ``ProcessEvent``.
+    public static let event = SegmentKind(rawValue: 6)
+
     /// The kinds the library knows, with their names.
-    public static let known: [SegmentKind: String] = [.raw: "raw"]
+    public static let known: [SegmentKind: String] = [
+        .raw: "raw", .mutex: "mutex", .condition: "condition", .semaphore: "semaphore", .rwLock: "rwlock", .event: "event",
+    ]
 
     /// The kind's name, or "kind N" for one this library does not know.
     public var name: String { SegmentKind.known[self] ?? "kind \(rawValue)" }
