@@ -33,6 +33,38 @@ struct TestPeer {
                                                        "sealed true|false", then "read HEX",
                                                        "resize refused EPERM|resize allowed",
                                                        "wrote N" for the options given (in that order)
+          file-lock PATH shared|exclusive [HOLD-MS|forever]
+                                                       take a FileLock (30 s deadline), print
+                                                       "locked", hold it, print "unlocked"
+          file-trylock PATH shared|exclusive           print "locked" or "busy"
+          rw-hold NAME shared|exclusive [HOLD-MS|forever]
+                                                       take a named ProcessRWLock's side, print
+                                                       "locked" (exclusive: "locked acquired" or
+                                                       "locked owner-died PID"), hold, "unlocked"
+          rw-writer SHM ITERATIONS                     increment a, b under the exclusive side of
+                                                       the lock placed at 0; print "done N"
+          rw-reader SHM [HOLD-US]                      check a == b under the shared side until
+                                                       the stop word is set; print "ready", then
+                                                       "checks N violations V"
+          mutex-increment SEGMENT COUNT START          from START (CLOCK_MONOTONIC ns), add 1 COUNT times
+                                                       to the counter under the placed mutex; "done N"
+          mutex-die SEGMENT | --named NAME             lock the mutex (placed: set the dirty flag),
+                                                       print "pid N", SIGKILL itself holding the lock
+          mutex-lock SEGMENT|--named NAME [MS]         lock (waiting at most MS) and unlock: "acquired",
+                                                       "owner-died PID" (unlocked unrepaired), "timed-out"
+          mutex-hold SEGMENT MILLISECONDS              hold the placed mutex that long; "released"
+          cond-pingpong SEGMENT ROUNDS PLAYER          take turns (PLAYER 0 or 1) ROUNDS times under
+                                                       the mutex and condition; "done N"
+          cond-wait SEGMENT MILLISECONDS               wait on the condition until turn != 0: "woken",
+                                                       or exit 3 if MILLISECONDS pass first
+          sem-post TARGET TIMES                        post the semaphore TARGET (a name, or SHM@OFFSET
+                                                       for one placed in shared memory) TIMES times;
+                                                       "posted N"
+          sem-wait TARGET TIMES TIMEOUT-MS             take a unit TIMES times, each within TIMEOUT-MS;
+                                                       "acquired N" or "timed out after N"
+          event-wait TARGET TIMEOUT-MS                 wait for the event; "signaled" or "timed out"
+          event-set TARGET                             set the event; "set"
+          event-reset TARGET                           reset the event; "reset"
           as-nobody COMMAND ARGUMENTS...               drop to user nobody (65534), then run COMMAND
         """
 
@@ -65,6 +97,22 @@ struct TestPeer {
         case "file-write": try MappedFileCommands.write(&arguments)
         case "file-read": try MappedFileCommands.read(&arguments)
         case "memfd-receive": try AnonymousMemoryCommands.receive(&arguments)
+        case "mutex-increment": try MutexCommands.increment(&arguments)
+        case "mutex-die": try MutexCommands.die(&arguments)
+        case "mutex-lock": try MutexCommands.lock(&arguments)
+        case "mutex-hold": try MutexCommands.hold(&arguments)
+        case "cond-pingpong": try MutexCommands.pingPong(&arguments)
+        case "cond-wait": try MutexCommands.wait(&arguments)
+        case "file-lock": try FileLockCommands.lock(&arguments)
+        case "file-trylock": try FileLockCommands.tryLock(&arguments)
+        case "rw-hold": try RWLockCommands.hold(&arguments)
+        case "rw-writer": try RWLockCommands.writer(&arguments)
+        case "rw-reader": try RWLockCommands.reader(&arguments)
+        case "sem-post": try SemaphoreEventCommands.post(&arguments)
+        case "sem-wait": try SemaphoreEventCommands.wait(&arguments)
+        case "event-wait": try SemaphoreEventCommands.eventWait(&arguments)
+        case "event-set": try SemaphoreEventCommands.eventSet(&arguments)
+        case "event-reset": try SemaphoreEventCommands.eventReset(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

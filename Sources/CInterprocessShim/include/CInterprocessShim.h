@@ -112,4 +112,35 @@ int ipc_send_descriptor(int socket, int descriptor);
 /// ECONNRESET when the peer closed the socket.
 int ipc_receive_descriptor(int socket);
 
+/// pthread_mutex_clocklock(mutex, CLOCK_MONOTONIC, deadline) on a `pthread_mutex_t *`, for
+/// ProcessMutex's timed lock. Returns 0 or an error number (ETIMEDOUT, EOWNERDEAD, ...), as pthread does.
+int ipc_mutex_clocklock_monotonic(void *mutex, const struct timespec *deadline);
+
+/// Open-file-description record locks (Linux 3.15+): F_OFD_SETLK (`wait == 0`) or F_OFD_SETLKW
+/// (`wait != 0`) with a `struct flock` built here, because fcntl is variadic. `type` is F_RDLCK,
+/// F_WRLCK or F_UNLCK; the range is [`start`, `start + length`) from the start of the file, and
+/// `length == 0` means "to the end of the file, however far it grows". Returns 0 or -1 with errno
+/// (EAGAIN or EACCES: a conflicting lock is held; EINTR).
+static inline int ipc_ofd_setlock(int fd, int type, int64_t start, int64_t length, int wait) {
+#if defined(__linux__)
+    struct flock lock = { .l_type = (short)type, .l_whence = SEEK_SET, .l_start = start, .l_len = length, .l_pid = 0 };
+    return fcntl(fd, wait ? 38 /* F_OFD_SETLKW */ : 37 /* F_OFD_SETLK */, &lock);
+#else
+    (void)fd; (void)type; (void)start; (void)length; (void)wait; errno = ENOSYS; return -1;
+#endif
+}
+
+/// F_OFD_GETLK: whether a lock of `type` on the range could be placed. On return `*type` is
+/// F_UNLCK if it could, else the type of a conflicting lock. Returns 0 or -1 with errno.
+static inline int ipc_ofd_getlock(int fd, int *type, int64_t start, int64_t length) {
+#if defined(__linux__)
+    struct flock lock = { .l_type = (short)*type, .l_whence = SEEK_SET, .l_start = start, .l_len = length, .l_pid = 0 };
+    int result = fcntl(fd, 36 /* F_OFD_GETLK */, &lock);
+    if (result == 0) *type = lock.l_type;
+    return result;
+#else
+    (void)fd; (void)type; (void)start; (void)length; errno = ENOSYS; return -1;
+#endif
+}
+
 #endif

@@ -1,0 +1,82 @@
+public import Synchronization
+
+extension ProcessEvent {
+    /// Whether the event is set, consuming the signal of an auto-reset event. Never blocks.
+    ///
+    /// - Returns: true if the event was set (an auto-reset event is now unset again).
+    @inlinable
+    public func tryWait() -> Bool {
+        tryTake(state.pointee.load(ordering: .acquiring))
+    }
+
+    /// Waits until the event is set, as long as it takes. Blocks the calling thread meanwhile.
+    @inlinable
+    public func wait() {
+        let seen = state.pointee.load(ordering: .acquiring)
+        if tryTake(seen) { return }
+        _ = parkedWait(until: .never, entry: seen)
+    }
+
+    /// Waits until the event is set, at most until `deadline`. Blocks the calling thread meanwhile.
+    ///
+    /// - Parameter deadline: absolute, on `CLOCK_MONOTONIC`; a signal does not move it.
+    /// - Returns: true when the event was set (and, auto-reset, this waiter took the signal);
+    ///   false when the deadline passed first.
+    @inlinable
+    public func wait(until deadline: MonotonicDeadline) -> Bool {
+        let seen = state.pointee.load(ordering: .acquiring)
+        if tryTake(seen) { return true }
+        return parkedWait(until: deadline, entry: seen)
+    }
+
+    /// Waits until the event is set, at most `timeout`. Blocks the calling thread meanwhile.
+    ///
+    /// - Returns: true when the event was set, false when the time ran out first.
+    @inlinable
+    public func wait(timeout: Duration) -> Bool {
+        wait(until: .after(timeout))
+    }
+
+    /// Takes the signal if the state word `seen` says the event is set: a manual-reset event is
+    /// left set, an auto-reset one unset with a compare-and-exchange (retried while it stays set).
+    @inlinable
+    func tryTake(_ seen: UInt32) -> Bool {
+        var seen = seen
+        while seen & ProcessEvent.setBit != 0 {
+            if mode == .manualReset { return true }
+            let (exchanged, original) = state.pointee.compareExchange(
+                expected: seen, desired: seen & ~ProcessEvent.setBit, successOrdering: .acquiring, failureOrdering: .acquiring)
+            if exchanged { return true }
+            seen = original
+        }
+        return false
+    }
+
+    /// The slow path of the blocking waits: spin, then sleep on the state word.
+    ///
+    /// - Parameter entry: the state word when the wait began; a manual-reset waiter is released
+    ///   by any set after it, even one already undone by a reset.
+    @usableFromInline
+    func parkedWait(until deadline: MonotonicDeadline, entry: UInt32) -> Bool {
+        let state = self.state, mode = self.mode
+        return parking.park(until: deadline) {
+            ProcessEvent.attemptToTake(from: state, mode: mode, entry: entry, seen: $0)
+        } == .acquired
+    }
+
+    /// One attempt to take the signal, given the state word just read.
+    static func attemptToTake(
+        from state: UnsafeMutablePointer<Atomic<UInt32>>, mode: Mode, entry: UInt32, seen: UInt32
+    ) -> ParkingAttempt {
+        switch mode {
+        case .manualReset:
+            let setSinceEntry = (seen >> 1) != (entry >> 1)
+            return seen & setBit != 0 || setSinceEntry ? .acquired : .wait
+        case .autoReset:
+            guard seen & setBit != 0 else { return .wait }
+            let (exchanged, _) = state.pointee.compareExchange(
+                expected: seen, desired: seen & ~setBit, successOrdering: .acquiring, failureOrdering: .relaxed)
+            return exchanged ? .acquired : .retry
+        }
+    }
+}

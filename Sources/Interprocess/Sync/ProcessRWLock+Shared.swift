@@ -1,0 +1,173 @@
+import CInterprocessShim
+import Synchronization
+
+extension ProcessRWLock {
+    /// Takes the shared side, waiting as long as it takes. Blocks the calling thread.
+    ///
+    /// Waits while a writer holds the exclusive side *or waits for it*: writers don't starve.
+    /// So don't take the shared side again on a thread that already holds it (a writer that
+    /// came in between would wait for the first hold, and the second for the writer).
+    ///
+    /// - Throws: ``InterprocessError/Code/ownerDied`` when the writer holding the exclusive side
+    ///   died and no writer has repaired the state yet (take the exclusive side to do so);
+    ///   `notRecoverable` when the lock is not recoverable.
+    public func lockShared() throws(InterprocessError) {
+        _ = try acquireShared(until: .never, trying: false)
+    }
+
+    /// Takes the shared side if no writer holds or waits for the exclusive side; never waits.
+    ///
+    /// - Returns: true if this process now holds one more shared hold.
+    /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable.
+    public func tryLockShared() throws(InterprocessError) -> Bool {
+        try acquireShared(until: .now, trying: true)
+    }
+
+    /// Takes the shared side, waiting until `deadline` at the latest. Blocks the calling thread.
+    ///
+    /// - Returns: true if this process now holds one more shared hold, false if the deadline
+    ///   passed first.
+    /// - Throws: as ``lockShared()``.
+    public func lockShared(until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+        try acquireShared(until: deadline, trying: false)
+    }
+
+    /// Takes the shared side, waiting at most `timeout`. Blocks the calling thread.
+    ///
+    /// - Returns: as ``lockShared(until:)``.
+    /// - Throws: as ``lockShared()``.
+    public func lockShared(timeout: Duration) throws(InterprocessError) -> Bool {
+        try acquireShared(until: .after(timeout), trying: false)
+    }
+
+    /// Releases one shared hold of this process. Never waits; wakes a writer waiting for
+    /// readers to leave, if one sleeps.
+    ///
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` when this process holds no shared hold.
+    public func unlockShared() throws(InterprocessError) {
+        let tag = RWLockOwnerTag.slot(CachedProcessIdentity.current)
+        let start = ProcessRWLock.firstSlot(for: tag)
+        for step in 0..<RWLockLayout.slotCount {
+            let index = (start &+ step) & (RWLockLayout.slotCount - 1)
+            if words.slot(index).pointee.load(ordering: .relaxed) & ~RWLockOwnerTag.countMask == tag {
+                leaveSlot(index, tag: tag)
+                return
+            }
+        }
+        throw InterprocessError(.invalidArgument, operation: "unlock the shared side of a reader-writer lock", name: name,
+                                reason: "this process holds no shared lock on it")
+    }
+
+    /// The shared side's lock: enter a slot, then check that no writer has come.
+    func acquireShared(until deadline: MonotonicDeadline, trying: Bool) throws(InterprocessError) -> Bool {
+        let tag = RWLockOwnerTag.slot(CachedProcessIdentity.current)
+        var spins = 0
+        while true {
+            var slotsFull = false
+            if words.owner.pointee.load(ordering: .sequentiallyConsistent) == 0 {
+                if let index = enterSlot(tag: tag) {
+                    // Dekker with the writer: we store the slot, then load the owner; it stores
+                    // the owner, then loads the slots. All four are sequentially consistent, so
+                    // at least one of us sees the other, and never both get in.
+                    if words.owner.pointee.load(ordering: .sequentiallyConsistent) == 0 {
+                        if words.consistency.pointee.load(ordering: .acquiring) == RWLockLayout.Consistency.notRecoverable {
+                            leaveSlot(index, tag: tag)
+                            throw notRecoverableError("lock the shared side of")
+                        }
+                        return true
+                    }
+                    leaveSlot(index, tag: tag)  // a writer came: let it in first
+                } else {
+                    slotsFull = true
+                }
+            }
+            if isNotRecoverable { throw notRecoverableError("lock the shared side of") }
+            if trying { return false }
+            if spins < ProcessRWLock.spinLimit {
+                spins += 1
+                ipc_cpu_relax()
+                continue
+            }
+            if slotsFull {
+                if !reclaimDeadReaders() {
+                    if deadline.hasPassed { return false }
+                    ProcessRWLock.sleep(until: MonotonicDeadline.after(.milliseconds(1)).earlier(than: deadline))
+                }
+                continue
+            }
+            if try !parkReader(until: deadline) { return false }
+        }
+    }
+
+    /// Sleeps one slice on the release sequence while a writer holds the owner word.
+    /// Returns false when the deadline has passed.
+    private func parkReader(until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+        words.releaseSleepers.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        defer { words.releaseSleepers.pointee.wrappingSubtract(1, ordering: .relaxed) }
+        let sequence = words.releaseSequence.pointee.load(ordering: .sequentiallyConsistent)
+        let owner = words.owner.pointee.load(ordering: .sequentiallyConsistent)
+        if owner == 0 { return true }
+        // Dead, and still the owner after we looked: a writer that unlocked and then exited
+        // normally changed the word before it died.
+        if RWLockOwnerTag.ownerIsDead(owner) && words.owner.pointee.load(ordering: .sequentiallyConsistent) == owner {
+            let dead = RWLockOwnerTag.identity(of: owner, recordedStartTime: words.ownerStartTime.pointee.load(ordering: .relaxed))
+            throw InterprocessError(.ownerDied, operation: "lock the shared side of a reader-writer lock", name: name,
+                                    reason: "the writer holding it (\(dead)) died, and the state it protects may be half-written; take the exclusive side to repair it")
+        }
+        if deadline.hasPassed { return false }
+        _ = Futex.wait(on: RWLockWords.futex(words.releaseSequence), expecting: sequence, until: ProcessRWLock.slice(until: deadline))
+        return true
+    }
+
+    /// Adds a hold to this process's slot (or claims a free one). Nil when every slot is taken
+    /// by other processes.
+    private func enterSlot(tag: UInt64) -> Int? {
+        let start = ProcessRWLock.firstSlot(for: tag)
+        for step in 0..<RWLockLayout.slotCount {
+            let index = (start &+ step) & (RWLockLayout.slotCount - 1)
+            let slot = words.slot(index)
+            var word = slot.pointee.load(ordering: .relaxed)
+            while word == 0 || (word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask < RWLockOwnerTag.countMask) {
+                let next = word == 0 ? tag | 1 : word &+ 1
+                let (exchanged, original) = slot.pointee.compareExchange(
+                    expected: word, desired: next, ordering: .sequentiallyConsistent)
+                if exchanged {
+                    // The writer scans only slots whose bit is set: set it before looking at the owner.
+                    let bit = UInt32(1) << UInt32(index)
+                    if words.slotsUsed.pointee.load(ordering: .sequentiallyConsistent) & bit == 0 {
+                        words.slotsUsed.pointee.bitwiseOr(bit, ordering: .sequentiallyConsistent)
+                    }
+                    return index
+                }
+                word = original
+            }
+        }
+        return nil
+    }
+
+    /// Removes one hold from slot `index` (freeing it at zero), then wakes a writer that sleeps
+    /// waiting for readers to leave.
+    func leaveSlot(_ index: Int, tag: UInt64) {
+        let slot = words.slot(index)
+        var word = slot.pointee.load(ordering: .relaxed)
+        while true {
+            precondition(word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask > 0,
+                         "a reader slot of this process was taken from it")
+            let next = word & RWLockOwnerTag.countMask == 1 ? 0 : word &- 1
+            let (exchanged, original) = slot.pointee.compareExchange(
+                expected: word, desired: next, ordering: .sequentiallyConsistent)
+            if exchanged { break }
+            word = original
+        }
+        if words.drainSleepers.pointee.load(ordering: .sequentiallyConsistent) != 0 {
+            words.drainSequence.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            Futex.wake(RWLockWords.futex(words.drainSequence))
+        }
+    }
+
+    /// Where a process starts probing for its slot: its pid's low bits.
+    @inline(__always)
+    static func firstSlot(for tag: UInt64) -> Int {
+        Int(truncatingIfNeeded: tag >> 16) & (RWLockLayout.slotCount - 1)
+    }
+}

@@ -1,0 +1,106 @@
+@testable import Interprocess
+import Testing
+
+extension ProcessEventTests {
+    /// The async waits: they never block the cooperative pool, and end on cancellation.
+    @Suite("async", .timeLimit(.minutes(2)))
+    struct EventAsyncTests {
+        @Test("16 tasks await one manual event, more than the pool has threads; a task of the same pool sets it")
+        func moreWaitersThanPoolThreads() async throws {
+            let name = TestSupport.uniqueName("ev-async")
+            defer { try? ProcessEvent.remove(name) }
+            let event = try ProcessEvent(create: name, mode: .manualReset)
+            let waiters = 16
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<waiters {
+                    group.addTask {
+                        let handle = try ProcessEvent(open: name)
+                        // If this blocked a pool thread, the setter below could never run:
+                        // the waits would time out and the test fail (never hang).
+                        return try await handle.wait(until: .after(.seconds(30)))
+                    }
+                }
+                group.addTask {
+                    let handle = try ProcessEvent(open: name)
+                    guard await eventuallyAsync(seconds: 25, { handle.waiterCount == UInt32(waiters) }) else { return false }
+                    handle.set()
+                    return true
+                }
+                var results: [Bool] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            #expect(results.count == waiters + 1)
+            #expect(results.allSatisfy { $0 })
+            #expect(await eventuallyAsync { event.waiterCount == 0 })
+        }
+
+        @Test("an auto-reset signal goes to exactly one of several async waiters per set; the rest can be cancelled")
+        func autoResetOnePerSet() async throws {
+            let name = TestSupport.uniqueName("ev-async-auto")
+            defer { try? ProcessEvent.remove(name) }
+            let event = try ProcessEvent(create: name, mode: .autoReset)
+            await withTaskGroup(of: Result<Bool, any Error>.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        do {
+                            let handle = try ProcessEvent(open: name)
+                            return .success(try await handle.wait(until: .after(.seconds(30))))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                #expect(await eventuallyAsync { event.waiterCount == 4 })
+                event.set()
+                #expect(await eventuallyAsync { event.waiterCount == 3 })
+                event.set()
+                for _ in 0..<2 {
+                    let first = await group.next()
+                    #expect((try? first?.get()) == true)
+                }
+                // Give a wrong implementation time to release more than one per set.
+                try? await Task.sleep(for: .milliseconds(300))
+                #expect(event.waiterCount == 2)
+                #expect(event.isSet == false)
+                group.cancelAll()
+                for await rest in group {
+                    #expect(throws: CancellationError.self) { try rest.get() }
+                }
+            }
+            #expect(event.waiterCount == 0)
+        }
+
+        @Test("a set event returns at once; an async wait with a deadline times out")
+        func fastPathAndDeadline() async throws {
+            let name = TestSupport.uniqueName("ev-async-dl")
+            defer { try? ProcessEvent.remove(name) }
+            let event = try ProcessEvent(create: name, mode: .autoReset, initiallySet: true)
+            try await event.wait()
+            #expect(event.isSet == false)
+            let deadline = MonotonicDeadline.after(.milliseconds(100))
+            #expect(try await event.wait(until: deadline) == false)
+            #expect(MonotonicDeadline.now >= deadline)
+            #expect(try await event.wait(timeout: .milliseconds(20)) == false)
+        }
+
+        @Test("cancelling an async wait ends it with CancellationError and leaves the signal for others")
+        func cancellation() async throws {
+            let name = TestSupport.uniqueName("ev-cancel")
+            defer { try? ProcessEvent.remove(name) }
+            let event = try ProcessEvent(create: name, mode: .autoReset)
+            let waiter = Task {
+                let handle = try ProcessEvent(open: name)
+                // A deadline, so that a wait that ignored cancellation fails the test instead of hanging.
+                return try await handle.wait(until: .after(.seconds(30)))
+            }
+            #expect(await eventuallyAsync { event.waiterCount == 1 }, "the waiter went to sleep")
+            waiter.cancel()
+            let result = await waiter.result
+            #expect(throws: CancellationError.self) { try result.get() }
+            #expect(await eventuallyAsync { event.waiterCount == 0 })
+            event.set()
+            #expect(event.tryWait() == true, "the cancelled waiter did not take the signal")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+@testable import Interprocess
+import Testing
+
+extension ProcessEventTests {
+    /// Set, reset and waits in one process, for both modes.
+    @Suite("signaling", .timeLimit(.minutes(2)))
+    struct EventSignalTests {
+        @Test("auto-reset: a set with nobody waiting stays until one waiter takes it, then the event is unset")
+        func autoResetKeepsOneSignal() throws {
+            try PlacedBuffer.with { base in
+                let event = try ProcessEvent.initialize(at: base, mode: .autoReset)
+                #expect(event.mode == .autoReset)
+                #expect(event.tryWait() == false)
+                event.set()
+                event.set()  // already set: still one signal
+                #expect(event.isSet == true)
+                let other = try ProcessEvent(placedAt: base)
+                #expect(other.wait(timeout: .seconds(5)) == true)
+                #expect(event.isSet == false)
+                #expect(event.tryWait() == false)
+                #expect(other.wait(timeout: .milliseconds(20)) == false)
+            }
+        }
+
+        @Test("manual-reset: a set releases every wait until reset")
+        func manualResetStaysSet() throws {
+            try PlacedBuffer.with { base in
+                let event = try ProcessEvent.initialize(at: base, mode: .manualReset)
+                #expect(event.mode == .manualReset)
+                #expect(event.tryWait() == false)
+                event.set()
+                for _ in 0..<3 {
+                    #expect(event.tryWait() == true)
+                    #expect(event.wait(timeout: .milliseconds(1)) == true)
+                }
+                #expect(event.isSet == true)
+                event.reset()
+                #expect(event.isSet == false)
+                #expect(event.tryWait() == false)
+                #expect(event.wait(timeout: .milliseconds(20)) == false)
+            }
+        }
+
+        @Test("initiallySet starts the event set, in both modes")
+        func initiallySet() throws {
+            try PlacedBuffer.with { base in
+                let event = try ProcessEvent.initialize(at: base, mode: .autoReset, initiallySet: true)
+                #expect(event.tryWait() == true)
+                #expect(event.tryWait() == false)
+                let manual = try ProcessEvent.initialize(at: base + 64, mode: .manualReset, initiallySet: true)
+                #expect(manual.tryWait() == true)
+                #expect(manual.tryWait() == true)
+            }
+        }
+
+        @Test("wait(until:) on an unset event returns false after the deadline, in both modes", arguments: [ProcessEvent.Mode.autoReset, .manualReset])
+        func deadlinesPass(mode: ProcessEvent.Mode) throws {
+            try PlacedBuffer.with { base in
+                let event = try ProcessEvent.initialize(at: base, mode: mode)
+                let deadline = MonotonicDeadline.after(.milliseconds(100))
+                #expect(event.wait(until: deadline) == false)
+                #expect(MonotonicDeadline.now >= deadline)
+                #expect(event.wait(timeout: .milliseconds(20)) == false)
+                #expect(event.wait(until: .now) == false)
+                #expect(event.waiterCount == 0)
+                event.set()
+                #expect(event.wait(until: MonotonicDeadline(nanoseconds: 0)) == true, "set: passes even with a past deadline")
+            }
+        }
+    }
+}

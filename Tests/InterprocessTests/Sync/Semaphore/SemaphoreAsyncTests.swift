@@ -1,0 +1,83 @@
+@testable import Interprocess
+import Testing
+
+extension ProcessSemaphoreTests {
+    /// The async waits: they never block the cooperative pool, and end on cancellation.
+    @Suite("async", .timeLimit(.minutes(2)))
+    struct SemaphoreAsyncTests {
+        @Test("16 tasks await one semaphore, more than the pool has threads; a task of the same pool posts")
+        func moreWaitersThanPoolThreads() async throws {
+            let name = TestSupport.uniqueName("sem-async")
+            defer { try? ProcessSemaphore.remove(name) }
+            let semaphore = try ProcessSemaphore(create: name)
+            let waiters = 16
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<waiters {
+                    group.addTask {
+                        let handle = try ProcessSemaphore(open: name)
+                        // If this blocked a pool thread, the poster below could never run:
+                        // the waits would time out and the test fail (never hang).
+                        return try await handle.wait(until: .after(.seconds(30)))
+                    }
+                }
+                group.addTask {
+                    let handle = try ProcessSemaphore(open: name)
+                    guard await eventuallyAsync(seconds: 25, { handle.waiterCount == UInt32(waiters) }) else { return false }
+                    try handle.post(count: waiters)
+                    return true
+                }
+                var results: [Bool] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            #expect(results.count == waiters + 1)
+            #expect(results.allSatisfy { $0 })
+            #expect(semaphore.currentCount == 0)
+            #expect(await eventuallyAsync { semaphore.waiterCount == 0 })
+        }
+
+        @Test("a unit that is there is taken at once; an async wait with a deadline times out")
+        func fastPathAndDeadline() async throws {
+            let name = TestSupport.uniqueName("sem-async-dl")
+            defer { try? ProcessSemaphore.remove(name) }
+            let semaphore = try ProcessSemaphore(create: name, initialCount: 1)
+            try await semaphore.wait()
+            #expect(semaphore.currentCount == 0)
+            let deadline = MonotonicDeadline.after(.milliseconds(100))
+            #expect(try await semaphore.wait(until: deadline) == false)
+            #expect(MonotonicDeadline.now >= deadline)
+            #expect(try await semaphore.wait(timeout: .milliseconds(20)) == false)
+            #expect(semaphore.waiterCount == 0)
+        }
+
+        @Test("cancelling an async wait ends it with CancellationError and takes no unit")
+        func cancellation() async throws {
+            let name = TestSupport.uniqueName("sem-cancel")
+            defer { try? ProcessSemaphore.remove(name) }
+            let semaphore = try ProcessSemaphore(create: name)
+            let waiter = Task {
+                let handle = try ProcessSemaphore(open: name)
+                // A deadline, so that a wait that ignored cancellation fails the test instead of hanging.
+                return try await handle.wait(until: .after(.seconds(30)))
+            }
+            #expect(await eventuallyAsync { semaphore.waiterCount == 1 }, "the waiter went to sleep")
+            waiter.cancel()
+            let result = await waiter.result
+            #expect(throws: CancellationError.self) { try result.get() }
+            #expect(await eventuallyAsync { semaphore.waiterCount == 0 })
+            try semaphore.post()
+            #expect(semaphore.tryWait() == true, "the cancelled waiter did not take the unit")
+
+            // Already cancelled: throws without waiting, even with a unit there.
+            try semaphore.post()
+            let cancelledFirst = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                let handle = try ProcessSemaphore(open: name)
+                try await handle.wait()
+            }
+            let early = await cancelledFirst.result
+            #expect(throws: CancellationError.self) { try early.get() }
+            #expect(semaphore.currentCount == 1)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+@testable import Interprocess
+import Testing
+
+extension ProcessSemaphoreTests {
+    /// Counting in one process: units are conserved, the maximum holds, waits take only what
+    /// is there.
+    @Suite("counting", .timeLimit(.minutes(2)))
+    struct SemaphoreCountingTests {
+        @Test("tryWait on 0 is false and takes nothing; each post makes exactly one tryWait succeed")
+        func tryWaitConservesUnits() throws {
+            try PlacedBuffer.with { base in
+                let semaphore = try ProcessSemaphore.initialize(at: base)
+                #expect(semaphore.currentCount == 0)
+                #expect(semaphore.tryWait() == false)
+                #expect(semaphore.currentCount == 0)
+                for _ in 0..<5 { try semaphore.post() }
+                #expect(semaphore.currentCount == 5)
+                var taken = 0
+                while semaphore.tryWait() { taken += 1 }
+                #expect(taken == 5)
+                #expect(semaphore.currentCount == 0)
+            }
+        }
+
+        @Test("post(count:) adds all units at once; a second handle on the place sees them")
+        func postMany() throws {
+            try PlacedBuffer.with { base in
+                let semaphore = try ProcessSemaphore.initialize(at: base, initialCount: 2, maximumCount: 100)
+                try semaphore.post(count: 7)
+                let other = try ProcessSemaphore(placedAt: base)
+                #expect(other.currentCount == 9)
+                #expect(other.maximumCount == 100)
+                #expect(other.wait(timeout: .seconds(5)) == true)
+                #expect(semaphore.currentCount == 8)
+            }
+        }
+
+        @Test("a post past the maximum is refused with resourceLimit and changes nothing")
+        func maximumCountHolds() throws {
+            try PlacedBuffer.with { base in
+                let semaphore = try ProcessSemaphore.initialize(at: base, initialCount: 2, maximumCount: 3)
+                #expect(errorCode { try semaphore.post(count: 2) } == .resourceLimit)
+                #expect(semaphore.currentCount == 2)
+                try semaphore.post()
+                #expect(semaphore.currentCount == 3)
+                #expect(errorCode { try semaphore.post() } == .resourceLimit, "a post at the maximum")
+                #expect(semaphore.currentCount == 3)
+                #expect(errorCode { try semaphore.post(count: 0) } == .invalidArgument, "posting 0 units")
+            }
+        }
+
+        @Test("the full 32-bit range: a count at UInt32.max refuses one more")
+        func fullRange() throws {
+            try PlacedBuffer.with { base in
+                let limit = ProcessSemaphore.maximumCountLimit
+                let semaphore = try ProcessSemaphore.initialize(at: base, initialCount: limit - 1)
+                try semaphore.post()
+                #expect(semaphore.currentCount == limit)
+                #expect(errorCode { try semaphore.post() } == .resourceLimit)
+                #expect(semaphore.tryWait() == true)
+                #expect(semaphore.currentCount == limit - 1)
+            }
+        }
+
+        @Test("wait(until:) and wait(timeout:) with nothing posted return false, after the deadline")
+        func deadlinesPass() throws {
+            try PlacedBuffer.with { base in
+                let semaphore = try ProcessSemaphore.initialize(at: base)
+                let deadline = MonotonicDeadline.after(.milliseconds(100))
+                #expect(semaphore.wait(until: deadline) == false)
+                #expect(MonotonicDeadline.now >= deadline)
+                #expect(semaphore.wait(timeout: .milliseconds(30)) == false)
+                #expect(semaphore.wait(until: .now) == false)
+                #expect(semaphore.currentCount == 0)
+                #expect(semaphore.waiterCount == 0)
+                // A unit that is there is taken even with a deadline already past.
+                try semaphore.post()
+                #expect(semaphore.wait(until: MonotonicDeadline(nanoseconds: 0)) == true)
+                #expect(semaphore.currentCount == 0)
+            }
+        }
+
+        @Test("a blocked wait() is released by a post from another thread")
+        func blockedWaitReleased() async throws {
+            let name = TestSupport.uniqueName("sem-thread")
+            defer { try? ProcessSemaphore.remove(name) }
+            let semaphore = try ProcessSemaphore(create: name)
+            let waiter = Task.detached {
+                // A blocking wait on a detached task's thread, with a deadline so nothing hangs.
+                let handle = try ProcessSemaphore(open: name)
+                return handle.wait(timeout: .seconds(30))
+            }
+            #expect(await eventuallyAsync { semaphore.waiterCount == 1 })
+            try semaphore.post()
+            #expect(try await waiter.value)
+            #expect(semaphore.currentCount == 0)
+        }
+    }
+}
+
+/// Polls `condition` every 5 ms (suspending, not blocking) for up to `seconds`.
+func eventuallyAsync(seconds: Int = 20, _ condition: () -> Bool) async -> Bool {
+    let deadline = MonotonicDeadline.after(.seconds(seconds))
+    while !deadline.hasPassed {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
