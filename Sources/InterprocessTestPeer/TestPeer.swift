@@ -34,6 +34,11 @@ struct TestPeer {
                                                        "resize refused EPERM|resize allowed",
                                                        "wrote N" for the options given (in that order)
           as-nobody COMMAND ARGUMENTS...               drop to user nobody (65534), then run COMMAND
+          spsc-produce NAME RUN COUNT MAXSIZE [BATCH]  send COUNT self-checking records of run RUN
+          spsc-produce-then-die NAME RUN COUNT MAXSIZE send COUNT records, half-write one more, SIGKILL
+          spsc-consume NAME COUNT TIMEOUT_MS [--expect-empty]
+                                                       receive and verify COUNT records
+          spsc-borrow-then-die NAME                    borrow the next record, print it, SIGKILL
         """
 
     static func main() {
@@ -65,6 +70,10 @@ struct TestPeer {
         case "file-write": try MappedFileCommands.write(&arguments)
         case "file-read": try MappedFileCommands.read(&arguments)
         case "memfd-receive": try AnonymousMemoryCommands.receive(&arguments)
+        case "spsc-produce": try QueueCommands.produce(&arguments)
+        case "spsc-produce-then-die": try QueueCommands.produceThenDie(&arguments)
+        case "spsc-consume": try QueueCommands.consume(&arguments)
+        case "spsc-borrow-then-die": try QueueCommands.borrowThenDie(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
