@@ -6,13 +6,9 @@ import Testing
 struct SPSCQueueCrossProcessTests {
     /// Runs two peers at once and returns their outcomes.
     private func runTogether(_ first: [String], _ second: [String]) throws -> (TestSupport.Outcome, TestSupport.Outcome) {
-        let peer = try TestSupport.executable("interprocess-test-peer")
-        nonisolated(unsafe) var firstOutcome: Result<TestSupport.Outcome, any Error>? = nil
-        let thread = Thread { firstOutcome = Result { try TestSupport.run(peer, first, timeout: 240) } }
-        thread.start()
-        let secondOutcome = try TestSupport.run(peer, second, timeout: 240)
-        while firstOutcome == nil { usleep(10_000) }
-        return (try firstOutcome!.get(), secondOutcome)
+        let background = try TestSupport.BackgroundPeer(first, timeout: 240)
+        let secondOutcome = try TestSupport.run(TestSupport.executable("interprocess-test-peer"), second, timeout: 240)
+        return (try background.wait(), secondOutcome)
     }
 
     @Test("ten million records of random sizes arrive exactly, in order, with valid checksums")
