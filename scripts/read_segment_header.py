@@ -11,6 +11,7 @@ Exits 1 with a message on stderr for a missing, unreadable, too short or foreign
 import json
 import mmap
 import os
+import stat
 import struct
 import sys
 
@@ -44,13 +45,17 @@ def checksum(header):
 
 def read_header(path):
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        # O_NONBLOCK: a FIFO planted under the name must not hang the reader.
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError:
         fail(f"{path}: no such segment")
     except OSError as error:
         fail(f"{path}: {error.strerror}")
     try:
-        size = os.fstat(descriptor).st_size
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            fail(f"{path}: not a regular file")
+        size = info.st_size
         if size == 0:
             fail(f"{path}: the file is empty")
         prefix = os.pread(descriptor, min(size, len(MAGIC)), 0)

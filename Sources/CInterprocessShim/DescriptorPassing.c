@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 int ipc_send_descriptor(int socket, int descriptor) {
     char payload = 'F';
@@ -57,14 +58,21 @@ int ipc_receive_descriptor(int socket) {
     if (received < 0) return -1;
     if (received == 0) { errno = ECONNRESET; return -1; }
 
+    // The kernel installs every descriptor that arrives (CMSG_SPACE rounds up, so a message may
+    // carry two): accept exactly one and close any others, so that a peer cannot leak ours away.
+    int accepted = -1;
+    int count = 0;
     for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message); cmsg != NULL; cmsg = CMSG_NXTHDR(&message, cmsg)) {
-        if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
-            cmsg->cmsg_len == CMSG_LEN(sizeof(int))) {
+        if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) continue;
+        size_t n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
             int descriptor;
-            memcpy(&descriptor, CMSG_DATA(cmsg), sizeof(int));
-            return descriptor;
+            memcpy(&descriptor, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+            if (count++ == 0) accepted = descriptor; else close(descriptor);
         }
     }
+    if (count == 1) return accepted;
+    if (accepted >= 0) close(accepted);
     errno = (message.msg_flags & MSG_CTRUNC) ? EMSGSIZE : EBADMSG;
     return -1;
 }

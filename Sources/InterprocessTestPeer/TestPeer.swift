@@ -66,6 +66,11 @@ struct TestPeer {
           event-set TARGET                             set the event; "set"
           event-reset TARGET                           reset the event; "reset"
           as-nobody COMMAND ARGUMENTS...               drop to user nobody (65534), then run COMMAND
+          spsc-produce NAME RUN COUNT MAXSIZE [BATCH]  send COUNT self-checking records of run RUN
+          spsc-produce-then-die NAME RUN COUNT MAXSIZE send COUNT records, half-write one more, SIGKILL
+          spsc-consume NAME COUNT TIMEOUT_MS [--expect-empty]
+                                                       receive and verify COUNT records
+          spsc-borrow-then-die NAME                    borrow the next record, print it, SIGKILL
         """
 
     static func main() {
@@ -113,6 +118,10 @@ struct TestPeer {
         case "event-wait": try SemaphoreEventCommands.eventWait(&arguments)
         case "event-set": try SemaphoreEventCommands.eventSet(&arguments)
         case "event-reset": try SemaphoreEventCommands.eventReset(&arguments)
+        case "spsc-produce": try QueueCommands.produce(&arguments)
+        case "spsc-produce-then-die": try QueueCommands.produceThenDie(&arguments)
+        case "spsc-consume": try QueueCommands.consume(&arguments)
+        case "spsc-borrow-then-die": try QueueCommands.borrowThenDie(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

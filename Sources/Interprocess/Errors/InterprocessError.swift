@@ -21,7 +21,8 @@ public struct InterprocessError: Error, Sendable, Hashable, CustomStringConverti
         case notFound
         /// A segment name that breaks the naming rules (see ``SegmentName``).
         case invalidName
-        /// An argument out of range: a zero or negative size, a window past the end of a file.
+        /// An argument out of range (a zero or negative size, a window past the end of a file), or
+        /// a path that is a directory or a symbolic link where links are not followed.
         case invalidArgument
         /// The operating system refused access (mode bits, another user, a read-only file system).
         case permissionDenied
@@ -31,7 +32,8 @@ public struct InterprocessError: Error, Sendable, Hashable, CustomStringConverti
         case insufficientSpace
         /// A per-process or system limit was reached (open files, locked memory, mappings).
         case resourceLimit
-        /// The segment exists but was not created by this library (its magic number is not ours).
+        /// The segment exists but was not created by this library (its magic number is not ours),
+        /// or the name is not a regular file (a FIFO or device planted under it).
         case foreignSegment
         /// The segment is shorter than its header says, or too short to hold a header.
         case truncated
@@ -106,6 +108,12 @@ extension InterprocessError {
             (code, defaultReason) = (.permissionDenied, "the file system is read-only")
         case .noSpace:
             (code, defaultReason) = (.insufficientSpace, "no space left on the device")
+        case .diskQuotaExceeded:
+            (code, defaultReason) = (.insufficientSpace, "the disk quota is exceeded")
+        case .notDirectory:
+            (code, defaultReason) = (.notFound, "a component of the path is not a directory")
+        case .isDirectory:
+            (code, defaultReason) = (.invalidArgument, "it is a directory")
         case .noMemory:
             (code, defaultReason) = (.resourceLimit, "out of memory or over a memory limit")
         case .tooManyOpenFiles, .tooManyOpenFilesInSystem:

@@ -31,6 +31,8 @@ public struct Segment: ~Copyable {
     public var name: SegmentName { memory.name }
 
     /// The bytes after the header, valid while this value lives. Its base is 128-byte aligned.
+    /// For a segment opened ``MappedRegion/Access/readOnly`` the pages cannot be written: a
+    /// write through this pointer faults.
     public var body: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: memory.region.baseAddress + SegmentHeader.size,
                                       count: memory.region.count - SegmentHeader.size)
@@ -65,21 +67,23 @@ public struct Segment: ~Copyable {
             kind: kind, kindVersion: kindVersion, totalSize: memory.size, creator: .current,
             createdAt: UInt64(realtime.tv_sec) &* 1_000_000_000 &+ UInt64(realtime.tv_nsec))
         let base = memory.region.baseAddress
-        header.encodeAllButState(into: UnsafeMutableRawBufferPointer(start: base, count: SegmentHeader.size))
         let state = Segment.stateWord(in: base)
         state.initialize(to: Atomic(SegmentHeader.State.initializing.rawValue))
+        Segment.publishHeader(header, at: base)
         do {
             try initialize(UnsafeMutableRawBufferPointer(start: base + SegmentHeader.size, count: bodySize))
         } catch {
-            shm_unlink(memory.name.systemName)
+            // A segment removed with its creator's handle is removed by that handle's deinit;
+            // unlinking here too could remove a segment someone else created meanwhile.
+            if lifetime == .persistent { shm_unlink(memory.name.systemName) }
             throw error
         }
         // Release: every write of the body happens-before an opener's acquiring load of `ready`.
         state.pointee.store(SegmentHeader.State.ready.rawValue, ordering: .releasing)
         Futex.wake(Segment.futexWord(in: base))
-        var header2 = header
-        header2.state = SegmentHeader.State.ready.rawValue
-        self.header = header2
+        var readyHeader = header
+        readyHeader.state = SegmentHeader.State.ready.rawValue
+        self.header = readyHeader
         self.memory = memory
     }
 
@@ -107,6 +111,7 @@ public struct Segment: ~Copyable {
         defer { close(descriptor) }
 
         var header = try Segment.awaitValidHeader(descriptor: descriptor, name: name, operation: operation, deadline: deadline)
+        try SegmentValidation.checkKind(header, kind: kind, kindVersion: kindVersion, name: name, operation: operation)
         let memory = try SharedMemory(adopting: descriptor, name: segmentName, size: Int(header.totalSize), access: access)
         let base = memory.region.baseAddress
         let state = Segment.stateWord(in: base)
@@ -124,7 +129,6 @@ public struct Segment: ~Copyable {
             _ = Futex.wait(on: Segment.futexWord(in: base), expecting: SegmentHeader.State.initializing.rawValue, until: slice)
         }
         header.state = SegmentHeader.State.ready.rawValue
-        try SegmentValidation.checkKind(header, kind: kind, kindVersion: kindVersion, name: name, operation: operation)
         self.header = header
         self.memory = memory
     }
@@ -150,12 +154,28 @@ public struct Segment: ~Copyable {
                 if deadline.hasPassed {
                     throw InterprocessError(.timedOut, operation: operation, name: name,
                                             reason: fileSize == 0 ? "it is empty, and no creator gave it a size before the deadline"
-                                                : "its header is all zeros, and no creator wrote it before the deadline")
+                                                : "its magic number is zero, and no creator wrote a header before the deadline")
                 }
                 var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
                 nanosleep(&pause, nil)
             }
         }
+    }
+
+    /// Writes the header into a new segment with the magic number last, with release ordering:
+    /// an opener that reads the magic also reads every other field as written (openers treat
+    /// a zero magic as "not written yet" and wait).
+    private static func publishHeader(_ header: SegmentHeader, at base: UnsafeMutableRawPointer) {
+        var staged = [UInt8](repeating: 0, count: SegmentHeader.size)
+        staged.withUnsafeMutableBytes { header.encodeAllButState(into: $0) }
+        let magic = SegmentHeader.Field.magic, state = SegmentHeader.Field.state
+        staged.withUnsafeBytes { bytes in
+            for range in [(magic.offset + magic.size)..<state.offset, (state.offset + state.size)..<SegmentHeader.size] {
+                (base + range.lowerBound).copyMemory(from: bytes.baseAddress! + range.lowerBound, byteCount: range.count)
+            }
+        }
+        let magicWord = (base + magic.offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+        magicWord.pointee.store(header.magic.littleEndian, ordering: .releasing)
     }
 
     static func stateWord(in base: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Atomic<UInt32>> {
@@ -167,3 +187,6 @@ public struct Segment: ~Copyable {
         UnsafeMutablePointer(OpaquePointer(base + SegmentHeader.Field.state.offset))
     }
 }
+
+/// Safe to move to another thread or task: it owns a mapping.
+extension Segment: Sendable {}

@@ -25,9 +25,15 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     /// A named ``ProcessEvent``.
     public static let event = SegmentKind(rawValue: 6)
 
+    /// A named ``SPSCQueue``.
+    public static let spscQueue = SegmentKind(rawValue: 7)
+    /// A named ``MPMCQueue``.
+    public static let mpmcQueue = SegmentKind(rawValue: 8)
+
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
         .raw: "raw", .mutex: "mutex", .condition: "condition", .semaphore: "semaphore", .rwLock: "rwlock", .event: "event",
+        .spscQueue: "spsc-queue", .mpmcQueue: "mpmc-queue",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.

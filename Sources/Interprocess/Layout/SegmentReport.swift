@@ -20,7 +20,7 @@ public struct SegmentReport: Sendable, Codable {
         case initializing
         /// Its creator died while initializing it: it will never become ready.
         case creatorDied
-        /// Not created by this library (or not yet written: an empty file, an all-zero header).
+        /// Not created by this library (or not yet written: an empty file, a zero magic number).
         case foreign
         /// Shorter than its header says.
         case truncated
@@ -28,6 +28,9 @@ public struct SegmentReport: Sendable, Codable {
         case corrupt
         /// A header layout version this library does not read.
         case incompatibleVersion
+        /// This process may not open the file (another user's, mode 0600): only what `lstat`
+        /// shows is reported.
+        case unreadable
     }
 
     /// The file name (the segment's name).
@@ -51,6 +54,20 @@ public struct SegmentReport: Sendable, Codable {
     public var creatorLiveness: ProcessIdentity.Liveness?
     /// The processes that have the segment mapped now, by pid.
     public var attachedPIDs: [Int32]
+    /// True when some processes' mappings could not be read (other users', without root), so
+    /// the segment may be mapped by a process ``attachedPIDs`` does not show.
+    public var attachmentsMayBeIncomplete: Bool
+    /// The file's device and inode: who it is, as opposed to what it is called.
+    public var fileIdentity: FileIdentity
+
+    /// A file's device and inode number, which stay the same across renames and differ for a
+    /// file removed and created again under the same name.
+    public struct FileIdentity: Sendable, Hashable, Codable {
+        /// The device number.
+        public var device: UInt64
+        /// The inode number.
+        public var inode: UInt64
+    }
 
     /// True for segments of this library (whatever their state), false for foreign files.
     public var isOurs: Bool { verdict != .foreign }
@@ -68,7 +85,9 @@ public struct SegmentReport: Sendable, Codable {
     /// dead, and no process has it mapped. A header that fails its checksum is never abandoned:
     /// its creator fields cannot be trusted. This is what `interprocess gc` removes.
     public var isAbandoned: Bool {
-        guard header != nil, verdict != .corrupt, verdict != .incompatibleVersion else { return false }
+        guard header != nil, verdict != .corrupt, verdict != .incompatibleVersion, verdict != .unreadable else { return false }
+        // A segment others may open could be mapped by a process whose maps we cannot read.
+        if attachmentsMayBeIncomplete && mode & 0o066 != 0 { return false }
         return creatorLiveness == .dead && attachedPIDs.isEmpty
     }
 
@@ -78,42 +97,72 @@ public struct SegmentReport: Sendable, Codable {
     ///   `permissionDenied`, `invalidName`); bad content is reported, not thrown.
     public static func inspect(_ name: String) throws(InterprocessError) -> SegmentReport {
         let segmentName = try SegmentName(name)
-        let mappers = ProcessMappings.mappers(under: SharedMemoryDirectory.path)
-        return try report(for: segmentName.rawValue, mappers: mappers)
+        return try report(for: segmentName.rawValue, mappers: ProcessMappings.mappers(under: SharedMemoryDirectory.path))
     }
 
-    /// Reports on every regular file in the shared-memory directory, sorted by name. Files that
-    /// vanish while listing are left out.
+    /// Reports on every file in the shared-memory directory, sorted by name. Files this process
+    /// may not open are reported as ``Verdict/unreadable``; files that vanish while listing are
+    /// left out.
     public static func all() -> [SegmentReport] {
         let mappers = ProcessMappings.mappers(under: SharedMemoryDirectory.path)
-        return SharedMemoryDirectory.entries().compactMap { try? report(for: $0, mappers: mappers) }
+        return SharedMemoryDirectory.entries().compactMap { name in
+            do throws(InterprocessError) {
+                return try report(for: name, mappers: mappers)
+            } catch {
+                return unreadableReport(for: name, error: error, mappers: mappers)
+            }
+        }
     }
 
     /// Removes every segment whose name starts with `prefix` and for which ``isAbandoned`` holds
     /// (with `dryRun`, removes nothing) and returns their reports.
     ///
-    /// Each segment is checked again right before it is removed.
+    /// Each segment is checked again right before it is removed, and is removed only if it is
+    /// still the same file (a segment removed and created again meanwhile is left alone).
     public static func removeAbandoned(prefix: String = "", dryRun: Bool) -> [SegmentReport] {
         all().filter { candidate in
             guard candidate.name.hasPrefix(prefix), candidate.isAbandoned else { return false }
             if dryRun { return true }
-            guard let fresh = try? inspect(candidate.name), fresh.isAbandoned else { return false }
+            guard let fresh = try? inspect(candidate.name), fresh.isAbandoned,
+                  fresh.fileIdentity == candidate.fileIdentity
+            else { return false }
             return (try? SharedMemory.remove(candidate.name)) != nil
         }
     }
 
-    private static func report(for fileName: String, mappers: [String: Set<Int32>]) throws(InterprocessError) -> SegmentReport {
+    private static func unreadableReport(
+        for fileName: String, error: InterprocessError, mappers: ProcessMappings.Table
+    ) -> SegmentReport? {
+        let path = SharedMemoryDirectory.path + "/" + fileName
+        var info = stat()
+        guard error.code != .notFound, lstat(path, &info) == 0 else { return nil }
+        return SegmentReport(
+            name: fileName, fileSize: Int(info.st_size), ownerUID: info.st_uid, ownerGID: info.st_gid,
+            mode: info.st_mode & 0o7777, verdict: .unreadable, problem: error.reason, header: nil,
+            creatorLiveness: nil, attachedPIDs: (mappers.mappers[path] ?? []).sorted(),
+            attachmentsMayBeIncomplete: mappers.isIncomplete,
+            fileIdentity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+    }
+
+    private static func report(for fileName: String, mappers: ProcessMappings.Table) throws(InterprocessError) -> SegmentReport {
         let path = SharedMemoryDirectory.path + "/" + fileName
         let operation = "inspect segment"
         let descriptor = try checkedValue(operation, name: fileName) { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         defer { close(descriptor) }
         var info = stat()
         try checkedCall(operation, name: fileName) { fstat(descriptor, &info) }
-        let (fileSize, outcome) = try SegmentValidation.read(descriptor: descriptor, name: fileName, operation: operation)
         var report = SegmentReport(
-            name: fileName, fileSize: fileSize, ownerUID: info.st_uid, ownerGID: info.st_gid,
+            name: fileName, fileSize: Int(info.st_size), ownerUID: info.st_uid, ownerGID: info.st_gid,
             mode: info.st_mode & 0o7777, verdict: .valid, problem: nil, header: nil, creatorLiveness: nil,
-            attachedPIDs: (mappers[path] ?? []).sorted())
+            attachedPIDs: (mappers.mappers[path] ?? []).sorted(), attachmentsMayBeIncomplete: mappers.isIncomplete,
+            fileIdentity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            report.verdict = .foreign
+            report.problem = "it is not a regular file"
+            return report
+        }
+        let (fileSize, outcome) = try SegmentValidation.read(descriptor: descriptor, name: fileName, operation: operation)
+        report.fileSize = fileSize
         switch outcome {
         case .valid(let header):
             report.header = header
@@ -126,7 +175,7 @@ public struct SegmentReport: Sendable, Codable {
             }
         case .notYetWritten:
             report.verdict = .foreign
-            report.problem = fileSize == 0 ? "it is empty" : "its header is all zeros"
+            report.problem = fileSize == 0 ? "it is empty" : "its magic number is zero: no header was written"
         case .invalid(let error, let header):
             report.header = header
             report.creatorLiveness = header?.creator.liveness

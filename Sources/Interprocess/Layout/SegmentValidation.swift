@@ -10,7 +10,8 @@ enum SegmentValidation {
     enum Outcome {
         /// The header is structurally sound (its state may still be `initializing`).
         case valid(SegmentHeader)
-        /// The file is empty or its header is all zeros: a creator may be about to write it.
+        /// The file is empty or its magic number is zero: a creator may be about to write it
+        /// (the creator writes the magic last).
         case notYetWritten
         /// The header was decoded but is invalid, or could not be decoded.
         case invalid(InterprocessError, SegmentHeader?)
@@ -22,7 +23,7 @@ enum SegmentValidation {
         func fail(_ code: InterprocessError.Code, _ reason: String, _ header: SegmentHeader? = nil) -> Outcome {
             .invalid(InterprocessError(code, operation: operation, name: name, reason: reason), header)
         }
-        if prefix.allSatisfy({ $0 == 0 }) { return .notYetWritten }
+        if prefix.prefix(8).allSatisfy({ $0 == 0 }) { return .notYetWritten }
         let magicBytes = withUnsafeBytes(of: SegmentHeader.magicValue.littleEndian) { Array($0) }
         let shownMagic = prefix.prefix(8).map { $0 >= 0x20 && $0 < 0x7f ? String(UnicodeScalar($0)) : "." }.joined()
         guard prefix.count >= magicBytes.count else {

@@ -108,3 +108,6 @@ public struct AnonymousSharedMemory: ~Copyable {
         }
     }
 }
+
+/// Safe to move to another thread or task: it owns a mapping and, at most, a descriptor.
+extension AnonymousSharedMemory: Sendable {}

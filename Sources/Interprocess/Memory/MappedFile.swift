@@ -18,7 +18,8 @@ public struct MappedFile: ~Copyable {
     /// How the storage of a new file is allocated.
     public enum Allocation: Sendable, Hashable {
         /// Allocate every block now (`posix_fallocate`): a full disk is an error at creation,
-        /// never a SIGBUS on a later write. The default.
+        /// never a SIGBUS on a later write. The default. On a file system that cannot reserve
+        /// (`EOPNOTSUPP`), the file is only sized, as with ``sparse``.
         case reserved
         /// Only set the size: blocks are allocated on first write, so a sparse file may be much
         /// larger than the free space — and a write to it can then fault if the disk fills.
@@ -92,10 +93,11 @@ public struct MappedFile: ~Copyable {
     ) throws(InterprocessError) {
         let operation = "map file"
         let label = path.string
-        var flags = (access == .readWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC
+        var flags = (access == .readWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK
         if !followingSymlinks { flags |= O_NOFOLLOW }
         let descriptor = try checkedValue(operation, name: label) { open(label, flags) }
         defer { close(descriptor) }
+        try SharedMemory.requireRegularFile(descriptor, operation: operation, name: label)
         let fileSize = try SharedMemory.fileSize(of: descriptor, operation: operation, name: label)
         guard offset >= 0, offset <= fileSize else {
             throw InterprocessError(.invalidArgument, operation: operation, name: label,
@@ -112,3 +114,6 @@ public struct MappedFile: ~Copyable {
         self.offset = offset
     }
 }
+
+/// Safe to move to another thread or task: it owns a mapping and, at most, a descriptor.
+extension MappedFile: Sendable {}

@@ -16,7 +16,8 @@ extension MappedRegion {
         /// Pages will be needed soon: start reading them in now.
         case willNeed
         /// Pages are not needed for now. For shared mappings the contents stay (they live in the
-        /// file or in shared memory); the pages are only released from this process.
+        /// file or in shared memory); the pages are only released from this process. For a
+        /// ``MappedRegion/Access/copyOnWrite`` mapping this **discards** the private changes.
         case dontNeed
         /// Back the region with transparent huge pages where the kernel allows it.
         case hugePages

@@ -115,3 +115,8 @@ public struct MappedRegion: ~Copyable {
         return (absoluteStart - misalignment, range.count + misalignment)
     }
 }
+
+// A mapping belongs to the whole process: moving its owner to another thread or task is safe.
+// Concurrent access to the bytes themselves is the caller's to coordinate, as with any memory
+// shared between processes.
+extension MappedRegion: @unchecked Sendable {}

@@ -191,8 +191,16 @@ public struct SharedMemory: ~Copyable {
     static func openDescriptor(
         _ name: SegmentName, access: MappedRegion.Access, operation: String
     ) throws(InterprocessError) -> Int32 {
-        let flags = access == .readWrite ? O_RDWR : O_RDONLY
-        return try checkedValue(operation, name: name.rawValue) { shm_open(name.systemName, flags, 0) }
+        // O_NONBLOCK: a FIFO planted under the name must not block the open.
+        let flags = (access == .readWrite ? O_RDWR : O_RDONLY) | O_NONBLOCK
+        let descriptor = try checkedValue(operation, name: name.rawValue) { shm_open(name.systemName, flags, 0) }
+        do {
+            try requireRegularFile(descriptor, operation: operation, name: name.rawValue)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        return descriptor
     }
 
     /// Watches a segment that exists but is still empty, to tell a creator that is reserving
@@ -215,9 +223,22 @@ public struct SharedMemory: ~Copyable {
         }
     }
 
+    /// Throws ``InterprocessError/Code/foreignSegment`` unless `descriptor` is a regular file
+    /// (not a FIFO, device or directory someone planted under the name).
+    static func requireRegularFile(_ descriptor: Int32, operation: String, name: String) throws(InterprocessError) {
+        var info = stat()
+        try checkedCall(operation, name: name) { fstat(descriptor, &info) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw InterprocessError(.foreignSegment, operation: operation, name: name, reason: "it is not a regular file")
+        }
+    }
+
     static func fileSize(of descriptor: Int32, operation: String, name: String) throws(InterprocessError) -> Int {
         var info = stat()
         try checkedCall(operation, name: name) { fstat(descriptor, &info) }
         return Int(info.st_size)
     }
 }
+
+/// Safe to move to another thread or task: it owns a mapping and, at most, a descriptor.
+extension SharedMemory: Sendable {}

@@ -22,13 +22,14 @@ public struct MonotonicDeadline: Sendable, Hashable, Comparable {
 
     /// The deadline `duration` from now (a negative duration is now; a huge one saturates).
     public static func after(_ duration: Duration) -> MonotonicDeadline {
+        let base = now
+        guard duration > .zero else { return base }
         let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return .now }
+        // Both parts are non-negative here; anything past UInt64 nanoseconds saturates to `never`.
         let (wholeSeconds, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        let base = now.nanoseconds
-        if overflow { return MonotonicDeadline(nanoseconds: .max) }
-        let (sum, overflowed) = base.addingReportingOverflow(wholeSeconds &+ UInt64(attoseconds / 1_000_000_000))
-        return MonotonicDeadline(nanoseconds: overflowed ? .max : sum)
+        let (delta, overflowed) = wholeSeconds.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000))
+        let (sum, wrapped) = base.nanoseconds.addingReportingOverflow(delta)
+        return MonotonicDeadline(nanoseconds: overflow || overflowed || wrapped ? .max : sum)
     }
 
     /// A deadline that never comes.

@@ -42,8 +42,12 @@ public struct ProcessIdentity: Sendable, Hashable, Codable, CustomStringConverti
         /// No process with this pid and start time exists (it exited, or the pid was reused).
         /// A zombie (exited, not yet reaped) counts as dead.
         case dead
-        /// The process table could not be read (for example `/proc` mounted with `hidepid`).
-        /// Treat as alive: never take a resource from a process that may still hold it.
+        /// This process cannot tell: `/proc` is not mounted or hides other processes (`hidepid`),
+        /// or the recorded start time is unknown (0). Treat as alive: never take a resource from
+        /// a process that may still hold it.
+        ///
+        /// Processes in another PID namespace (another container sharing `/dev/shm`) cannot be
+        /// told apart from dead ones; don't share segments across PID namespaces with `gc` running.
         case unknown
     }
 
@@ -53,9 +57,21 @@ public struct ProcessIdentity: Sendable, Hashable, Codable, CustomStringConverti
         let reading = ProcessIdentity.readStartTime(of: pid)
         if let startTime = reading.startTime {
             if reading.isZombie { return .dead }
+            if self.startTime == 0 { return .unknown }
             return startTime == self.startTime ? .alive : .dead
         }
-        return reading.unreadable ? .unknown : .dead
+        if reading.unreadable || !ProcessIdentity.processTableIsVisible { return .unknown }
+        return .dead
+    }
+
+    /// Whether `/proc` shows processes (this one at least, and not only this one's own pid
+    /// namespace view hidden by `hidepid=2`, which hides other users' processes entirely).
+    private static var processTableIsVisible: Bool {
+        var info = stat()
+        guard stat("/proc/self/stat", &info) == 0 else { return false }
+        // With hidepid=2 (or "invisible"), other users' /proc/PID entries vanish; /proc/1 (init,
+        // root's) is then missing for non-root users. Root always sees everything.
+        return geteuid() == 0 || stat("/proc/1/stat", &info) == 0
     }
 
     /// Shorthand for `liveness != .dead`: true unless the process is known to be gone.

@@ -17,7 +17,7 @@ extension MemoryTests {
             let directory = try MemoryFixtures.TemporaryDirectory()
             defer { directory.remove() }
             let listener = try MemoryFixtures.UnixListener(path: directory.file("peer.sock"))
-            let peer = try MemoryFixtures.BackgroundPeer(["memfd-receive", listener.path] + options)
+            let peer = try TestSupport.BackgroundPeer(["memfd-receive", listener.path] + options)
             let connection = try listener.accept()
             defer { close(connection) }
             try memory.send(over: FileDescriptor(rawValue: connection))

@@ -16,7 +16,8 @@ extension MemoryTests {
             return kilobytes * 1024
         }
 
-        @Test("locking the whole region counts it as locked; unlocking releases it")
+        @Test("locking the whole region counts it as locked; unlocking releases it",
+              .enabled(if: !Sanitizers.active, "sanitizer runtimes turn mlock into a no-op"))
         func lockWholeRegion() throws {
             let directory = try MemoryFixtures.TemporaryDirectory()
             defer { directory.remove() }
@@ -30,7 +31,8 @@ extension MemoryTests {
             #expect(try Self.lockedBytes() == before)
         }
 
-        @Test("locking a range locks the pages covering it")
+        @Test("locking a range locks the pages covering it",
+              .enabled(if: !Sanitizers.active, "sanitizer runtimes turn mlock into a no-op"))
         func lockRange() throws {
             let name = TestSupport.uniqueName("lock")
             defer { try? SharedMemory.remove(name) }

@@ -18,7 +18,7 @@ extension MemoryTests {
             // All four start at the same moment, half a second from now.
             let start = MonotonicDeadline.after(.milliseconds(500)).nanoseconds
             let peers = try (0..<4).map { _ in
-                try MemoryFixtures.BackgroundPeer(["shm-open-or-create", name, String(size), String(start)])
+                try TestSupport.BackgroundPeer(["shm-open-or-create", name, String(size), String(start)])
             }
             let outcomes = try peers.map { try $0.wait() }
             for outcome in outcomes {

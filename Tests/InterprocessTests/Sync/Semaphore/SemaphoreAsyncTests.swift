@@ -3,7 +3,10 @@ import Testing
 
 extension ProcessSemaphoreTests {
     /// The async waits: they never block the cooperative pool, and end on cancellation.
-    @Suite("async", .timeLimit(.minutes(2)))
+    ///
+    /// Generous limits: while other suites run, their blocking waits for peer processes can occupy
+    /// the cooperative pool's threads (two on a 2-core machine) for tens of seconds.
+    @Suite("async", .timeLimit(.minutes(5)))
     struct SemaphoreAsyncTests {
         @Test("16 tasks await one semaphore, more than the pool has threads; a task of the same pool posts")
         func moreWaitersThanPoolThreads() async throws {
@@ -17,12 +20,12 @@ extension ProcessSemaphoreTests {
                         let handle = try ProcessSemaphore(open: name)
                         // If this blocked a pool thread, the poster below could never run:
                         // the waits would time out and the test fail (never hang).
-                        return try await handle.wait(until: .after(.seconds(30)))
+                        return try await handle.wait(until: .after(.seconds(150)))
                     }
                 }
                 group.addTask {
                     let handle = try ProcessSemaphore(open: name)
-                    guard await eventuallyAsync(seconds: 25, { handle.waiterCount == UInt32(waiters) }) else { return false }
+                    guard await eventuallyAsync(seconds: 100, { handle.waiterCount == UInt32(waiters) }) else { return false }
                     try handle.post(count: waiters)
                     return true
                 }
@@ -58,7 +61,7 @@ extension ProcessSemaphoreTests {
             let waiter = Task {
                 let handle = try ProcessSemaphore(open: name)
                 // A deadline, so that a wait that ignored cancellation fails the test instead of hanging.
-                return try await handle.wait(until: .after(.seconds(30)))
+                return try await handle.wait(until: .after(.seconds(150)))
             }
             #expect(await eventuallyAsync { semaphore.waiterCount == 1 }, "the waiter went to sleep")
             waiter.cancel()

@@ -99,7 +99,7 @@ extension ProcessSemaphoreTests {
 }
 
 /// Polls `condition` every 5 ms (suspending, not blocking) for up to `seconds`.
-func eventuallyAsync(seconds: Int = 20, _ condition: () -> Bool) async -> Bool {
+func eventuallyAsync(seconds: Int = 100, _ condition: () -> Bool) async -> Bool {
     let deadline = MonotonicDeadline.after(.seconds(seconds))
     while !deadline.hasPassed {
         if condition() { return true }

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// One side of a channel (a producer or a consumer) claimed by a process: a 64-bit word in the
+/// segment holding the owner's pid (low 32 bits) and the low 32 bits of its start time (high
+/// bits), 0 when free. One word, so that claiming and taking over a dead owner's place are a
+/// single compare-and-swap: a second live claimant is refused, a dead one is replaced.
+enum EndpointClaim {
+    /// Packs an identity into a claim word (never 0 for a real process).
+    static func word(for identity: ProcessIdentity) -> UInt64 {
+        (UInt64(truncatingIfNeeded: identity.startTime) << 32) | UInt64(UInt32(bitPattern: identity.pid))
+    }
+
+    /// The pid recorded in a claim word.
+    static func pid(of word: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: word)) }
+
+    /// Whether the process recorded in a claim word is known to be dead.
+    static func isDead(_ word: UInt64) -> Bool {
+        let pid = pid(of: word)
+        guard let running = ProcessIdentity(runningProcess: pid) else {
+            // No such process, unless /proc is hidden from us: then assume it lives.
+            return ProcessIdentity(pid: pid, startTime: 0).liveness == .dead
+        }
+        if running.liveness == .dead { return true }  // a zombie
+        return UInt32(truncatingIfNeeded: running.startTime) != UInt32(truncatingIfNeeded: word >> 32)
+    }
+
+    /// Claims the place for the calling process, taking it over from a dead owner.
+    ///
+    /// - Returns: the pid of the dead owner replaced, or nil if the place was free.
+    /// - Throws: ``InterprocessError/Code/alreadyExists`` while a live process holds it.
+    static func claim(
+        _ word: UnsafeMutablePointer<Atomic<UInt64>>, role: String, name: String
+    ) throws(InterprocessError) -> Int32? {
+        let mine = EndpointClaim.word(for: .current)
+        while true {
+            let current = word.pointee.load(ordering: .acquiring)
+            if current == 0 {
+                if word.pointee.compareExchange(expected: 0, desired: mine, ordering: .acquiringAndReleasing).exchanged {
+                    return nil
+                }
+                continue
+            }
+            guard isDead(current) else {
+                throw InterprocessError(.alreadyExists, operation: "attach as \(role)", name: name,
+                                        reason: "process \(pid(of: current)) is attached as its \(role) and alive; a queue has one \(role) at a time")
+            }
+            if word.pointee.compareExchange(expected: current, desired: mine, ordering: .acquiringAndReleasing).exchanged {
+                return pid(of: current)
+            }
+        }
+    }
+
+    /// Gives the place up, if the calling process still holds it.
+    static func release(_ word: UnsafeMutablePointer<Atomic<UInt64>>) {
+        let mine = EndpointClaim.word(for: .current)
+        _ = word.pointee.compareExchange(expected: mine, desired: 0, ordering: .releasing)
+    }
+}

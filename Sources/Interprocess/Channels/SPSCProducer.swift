@@ -1,0 +1,231 @@
+import CInterprocessShim
+public import Synchronization
+
+/// The producing end of an ``SPSCQueue``: at most one per queue at a time, across all processes.
+///
+/// Zero-copy: ``tryReserve(_:)`` hands out space in the ring, you write the record in place,
+/// and ``commit(_:publish:)`` makes it visible. Or copy in with ``trySend(_:)-(UnsafeRawBufferPointer)``
+/// and ``send(_:)-(UnsafeRawBufferPointer)``, or send any `BitwiseCopyable` value.
+/// To batch, commit with `publish: false` and call ``publish()`` once for many records.
+///
+/// Every send comes non-blocking (`try…`, returns false when the queue is full), blocking, and
+/// with a deadline. Blocking spins briefly, then parks on a futex; the consumer only makes a
+/// system call to wake it when it is actually parked.
+@frozen
+public struct SPSCProducer: ~Copyable {
+    @usableFromInline let mapping: SPSCMapping
+    @usableFromInline let ring: UnsafeMutableRawPointer
+    @usableFromInline let mask: Int
+    @usableFromInline let capacity: Int
+    /// The largest payload this queue accepts.
+    public let maximumRecordSize: Int
+    @usableFromInline let tail: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline let head: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline let consumerSleeping: UnsafeMutablePointer<Atomic<UInt32>>
+    @usableFromInline let producerSleeping: UnsafeMutablePointer<Atomic<UInt32>>
+    @usableFromInline let owner: UnsafeMutablePointer<Atomic<UInt64>>
+    /// Where the next record goes (committed records end here; published ones end at `published`).
+    @usableFromInline var position: UInt64
+    @usableFromInline var published: UInt64
+    /// The consumer's head as last read: refreshed only when the ring looks full.
+    @usableFromInline var cachedHead: UInt64
+    /// The reserved record: its header's ring offset (-1: none), index, and capacity.
+    @usableFromInline var reservedOffset: Int
+    @usableFromInline var reservedPosition: UInt64
+    @usableFromInline var reservedCount: Int
+    /// The pid of a dead producer whose place this one took, if any.
+    public let replacedProducer: Int32?
+
+    /// Attaches as the queue's producer, continuing after the last record published.
+    ///
+    /// - Throws: ``InterprocessError/Code/alreadyExists`` while another live process is the
+    ///   producer; the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``.
+    public init(attachingTo name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+        let mapping = try SPSCMapping(opening: name, timeout: timeout)
+        let owner = mapping.word64(SPSCLayout.producerOwnerOffset)
+        let replaced = try EndpointClaim.claim(owner, role: "producer", name: name)
+        self.owner = owner
+        replacedProducer = replaced
+        tail = mapping.word64(SPSCLayout.tailOffset)
+        head = mapping.word64(SPSCLayout.headOffset)
+        consumerSleeping = mapping.word32(SPSCLayout.consumerSleepingOffset)
+        producerSleeping = mapping.word32(SPSCLayout.producerSleepingOffset)
+        // A dead producer may have left its sleeping flag set.
+        producerSleeping.pointee.store(0, ordering: .relaxed)
+        ring = mapping.ring
+        capacity = mapping.capacity
+        mask = mapping.capacity - 1
+        maximumRecordSize = mapping.maximumRecordSize
+        position = tail.pointee.load(ordering: .acquiring)
+        published = position
+        cachedHead = head.pointee.load(ordering: .acquiring)
+        reservedOffset = -1
+        reservedPosition = 0
+        reservedCount = 0
+        self.mapping = mapping
+    }
+
+    deinit {
+        EndpointClaim.release(owner)
+    }
+
+    // MARK: Zero-copy
+
+    /// Reserves space for a record of `count` bytes and returns it for writing in place, or nil
+    /// when the queue is full. Nothing is visible to the consumer until ``commit(_:publish:)``.
+    /// A second reservation before committing replaces the first.
+    ///
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` when `count` exceeds
+    ///   ``maximumRecordSize`` or is negative.
+    @inlinable
+    public mutating func tryReserve(_ count: Int) throws(InterprocessError) -> UnsafeMutableRawBufferPointer? {
+        guard count >= 0, count <= maximumRecordSize else { throw recordSizeError(count) }
+        let offset = Int(truncatingIfNeeded: position) & mask
+        let needed = SPSCLayout.footprint(count)
+        let contiguous = capacity &- offset
+        // A record never wraps: if it does not fit before the ring's end, a padding record fills
+        // the end and the record starts at offset 0.
+        let padding = needed > contiguous ? contiguous : 0
+        let end = position &+ UInt64(truncatingIfNeeded: padding &+ needed)
+        if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) {
+            cachedHead = head.pointee.load(ordering: .acquiring)
+            if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) { return nil }
+        }
+        var recordOffset = offset
+        reservedPosition = position
+        if padding != 0 {
+            (ring + offset).storeBytes(of: (UInt64(SPSCLayout.paddingFlag) << 32).littleEndian, as: UInt64.self)
+            recordOffset = 0
+            reservedPosition = position &+ UInt64(truncatingIfNeeded: padding)
+        }
+        reservedOffset = recordOffset
+        reservedCount = count
+        return UnsafeMutableRawBufferPointer(start: ring + recordOffset + SPSCLayout.recordHeaderSize, count: count)
+    }
+
+    /// Commits the reserved record with its first `count` bytes (at most the reserved count)
+    /// and, unless `publish` is false, publishes it and everything committed before it.
+    @inlinable
+    public mutating func commit(_ count: Int, publish: Bool = true) {
+        precondition(reservedOffset >= 0, "commit without a reservation")
+        precondition(count >= 0 && count <= reservedCount, "commit of more bytes than were reserved")
+        // Length in the low half, flags (none) in the high half: one store.
+        (ring + reservedOffset).storeBytes(of: UInt64(truncatingIfNeeded: count).littleEndian, as: UInt64.self)
+        position = reservedPosition &+ UInt64(truncatingIfNeeded: SPSCLayout.footprint(count))
+        reservedOffset = -1
+        if publish { self.publish() }
+    }
+
+    /// Makes every committed record visible to the consumer, and wakes it if it is parked.
+    @inlinable
+    public mutating func publish() {
+        guard position != published else { return }
+        published = position
+        // Sequentially consistent (one locked instruction): the store must be visible before
+        // the flag is read, or a consumer going to sleep at this moment could miss the wake-up.
+        tail.pointee.store(position, ordering: .sequentiallyConsistent)
+        if consumerSleeping.pointee.load(ordering: .relaxed) != 0 { wakeConsumer() }
+    }
+
+    // MARK: Copying sends
+
+    /// Sends a copy of `bytes` if there is room; returns false when the queue is full.
+    @inlinable
+    public mutating func trySend(_ bytes: UnsafeRawBufferPointer, publish: Bool = true) throws(InterprocessError) -> Bool {
+        guard let space = try tryReserve(bytes.count) else { return false }
+        if let source = bytes.baseAddress { space.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+        commit(bytes.count, publish: publish)
+        return true
+    }
+
+    /// Sends a copy of `value`'s bytes if there is room; returns false when the queue is full.
+    @inlinable
+    public mutating func trySend<Value: BitwiseCopyable>(_ value: Value, publish: Bool = true) throws(InterprocessError) -> Bool {
+        guard let space = try tryReserve(MemoryLayout<Value>.size) else { return false }
+        space.baseAddress!.storeBytes(of: value, as: Value.self)
+        commit(MemoryLayout<Value>.size, publish: publish)
+        return true
+    }
+
+    /// Sends a copy of `bytes`, waiting for room until `deadline`; returns false if it passed.
+    @inlinable
+    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+        while true {
+            if try trySend(bytes) { return true }
+            if !waitForSpace(bytes.count, until: deadline) { return false }
+        }
+    }
+
+    /// Sends a copy of `bytes`, waiting as long as it takes for room.
+    @inlinable
+    public mutating func send(_ bytes: UnsafeRawBufferPointer) throws(InterprocessError) {
+        _ = try send(bytes, until: .never)
+    }
+
+    /// Sends a copy of `value`, waiting for room until `deadline`; returns false if it passed.
+    @inlinable
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+        while true {
+            if try trySend(value) { return true }
+            if !waitForSpace(MemoryLayout<Value>.size, until: deadline) { return false }
+        }
+    }
+
+    /// Sends a copy of `value`, waiting as long as it takes for room.
+    @inlinable
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value) throws(InterprocessError) {
+        _ = try send(value, until: .never)
+    }
+
+    // MARK: Slow paths (not inlined)
+
+    /// Publishes what is committed, then waits until a record of `count` bytes fits or the
+    /// deadline passes: spinning first, then parked on the consumer's index. Returns whether
+    /// it fits. Use it with ``tryReserve(_:)`` for a blocking zero-copy send.
+    public mutating func waitForSpace(_ count: Int, until deadline: MonotonicDeadline) -> Bool {
+        publish()
+        let offset = Int(truncatingIfNeeded: position) & mask
+        let needed = SPSCLayout.footprint(count)
+        let padding = needed > capacity - offset ? capacity - offset : 0
+        let end = position &+ UInt64(padding + needed)
+        let limit = UInt64(capacity)
+        var spins = 0
+        while true {
+            cachedHead = head.pointee.load(ordering: .acquiring)
+            if end &- cachedHead <= limit { return true }
+            if spins < ChannelWaiting.spinLimit {
+                spins += 1
+                ipc_cpu_relax()
+                if spins & 255 == 0, deadline.hasPassed { return false }
+                continue
+            }
+            if deadline.hasPassed { return false }
+            producerSleeping.pointee.store(1, ordering: .sequentiallyConsistent)
+            let observed = head.pointee.load(ordering: .sequentiallyConsistent)
+            if end &- observed > limit {
+                _ = Futex.wait(on: mapping.futexWord(SPSCLayout.headOffset), expecting: UInt32(truncatingIfNeeded: observed), until: deadline)
+            }
+            producerSleeping.pointee.store(0, ordering: .relaxed)
+        }
+    }
+
+    @usableFromInline
+    func wakeConsumer() {
+        Futex.wake(mapping.futexWord(SPSCLayout.tailOffset))
+    }
+
+    @usableFromInline
+    func recordSizeError(_ count: Int) -> InterprocessError {
+        InterprocessError(.invalidArgument, operation: "send", name: mapping.segment.name.rawValue,
+                          reason: "a record of \(count) bytes is outside this queue's limit of 0...\(maximumRecordSize) bytes")
+    }
+}
+
+/// Tuning shared by the channels' blocking paths.
+@usableFromInline
+enum ChannelWaiting {
+    /// How many times a blocked side polls (with a CPU pause) before parking on a futex. About
+    /// 20–60 µs on current x86: around the cost of one sleep/wake-up pair, so spinning never costs
+    /// much more than parking would.
+    @usableFromInline static let spinLimit = 1024
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Interprocess
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Hostile files and arguments", .timeLimit(.minutes(1)))
+struct SegmentHostileInputTests {
+    @Test("a FIFO planted under a segment's name is refused at once, never blocking the open")
+    func fifoIsRefused() throws {
+        let name = TestSupport.uniqueName("fifo")
+        #expect(mkfifo("/dev/shm/" + name, 0o600) == 0)
+        defer { unlink("/dev/shm/" + name) }
+        for access in [MappedRegion.Access.readOnly, .readWrite] {
+            let raw = #expect(throws: InterprocessError.self) { _ = try SharedMemory(open: name, access: access) }
+            #expect(raw?.code == .foreignSegment)
+            let segment = #expect(throws: InterprocessError.self) { _ = try Segment(open: name, access: access) }
+            #expect(segment?.code == .foreignSegment)
+        }
+        let report = try SegmentReport.inspect(name)
+        #expect(report.verdict == .foreign)
+        #expect(report.problem == "it is not a regular file")
+    }
+
+    @Test("zero and negative timeouts fail at once instead of trapping")
+    func negativeTimeouts() throws {
+        let name = TestSupport.uniqueName("timeout")
+        #expect(FileManager.default.createFile(atPath: "/dev/shm/" + name, contents: Data()))
+        defer { unlink("/dev/shm/" + name) }
+        for timeout in [Duration.zero, .milliseconds(-5), .seconds(-3), .nanoseconds(-1)] {
+            let error = #expect(throws: InterprocessError.self) { _ = try Segment(open: name, timeout: timeout) }
+            #expect(error?.code == .timedOut)
+        }
+        #expect(MonotonicDeadline.after(.milliseconds(-5)) <= MonotonicDeadline.now)
+        #expect(MonotonicDeadline.after(.seconds(Int64.max)) == .never)
+    }
+
+    @Test("a segment of the wrong kind fails with wrongKind at once, even while still initializing")
+    func wrongKindWhileInitializing() throws {
+        let name = TestSupport.uniqueName("kind-early")
+        defer { try? SharedMemory.remove(name) }
+        nonisolated(unsafe) var outcome: InterprocessError.Code? = nil
+        _ = try Segment(create: name, bodySize: 64) { _ in
+            // Open from inside the creator's initialization: the state is still `initializing`.
+            do {
+                // Waiting for `ready` here could only end in timedOut: the creator is this closure.
+                _ = try Segment(open: name, kind: SegmentKind(rawValue: 0x8000_0001), timeout: .milliseconds(300))
+            } catch let error as InterprocessError {
+                outcome = error.code
+            }
+        }
+        #expect(outcome == .wrongKind)
+    }
+}
