@@ -32,20 +32,21 @@ extension MPMCConsumer {
             if deadline.hasPassed { return nil }
             // While a process holds a slot, wake up now and then to see whether it died (nobody
             // else would wake us for that).
-            let slice = outcome.claimed ? deadline.earlier(than: .after(.milliseconds(2))) : deadline
+            let slice = outcome.claimed ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval)) : deadline
             mapping.park(futex: MPMCLayout.notEmptyOffset, waiting: MPMCLayout.consumersWaitingOffset, until: slice) {
                 !recordMayBeReady()
             }
         }
     }
 
-    /// Counts a failed non-blocking claim; every ``ChannelWaiting/spinLimit`` of them in a row,
-    /// looks for slots held by dead processes, then claims again.
+    /// Counts a failed non-blocking claim; at most once per ``MPMCMapping/recoveryInterval``
+    /// (the clock is read on every 8th failure only), looks for slots held by dead processes,
+    /// then claims again.
     @usableFromInline
     mutating func claimAfterIdlePoll(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> MPMCRecordClaim? {
-        idlePolls += 1
-        guard idlePolls >= ChannelWaiting.spinLimit else { return nil }
-        idlePolls = 0
+        idlePolls &+= 1
+        guard idlePolls & 7 == 0, nextRecovery.hasPassed else { return nil }
+        nextRecovery = .after(MPMCMapping.recoveryInterval)
         let outcome = recoverDeadClaims(accepting: accepted)
         if let claim = outcome.claim { return claim }
         return outcome.skipped ? try claimRecord(accepting: accepted) : nil

@@ -26,8 +26,10 @@ public struct MPMCConsumer: ~Copyable {
     public let slotCount: Int
     /// This process's packed identity, recorded in the slots it claims.
     @usableFromInline let identity: UInt64
-    /// Failed non-blocking receives since the last look for dead claimants.
+    /// Failed non-blocking receives (the clock is read on every 8th).
     @usableFromInline var idlePolls: Int
+    /// When a failed non-blocking receive may next look for slots held by dead processes.
+    @usableFromInline var nextRecovery: MonotonicDeadline
 
     /// Attaches as a consumer.
     ///
@@ -40,6 +42,7 @@ public struct MPMCConsumer: ~Copyable {
         slotCount = mapping.slotCount
         identity = EndpointClaim.word(for: .current)
         idlePolls = 0
+        nextRecovery = .after(MPMCMapping.recoveryInterval)
         self.mapping = mapping
     }
 

@@ -88,6 +88,10 @@ struct MPMCMapping: ~Copyable {
 
     // MARK: Parking
 
+    /// How often a party that keeps failing looks for slots held by dead processes: a polling
+    /// endpoint at most this often, a parked one this often while a slot it waits for is held.
+    static let recoveryInterval = Duration.milliseconds(2)
+
     /// Wakes every parked consumer if any is parked (or about to park). Call after a slot
     /// transition that may let a consumer proceed.
     @inlinable @inline(__always)

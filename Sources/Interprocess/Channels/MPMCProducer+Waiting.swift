@@ -20,20 +20,21 @@ extension MPMCProducer {
             if deadline.hasPassed { return nil }
             // While a slot in our way is held by a process, wake up now and then to see whether
             // it died (nobody else would wake us for that).
-            let slice = claimed ? deadline.earlier(than: .after(.milliseconds(2))) : deadline
+            let slice = claimed ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval)) : deadline
             mapping.park(futex: MPMCLayout.notFullOffset, waiting: MPMCLayout.producersWaitingOffset, until: slice) {
                 !spaceMayBeAvailable()
             }
         }
     }
 
-    /// Counts a failed non-blocking claim; every ``ChannelWaiting/spinLimit`` of them in a row,
-    /// looks for a dead consumer's slot at the tail, and claims again if one was recovered.
+    /// Counts a failed non-blocking claim; at most once per ``MPMCMapping/recoveryInterval``
+    /// (the clock is read on every 8th failure only), looks for a dead consumer's slot at the
+    /// tail, and claims again if one was recovered.
     @usableFromInline
     mutating func claimAfterIdlePoll() -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
-        idlePolls += 1
-        guard idlePolls >= ChannelWaiting.spinLimit else { return nil }
-        idlePolls = 0
+        idlePolls &+= 1
+        guard idlePolls & 7 == 0, nextRecovery.hasPassed else { return nil }
+        nextRecovery = .after(MPMCMapping.recoveryInterval)
         return recoverDeadReaderAtTail().recovered ? claimSlot() : nil
     }
 

@@ -22,8 +22,10 @@ public struct MPMCProducer: ~Copyable {
     public let slotCount: Int
     /// This process's packed identity, recorded in the slots it claims.
     @usableFromInline let identity: UInt64
-    /// Failed non-blocking sends since the last look for dead consumers.
+    /// Failed non-blocking sends (the clock is read on every 8th).
     @usableFromInline var idlePolls: Int
+    /// When a failed non-blocking send may next look for slots held by dead processes.
+    @usableFromInline var nextRecovery: MonotonicDeadline
 
     /// Attaches as a producer.
     ///
@@ -36,6 +38,7 @@ public struct MPMCProducer: ~Copyable {
         slotCount = mapping.slotCount
         identity = EndpointClaim.word(for: .current)
         idlePolls = 0
+        nextRecovery = .after(MPMCMapping.recoveryInterval)
         self.mapping = mapping
     }
 
