@@ -71,6 +71,12 @@ struct TestPeer {
           spsc-consume NAME COUNT TIMEOUT_MS [--expect-empty]
                                                        receive and verify COUNT records
           spsc-borrow-then-die NAME                    borrow the next record, print it, SIGKILL
+          mpmc-produce NAME PRODUCER COUNT CONSUMERS   send COUNT self-checking records, then one
+                                                       end-of-stream record per consumer
+          mpmc-consume NAME PRODUCERS TIMEOUT_MS       receive and verify records until PRODUCERS
+                                                       ends of stream; print per-producer tallies
+          mpmc-claim-then-die NAME VALUE               send VALUE, claim a slot, SIGKILL unpublished
+          mpmc-read-then-die NAME                      claim the next record, print it, SIGKILL
         """
 
     static func main() {
@@ -122,6 +128,10 @@ struct TestPeer {
         case "spsc-produce-then-die": try QueueCommands.produceThenDie(&arguments)
         case "spsc-consume": try QueueCommands.consume(&arguments)
         case "spsc-borrow-then-die": try QueueCommands.borrowThenDie(&arguments)
+        case "mpmc-produce": try MPMCCommands.produce(&arguments)
+        case "mpmc-consume": try MPMCCommands.consume(&arguments)
+        case "mpmc-claim-then-die": try MPMCCommands.claimThenDie(&arguments)
+        case "mpmc-read-then-die": try MPMCCommands.readThenDie(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -1,0 +1,112 @@
+import CInterprocessShim
+
+/// The consumer's slow paths: waiting for a record, and recovering slots held by dead
+/// processes. Never inlined into callers; nothing here runs while records flow.
+extension MPMCConsumer {
+    /// What a look for dead claimants found.
+    @usableFromInline
+    struct RecoveryOutcome {
+        /// A dead consumer's record, now claimed by this one.
+        var claim: MPMCRecordClaim?
+        /// Whether a dead producer's slot was skipped (so the head moved on).
+        var skipped = false
+        /// Whether a live process holds a slot this consumer may be waiting for.
+        var claimed = false
+    }
+
+    /// Claims a record, spinning and then parking until one arrives or `deadline` passes.
+    @usableFromInline
+    mutating func claimRecordWaiting(accepting accepted: ClosedRange<Int>, until deadline: MonotonicDeadline) throws(InterprocessError) -> MPMCRecordClaim? {
+        var spins = 0
+        while true {
+            if let claim = try claimRecord(accepting: accepted) { return claim }
+            if spins < ChannelWaiting.spinLimit {
+                spins += 1
+                ipc_cpu_relax()
+                if spins & 255 == 0, deadline.hasPassed { return nil }
+                continue
+            }
+            let outcome = recoverDeadClaims(accepting: accepted)
+            if let claim = outcome.claim { return claim }
+            if outcome.skipped { continue }
+            if deadline.hasPassed { return nil }
+            // While a process holds a slot, wake up now and then to see whether it died (nobody
+            // else would wake us for that).
+            let slice = outcome.claimed ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval)) : deadline
+            mapping.park(futex: MPMCLayout.notEmptyOffset, waiting: MPMCLayout.consumersWaitingOffset, until: slice) {
+                !recordMayBeReady()
+            }
+        }
+    }
+
+    /// Counts a failed non-blocking claim; at most once per ``MPMCMapping/recoveryInterval``
+    /// (the clock is read on every 8th failure only), looks for slots held by dead processes,
+    /// then claims again.
+    @usableFromInline
+    mutating func claimAfterIdlePoll(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> MPMCRecordClaim? {
+        idlePolls &+= 1
+        guard idlePolls & 7 == 0, nextRecovery.hasPassed else { return nil }
+        nextRecovery = .after(MPMCMapping.recoveryInterval)
+        let outcome = recoverDeadClaims(accepting: accepted)
+        if let claim = outcome.claim { return claim }
+        return outcome.skipped ? try claimRecord(accepting: accepted) : nil
+    }
+
+    /// Whether the head's record is published, or the head lags behind (so a claim may succeed).
+    func recordMayBeReady() -> Bool {
+        let position = head.pointee.load(ordering: .sequentiallyConsistent)
+        let sequence = MPMCSlot.sequence(mapping.slot(position)).pointee.load(ordering: .sequentiallyConsistent)
+        return sequence & MPMCLayout.positionMask >= position &+ 1
+    }
+
+    /// Looks for slots held by dead processes (checking liveness only of slots held by other
+    /// processes, and only here, after waiting a while):
+    /// - a dead producer's slot at the head (it claimed the slot but never published it): marks
+    ///   it done for its position, counts it skipped, and moves the head on, so consumers go on
+    ///   with the records after it; the partial record is never delivered;
+    /// - a dead consumer's slot anywhere in the ring (it was reading the record): takes its
+    ///   claim over, so this consumer delivers the record again.
+    func recoverDeadClaims(accepting accepted: ClosedRange<Int>) -> RecoveryOutcome {
+        var outcome = RecoveryOutcome()
+        let count = UInt64(truncatingIfNeeded: slotCount)
+        let position = head.pointee.load(ordering: .acquiring)
+        let headSlot = mapping.slot(position)
+        let headSequence = MPMCSlot.sequence(headSlot).pointee.load(ordering: .acquiring)
+        if headSequence == position | MPMCLayout.writingFlag {
+            let writer = MPMCSlot.claimant(headSlot).pointee.load(ordering: .acquiring)
+            if writer != identity, writer != 0, EndpointClaim.isDead(writer) {
+                if MPMCSlot.transition(headSlot, from: headSequence, writer, to: position &+ count, 0) {
+                    mapping.countSkipped()
+                    _ = head.pointee.compareExchange(expected: position, desired: position &+ 1, ordering: .relaxed)
+                    mapping.wakeProducersIfWaiting()
+                    mapping.wakeConsumersIfWaiting()
+                }
+                outcome.skipped = true
+                return outcome
+            }
+            outcome.claimed = true
+        }
+        // Dead readers: a reader's slot lies behind the head, anywhere in the ring. Only the
+        // sequence words are read, so a scan costs about one cache miss per slot.
+        for index in 0..<slotCount {
+            let slot = mapping.ring + index &* mapping.stride
+            let sequence = MPMCSlot.sequence(slot).pointee.load(ordering: .acquiring)
+            guard sequence & MPMCLayout.readingFlag != 0 else { continue }
+            let reader = MPMCSlot.claimant(slot).pointee.load(ordering: .acquiring)
+            guard reader != identity, reader != 0 else { continue }
+            guard EndpointClaim.isDead(reader) else {
+                outcome.claimed = true
+                continue
+            }
+            // A reader never changes the record, so its length is as published.
+            let length = MPMCSlot.length(slot)
+            guard accepted.contains(length) else { continue }
+            if MPMCSlot.transition(slot, from: sequence, reader, to: sequence, identity) {
+                mapping.countRedelivered()
+                outcome.claim = (slot, (sequence & MPMCLayout.positionMask) &- 1, length)
+                return outcome
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,218 @@
+import CInterprocessShim
+public import Synchronization
+
+/// A record claimed by a consumer: its slot, its position, and its payload length.
+@usableFromInline
+typealias MPMCRecordClaim = (slot: UnsafeMutableRawPointer, position: UInt64, length: Int)
+
+/// A consuming end of an ``MPMCQueue``. Any number of consumers may be attached at once, in any
+/// number of processes; each record goes to exactly one of them.
+///
+/// Copy records out with ``tryReceive(into:)`` and ``tryReceive(as:)``, or read one in place
+/// with ``tryReceive(_:)``. Every receive comes non-blocking (returns nil when the queue is
+/// empty), blocking, and with a deadline.
+///
+/// A consumer that dies while reading a record in place does not lose it: the record is
+/// delivered again to another consumer (see ``MPMCQueue``). A consumer identifies itself in the
+/// slots it claims by its process identity, read once when it attaches: don't use it in a
+/// child forked after that.
+@frozen
+public struct MPMCConsumer: ~Copyable {
+    @usableFromInline let mapping: MPMCMapping
+    @usableFromInline let head: UnsafeMutablePointer<Atomic<UInt64>>
+    /// The largest record this queue accepts, in bytes.
+    public let slotSize: Int
+    /// How many records the queue holds.
+    public let slotCount: Int
+    /// This process's packed identity, recorded in the slots it claims.
+    @usableFromInline let identity: UInt64
+    /// Failed non-blocking receives (the clock is read on every 8th).
+    @usableFromInline var idlePolls: Int
+    /// When a failed non-blocking receive may next look for slots held by dead processes.
+    @usableFromInline var nextRecovery: MonotonicDeadline
+
+    /// Attaches as a consumer.
+    ///
+    /// - Throws: the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``, and
+    ///   ``InterprocessError/Code/corrupt`` for a queue body that does not hold together.
+    public init(attachingTo name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+        let mapping = try MPMCMapping(opening: name, timeout: timeout)
+        head = mapping.word64(MPMCLayout.headOffset)
+        slotSize = mapping.slotSize
+        slotCount = mapping.slotCount
+        identity = EndpointClaim.word(for: .current)
+        idlePolls = 0
+        nextRecovery = .after(MPMCMapping.recoveryInterval)
+        self.mapping = mapping
+    }
+
+    /// Slots whose producer died before publishing them, skipped by consumers so far (by any
+    /// consumer of the queue, in any process).
+    public var skippedRecords: UInt64 { mapping.skippedRecords }
+
+    /// Records that a consumer was reading when it died, delivered again so far.
+    public var redeliveredRecords: UInt64 { mapping.redeliveredRecords }
+
+    // MARK: Claim and release
+
+    /// Claims the record at the head for this consumer if its length is in `accepted`; returns
+    /// nil when there is none (the queue is empty, or the record is still being written).
+    ///
+    /// The record for position `p` is published when its slot's sequence is `p + 1`; a CAS of
+    /// the pair `(p + 1, 0)` to `(p + 1 | reading, me)` claims it, and a CAS of `head` from `p`
+    /// to `p + 1` moves the head on (any consumer that finds the head's record claimed helps).
+    ///
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` if the next record's length is not
+    ///   in `accepted` (it stays in the queue), ``InterprocessError/Code/corrupt`` if it is
+    ///   longer than a slot.
+    @inlinable @inline(__always)
+    mutating func claimRecord(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> MPMCRecordClaim? {
+        var position = head.pointee.load(ordering: .relaxed)
+        while true {
+            let slot = mapping.slot(position)
+            let sequenceWord = MPMCSlot.sequence(slot)
+            let sequence = sequenceWord.pointee.load(ordering: .acquiring)
+            let published = position &+ 1
+            if sequence == published {
+                let length = MPMCSlot.length(slot)
+                if !accepted.contains(length) {
+                    // Make sure the length was this record's, not a reused slot's, before refusing.
+                    atomicMemoryFence(ordering: .acquiring)
+                    if sequenceWord.pointee.load(ordering: .relaxed) == published { throw lengthError(length, accepted) }
+                    continue
+                }
+                if MPMCSlot.transition(slot, from: published, 0, to: published | MPMCLayout.readingFlag, identity) {
+                    _ = head.pointee.compareExchange(expected: position, desired: published, ordering: .relaxed)
+                    return (slot, position, length)
+                }
+                continue
+            }
+            if sequence & MPMCLayout.positionMask >= published {
+                // Claimed (or done) already: the head lags behind; move it on.
+                let (moved, current) = head.pointee.compareExchange(expected: position, desired: published, ordering: .relaxed)
+                position = moved ? published : current
+                continue
+            }
+            return nil
+        }
+    }
+
+    /// Releases a claimed record's slot for the next lap, and wakes parked producers, if any.
+    @inlinable @inline(__always)
+    func release(_ claim: MPMCRecordClaim) {
+        _ = MPMCSlot.transition(claim.slot, from: (claim.position &+ 1) | MPMCLayout.readingFlag, identity,
+                                to: claim.position &+ UInt64(truncatingIfNeeded: slotCount), 0)
+        mapping.wakeProducersIfWaiting()
+    }
+
+    /// Claims a record without waiting; after many failed attempts in a row, first looks for
+    /// slots held by dead processes.
+    @inlinable @inline(__always)
+    mutating func claimRecordNow(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> MPMCRecordClaim? {
+        if let claim = try claimRecord(accepting: accepted) { return claim }
+        return try claimAfterIdlePoll(accepting: accepted)
+    }
+
+    /// Claims a record, waiting until `deadline` if there is none yet.
+    @inlinable @inline(__always)
+    mutating func claimRecordBlocking(accepting accepted: ClosedRange<Int>, until deadline: MonotonicDeadline) throws(InterprocessError) -> MPMCRecordClaim? {
+        if let claim = try claimRecord(accepting: accepted) { return claim }
+        return try claimRecordWaiting(accepting: accepted, until: deadline)
+    }
+
+    // MARK: Copying receives
+
+    /// Copies the next record into `buffer` and returns its length, or nil when the queue is
+    /// empty. A record longer than `buffer` is an ``InterprocessError/Code/invalidArgument``
+    /// error and stays in the queue.
+    @inlinable
+    public mutating func tryReceive(into buffer: UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int? {
+        guard let claim = try claimRecordNow(accepting: 0...buffer.count) else { return nil }
+        return copy(claim, into: buffer)
+    }
+
+    /// Copies the next record into `buffer`, waiting until `deadline`; returns its length, or
+    /// nil if the deadline passed.
+    @inlinable
+    public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: MonotonicDeadline = .never) throws(InterprocessError) -> Int? {
+        let accepted = 0...buffer.count
+        guard let claim = try claimRecordBlocking(accepting: accepted, until: deadline) else { return nil }
+        return copy(claim, into: buffer)
+    }
+
+    /// Receives the next record as a value of type `Value`, or nil when the queue is empty. A
+    /// record whose length is not `MemoryLayout<Value>.size` is an error and stays in the queue.
+    @inlinable
+    public mutating func tryReceive<Value: BitwiseCopyable>(as type: Value.Type) throws(InterprocessError) -> Value? {
+        let size = MemoryLayout<Value>.size
+        guard let claim = try claimRecordNow(accepting: size...size) else { return nil }
+        let value = (claim.slot + MPMCLayout.slotPayloadOffset).loadUnaligned(as: Value.self)
+        release(claim)
+        return value
+    }
+
+    /// Receives the next record as a `Value`, waiting until `deadline`; nil if it passed.
+    @inlinable
+    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: MonotonicDeadline) throws(InterprocessError) -> Value? {
+        let size = MemoryLayout<Value>.size
+        guard let claim = try claimRecordBlocking(accepting: size...size, until: deadline) else { return nil }
+        let value = (claim.slot + MPMCLayout.slotPayloadOffset).loadUnaligned(as: Value.self)
+        release(claim)
+        return value
+    }
+
+    /// Receives the next record as a `Value`, waiting as long as it takes.
+    @inlinable
+    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type) throws(InterprocessError) -> Value {
+        while true {
+            if let value = try receive(as: type, until: .never) { return value }
+        }
+    }
+
+    @inlinable @inline(__always)
+    func copy(_ claim: MPMCRecordClaim, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        if claim.length > 0 {
+            buffer.baseAddress!.copyMemory(from: claim.slot + MPMCLayout.slotPayloadOffset, byteCount: claim.length)
+        }
+        release(claim)
+        return claim.length
+    }
+
+    // MARK: Reading in place
+
+    /// Calls `body` with the next record in place and releases it afterwards (also when `body`
+    /// throws); returns nil without calling `body` when the queue is empty.
+    ///
+    /// If the process dies inside `body`, the record is delivered again to another consumer.
+    @inlinable
+    public mutating func tryReceive<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws -> Result? {
+        guard let claim = try claimRecordNow(accepting: 0...slotSize) else { return nil }
+        defer { release(claim) }
+        return try body(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
+    }
+
+    /// Like ``tryReceive(_:)``, waiting until `deadline`; nil (without calling `body`) if it passed.
+    @inlinable
+    public mutating func receive<Result, Failure: Error>(
+        until deadline: MonotonicDeadline = .never, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws -> Result? {
+        let accepted = 0...slotSize
+        guard let claim = try claimRecordBlocking(accepting: accepted, until: deadline) else { return nil }
+        defer { release(claim) }
+        return try body(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
+    }
+
+    @usableFromInline
+    func lengthError(_ length: Int, _ accepted: ClosedRange<Int>) -> InterprocessError {
+        if length > slotSize {
+            return InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue,
+                                     reason: "the next record claims \(length) bytes, more than a slot's \(slotSize)")
+        }
+        let wanted = accepted.lowerBound == accepted.upperBound ? "the \(accepted.lowerBound) bytes of the requested type"
+            : "at most the \(accepted.upperBound) bytes the buffer holds"
+        return InterprocessError(.invalidArgument, operation: "receive", name: mapping.segment.name.rawValue,
+                                 reason: "the next record is \(length) bytes, not \(wanted)")
+    }
+}

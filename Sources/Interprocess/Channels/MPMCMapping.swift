@@ -1,0 +1,128 @@
+public import Synchronization
+
+/// What every endpoint of an ``MPMCQueue`` finds in an opened queue segment, after validating
+/// it, and the wake-ups both sides share.
+///
+/// **Parking.** Each side parks on a 32-bit futex word of the other side's line (`notEmpty`
+/// for consumers, `notFull` for producers) after adding itself to a waiter count. The side that
+/// makes progress stores its slot transition (a sequentially consistent CAS, a full barrier),
+/// then reads the waiter count, and only if it is not zero bumps the futex word and wakes every
+/// waiter. A waiter reads the futex word *after* counting itself and *before* re-checking the
+/// ring, so a record published after its re-check is always followed by a bump that makes its
+/// `FUTEX_WAIT` return at once: no lost wake-ups, and no system call while nobody sleeps.
+/// Waking all waiters (not one) keeps this simple and correct with many parties: a woken
+/// waiter that finds nothing to do parks again.
+@usableFromInline
+struct MPMCMapping: ~Copyable {
+    @usableFromInline let segment: Segment
+    @usableFromInline let base: UnsafeMutableRawPointer
+    @usableFromInline let ring: UnsafeMutableRawPointer
+    @usableFromInline let slotCount: Int
+    @usableFromInline let slotSize: Int
+    @usableFromInline let stride: Int
+
+    init(opening name: String, timeout: Duration) throws(InterprocessError) {
+        let segment = try Segment(open: name, kind: MPMCQueue.kind, kindVersion: MPMCLayout.version, timeout: timeout)
+        let body = segment.body
+        let operation = "open queue"
+        guard body.count > MPMCLayout.ringOffset else {
+            throw InterprocessError(.corrupt, operation: operation, name: name, reason: "its body of \(body.count) bytes is too small for a queue")
+        }
+        let base = body.baseAddress!
+        let tag = UInt32(littleEndian: base.load(fromByteOffset: MPMCLayout.tagOffset, as: UInt32.self))
+        let version = UInt32(littleEndian: base.load(fromByteOffset: MPMCLayout.versionOffset, as: UInt32.self))
+        let count = UInt64(littleEndian: base.load(fromByteOffset: MPMCLayout.slotCountOffset, as: UInt64.self))
+        let size = Int(UInt32(littleEndian: base.load(fromByteOffset: MPMCLayout.slotSizeOffset, as: UInt32.self)))
+        let stride = Int(UInt32(littleEndian: base.load(fromByteOffset: MPMCLayout.slotStrideOffset, as: UInt32.self)))
+        guard tag == MPMCLayout.tag else {
+            throw InterprocessError(.corrupt, operation: operation, name: name, reason: "its body does not start with the queue tag")
+        }
+        guard version == MPMCLayout.version else {
+            throw InterprocessError(.corrupt, operation: operation, name: name,
+                                    reason: "its body says layout version \(version), but its header says \(MPMCLayout.version)")
+        }
+        // Checked in an order that keeps every product below 2^48: no overflow.
+        guard count <= UInt64(MPMCLayout.slotCountRange.upperBound), MPMCLayout.slotCountRange.contains(Int(count)),
+              count & (count - 1) == 0, MPMCLayout.slotSizeRange.contains(size),
+              stride == MPMCLayout.slotStride(forSlotSize: size),
+              body.count == MPMCLayout.ringOffset + Int(count) * stride
+        else {
+            throw InterprocessError(.corrupt, operation: operation, name: name,
+                                    reason: "its slot count \(count), slot size \(size) and stride \(stride) do not fit its body of \(body.count) bytes")
+        }
+        self.base = base
+        self.ring = base + MPMCLayout.ringOffset
+        self.slotCount = Int(count)
+        self.slotSize = size
+        self.stride = stride
+        self.segment = segment
+    }
+
+    /// The atomic 64-bit word at `offset` in the body, bound for this process.
+    func word64(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+    }
+
+    /// The atomic 32-bit word at `offset` in the body, bound for this process.
+    func word32(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt32>> {
+        (base + offset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+    }
+
+    /// The slot that holds `position`.
+    @inlinable @inline(__always)
+    func slot(_ position: UInt64) -> UnsafeMutableRawPointer {
+        ring + Int(truncatingIfNeeded: position & UInt64(truncatingIfNeeded: slotCount &- 1)) &* stride
+    }
+
+    /// Slots of dead producers skipped so far.
+    var skippedRecords: UInt64 { word64(MPMCLayout.skippedOffset).pointee.load(ordering: .relaxed) }
+
+    /// Records of dead consumers delivered again so far.
+    var redeliveredRecords: UInt64 { word64(MPMCLayout.redeliveredOffset).pointee.load(ordering: .relaxed) }
+
+    /// Counts a skipped slot.
+    func countSkipped() { _ = word64(MPMCLayout.skippedOffset).pointee.wrappingAdd(1, ordering: .relaxed) }
+
+    /// Counts a record delivered again.
+    func countRedelivered() { _ = word64(MPMCLayout.redeliveredOffset).pointee.wrappingAdd(1, ordering: .relaxed) }
+
+    // MARK: Parking
+
+    /// How often a party that keeps failing looks for slots held by dead processes: a polling
+    /// endpoint at most this often, a parked one this often while a slot it waits for is held.
+    static let recoveryInterval = Duration.milliseconds(2)
+
+    /// Wakes every parked consumer if any is parked (or about to park). Call after a slot
+    /// transition that may let a consumer proceed.
+    @inlinable @inline(__always)
+    func wakeConsumersIfWaiting() {
+        let waiting: UnsafeMutablePointer<Atomic<UInt32>> = UnsafeMutablePointer(OpaquePointer(base + MPMCLayout.consumersWaitingOffset))
+        if waiting.pointee.load(ordering: .sequentiallyConsistent) != 0 { wake(MPMCLayout.notEmptyOffset) }
+    }
+
+    /// Wakes every parked producer if any is parked (or about to park).
+    @inlinable @inline(__always)
+    func wakeProducersIfWaiting() {
+        let waiting: UnsafeMutablePointer<Atomic<UInt32>> = UnsafeMutablePointer(OpaquePointer(base + MPMCLayout.producersWaitingOffset))
+        if waiting.pointee.load(ordering: .sequentiallyConsistent) != 0 { wake(MPMCLayout.notFullOffset) }
+    }
+
+    /// Bumps the futex word at `offset` and wakes all its waiters.
+    @usableFromInline
+    func wake(_ offset: Int) {
+        _ = word32(offset).pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        Futex.wake(UnsafeMutablePointer(OpaquePointer(base + offset)))
+    }
+
+    /// Parks on the futex word at `futexOffset` while `stillBlocked()` holds, counted in the
+    /// waiter count at `waitingOffset`, until woken or `deadline`.
+    func park(futex futexOffset: Int, waiting waitingOffset: Int, until deadline: MonotonicDeadline, stillBlocked: () -> Bool) {
+        let waiting = word32(waitingOffset)
+        waiting.pointee.add(1, ordering: .sequentiallyConsistent)
+        let observed = word32(futexOffset).pointee.load(ordering: .sequentiallyConsistent)
+        if stillBlocked() {
+            _ = Futex.wait(on: UnsafeMutablePointer(OpaquePointer(base + futexOffset)), expecting: observed, until: deadline)
+        }
+        waiting.pointee.subtract(1, ordering: .sequentiallyConsistent)
+    }
+}

@@ -1,0 +1,211 @@
+import CInterprocessShim
+public import Synchronization
+
+/// A producing end of an ``MPMCQueue``. Any number of producers may be attached at once, in
+/// any number of processes; each process (or thread) uses its own.
+///
+/// Copy a record in with ``trySend(_:)-(UnsafeRawBufferPointer)`` or send any `BitwiseCopyable`
+/// value, or write it in place with ``trySend(count:_:)``. Every send comes non-blocking
+/// (`try…`, returns false when the queue is full), blocking, and with a deadline. Blocking spins
+/// briefly, then parks on a futex; consumers only make a system call to wake it when it is
+/// actually parked.
+///
+/// A producer identifies itself in the slots it claims by its process identity, read once when
+/// it attaches: don't use it in a child forked after that.
+@frozen
+public struct MPMCProducer: ~Copyable {
+    @usableFromInline let mapping: MPMCMapping
+    @usableFromInline let tail: UnsafeMutablePointer<Atomic<UInt64>>
+    /// The largest record this queue accepts, in bytes.
+    public let slotSize: Int
+    /// How many records the queue holds.
+    public let slotCount: Int
+    /// This process's packed identity, recorded in the slots it claims.
+    @usableFromInline let identity: UInt64
+    /// Failed non-blocking sends (the clock is read on every 8th).
+    @usableFromInline var idlePolls: Int
+    /// When a failed non-blocking send may next look for slots held by dead processes.
+    @usableFromInline var nextRecovery: MonotonicDeadline
+
+    /// Attaches as a producer.
+    ///
+    /// - Throws: the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``, and
+    ///   ``InterprocessError/Code/corrupt`` for a queue body that does not hold together.
+    public init(attachingTo name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+        let mapping = try MPMCMapping(opening: name, timeout: timeout)
+        tail = mapping.word64(MPMCLayout.tailOffset)
+        slotSize = mapping.slotSize
+        slotCount = mapping.slotCount
+        identity = EndpointClaim.word(for: .current)
+        idlePolls = 0
+        nextRecovery = .after(MPMCMapping.recoveryInterval)
+        self.mapping = mapping
+    }
+
+    /// Slots whose producer died before publishing them, skipped by consumers so far.
+    public var skippedRecords: UInt64 { mapping.skippedRecords }
+
+    // MARK: Claim and publish
+
+    /// Claims the slot at the tail for this producer, or returns nil when the queue is full.
+    ///
+    /// The slot for position `p` is free when its sequence is `p`; a CAS of the pair `(p, 0)` to
+    /// `(p | writing, me)` claims it, and a CAS of `tail` from `p` to `p + 1` moves the tail on.
+    /// Any producer that finds the tail's slot already claimed moves the tail on for it, so a
+    /// producer that dies between the two steps delays nobody.
+    @inlinable @inline(__always)
+    mutating func claimSlot() -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+        var position = tail.pointee.load(ordering: .relaxed)
+        while true {
+            let slot = mapping.slot(position)
+            let sequence = MPMCSlot.sequence(slot).pointee.load(ordering: .acquiring)
+            if sequence == position {
+                if MPMCSlot.transition(slot, from: position, 0, to: position | MPMCLayout.writingFlag, identity) {
+                    _ = tail.pointee.compareExchange(expected: position, desired: position &+ 1, ordering: .relaxed)
+                    return (slot, position)
+                }
+                continue
+            }
+            if sequence & MPMCLayout.positionMask >= position {
+                // Position taken (or done) already: the tail lags behind; move it on.
+                let (moved, current) = tail.pointee.compareExchange(expected: position, desired: position &+ 1, ordering: .relaxed)
+                position = moved ? position &+ 1 : current
+                continue
+            }
+            // The slot still holds the record from one lap earlier (or its reader): full.
+            return nil
+        }
+    }
+
+    /// Publishes the claimed slot's record of `count` bytes, and wakes parked consumers, if any.
+    @inlinable @inline(__always)
+    func publish(_ slot: UnsafeMutableRawPointer, position: UInt64, count: Int) {
+        MPMCSlot.setLength(slot, count)
+        // Fails only if another process judged this one dead and took the slot (it cannot tell
+        // us apart from a dead process only across PID namespaces): the record is then lost.
+        _ = MPMCSlot.transition(slot, from: position | MPMCLayout.writingFlag, identity, to: position &+ 1, 0)
+        mapping.wakeConsumersIfWaiting()
+    }
+
+    /// Claims a slot without waiting; after many failed attempts in a row, first looks for a
+    /// dead consumer's slot at the tail.
+    @inlinable @inline(__always)
+    mutating func claimSlotNow() -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+        if let claim = claimSlot() { return claim }
+        return claimAfterIdlePoll()
+    }
+
+    // MARK: Copying sends
+
+    /// Sends a copy of `bytes` if there is room; returns false when the queue is full.
+    ///
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` for more than ``slotSize`` bytes.
+    @inlinable
+    public mutating func trySend(_ bytes: UnsafeRawBufferPointer) throws(InterprocessError) -> Bool {
+        guard bytes.count <= slotSize else { throw recordSizeError(bytes.count) }
+        guard let (slot, position) = claimSlotNow() else { return false }
+        if let source = bytes.baseAddress {
+            (slot + MPMCLayout.slotPayloadOffset).copyMemory(from: source, byteCount: bytes.count)
+        }
+        publish(slot, position: position, count: bytes.count)
+        return true
+    }
+
+    /// Sends a copy of `value`'s bytes if there is room; returns false when the queue is full.
+    ///
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` if `Value` is larger than ``slotSize``.
+    @inlinable
+    public mutating func trySend<Value: BitwiseCopyable>(_ value: Value) throws(InterprocessError) -> Bool {
+        guard MemoryLayout<Value>.size <= slotSize else { throw recordSizeError(MemoryLayout<Value>.size) }
+        guard let (slot, position) = claimSlotNow() else { return false }
+        (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
+        publish(slot, position: position, count: MemoryLayout<Value>.size)
+        return true
+    }
+
+    /// Sends a copy of `bytes`, waiting for room until `deadline`; returns false if it passed.
+    @inlinable
+    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+        guard bytes.count <= slotSize else { throw recordSizeError(bytes.count) }
+        guard let (slot, position) = claimSlot() ?? claimSlotWaiting(until: deadline) else { return false }
+        if let source = bytes.baseAddress {
+            (slot + MPMCLayout.slotPayloadOffset).copyMemory(from: source, byteCount: bytes.count)
+        }
+        publish(slot, position: position, count: bytes.count)
+        return true
+    }
+
+    /// Sends a copy of `bytes`, waiting as long as it takes for room.
+    @inlinable
+    public mutating func send(_ bytes: UnsafeRawBufferPointer) throws(InterprocessError) {
+        _ = try send(bytes, until: .never)
+    }
+
+    /// Sends a copy of `value`, waiting for room until `deadline`; returns false if it passed.
+    @inlinable
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+        guard MemoryLayout<Value>.size <= slotSize else { throw recordSizeError(MemoryLayout<Value>.size) }
+        guard let (slot, position) = claimSlot() ?? claimSlotWaiting(until: deadline) else { return false }
+        (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
+        publish(slot, position: position, count: MemoryLayout<Value>.size)
+        return true
+    }
+
+    /// Sends a copy of `value`, waiting as long as it takes for room.
+    @inlinable
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value) throws(InterprocessError) {
+        _ = try send(value, until: .never)
+    }
+
+    // MARK: Writing in place
+
+    /// Claims a slot and calls `body` to write a record of `count` bytes straight into it, then
+    /// publishes it; returns false without calling `body` when the queue is full.
+    ///
+    /// If `body` throws, the slot is published as skipped (consumers pass over it, and it
+    /// counts in ``skippedRecords``) and the error is rethrown. If the process dies inside
+    /// `body`, consumers skip the slot the same way.
+    ///
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` for a `count` outside 0...``slotSize``,
+    ///   or what `body` throws.
+    @inlinable
+    public mutating func trySend<Failure: Error>(
+        count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
+    ) throws -> Bool {
+        guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
+        guard let (slot, position) = claimSlotNow() else { return false }
+        try write(slot, position: position, count: count, body)
+        return true
+    }
+
+    /// Like ``trySend(count:_:)``, waiting for room until `deadline`; returns false (without
+    /// calling `body`) if it passed.
+    @inlinable
+    public mutating func send<Failure: Error>(
+        count: Int, until deadline: MonotonicDeadline = .never, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
+    ) throws -> Bool {
+        guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
+        guard let (slot, position) = claimSlot() ?? claimSlotWaiting(until: deadline) else { return false }
+        try write(slot, position: position, count: count, body)
+        return true
+    }
+
+    @inlinable
+    func write<Failure: Error>(
+        _ slot: UnsafeMutableRawPointer, position: UInt64, count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
+    ) throws(Failure) {
+        do {
+            try body(UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: count))
+        } catch {
+            abandon(slot, position: position)
+            throw error
+        }
+        publish(slot, position: position, count: count)
+    }
+
+    @usableFromInline
+    func recordSizeError(_ count: Int) -> InterprocessError {
+        InterprocessError(.invalidArgument, operation: "send", name: mapping.segment.name.rawValue,
+                          reason: "a record of \(count) bytes is outside this queue's limit of 0...\(slotSize) bytes")
+    }
+}
