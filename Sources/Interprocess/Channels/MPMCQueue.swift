@@ -32,6 +32,10 @@ public import SystemPackage
 ///   ``MPMCConsumer/redeliveredRecords``.
 /// - A process that cannot see whether another is alive (`/proc` hidden) treats it as alive:
 ///   a slot is never taken from a process that may still hold it.
+///
+/// Slot claims are 128-bit compare-and-swaps (`cmpxchg16b` on x86_64, `casp` on arm64). Code
+/// built with ThreadSanitizer emulates those with a lock private to each process, so under TSan
+/// the queue is not safe between processes (it is within one).
 public enum MPMCQueue {
     /// The segment kind of a queue.
     public static let kind = SegmentKind.mpmcQueue
