@@ -6,6 +6,8 @@
 // detaches and removes them *after* `stopMeasurement()`, so the metrics cover only the steady
 // state. The `mallocCountTotal` tolerance is 0 at every percentile, and the static thresholds in
 // Thresholds/ are 0: `swift package benchmark thresholds check` fails on a single allocation.
+// Names have no spaces: benchmark 1.38 writes threshold files with spaces turned into `_` but
+// reads them back by the name as it is.
 
 import Benchmark
 import Interprocess
@@ -56,7 +58,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Proves the interposer counts: exactly one malloc per iteration, so 1 (scaled) or 1 M (per
     // sample, `--scale`). Its static threshold is 1 M per sample with a tolerance of 0.
-    Benchmark("Control: one malloc+free per iteration") { benchmark in
+    Benchmark("Control.malloc+free.x1") { benchmark in
         for _ in benchmark.scaledIterations {
             let pointer = malloc(16)
             blackHole(pointer)
@@ -66,7 +68,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: SPSC
 
-    Benchmark("SPSC trySend+tryReceive UInt64") { benchmark in
+    Benchmark("SPSC.trySend+tryReceive.UInt64") { benchmark in
         let name = segmentName("spsc8")
         try? SPSCQueue.remove(name)
         try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
@@ -82,7 +84,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("SPSC reserve+commit, peek+release 64 B") { benchmark in
+    Benchmark("SPSC.reserve+commit.peek+release.64B") { benchmark in
         let name = segmentName("spsc64")
         try? SPSCQueue.remove(name)
         try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
@@ -101,7 +103,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("SPSC trySend(bytes)+tryReceive(into:) 64 B") { benchmark in
+    Benchmark("SPSC.trySendBytes+tryReceiveInto.64B") { benchmark in
         let name = segmentName("spsccopy")
         try? SPSCQueue.remove(name)
         try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
@@ -122,7 +124,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(destination.load(as: UInt64.self))
     }
 
-    Benchmark("SPSC batched x64 send+receive UInt64") { benchmark in
+    Benchmark("SPSC.batch64.trySend+peek+release.UInt64") { benchmark in
         let name = segmentName("spscbatch")
         try? SPSCQueue.remove(name)
         try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
@@ -151,7 +153,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: MPMC
 
-    Benchmark("MPMC trySend+tryReceive UInt64") { benchmark in
+    Benchmark("MPMC.trySend+tryReceive.UInt64") { benchmark in
         let name = segmentName("mpmc8")
         try? MPMCQueue.remove(name)
         try MPMCQueue.create(name, slotCount: 1024, slotSize: 64)
@@ -167,7 +169,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("MPMC trySend(bytes)+tryReceive(into:) 64 B") { benchmark in
+    Benchmark("MPMC.trySendBytes+tryReceiveInto.64B") { benchmark in
         let name = segmentName("mpmc64")
         try? MPMCQueue.remove(name)
         try MPMCQueue.create(name, slotCount: 1024, slotSize: 64)
@@ -190,7 +192,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Sync (uncontended)
 
-    Benchmark("ProcessMutex lock+unlock") { benchmark in
+    Benchmark("ProcessMutex.lock+unlock") { benchmark in
         let name = segmentName("mutex")
         try? ProcessMutex.remove(name)
         let mutex = try ProcessMutex(create: name)
@@ -203,7 +205,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("ProcessSemaphore post+tryWait") { benchmark in
+    Benchmark("ProcessSemaphore.post+tryWait") { benchmark in
         let name = segmentName("semaphore")
         try? ProcessSemaphore.remove(name)
         let semaphore = try ProcessSemaphore(create: name, initialCount: 0)
@@ -216,7 +218,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("ProcessEvent set+tryWait (auto-reset)") { benchmark in
+    Benchmark("ProcessEvent.set+tryWait.autoReset") { benchmark in
         let name = segmentName("event")
         try? ProcessEvent.remove(name)
         let event = try ProcessEvent(create: name, mode: .autoReset)
@@ -229,7 +231,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("ProcessRWLock lockShared+unlockShared") { benchmark in
+    Benchmark("ProcessRWLock.lockShared+unlockShared") { benchmark in
         let name = segmentName("rwshared")
         try? ProcessRWLock.remove(name)
         let lock = try ProcessRWLock(create: name)
@@ -242,7 +244,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("ProcessRWLock lockExclusive+unlockExclusive") { benchmark in
+    Benchmark("ProcessRWLock.lockExclusive+unlockExclusive") { benchmark in
         let name = segmentName("rwexclusive")
         try? ProcessRWLock.remove(name)
         let lock = try ProcessRWLock(create: name)
