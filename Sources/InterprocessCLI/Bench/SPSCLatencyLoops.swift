@@ -1,0 +1,93 @@
+import CInterprocessBench
+import Interprocess
+
+// The SPSC ping-pong, written as the DESIGN's hot-path rules ask: free functions on the
+// ~Copyable endpoints, locals for counters and pointers, no classes, closures or arrays, and
+// the clock read once per round (ticks, inlined). Each message is the round's number (8 bytes),
+// echoed back and checked.
+
+/// The initiator, spinning: per round, sends the ping, spins on `tryReceive` for the pong, and
+/// stores the round trip in ticks.
+func spscInitiateSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
+    let samples = phase.samples
+    let deadline = phase.deadline
+    let count = phase.count
+    var round = phase.first
+    var index = 0
+    var start = benchTicks()
+    while index < count {
+        guard try producer.trySend(round) else { throw BenchFailure("the ping queue is full") }
+        var polls = 0
+        while true {
+            if let echo = try consumer.tryReceive(as: UInt64.self) {
+                guard echo == round else { throw BenchFailure("pong \(echo) for ping \(round)") }
+                break
+            }
+            polls &+= 1
+            if polls & benchDeadlineCheckMask == 0, ipcb_monotonic_ns() > deadline { throw BenchFailure("no pong in time") }
+        }
+        let now = benchTicks()
+        if let samples { samples[index] = now &- start }
+        start = now
+        index &+= 1
+        round &+= 1
+    }
+}
+
+/// The responder, spinning: per round, spins on `tryReceive` for the ping and echoes it.
+func spscRespondSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
+    let deadline = phase.deadline
+    let count = phase.count
+    var round = phase.first
+    var index = 0
+    while index < count {
+        var polls = 0
+        while true {
+            if let ping = try consumer.tryReceive(as: UInt64.self) {
+                guard ping == round else { throw BenchFailure("ping \(ping), expected \(round)") }
+                break
+            }
+            polls &+= 1
+            if polls & benchDeadlineCheckMask == 0, ipcb_monotonic_ns() > deadline { throw BenchFailure("no ping in time") }
+        }
+        guard try producer.trySend(round) else { throw BenchFailure("the pong queue is full") }
+        index &+= 1
+        round &+= 1
+    }
+}
+
+/// The initiator, blocking: `send`, then `receive(as:until:)`, which spins briefly and then
+/// parks on the queue's futex.
+func spscInitiateBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
+    let samples = phase.samples
+    let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
+    let count = phase.count
+    var round = phase.first
+    var index = 0
+    var start = benchTicks()
+    while index < count {
+        try producer.send(round)
+        guard let echo = try consumer.receive(as: UInt64.self, until: deadline) else { throw BenchFailure("no pong in time") }
+        guard echo == round else { throw BenchFailure("pong \(echo) for ping \(round)") }
+        let now = benchTicks()
+        if let samples { samples[index] = now &- start }
+        start = now
+        index &+= 1
+        round &+= 1
+    }
+}
+
+/// The responder, blocking.
+func spscRespondBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
+    let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
+    let count = phase.count
+    var round = phase.first
+    var index = 0
+    while index < count {
+        guard let ping = try consumer.receive(as: UInt64.self, until: deadline) else { throw BenchFailure("no ping in time") }
+        guard ping == round else { throw BenchFailure("ping \(ping), expected \(round)") }
+        try producer.send(round)
+        index &+= 1
+        round &+= 1
+    }
+}
