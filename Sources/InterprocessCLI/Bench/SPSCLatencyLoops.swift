@@ -1,9 +1,10 @@
 import CInterprocessBench
+import CInterprocessShim
 import Interprocess
 
 // The SPSC ping-pong, written as the DESIGN's hot-path rules ask: free functions on the
 // ~Copyable endpoints, locals for counters and pointers, no classes, closures or arrays, and
-// the clock read once per round (ticks, inlined). Each message is the round's number (8 bytes),
+// the clock read once per round (ticks, inlined). Waiting spins with `pause`, as the C floor does. Each message is the round's number (8 bytes),
 // echoed back and checked.
 
 /// The initiator, spinning: per round, sends the ping, spins on `tryReceive` for the pong, and
@@ -23,6 +24,7 @@ func spscInitiateSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSC
                 guard echo == round else { throw BenchFailure("pong \(echo) for ping \(round)") }
                 break
             }
+            ipc_cpu_relax()
             polls &+= 1
             if polls & benchDeadlineCheckMask == 0, ipcb_monotonic_ns() > deadline { throw BenchFailure("no pong in time") }
         }
@@ -47,6 +49,7 @@ func spscRespondSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCC
                 guard ping == round else { throw BenchFailure("ping \(ping), expected \(round)") }
                 break
             }
+            ipc_cpu_relax()
             polls &+= 1
             if polls & benchDeadlineCheckMask == 0, ipcb_monotonic_ns() > deadline { throw BenchFailure("no ping in time") }
         }
