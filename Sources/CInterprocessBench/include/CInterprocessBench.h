@@ -55,8 +55,12 @@ int ipcb_spin_respond(const uint64_t *ping, uint64_t *pong, uint64_t first_round
 /// The initiating side of a ping-pong on one shared 32-bit word: each round stores an odd value,
 /// wakes the peer, and sleeps (no spinning) until the peer stores the next even value. Round
 /// trips in ticks go to `samples` (when not NULL). Returns 0, or -1 if `deadline_ns` passed.
+///
+/// With `idle_ticks` > 0, each round first idles that long (so the responder has been asleep
+/// for a while, as a parked consumer has), then wakes it and spins (no sleep) for its answer,
+/// timing the round from the wake-up: the cost of waking one parked process.
 int ipcb_futex_initiate(uint32_t *word, uint32_t first_round, int64_t rounds, uint64_t *samples,
-                        uint64_t deadline_ns);
+                        uint64_t idle_ticks, uint64_t deadline_ns);
 
 /// The responding side of the futex ping-pong. Returns 0, or -1 if `deadline_ns` passed.
 int ipcb_futex_respond(uint32_t *word, uint32_t first_round, int64_t rounds, uint64_t deadline_ns);
@@ -65,21 +69,24 @@ int ipcb_futex_respond(uint32_t *word, uint32_t first_round, int64_t rounds, uin
 
 /// A ring of `slot_count` slots (a power of two) of `slot_size` bytes each. `tail` (written by
 /// the producer) and `head` (written by the consumer) count slots ever written and read; they
-/// live on separate lines, and each side caches the other's.
+/// live on separate lines, and each side caches the other's. Each side publishes its index
+/// every `batch` messages (a power of two), and whenever it would otherwise wait, as the SPSC
+/// bench batches its commits and releases.
 typedef struct {
     uint64_t *tail;
     uint64_t *head;
     unsigned char *slots;
     uint64_t slot_count;
     uint64_t slot_size;
+    uint64_t batch;
 } ipcb_ring;
 
-/// Copies `count` messages of `ring.slot_size` bytes from `message` straight into the slots,
-/// publishing the tail after each one. Returns 0, or -1 if `deadline_ns` passed while full.
+/// Copies `count` messages of `ring.slot_size` bytes from `message` straight into the slots.
+/// Returns 0, or -1 if `deadline_ns` passed while full.
 int ipcb_ring_produce(ipcb_ring ring, const void *message, int64_t count, uint64_t deadline_ns);
 
-/// Copies `count` messages out of the slots into `message`, releasing each one. Returns 0, or -1
-/// if `deadline_ns` passed while empty.
+/// Copies `count` messages out of the slots into `message`. Returns 0, or -1 if `deadline_ns`
+/// passed while empty.
 int ipcb_ring_consume(ipcb_ring ring, void *message, int64_t count, uint64_t deadline_ns);
 
 #endif

@@ -20,10 +20,17 @@ enum BenchTransport: String, Codable, CaseIterable {
     case spscSpin = "spsc-spin"
     /// Ours: two `SPSCQueue`s, receivers blocking in `receive` (spin briefly, then park on a futex).
     case spscBlocking = "spsc-blocking"
+    /// Ours, blocking, with each receiver parked when its message arrives: the initiator idles
+    /// (``BenchSizing/parkingIdleNanoseconds``) before each ping, so the responder stops spinning
+    /// and sleeps; the round trip is timed from the ping to the pong. Compare with the futex handoff.
+    case spscParked = "spsc-parked"
     /// Ours: one `SPSCQueue`, batched commits and releases.
     case spsc
     /// The cost of a sleep and a wake-up: two processes handing a futex word back and forth (C).
     case futex = "futex-handoff"
+    /// The cost of waking a parked process: the initiator idles as `spsc-parked`'s does, then
+    /// wakes the sleeping responder with FUTEX_WAKE and spins for its answer (C).
+    case futexWake = "futex-wake"
     /// An anonymous pipe (two for ping-pong).
     case pipe
     /// A connected Unix domain socket pair (SOCK_STREAM).
@@ -35,8 +42,8 @@ enum BenchTransport: String, Codable, CaseIterable {
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
-        case .spscSpin, .spscBlocking, .spsc: .subject
-        case .futex, .pipe, .unixSocket, .tcp: .baseline
+        case .spscSpin, .spscBlocking, .spscParked, .spsc: .subject
+        case .futex, .futexWake, .pipe, .unixSocket, .tcp: .baseline
         }
     }
 
@@ -54,6 +61,36 @@ enum BenchRole: String, Codable {
     case baseline
 }
 
+/// What `--only` selects: a group, or one transport (in every group it appears in).
+enum BenchSelection: ExpressibleByArgument, Equatable {
+    case group(BenchGroup)
+    case transport(BenchTransport)
+
+    init?(argument: String) {
+        if let group = BenchGroup(rawValue: argument) {
+            self = .group(group)
+        } else if let transport = BenchTransport(rawValue: argument) {
+            self = .transport(transport)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] {
+        BenchGroup.allCases.map(\.rawValue) + BenchTransport.allCases.map(\.rawValue)
+    }
+
+    /// Whether `benchCase` is selected by any of `selections` (all cases when there are none).
+    static func selects(_ selections: [BenchSelection], _ benchCase: BenchCase) -> Bool {
+        selections.isEmpty || selections.contains { selection in
+            switch selection {
+            case .group(let group): group == benchCase.group
+            case .transport(let transport): transport == benchCase.transport
+            }
+        }
+    }
+}
+
 /// One measurement: a group, a transport and a message size.
 struct BenchCase: Hashable, CustomStringConvertible {
     var group: BenchGroup
@@ -68,7 +105,7 @@ struct BenchCase: Hashable, CustomStringConvertible {
     static let throughputSizes = [8, 64, 1024, 64 * 1024, 1024 * 1024]
 
     /// The latency cases, floor first.
-    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .futex, .pipe, .unixSocket, .tcp].map {
+    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .futex, .futexWake, .pipe, .unixSocket, .tcp].map {
         BenchCase(group: .latency, transport: $0, messageSize: latencyMessageSize)
     }
 

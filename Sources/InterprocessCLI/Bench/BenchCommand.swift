@@ -20,8 +20,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency or throughput); repeatable.")
-    var only: [BenchGroup] = []
+    @Option(help: "Run only this group (latency, throughput) or transport (e.g. spsc, pipe); repeatable.")
+    var only: [BenchSelection] = []
 
     @Option(help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
     var iterations: Int?
@@ -64,40 +64,38 @@ struct BenchCommand: ParsableCommand {
             throughputSeconds: seconds ?? (quick ? 0.02 : 0.5),
             pilotSeconds: quick ? 0.002 : 0.05,
             clock: BenchClock(calibratingFor: quick ? 20 : 200))
-        let groups = only.isEmpty ? BenchGroup.allCases : only
         var report = BenchReport(
             command: CommandLine.arguments, date: ISO8601DateFormatter().string(from: Date()),
             machine: .current(), cpus: [benchCPU, peerCPU], quick: quick, latency: [], throughput: [])
         let runner = CaseRunner(settings: settings)
         var serial = 0
         do {
-            if groups.contains(.latency) {
-                for benchCase in BenchCase.latencyCases {
-                    serial += 1
-                    progress(benchCase)
-                    let measured = try runner.run(benchCase, serial: serial) { control, peer in
-                        LatencyDriver(control: control, peer: peer, settings: settings)
-                    }
-                    report.latency.append(LatencyRow(
-                        transport: benchCase.transport, role: benchCase.transport.role, messageBytes: benchCase.messageSize,
-                        rounds: measured.rounds, oneWayNanoseconds: Percentiles(oneWayFrom: measured.roundTrips),
-                        sleepsPerRoundTrip: measured.sleepsPerRoundTrip))
+            for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
+                serial += 1
+                progress(benchCase)
+                // A parked round trip idles 200 µs first: fewer warm-up rounds.
+                let idles = benchCase.transport == .spscParked || benchCase.transport == .futexWake
+                let warmup = idles ? settings.latencyWarmup / 20 : settings.latencyWarmup
+                let measured = try runner.run(benchCase, serial: serial) { control, peer in
+                    LatencyDriver(control: control, peer: peer, settings: settings, warmup: warmup)
                 }
+                report.latency.append(LatencyRow(
+                    transport: benchCase.transport, role: benchCase.transport.role, messageBytes: benchCase.messageSize,
+                    rounds: measured.rounds, oneWayNanoseconds: Percentiles(oneWayFrom: measured.roundTrips),
+                    sleepsPerRoundTrip: measured.sleepsPerRoundTrip))
             }
-            if groups.contains(.throughput) {
-                for benchCase in BenchCase.throughputCases {
-                    serial += 1
-                    progress(benchCase)
-                    let measured = try runner.run(benchCase, serial: serial) { control, peer in
-                        ThroughputDriver(control: control, peer: peer, settings: settings, messageSize: benchCase.messageSize)
-                    }
-                    let seconds = Double(measured.nanoseconds) / 1e9
-                    let perSecond = Double(measured.messages) / seconds
-                    report.throughput.append(ThroughputRow(
-                        transport: benchCase.transport, role: benchCase.transport.role, messageBytes: benchCase.messageSize,
-                        messages: measured.messages, seconds: seconds, messagesPerSecond: perSecond,
-                        gigabytesPerSecond: perSecond * Double(benchCase.messageSize) / 1e9))
+            for benchCase in BenchCase.throughputCases where BenchSelection.selects(only, benchCase) {
+                serial += 1
+                progress(benchCase)
+                let measured = try runner.run(benchCase, serial: serial) { control, peer in
+                    ThroughputDriver(control: control, peer: peer, settings: settings, messageSize: benchCase.messageSize)
                 }
+                let seconds = Double(measured.nanoseconds) / 1e9
+                let perSecond = Double(measured.messages) / seconds
+                report.throughput.append(ThroughputRow(
+                    transport: benchCase.transport, role: benchCase.transport.role, messageBytes: benchCase.messageSize,
+                    messages: measured.messages, seconds: seconds, messagesPerSecond: perSecond,
+                    gigabytesPerSecond: perSecond * Double(benchCase.messageSize) / 1e9))
             }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)

@@ -26,13 +26,15 @@ struct LatencyDriver: SideDriver {
     let control: ControlBlock
     let peer: pid_t
     let settings: BenchSettings
+    /// Round trips of warm-up.
+    let warmup: Int
 
     /// Round trips longer than this (10 s) are recorded as this.
     static let highestTrackable: UInt64 = 10_000_000_000
 
     func drive<Side: BenchSide & ~Copyable>(_ side: inout Side) throws -> LatencyMeasurement {
         var round: UInt64 = 1
-        let warmup = max(1, settings.latencyWarmup)
+        let warmup = max(1, self.warmup)
         let started = ipcb_monotonic_ns()
         _ = try phase(&side, count: warmup, first: round, samples: nil)
         round &+= UInt64(warmup)

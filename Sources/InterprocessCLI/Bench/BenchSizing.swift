@@ -17,6 +17,11 @@ enum BenchSizing {
         return batch
     }
 
+    /// How long the initiator of `spsc-parked` idles before each ping: longer than a blocked
+    /// receiver spins (`ChannelWaiting.spinLimit` pauses, a few µs to a few tens of µs) before
+    /// it parks.
+    static let parkingIdleNanoseconds = 200_000.0
+
     /// The capacity of each latency queue.
     static let latencyQueueBytes = 4096
 }

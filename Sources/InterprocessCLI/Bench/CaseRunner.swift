@@ -21,7 +21,7 @@ struct CaseRunner {
         var queueNames: [String] = []
         defer { for name in queueNames { try? SPSCQueue.remove(name) } }
         switch benchCase.transport {
-        case .spscSpin, .spscBlocking:
+        case .spscSpin, .spscBlocking, .spscParked:
             for direction in ["ping", "pong"] {
                 let name = "\(prefix)-\(direction)"
                 try SPSCQueue.create(name, capacity: BenchSizing.latencyQueueBytes, maximumRecordSize: benchCase.messageSize)
@@ -47,7 +47,8 @@ struct CaseRunner {
         try control.block.awaitReady(peer: peer.pid, deadline: ipcb_monotonic_ns() + 30_000_000_000)
         let context = SideContext(control: control.block.base, ringCapacity: ringBytes, queueNames: queueNames,
                                   readDescriptor: streams?.benchRead ?? -1, writeDescriptor: streams?.benchWrite ?? -1,
-                                  messageSize: benchCase.messageSize)
+                                  messageSize: benchCase.messageSize,
+                                  idleTicks: UInt64(BenchSizing.parkingIdleNanoseconds / settings.clock.nanosecondsPerTick))
         let result = try BenchSides.run(benchCase, isBench: true, context: context,
                                         driver: makeDriver(control.block, peer.pid))
         _ = control.block.command(count: 0, first: 0)

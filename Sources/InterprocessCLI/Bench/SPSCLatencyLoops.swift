@@ -60,8 +60,9 @@ func spscRespondSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCC
 }
 
 /// The initiator, blocking: `send`, then `receive(as:until:)`, which spins briefly and then
-/// parks on the queue's futex.
-func spscInitiateBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
+/// parks on the queue's futex. With `idleTicks`, it first idles that long before each ping (so
+/// that the responder parks), and times each round trip from the ping to the pong.
+func spscInitiateBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase, idleTicks: UInt64) throws {
     let samples = phase.samples
     let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
     let count = phase.count
@@ -69,6 +70,11 @@ func spscInitiateBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSC
     var index = 0
     var start = benchTicks()
     while index < count {
+        if idleTicks != 0 {
+            let idleEnd = benchTicks() &+ idleTicks
+            while benchTicks() < idleEnd { ipc_cpu_relax() }
+            start = benchTicks()
+        }
         try producer.send(round)
         guard let echo = try consumer.receive(as: UInt64.self, until: deadline) else { throw BenchFailure("no pong in time") }
         guard echo == round else { throw BenchFailure("pong \(echo) for ping \(round)") }

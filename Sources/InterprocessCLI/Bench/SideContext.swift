@@ -12,6 +12,9 @@ struct SideContext {
     var writeDescriptor: Int32
     /// The message size in bytes.
     var messageSize: Int
+    /// How long the initiator of `spsc-parked` and `futex-wake` idles before each ping, in ticks
+    /// (bench only).
+    var idleTicks: UInt64 = 0
 
     /// A word of the control segment for C code.
     func cWord64(_ offset: Int) -> UnsafeMutablePointer<UInt64> {
@@ -42,16 +45,21 @@ enum BenchSides {
         case (.latency, .cSpin):
             var side = CSpinSide(context, initiates: isBench)
             return try driver.drive(&side)
-        case (.latency, .futex):
-            var side = CFutexSide(context, initiates: isBench)
+        case (.latency, .futex), (.latency, .futexWake):
+            let idleTicks = benchCase.transport == .futexWake ? context.idleTicks : 0
+            var side = CFutexSide(context, initiates: isBench, idleTicks: idleTicks)
             return try driver.drive(&side)
-        case (.latency, .spscSpin), (.latency, .spscBlocking):
-            let blocking = benchCase.transport == .spscBlocking
+        case (.latency, .spscSpin), (.latency, .spscBlocking), (.latency, .spscParked):
+            let mode: SPSCPingPongMode = switch benchCase.transport {
+            case .spscSpin: .spinning
+            case .spscBlocking: .blocking
+            default: .parked(idleTicks: context.idleTicks)
+            }
             if isBench {
-                var side = try SPSCPingSide(context, blocking: blocking)
+                var side = try SPSCPingSide(context, mode: mode)
                 return try driver.drive(&side)
             }
-            var side = try SPSCPongSide(context, blocking: blocking)
+            var side = try SPSCPongSide(context, mode: mode)
             return try driver.drive(&side)
         case (.latency, let transport) where transport.isStream:
             var side = StreamLatencySide(context, initiates: isBench)
