@@ -16,7 +16,8 @@ enum BenchTransport: String, Codable, CaseIterable {
     case cSpin = "c-spin"
     /// Throughput floor: a plain C ring of fixed-size slots, written in place.
     case cRing = "c-ring"
-    /// Ours: two `SPSCQueue`s (one each way), receivers spinning on `tryReceive`.
+    /// Ours: two `SPSCQueue`s (one each way), receivers spinning on `tryPeek`, releases published
+    /// after the answer is sent.
     case spscSpin = "spsc-spin"
     /// Ours: two `SPSCQueue`s, receivers blocking in `receive` (spin briefly, then park on a futex).
     case spscBlocking = "spsc-blocking"

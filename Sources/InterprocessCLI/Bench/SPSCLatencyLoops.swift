@@ -7,8 +7,11 @@ import Interprocess
 // the clock read once per round (ticks, inlined). Waiting spins with `pause`, as the C floor does. Each message is the round's number (8 bytes),
 // echoed back and checked.
 
-/// The initiator, spinning: per round, sends the ping, spins on `tryReceive` for the pong, and
-/// stores the round trip in ticks.
+/// The initiator, spinning: per round, sends the ping, spins on `tryPeek` for the pong, and
+/// stores the round trip in ticks. Releases are published after the next ping is sent, off the
+/// critical path: `tryReceive`'s per-message publish is a sequentially consistent store (a
+/// locked `xchg`, for the parking handshake) that would otherwise sit between a message and its
+/// answer.
 func spscInitiateSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
     let samples = phase.samples
     let deadline = phase.deadline
@@ -18,10 +21,14 @@ func spscInitiateSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSC
     var start = benchTicks()
     while index < count {
         guard try producer.trySend(round) else { throw BenchFailure("the ping queue is full") }
+        // The previous pong's space is handed back once the ping is on its way.
+        consumer.publishReleases()
         var polls = 0
         while true {
-            if let echo = try consumer.tryReceive(as: UInt64.self) {
-                guard echo == round else { throw BenchFailure("pong \(echo) for ping \(round)") }
+            if let record = try consumer.tryPeek() {
+                let echo = record.baseAddress!.loadUnaligned(as: UInt64.self)
+                consumer.release(publish: false)
+                guard record.count == 8, echo == round else { throw BenchFailure("pong \(echo) for ping \(round)") }
                 break
             }
             ipc_cpu_relax()
@@ -36,7 +43,8 @@ func spscInitiateSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSC
     }
 }
 
-/// The responder, spinning: per round, spins on `tryReceive` for the ping and echoes it.
+/// The responder, spinning: per round, spins on `tryPeek` for the ping, echoes it, and then
+/// publishes the release.
 func spscRespondSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
     let deadline = phase.deadline
     let count = phase.count
@@ -45,8 +53,10 @@ func spscRespondSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCC
     while index < count {
         var polls = 0
         while true {
-            if let ping = try consumer.tryReceive(as: UInt64.self) {
-                guard ping == round else { throw BenchFailure("ping \(ping), expected \(round)") }
+            if let record = try consumer.tryPeek() {
+                let ping = record.baseAddress!.loadUnaligned(as: UInt64.self)
+                consumer.release(publish: false)
+                guard record.count == 8, ping == round else { throw BenchFailure("ping \(ping), expected \(round)") }
                 break
             }
             ipc_cpu_relax()
@@ -54,6 +64,8 @@ func spscRespondSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCC
             if polls & benchDeadlineCheckMask == 0, ipcb_monotonic_ns() > deadline { throw BenchFailure("no ping in time") }
         }
         guard try producer.trySend(round) else { throw BenchFailure("the pong queue is full") }
+        // Released space is handed back after the pong is on its way: off the critical path.
+        consumer.publishReleases()
         index &+= 1
         round &+= 1
     }
