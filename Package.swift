@@ -18,10 +18,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // What Swift cannot call directly: variadic syscall(2), CMSG macros, wait-status macros.
         .target(name: "CInterprocessShim"),
+        // The C side of `interprocess bench`: the spin floor, the raw futex handoff, the plain
+        // fixed-slot ring, and a cheap clock (rdtsc) that inlines into the Swift loops.
+        .target(name: "CInterprocessBench"),
         .target(
             name: "Interprocess",
             dependencies: [
@@ -34,8 +38,11 @@ let package = Package(
             name: "InterprocessCLI",
             dependencies: [
                 "Interprocess",
+                "CInterprocessShim",
+                "CInterprocessBench",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictSettings
         ),

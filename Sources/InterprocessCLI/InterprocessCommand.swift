@@ -14,7 +14,7 @@ struct InterprocessCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self, CollectGarbageCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )
 }

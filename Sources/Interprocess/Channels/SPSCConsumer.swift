@@ -73,7 +73,7 @@ public struct SPSCConsumer: ~Copyable {
     ///
     /// - Throws: ``InterprocessError/Code/corrupt`` if the ring holds a record header that
     ///   cannot be right (a length past the limit or past what the producer published).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func tryPeek() throws(InterprocessError) -> UnsafeRawBufferPointer? {
         while true {
             if position == cachedTail {

@@ -77,7 +77,7 @@ public struct SPSCProducer: ~Copyable {
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` when `count` exceeds
     ///   ``maximumRecordSize`` or is negative.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func tryReserve(_ count: Int) throws(InterprocessError) -> UnsafeMutableRawBufferPointer? {
         guard count >= 0, count <= maximumRecordSize else { throw recordSizeError(count) }
         let offset = Int(truncatingIfNeeded: position) & mask
@@ -105,7 +105,7 @@ public struct SPSCProducer: ~Copyable {
 
     /// Commits the reserved record with its first `count` bytes (at most the reserved count)
     /// and, unless `publish` is false, publishes it and everything committed before it.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func commit(_ count: Int, publish: Bool = true) {
         precondition(reservedOffset >= 0, "commit without a reservation")
         precondition(count >= 0 && count <= reservedCount, "commit of more bytes than were reserved")

@@ -1,0 +1,92 @@
+// The C side of `interprocess bench`: what the Swift results are measured against.
+//
+// - A cheap clock: the time-stamp counter, read inline (calibrated against CLOCK_MONOTONIC by
+//   the caller).
+// - The latency floor: two processes spinning on two shared cache lines, one ping-pong per round.
+// - The raw futex handoff: two processes that sleep on a shared word and wake each other.
+// - The throughput floor: a plain single-producer, single-consumer ring of fixed-size slots that
+//   writes each message straight into its slot.
+//
+// Every loop takes a `deadline_ns` (CLOCK_MONOTONIC) and returns -1 once it passes while waiting,
+// so that a dead peer fails a run instead of hanging it. Words are accessed with the compiler's
+// __atomic builtins; each side writes only its own 128-byte line.
+#ifndef C_INTERPROCESS_BENCH_H
+#define C_INTERPROCESS_BENCH_H
+
+#include <stdint.h>
+
+/// The time-stamp counter (x86_64) or the virtual counter (arm64); 0 elsewhere.
+static inline uint64_t ipcb_ticks(void) {
+#if defined(__x86_64__)
+    uint32_t low, high;
+    __asm__ __volatile__("rdtsc" : "=a"(low), "=d"(high));
+    return ((uint64_t)high << 32) | low;
+#elif defined(__aarch64__)
+    uint64_t value;
+    __asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(value) :: "memory");
+    return value;
+#else
+    return 0;
+#endif
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+uint64_t ipcb_monotonic_ns(void);
+
+/// Makes the calling process receive SIGKILL when its parent dies (Linux), so that a bench peer
+/// never outlives the bench. Returns 0 or -1.
+int ipcb_die_with_parent(void);
+
+// MARK: Spin ping-pong (the latency floor)
+
+/// The initiating side: for each of `rounds` rounds, writes the round's number to `*ping`, spins
+/// until `*pong` echoes it, and stores the round trip in ticks in `samples[round]` (when
+/// `samples` is not NULL). Returns 0, or -1 if `deadline_ns` passed while waiting.
+int ipcb_spin_initiate(uint64_t *ping, const uint64_t *pong, uint64_t first_round, int64_t rounds,
+                       uint64_t *samples, uint64_t deadline_ns);
+
+/// The responding side: for each of `rounds` rounds, spins until `*ping` holds the round's
+/// number and echoes it to `*pong`. Returns 0, or -1 if `deadline_ns` passed while waiting.
+int ipcb_spin_respond(const uint64_t *ping, uint64_t *pong, uint64_t first_round, int64_t rounds,
+                      uint64_t deadline_ns);
+
+// MARK: Futex handoff (the cost of a sleep and a wake-up)
+
+/// The initiating side of a ping-pong on one shared 32-bit word: each round stores an odd value,
+/// wakes the peer, and sleeps (no spinning) until the peer stores the next even value. Round
+/// trips in ticks go to `samples` (when not NULL). Returns 0, or -1 if `deadline_ns` passed.
+///
+/// With `idle_ticks` > 0, each round first idles that long (so the responder has been asleep
+/// for a while, as a parked consumer has), then wakes it and spins (no sleep) for its answer,
+/// timing the round from the wake-up: the cost of waking one parked process.
+int ipcb_futex_initiate(uint32_t *word, uint32_t first_round, int64_t rounds, uint64_t *samples,
+                        uint64_t idle_ticks, uint64_t deadline_ns);
+
+/// The responding side of the futex ping-pong. Returns 0, or -1 if `deadline_ns` passed.
+int ipcb_futex_respond(uint32_t *word, uint32_t first_round, int64_t rounds, uint64_t deadline_ns);
+
+// MARK: Fixed-slot ring (the throughput floor)
+
+/// A ring of `slot_count` slots (a power of two) of `slot_size` bytes each. `tail` (written by
+/// the producer) and `head` (written by the consumer) count slots ever written and read; they
+/// live on separate lines, and each side caches the other's. Each side publishes its index
+/// every `batch` messages (a power of two), and whenever it would otherwise wait, as the SPSC
+/// bench batches its commits and releases.
+typedef struct {
+    uint64_t *tail;
+    uint64_t *head;
+    unsigned char *slots;
+    uint64_t slot_count;
+    uint64_t slot_size;
+    uint64_t batch;
+} ipcb_ring;
+
+/// Copies `count` messages of `ring.slot_size` bytes from `message` straight into the slots.
+/// Returns 0, or -1 if `deadline_ns` passed while full.
+int ipcb_ring_produce(ipcb_ring ring, const void *message, int64_t count, uint64_t deadline_ns);
+
+/// Copies `count` messages out of the slots into `message`. Returns 0, or -1 if `deadline_ns`
+/// passed while empty.
+int ipcb_ring_consume(ipcb_ring ring, void *message, int64_t count, uint64_t deadline_ns);
+
+#endif

@@ -1,0 +1,119 @@
+import ArgumentParser
+
+/// What a group of bench cases measures. New groups (the locks of the Sync issue: lock handoff,
+/// condition and semaphore ping-pong beside glibc's robust pthread objects) add a case here, their
+/// transports to ``BenchTransport``, and their sides to ``BenchSides``.
+enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
+    /// One-way latency, from ping-pong round trips of 8-byte messages.
+    case latency
+    /// Messages per second and bytes per second, one producer process to one consumer process.
+    case throughput
+}
+
+/// How the two processes of a case talk to each other.
+enum BenchTransport: String, Codable, CaseIterable {
+    /// Latency floor: two processes spinning on two shared cache lines (C).
+    case cSpin = "c-spin"
+    /// Throughput floor: a plain C ring of fixed-size slots, written in place.
+    case cRing = "c-ring"
+    /// Ours: two `SPSCQueue`s (one each way), receivers spinning on `tryPeek`, releases published
+    /// after the answer is sent.
+    case spscSpin = "spsc-spin"
+    /// Ours: two `SPSCQueue`s, receivers blocking in `receive` (spin briefly, then park on a futex).
+    case spscBlocking = "spsc-blocking"
+    /// Ours, blocking, with each receiver parked when its message arrives: the initiator idles
+    /// (``BenchSizing/parkingIdleNanoseconds``) before each ping, so the responder stops spinning
+    /// and sleeps; the round trip is timed from the ping to the pong. Compare with the futex handoff.
+    case spscParked = "spsc-parked"
+    /// Ours: one `SPSCQueue`, batched commits and releases.
+    case spsc
+    /// The cost of a sleep and a wake-up: two processes handing a futex word back and forth (C).
+    case futex = "futex-handoff"
+    /// The cost of waking a parked process: the initiator idles as `spsc-parked`'s does, then
+    /// wakes the sleeping responder with FUTEX_WAKE and spins for its answer (C).
+    case futexWake = "futex-wake"
+    /// An anonymous pipe (two for ping-pong).
+    case pipe
+    /// A connected Unix domain socket pair (SOCK_STREAM).
+    case unixSocket = "unix-socket"
+    /// A TCP connection over 127.0.0.1 with TCP_NODELAY.
+    case tcp = "tcp-loopback"
+
+    /// What a result of this transport is compared with.
+    var role: BenchRole {
+        switch self {
+        case .cSpin, .cRing: .floor
+        case .spscSpin, .spscBlocking, .spscParked, .spsc: .subject
+        case .futex, .futexWake, .pipe, .unixSocket, .tcp: .baseline
+        }
+    }
+
+    /// Whether the transport is a byte stream between two descriptors.
+    var isStream: Bool { self == .pipe || self == .unixSocket || self == .tcp }
+}
+
+/// The part a transport plays in the report.
+enum BenchRole: String, Codable {
+    /// The hardware floor: plain C, the best any transport can do.
+    case floor
+    /// What is being measured: this package.
+    case subject
+    /// What people use otherwise.
+    case baseline
+}
+
+/// What `--only` selects: a group, or one transport (in every group it appears in).
+enum BenchSelection: ExpressibleByArgument, Equatable {
+    case group(BenchGroup)
+    case transport(BenchTransport)
+
+    init?(argument: String) {
+        if let group = BenchGroup(rawValue: argument) {
+            self = .group(group)
+        } else if let transport = BenchTransport(rawValue: argument) {
+            self = .transport(transport)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] {
+        BenchGroup.allCases.map(\.rawValue) + BenchTransport.allCases.map(\.rawValue)
+    }
+
+    /// Whether `benchCase` is selected by any of `selections` (all cases when there are none).
+    static func selects(_ selections: [BenchSelection], _ benchCase: BenchCase) -> Bool {
+        selections.isEmpty || selections.contains { selection in
+            switch selection {
+            case .group(let group): group == benchCase.group
+            case .transport(let transport): transport == benchCase.transport
+            }
+        }
+    }
+}
+
+/// One measurement: a group, a transport and a message size.
+struct BenchCase: Hashable, CustomStringConvertible {
+    var group: BenchGroup
+    var transport: BenchTransport
+    var messageSize: Int
+
+    var description: String { "\(group.rawValue) \(transport.rawValue) \(messageSize) B" }
+
+    /// The message size of every latency case.
+    static let latencyMessageSize = 8
+    /// The message sizes of the throughput cases.
+    static let throughputSizes = [8, 64, 1024, 64 * 1024, 1024 * 1024]
+
+    /// The latency cases, floor first.
+    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .futex, .futexWake, .pipe, .unixSocket, .tcp].map {
+        BenchCase(group: .latency, transport: $0, messageSize: latencyMessageSize)
+    }
+
+    /// The throughput cases, by size, floor first.
+    static let throughputCases: [BenchCase] = throughputSizes.flatMap { size in
+        [BenchTransport.cRing, .spsc, .pipe, .unixSocket, .tcp].map {
+            BenchCase(group: .throughput, transport: $0, messageSize: size)
+        }
+    }
+}

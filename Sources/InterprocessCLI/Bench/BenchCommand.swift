@@ -1,0 +1,118 @@
+import ArgumentParser
+import CInterprocessShim
+import Foundation
+import Interprocess
+
+/// `interprocess bench`: cross-process latency and throughput of the package's channels,
+/// beside the C floor and the usual baselines, measured in the same run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure cross-process latency and throughput against a C floor and pipe, socket, TCP and futex baselines.",
+        discussion: """
+            Each case starts its peer as a second process (this executable, `bench-peer`), pins \
+            the two to different CPUs, warms up, then measures. Latency: one-way = round trip / 2, \
+            8-byte ping-pong, p50/p90/p99/p99.9/max. Throughput: 8 B to 1 MiB messages, msgs/s \
+            and GB/s. Use a release build: `swift build -c release`.
+            """
+    )
+
+    @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
+    var quick = false
+
+    @Option(help: "Run only this group (latency, throughput) or transport (e.g. spsc, pipe); repeatable.")
+    var only: [BenchSelection] = []
+
+    @Option(help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
+    var iterations: Int?
+
+    @Option(help: "Seconds per throughput measurement (default 0.5, quick 0.02).")
+    var seconds: Double?
+
+    @Flag(help: "Run both processes on the same CPU (the first of --cpus).")
+    var sameCPU = false
+
+    @Option(help: "The CPUs of the bench and of its peer, as A,B.")
+    var cpus = "0,1"
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard parsedCPUs != nil else { throw ValidationError("--cpus takes two CPU numbers, as 0,1") }
+        if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive") }
+    }
+
+    private var parsedCPUs: (Int, Int)? {
+        let parts = cpus.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, parts.allSatisfy({ $0 >= 0 }) else { return nil }
+        return (parts[0], sameCPU ? parts[0] : parts[1])
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let (benchCPU, peerCPU) = parsedCPUs!
+        guard ipc_pin_to_cpu(0, Int32(benchCPU)) == 0 else {
+            printError("cannot pin to CPU \(benchCPU): \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
+        }
+        let settings = BenchSettings(
+            benchCPU: benchCPU, peerCPU: peerCPU,
+            iterations: iterations ?? (quick ? 2000 : 1_000_000),
+            latencyWarmup: quick ? 200 : 20_000,
+            latencySeconds: quick ? 0.05 : 2,
+            throughputSeconds: seconds ?? (quick ? 0.02 : 0.5),
+            pilotSeconds: quick ? 0.002 : 0.05,
+            clock: BenchClock(calibratingFor: quick ? 20 : 200))
+        var report = BenchReport(
+            command: CommandLine.arguments, date: ISO8601DateFormatter().string(from: Date()),
+            machine: .current(), cpus: [benchCPU, peerCPU], quick: quick, latency: [], throughput: [])
+        let runner = CaseRunner(settings: settings)
+        var serial = 0
+        do {
+            for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
+                serial += 1
+                progress(benchCase)
+                // A parked round trip idles 200 µs first: fewer warm-up rounds.
+                let idles = benchCase.transport == .spscParked || benchCase.transport == .futexWake
+                let warmup = idles ? settings.latencyWarmup / 20 : settings.latencyWarmup
+                let measured = try runner.run(benchCase, serial: serial) { control, peer in
+                    LatencyDriver(control: control, peer: peer, settings: settings, warmup: warmup)
+                }
+                report.latency.append(LatencyRow(
+                    transport: benchCase.transport, role: benchCase.transport.role, messageBytes: benchCase.messageSize,
+                    rounds: measured.rounds, oneWayNanoseconds: Percentiles(oneWayFrom: measured.roundTrips),
+                    sleepsPerRoundTrip: measured.sleepsPerRoundTrip))
+            }
+            for benchCase in BenchCase.throughputCases where BenchSelection.selects(only, benchCase) {
+                serial += 1
+                progress(benchCase)
+                let measured = try runner.run(benchCase, serial: serial) { control, peer in
+                    ThroughputDriver(control: control, peer: peer, settings: settings, messageSize: benchCase.messageSize)
+                }
+                let seconds = Double(measured.nanoseconds) / 1e9
+                let perSecond = Double(measured.messages) / seconds
+                report.throughput.append(ThroughputRow(
+                    transport: benchCase.transport, role: benchCase.transport.role, messageBytes: benchCase.messageSize,
+                    messages: measured.messages, seconds: seconds, messagesPerSecond: perSecond,
+                    gigabytesPerSecond: perSecond * Double(benchCase.messageSize) / 1e9))
+            }
+        } catch let error as InterprocessError {
+            throw ExitCode(output.report(error).rawValue)
+        } catch {
+            printError("bench failed: \(error)")
+            throw ExitCode.failure
+        }
+        report.computeRatios()
+        if output.json {
+            try output.printJSON(report)
+        } else {
+            print(BenchTable.render(report), terminator: "")
+        }
+    }
+
+    private func progress(_ benchCase: BenchCase) {
+        guard !output.json else { return }
+        FileHandle.standardError.write(Data("bench: \(benchCase)…\n".utf8))
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import CInterprocessBench
+import CInterprocessShim
+import Foundation
+
+extension BenchTransport: ExpressibleByArgument {}
+
+/// `interprocess bench-peer` (hidden): the second process of one bench case, started by
+/// `interprocess bench` with the case, the control segment's name, its CPU, the queues' names,
+/// and stream descriptors at 3 (and 4).
+struct BenchPeerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-peer",
+        abstract: "The peer process of `interprocess bench` (not for direct use).",
+        shouldDisplay: false
+    )
+
+    @Option var group: BenchGroup
+    @Option var transport: BenchTransport
+    @Option var size: Int
+    @Option var control: String
+    @Option var cpu: Int
+    @Option var queue: [String] = []
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        _ = ipcb_die_with_parent()
+        if getppid() == 1 { throw ExitCode.failure }  // the bench is already gone
+        do {
+            guard ipc_pin_to_cpu(0, Int32(cpu)) == 0 else {
+                throw BenchFailure("cannot pin to CPU \(cpu): \(String(cString: strerror(errno)))")
+            }
+            let controlSegment = try BenchControl(opening: control)
+            let benchCase = BenchCase(group: group, transport: transport, messageSize: size)
+            let ringBytes = transport == .cRing ? BenchSizing.ringBytes(for: size) : 0
+            // Descriptors as StreamEndpoints hands them over: a latency pipe pair reads 3 and
+            // writes 4; everything else uses 3.
+            let writeDescriptor: Int32 = transport == .pipe && group == .latency ? 4 : 3
+            let context = SideContext(control: controlSegment.block.base, ringCapacity: ringBytes, queueNames: queue,
+                                      readDescriptor: transport.isStream ? 3 : -1,
+                                      writeDescriptor: transport.isStream ? writeDescriptor : -1, messageSize: size)
+            try BenchSides.run(benchCase, isBench: false, context: context, driver: PeerDriver(control: controlSegment.block))
+        } catch {
+            printError("bench peer (\(transport.rawValue)): \(error)")
+            throw ExitCode.failure
+        }
+    }
+}

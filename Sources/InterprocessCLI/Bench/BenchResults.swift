@@ -1,0 +1,100 @@
+import Histogram
+
+/// One-way latencies (half a round trip) in nanoseconds, or ratios of them.
+struct Percentiles: Codable {
+    var p50: Double
+    var p90: Double
+    var p99: Double
+    var p999: Double
+    var max: Double
+
+    enum CodingKeys: String, CodingKey {
+        case p50, p90, p99, p999 = "p99.9", max
+    }
+
+    /// Half of each round-trip percentile.
+    init(oneWayFrom roundTrips: Histogram<UInt64>) {
+        p50 = Double(roundTrips.valueAtPercentile(50)) / 2
+        p90 = Double(roundTrips.valueAtPercentile(90)) / 2
+        p99 = Double(roundTrips.valueAtPercentile(99)) / 2
+        p999 = Double(roundTrips.valueAtPercentile(99.9)) / 2
+        max = Double(roundTrips.max) / 2
+    }
+
+    /// Each percentile divided by `other`'s.
+    func ratio(to other: Percentiles) -> Percentiles {
+        Percentiles(p50: p50 / other.p50, p90: p90 / other.p90, p99: p99 / other.p99, p999: p999 / other.p999, max: max / other.max)
+    }
+
+    init(p50: Double, p90: Double, p99: Double, p999: Double, max: Double) {
+        self.p50 = p50; self.p90 = p90; self.p99 = p99; self.p999 = p999; self.max = max
+    }
+}
+
+/// A latency case's result: each percentile, and its ratio (higher is slower) to the C spin
+/// floor and to the best baseline (the one with the lowest p50).
+struct LatencyRow: Codable {
+    var transport: BenchTransport
+    var role: BenchRole
+    var messageBytes: Int
+    var rounds: Int
+    var oneWayNanoseconds: Percentiles
+    /// Voluntary context switches of both processes per round trip (2 when both sleep each time).
+    var sleepsPerRoundTrip: Double
+    var ratioToFloor: Percentiles?
+    var bestBaseline: BenchTransport?
+    var ratioToBestBaseline: Percentiles?
+}
+
+/// A throughput case's result, and its ratio (higher is faster) to the C ring and to the best
+/// baseline of the same message size.
+struct ThroughputRow: Codable {
+    var transport: BenchTransport
+    var role: BenchRole
+    var messageBytes: Int
+    var messages: Int
+    var seconds: Double
+    var messagesPerSecond: Double
+    /// Payload bytes per second / 10^9.
+    var gigabytesPerSecond: Double
+    var ratioToFloor: Double?
+    var bestBaseline: BenchTransport?
+    var ratioToBestBaseline: Double?
+}
+
+/// Everything a run measured, as `--json` prints it.
+struct BenchReport: Codable {
+    var command: [String]
+    /// ISO 8601, UTC.
+    var date: String
+    var machine: MachineInfo
+    /// The bench's CPU and its peer's.
+    var cpus: [Int]
+    var quick: Bool
+    var latency: [LatencyRow]
+    var throughput: [ThroughputRow]
+
+    /// Fills in every row's ratios to the floor and to the best baseline of the same run.
+    mutating func computeRatios() {
+        let floor = latency.first { $0.role == .floor }
+        let best = latency.filter { $0.role == .baseline }.min { $0.oneWayNanoseconds.p50 < $1.oneWayNanoseconds.p50 }
+        for index in latency.indices {
+            if let floor { latency[index].ratioToFloor = latency[index].oneWayNanoseconds.ratio(to: floor.oneWayNanoseconds) }
+            if let best {
+                latency[index].bestBaseline = best.transport
+                latency[index].ratioToBestBaseline = latency[index].oneWayNanoseconds.ratio(to: best.oneWayNanoseconds)
+            }
+        }
+        for index in throughput.indices {
+            let size = throughput[index].messageBytes
+            let peers = throughput.filter { $0.messageBytes == size }
+            if let floor = peers.first(where: { $0.role == .floor }) {
+                throughput[index].ratioToFloor = throughput[index].messagesPerSecond / floor.messagesPerSecond
+            }
+            if let best = peers.filter({ $0.role == .baseline }).max(by: { $0.messagesPerSecond < $1.messagesPerSecond }) {
+                throughput[index].bestBaseline = best.transport
+                throughput[index].ratioToBestBaseline = throughput[index].messagesPerSecond / best.messagesPerSecond
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The report as tables for people.
+enum BenchTable {
+    static func render(_ report: BenchReport) -> String {
+        var text = "interprocess bench — \(report.machine.cpuModel), \(report.machine.logicalCPUs) CPUs, \(report.machine.kernel); "
+        text += "bench on CPU \(report.cpus[0]), peer on CPU \(report.cpus[1])\(report.quick ? " (quick: short runs)" : "")\n"
+        if !report.latency.isEmpty {
+            text += "\nLatency, one way (round trip / 2), \(report.latency[0].messageBytes)-byte messages, in ns. "
+            text += "×floor: p50 and p99.9 over the C spin floor's; ×best: p50 over the best baseline's (\(report.latency[0].bestBaseline?.rawValue ?? "-")).\n\n"
+            var rows = [["transport", "p50", "p90", "p99", "p99.9", "max", "×floor p50", "×floor p99.9", "×best p50", "sleeps/rt", "round trips"]]
+            for row in report.latency {
+                let value = row.oneWayNanoseconds
+                rows.append([label(row.transport, row.role), ns(value.p50), ns(value.p90), ns(value.p99), ns(value.p999), ns(value.max),
+                             ratio(row.ratioToFloor?.p50), ratio(row.ratioToFloor?.p999), ratio(row.ratioToBestBaseline?.p50),
+                             String(format: "%.2f", row.sleepsPerRoundTrip), String(row.rounds)])
+            }
+            text += Formatting.table(rows) + "\n"
+        }
+        if !report.throughput.isEmpty {
+            text += "\nThroughput, one producer process to one consumer process. ×floor: over the C fixed-slot ring; ×best: over the best baseline of the same size.\n\n"
+            var rows = [["size", "transport", "msgs/s", "GB/s", "×floor", "×best", "best baseline", "messages"]]
+            for row in report.throughput {
+                rows.append([Formatting.size(row.messageBytes), label(row.transport, row.role), rate(row.messagesPerSecond),
+                             String(format: "%.2f", row.gigabytesPerSecond), ratio(row.ratioToFloor), ratio(row.ratioToBestBaseline),
+                             row.bestBaseline?.rawValue ?? "-", String(row.messages)])
+            }
+            text += Formatting.table(rows) + "\n"
+        }
+        return text
+    }
+
+    private static func label(_ transport: BenchTransport, _ role: BenchRole) -> String {
+        role == .subject ? transport.rawValue : "\(transport.rawValue) (\(role.rawValue))"
+    }
+
+    private static func ns(_ value: Double) -> String {
+        value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
+    }
+
+    private static func ratio(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        return value >= 10 ? String(format: "%.0f×", value) : String(format: "%.2f×", value)
+    }
+
+    private static func rate(_ perSecond: Double) -> String {
+        switch perSecond {
+        case 1e9...: String(format: "%.2f G", perSecond / 1e9)
+        case 1e6...: String(format: "%.1f M", perSecond / 1e6)
+        case 1e3...: String(format: "%.1f K", perSecond / 1e3)
+        default: String(format: "%.0f", perSecond)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// `interprocess bench --quick --json`: every row is there with sane numbers. Behaviour only;
+/// the speed itself is never asserted (it lives in BENCHMARKS.md).
+@Suite("CLI: bench", .timeLimit(.minutes(2)))
+struct BenchCommandTests {
+    static let latencyTransports = [
+        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "futex-handoff", "futex-wake", "pipe", "unix-socket", "tcp-loopback",
+    ]
+    static let throughputTransports = ["c-ring", "spsc", "pipe", "unix-socket", "tcp-loopback"]
+    static let sizes = [8, 64, 1024, 65536, 1_048_576]
+
+    @Test func quickRunReportsEveryRowWithSaneNumbers() throws {
+        let outcome = try TestSupport.cli("bench", "--quick", "--json")
+        try #require(outcome.status == 0, "\(outcome)")
+        let report = try CLIJSON.object(outcome.standardOutput)
+
+        let machine = try #require(report["machine"] as? [String: Any])
+        #expect((machine["cpuModel"] as? String)?.isEmpty == false)
+        #expect(((machine["logicalCPUs"] as? Int) ?? 0) >= 1)
+        #expect((report["command"] as? [String])?.contains("--quick") == true)
+        #expect((report["date"] as? String)?.isEmpty == false)
+
+        let latency = try #require(report["latency"] as? [[String: Any]])
+        #expect(latency.compactMap { $0["transport"] as? String } == Self.latencyTransports)
+        for row in latency {
+            let name = row["transport"] as? String ?? "?"
+            let oneWay = try #require(row["oneWayNanoseconds"] as? [String: Any], "\(name)")
+            let values = try ["p50", "p90", "p99", "p99.9", "max"].map { key in
+                try #require(Self.number(oneWay[key]), "\(name) \(key)")
+            }
+            #expect(values.allSatisfy { $0.isFinite && $0 > 0 }, "\(name): \(values)")
+            #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }, "percentiles of \(name) must not decrease: \(values)")
+            #expect((row["rounds"] as? Int ?? 0) >= 1, "\(name)")
+            let floorRatio = try #require(row["ratioToFloor"] as? [String: Any], "\(name)")
+            #expect(Self.positive(floorRatio["p50"]), "\(name)")
+            let bestRatio = try #require(row["ratioToBestBaseline"] as? [String: Any], "\(name)")
+            #expect(Self.positive(bestRatio["p99.9"]), "\(name)")
+        }
+
+        let throughput = try #require(report["throughput"] as? [[String: Any]])
+        let expected = Self.sizes.flatMap { size in Self.throughputTransports.map { "\(size) \($0)" } }
+        #expect(throughput.map { "\($0["messageBytes"] as? Int ?? 0) \($0["transport"] as? String ?? "?")" } == expected)
+        for row in throughput {
+            let name = "\(row["messageBytes"] ?? "?") B \(row["transport"] ?? "?")"
+            for key in ["messagesPerSecond", "gigabytesPerSecond", "seconds", "ratioToFloor", "ratioToBestBaseline"] {
+                #expect(Self.positive(row[key]), "\(name) \(key): \(String(describing: row[key]))")
+            }
+            #expect((row["messages"] as? Int ?? 0) >= 1, "\(name)")
+        }
+    }
+
+    @Test func onlyRunsTheChosenGroup() throws {
+        let outcome = try TestSupport.cli("bench", "--quick", "--json", "--only", "latency", "--iterations", "100")
+        try #require(outcome.status == 0, "\(outcome)")
+        let report = try CLIJSON.object(outcome.standardOutput)
+        #expect((report["latency"] as? [Any])?.count == Self.latencyTransports.count)
+        #expect((report["throughput"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func badCPUListIsAUsageError() throws {
+        let outcome = try TestSupport.cli("bench", "--cpus", "0")
+        #expect(outcome.status == 64, "\(outcome)")
+    }
+
+    private static func number(_ value: Any?) -> Double? {
+        (value as? NSNumber)?.doubleValue
+    }
+
+    private static func positive(_ value: Any?) -> Bool {
+        guard let number = number(value) else { return false }
+        return number.isFinite && number > 0
+    }
+}
