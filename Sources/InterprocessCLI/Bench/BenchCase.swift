@@ -27,6 +27,9 @@ enum BenchTransport: String, Codable, CaseIterable {
     case spscParked = "spsc-parked"
     /// Ours: one `SPSCQueue`, batched commits and releases.
     case spsc
+    /// Ours: one `MPMCQueue`, two producer processes (the second pinned to the first's CPU) and
+    /// one consumer; 8- and 64-byte messages only.
+    case mpmc = "mpmc-2p1c"
     /// The cost of a sleep and a wake-up: two processes handing a futex word back and forth (C).
     case futex = "futex-handoff"
     /// The cost of waking a parked process: the initiator idles as `spsc-parked`'s does, then
@@ -43,7 +46,7 @@ enum BenchTransport: String, Codable, CaseIterable {
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
-        case .spscSpin, .spscBlocking, .spscParked, .spsc: .subject
+        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp: .baseline
         }
     }
@@ -104,6 +107,8 @@ struct BenchCase: Hashable, CustomStringConvertible {
     static let latencyMessageSize = 8
     /// The message sizes of the throughput cases.
     static let throughputSizes = [8, 64, 1024, 64 * 1024, 1024 * 1024]
+    /// The message sizes of the MPMC throughput cases.
+    static let mpmcSizes = [8, 64]
 
     /// The latency cases, floor first.
     static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .futex, .futexWake, .pipe, .unixSocket, .tcp].map {
@@ -112,7 +117,8 @@ struct BenchCase: Hashable, CustomStringConvertible {
 
     /// The throughput cases, by size, floor first.
     static let throughputCases: [BenchCase] = throughputSizes.flatMap { size in
-        [BenchTransport.cRing, .spsc, .pipe, .unixSocket, .tcp].map {
+        let mpmc: [BenchTransport] = mpmcSizes.contains(size) ? [.mpmc] : []
+        return ([BenchTransport.cRing, .spsc] + mpmc + [.pipe, .unixSocket, .tcp]).map {
             BenchCase(group: .throughput, transport: $0, messageSize: size)
         }
     }

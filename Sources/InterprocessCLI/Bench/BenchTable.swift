@@ -18,7 +18,7 @@ enum BenchTable {
             text += Formatting.table(rows) + "\n"
         }
         if !report.throughput.isEmpty {
-            text += "\nThroughput, one producer process to one consumer process. ×floor: over the C fixed-slot ring; ×best: over the best baseline of the same size.\n\n"
+            text += "\nThroughput, one producer process to one consumer process (mpmc-2p1c: two producer processes, both on the peer's CPU, and one consumer). ×floor: over the C fixed-slot ring; ×best: over the best baseline of the same size.\n\n"
             var rows = [["size", "transport", "msgs/s", "GB/s", "×floor", "×best", "best baseline", "messages"]]
             for row in report.throughput {
                 rows.append([Formatting.size(row.messageBytes), label(row.transport, row.role), rate(row.messagesPerSecond),
