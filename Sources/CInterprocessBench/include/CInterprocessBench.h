@@ -89,4 +89,8 @@ int ipcb_ring_produce(ipcb_ring ring, const void *message, int64_t count, uint64
 /// passed while empty.
 int ipcb_ring_consume(ipcb_ring ring, void *message, int64_t count, uint64_t deadline_ns);
 
+/// Locks and unlocks a process-shared robust pthread mutex (glibc) `count` times in this
+/// process, uncontended. Returns the nanoseconds taken, or -1 on failure.
+int64_t ipcb_robust_mutex_pairs(int64_t count);
+
 #endif

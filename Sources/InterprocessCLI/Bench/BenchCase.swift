@@ -8,6 +8,8 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     case latency
     /// Messages per second and bytes per second, one producer process to one consumer process.
     case throughput
+    /// Nanoseconds per uncontended lock + unlock pair, in one process.
+    case lock
 }
 
 /// How the two processes of a case talk to each other.
@@ -41,13 +43,17 @@ enum BenchTransport: String, Codable, CaseIterable {
     case unixSocket = "unix-socket"
     /// A TCP connection over 127.0.0.1 with TCP_NODELAY.
     case tcp = "tcp-loopback"
+    /// Ours: `ProcessMutex` (lock group).
+    case processMutex = "process-mutex"
+    /// glibc's process-shared robust `pthread_mutex_t` (lock group).
+    case pthreadRobust = "pthread-robust"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
-        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc: .subject
-        case .futex, .futexWake, .pipe, .unixSocket, .tcp: .baseline
+        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex: .subject
+        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust: .baseline
         }
     }
 
@@ -101,7 +107,9 @@ struct BenchCase: Hashable, CustomStringConvertible {
     var transport: BenchTransport
     var messageSize: Int
 
-    var description: String { "\(group.rawValue) \(transport.rawValue) \(messageSize) B" }
+    var description: String {
+        group == .lock ? "\(group.rawValue) \(transport.rawValue)" : "\(group.rawValue) \(transport.rawValue) \(messageSize) B"
+    }
 
     /// The message size of every latency case.
     static let latencyMessageSize = 8

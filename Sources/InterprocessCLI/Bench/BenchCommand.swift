@@ -97,6 +97,10 @@ struct BenchCommand: ParsableCommand {
                     messages: measured.messages, seconds: seconds, messagesPerSecond: perSecond,
                     gigabytesPerSecond: perSecond * Double(benchCase.messageSize) / 1e9))
             }
+            for benchCase in LockBench.cases where BenchSelection.selects(only, benchCase) {
+                progress(benchCase)
+                report.locks.append(try LockBench.run(benchCase, pairs: quick ? 100_000 : 10_000_000))
+            }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

@@ -73,6 +73,8 @@ struct BenchReport: Codable {
     var quick: Bool
     var latency: [LatencyRow]
     var throughput: [ThroughputRow]
+    /// Uncontended lock + unlock pairs.
+    var locks: [LockRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {
@@ -84,6 +86,9 @@ struct BenchReport: Codable {
                 latency[index].bestBaseline = best.transport
                 latency[index].ratioToBestBaseline = latency[index].oneWayNanoseconds.ratio(to: best.oneWayNanoseconds)
             }
+        }
+        if let baseline = locks.first(where: { $0.role == .baseline }) {
+            for index in locks.indices { locks[index].ratioToBaseline = locks[index].nanosecondsPerPair / baseline.nanosecondsPerPair }
         }
         for index in throughput.indices {
             let size = throughput[index].messageBytes

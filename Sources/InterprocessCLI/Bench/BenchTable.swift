@@ -27,6 +27,15 @@ enum BenchTable {
             }
             text += Formatting.table(rows) + "\n"
         }
+        if !report.locks.isEmpty {
+            text += "\nLocks, uncontended lock + unlock in one process (best of 3). ×baseline: over the glibc process-shared robust pthread mutex.\n\n"
+            var rows = [["lock", "ns/pair", "×baseline", "pairs"]]
+            for row in report.locks {
+                rows.append([label(row.transport, row.role), String(format: "%.1f", row.nanosecondsPerPair),
+                             ratio(row.ratioToBaseline), String(row.pairs)])
+            }
+            text += Formatting.table(rows) + "\n"
+        }
         return text
     }
 

@@ -9,6 +9,7 @@ struct BenchCommandTests {
         "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "futex-handoff", "futex-wake", "pipe", "unix-socket", "tcp-loopback",
     ]
     static let throughputTransports = ["c-ring", "spsc", "pipe", "unix-socket", "tcp-loopback"]
+    static let lockTransports = ["process-mutex", "pthread-robust"]
     static let sizes = [8, 64, 1024, 65536, 1_048_576]
 
     @Test func quickRunReportsEveryRowWithSaneNumbers() throws {
@@ -54,6 +55,16 @@ struct BenchCommandTests {
             }
             #expect((row["messages"] as? Int ?? 0) >= 1, "\(name)")
         }
+
+        let locks = try #require(report["locks"] as? [[String: Any]])
+        #expect(locks.compactMap { $0["transport"] as? String } == Self.lockTransports)
+        for row in locks {
+            let name = row["transport"] as? String ?? "?"
+            for key in ["nanosecondsPerPair", "ratioToBaseline"] {
+                #expect(Self.positive(row[key]), "\(name) \(key): \(String(describing: row[key]))")
+            }
+            #expect((row["pairs"] as? Int ?? 0) >= 1, "\(name)")
+        }
     }
 
     @Test func onlyRunsTheChosenGroup() throws {
@@ -62,6 +73,7 @@ struct BenchCommandTests {
         let report = try CLIJSON.object(outcome.standardOutput)
         #expect((report["latency"] as? [Any])?.count == Self.latencyTransports.count)
         #expect((report["throughput"] as? [Any])?.isEmpty == true)
+        #expect((report["locks"] as? [Any])?.isEmpty == true)
     }
 
     @Test func badCPUListIsAUsageError() throws {
