@@ -43,6 +43,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     case unixSocket = "unix-socket"
     /// A TCP connection over 127.0.0.1 with TCP_NODELAY.
     case tcp = "tcp-loopback"
+    /// Ours: a lock handoff, two `ProcessSemaphore`s posted and waited in turn (latency group).
+    case processSemaphore = "process-semaphore"
+    /// glibc's process-shared POSIX `sem_t`, posted and waited in turn (latency group).
+    case posixSemaphore = "posix-semaphore"
     /// Ours: `ProcessMutex` (lock group).
     case processMutex = "process-mutex"
     /// glibc's process-shared robust `pthread_mutex_t` (lock group).
@@ -52,8 +56,8 @@ enum BenchTransport: String, Codable, CaseIterable {
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
-        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex: .subject
-        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust: .baseline
+        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore: .subject
+        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore: .baseline
         }
     }
 
@@ -119,7 +123,7 @@ struct BenchCase: Hashable, CustomStringConvertible {
     static let mpmcSizes = [8, 64]
 
     /// The latency cases, floor first.
-    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .futex, .futexWake, .pipe, .unixSocket, .tcp].map {
+    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .futex, .futexWake, .posixSemaphore, .pipe, .unixSocket, .tcp].map {
         BenchCase(group: .latency, transport: $0, messageSize: latencyMessageSize)
     }
 

@@ -18,6 +18,8 @@ struct CaseRunner {
         let ringBytes = benchCase.transport == .cRing ? BenchSizing.ringBytes(for: benchCase.messageSize) : 0
         let control = try BenchControl(creating: "\(prefix)-control", ringBytes: ringBytes)
 
+        try SemaphorePair.place(in: control.block, transport: benchCase.transport)
+
         var queueNames: [String] = []
         defer {
             for name in queueNames {

@@ -70,6 +70,12 @@ enum BenchSides {
             }
             var side = try SPSCPongSide(context, mode: mode)
             return try driver.drive(&side)
+        case (.latency, .processSemaphore):
+            var side = try ProcessSemaphoreSide(context, initiates: isBench)
+            return try driver.drive(&side)
+        case (.latency, .posixSemaphore):
+            var side = PosixSemaphoreSide(context, initiates: isBench)
+            return try driver.drive(&side)
         case (.latency, let transport) where transport.isStream:
             var side = StreamLatencySide(context, initiates: isBench)
             return try driver.drive(&side)

@@ -6,7 +6,8 @@ import Testing
 @Suite("CLI: bench", .timeLimit(.minutes(2)))
 struct BenchCommandTests {
     static let latencyTransports = [
-        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "futex-handoff", "futex-wake", "pipe", "unix-socket", "tcp-loopback",
+        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "process-semaphore", "futex-handoff", "futex-wake", "posix-semaphore",
+        "pipe", "unix-socket", "tcp-loopback",
     ]
     static let throughputTransports = ["c-ring", "spsc", "pipe", "unix-socket", "tcp-loopback"]
     static let lockTransports = ["process-mutex", "pthread-robust"]
