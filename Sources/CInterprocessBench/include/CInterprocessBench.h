@@ -105,4 +105,16 @@ int ipcb_sem_initiate(void *ping, void *pong, int64_t rounds, uint64_t *samples,
 /// The responding side of the POSIX semaphore ping-pong. Returns 0, or -1 if `deadline_ns` passed.
 int ipcb_sem_respond(void *ping, void *pong, int64_t rounds, uint64_t deadline_ns);
 
+/// Initializes a process-shared robust `pthread_mutex_t` at `mutex` and a process-shared
+/// `pthread_cond_t` (CLOCK_MONOTONIC) at `cond`. Returns 0, or -1.
+int ipcb_cond_init(void *mutex, void *cond);
+
+/// The initiating side of the pthread condition ping-pong: under the mutex, sets `*turn` to 1,
+/// signals, and waits until the responder sets it back to 0; stores each round trip in ticks in
+/// `samples` (if not NULL). Returns 0, or -1 if `deadline_ns` passed.
+int ipcb_cond_initiate(void *mutex, void *cond, uint64_t *turn, int64_t rounds, uint64_t *samples, uint64_t deadline_ns);
+
+/// The responding side of the pthread condition ping-pong. Returns 0, or -1 if `deadline_ns` passed.
+int ipcb_cond_respond(void *mutex, void *cond, uint64_t *turn, int64_t rounds, uint64_t deadline_ns);
+
 #endif

@@ -47,6 +47,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     case processSemaphore = "process-semaphore"
     /// glibc's process-shared POSIX `sem_t`, posted and waited in turn (latency group).
     case posixSemaphore = "posix-semaphore"
+    /// Ours: `ProcessCondition` with `ProcessMutex`, a turn handed back and forth (latency group).
+    case processCondition = "process-condition"
+    /// glibc's process-shared `pthread_cond_t` with a robust mutex, the same way (latency group).
+    case pthreadCondition = "pthread-condition"
     /// Ours: `ProcessMutex` (lock group).
     case processMutex = "process-mutex"
     /// glibc's process-shared robust `pthread_mutex_t` (lock group).
@@ -56,8 +60,18 @@ enum BenchTransport: String, Codable, CaseIterable {
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
-        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore: .subject
-        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore: .baseline
+        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition: .subject
+        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition: .baseline
+        }
+    }
+
+    /// The glibc object a lock-handoff transport is compared with (nil for the others, whose
+    /// ×best is over the best channel baseline).
+    var pairedBaseline: BenchTransport? {
+        switch self {
+        case .processSemaphore, .posixSemaphore: .posixSemaphore
+        case .processCondition, .pthreadCondition: .pthreadCondition
+        default: nil
         }
     }
 
@@ -123,7 +137,7 @@ struct BenchCase: Hashable, CustomStringConvertible {
     static let mpmcSizes = [8, 64]
 
     /// The latency cases, floor first.
-    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .futex, .futexWake, .posixSemaphore, .pipe, .unixSocket, .tcp].map {
+    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .processCondition, .futex, .futexWake, .posixSemaphore, .pthreadCondition, .pipe, .unixSocket, .tcp].map {
         BenchCase(group: .latency, transport: $0, messageSize: latencyMessageSize)
     }
 

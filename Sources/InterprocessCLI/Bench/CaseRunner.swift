@@ -19,6 +19,7 @@ struct CaseRunner {
         let control = try BenchControl(creating: "\(prefix)-control", ringBytes: ringBytes)
 
         try SemaphorePair.place(in: control.block, transport: benchCase.transport)
+        try ConditionPair.place(in: control.block, transport: benchCase.transport)
 
         var queueNames: [String] = []
         defer {

@@ -76,6 +76,12 @@ enum BenchSides {
         case (.latency, .posixSemaphore):
             var side = PosixSemaphoreSide(context, initiates: isBench)
             return try driver.drive(&side)
+        case (.latency, .processCondition):
+            var side = try ProcessConditionSide(context, initiates: isBench)
+            return try driver.drive(&side)
+        case (.latency, .pthreadCondition):
+            var side = PthreadConditionSide(context, initiates: isBench)
+            return try driver.drive(&side)
         case (.latency, let transport) where transport.isStream:
             var side = StreamLatencySide(context, initiates: isBench)
             return try driver.drive(&side)

@@ -6,7 +6,8 @@ import Testing
 @Suite("CLI: bench", .timeLimit(.minutes(2)))
 struct BenchCommandTests {
     static let latencyTransports = [
-        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "process-semaphore", "futex-handoff", "futex-wake", "posix-semaphore",
+        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "process-semaphore", "process-condition", "futex-handoff", "futex-wake",
+        "posix-semaphore", "pthread-condition",
         "pipe", "unix-socket", "tcp-loopback",
     ]
     static let throughputTransports = ["c-ring", "spsc", "pipe", "unix-socket", "tcp-loopback"]
