@@ -20,7 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput) or transport (e.g. spsc, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock) or transport (e.g. spsc, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
