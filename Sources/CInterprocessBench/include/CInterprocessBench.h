@@ -89,4 +89,32 @@ int ipcb_ring_produce(ipcb_ring ring, const void *message, int64_t count, uint64
 /// passed while empty.
 int ipcb_ring_consume(ipcb_ring ring, void *message, int64_t count, uint64_t deadline_ns);
 
+/// Locks and unlocks a process-shared robust pthread mutex (glibc) `count` times in this
+/// process, uncontended. Returns the nanoseconds taken, or -1 on failure.
+int64_t ipcb_robust_mutex_pairs(int64_t count);
+
+/// Initializes two process-shared POSIX semaphores (glibc `sem_t`, count 0) at `ping` and
+/// `pong`, each 64-byte aligned with room for a `sem_t`. Returns 0, or -1.
+int ipcb_sem_init_pair(void *ping, void *pong);
+
+/// The initiating side of the POSIX semaphore ping-pong: posts `ping`, waits on `pong`, and
+/// stores each round trip in ticks in `samples` (if not NULL). Returns 0, or -1 if
+/// `deadline_ns` passed.
+int ipcb_sem_initiate(void *ping, void *pong, int64_t rounds, uint64_t *samples, uint64_t deadline_ns);
+
+/// The responding side of the POSIX semaphore ping-pong. Returns 0, or -1 if `deadline_ns` passed.
+int ipcb_sem_respond(void *ping, void *pong, int64_t rounds, uint64_t deadline_ns);
+
+/// Initializes a process-shared robust `pthread_mutex_t` at `mutex` and a process-shared
+/// `pthread_cond_t` (CLOCK_MONOTONIC) at `cond`. Returns 0, or -1.
+int ipcb_cond_init(void *mutex, void *cond);
+
+/// The initiating side of the pthread condition ping-pong: under the mutex, sets `*turn` to 1,
+/// signals, and waits until the responder sets it back to 0; stores each round trip in ticks in
+/// `samples` (if not NULL). Returns 0, or -1 if `deadline_ns` passed.
+int ipcb_cond_initiate(void *mutex, void *cond, uint64_t *turn, int64_t rounds, uint64_t *samples, uint64_t deadline_ns);
+
+/// The responding side of the pthread condition ping-pong. Returns 0, or -1 if `deadline_ns` passed.
+int ipcb_cond_respond(void *mutex, void *cond, uint64_t *turn, int64_t rounds, uint64_t deadline_ns);
+
 #endif

@@ -8,6 +8,8 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     case latency
     /// Messages per second and bytes per second, one producer process to one consumer process.
     case throughput
+    /// Nanoseconds per uncontended lock + unlock pair, in one process.
+    case lock
 }
 
 /// How the two processes of a case talk to each other.
@@ -27,6 +29,9 @@ enum BenchTransport: String, Codable, CaseIterable {
     case spscParked = "spsc-parked"
     /// Ours: one `SPSCQueue`, batched commits and releases.
     case spsc
+    /// Ours: one `MPMCQueue`, two producer processes (the second pinned to the first's CPU) and
+    /// one consumer; 8- and 64-byte messages only.
+    case mpmc = "mpmc-2p1c"
     /// The cost of a sleep and a wake-up: two processes handing a futex word back and forth (C).
     case futex = "futex-handoff"
     /// The cost of waking a parked process: the initiator idles as `spsc-parked`'s does, then
@@ -38,13 +43,35 @@ enum BenchTransport: String, Codable, CaseIterable {
     case unixSocket = "unix-socket"
     /// A TCP connection over 127.0.0.1 with TCP_NODELAY.
     case tcp = "tcp-loopback"
+    /// Ours: a lock handoff, two `ProcessSemaphore`s posted and waited in turn (latency group).
+    case processSemaphore = "process-semaphore"
+    /// glibc's process-shared POSIX `sem_t`, posted and waited in turn (latency group).
+    case posixSemaphore = "posix-semaphore"
+    /// Ours: `ProcessCondition` with `ProcessMutex`, a turn handed back and forth (latency group).
+    case processCondition = "process-condition"
+    /// glibc's process-shared `pthread_cond_t` with a robust mutex, the same way (latency group).
+    case pthreadCondition = "pthread-condition"
+    /// Ours: `ProcessMutex` (lock group).
+    case processMutex = "process-mutex"
+    /// glibc's process-shared robust `pthread_mutex_t` (lock group).
+    case pthreadRobust = "pthread-robust"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
-        case .spscSpin, .spscBlocking, .spscParked, .spsc: .subject
-        case .futex, .futexWake, .pipe, .unixSocket, .tcp: .baseline
+        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition: .subject
+        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition: .baseline
+        }
+    }
+
+    /// The glibc object a lock-handoff transport is compared with (nil for the others, whose
+    /// ×best is over the best channel baseline).
+    var pairedBaseline: BenchTransport? {
+        switch self {
+        case .processSemaphore, .posixSemaphore: .posixSemaphore
+        case .processCondition, .pthreadCondition: .pthreadCondition
+        default: nil
         }
     }
 
@@ -98,21 +125,26 @@ struct BenchCase: Hashable, CustomStringConvertible {
     var transport: BenchTransport
     var messageSize: Int
 
-    var description: String { "\(group.rawValue) \(transport.rawValue) \(messageSize) B" }
+    var description: String {
+        group == .lock ? "\(group.rawValue) \(transport.rawValue)" : "\(group.rawValue) \(transport.rawValue) \(messageSize) B"
+    }
 
     /// The message size of every latency case.
     static let latencyMessageSize = 8
     /// The message sizes of the throughput cases.
     static let throughputSizes = [8, 64, 1024, 64 * 1024, 1024 * 1024]
+    /// The message sizes of the MPMC throughput cases.
+    static let mpmcSizes = [8, 64]
 
     /// The latency cases, floor first.
-    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .futex, .futexWake, .pipe, .unixSocket, .tcp].map {
+    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .processCondition, .futex, .futexWake, .posixSemaphore, .pthreadCondition, .pipe, .unixSocket, .tcp].map {
         BenchCase(group: .latency, transport: $0, messageSize: latencyMessageSize)
     }
 
     /// The throughput cases, by size, floor first.
     static let throughputCases: [BenchCase] = throughputSizes.flatMap { size in
-        [BenchTransport.cRing, .spsc, .pipe, .unixSocket, .tcp].map {
+        let mpmc: [BenchTransport] = mpmcSizes.contains(size) ? [.mpmc] : []
+        return ([BenchTransport.cRing, .spsc] + mpmc + [.pipe, .unixSocket, .tcp]).map {
             BenchCase(group: .throughput, transport: $0, messageSize: size)
         }
     }

@@ -20,7 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput) or transport (e.g. spsc, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock) or transport (e.g. spsc, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -96,6 +96,10 @@ struct BenchCommand: ParsableCommand {
                     transport: benchCase.transport, role: benchCase.transport.role, messageBytes: benchCase.messageSize,
                     messages: measured.messages, seconds: seconds, messagesPerSecond: perSecond,
                     gigabytesPerSecond: perSecond * Double(benchCase.messageSize) / 1e9))
+            }
+            for benchCase in LockBench.cases where BenchSelection.selects(only, benchCase) {
+                progress(benchCase)
+                report.locks.append(try LockBench.run(benchCase, pairs: quick ? 100_000 : 10_000_000))
             }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)

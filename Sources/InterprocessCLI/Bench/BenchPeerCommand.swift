@@ -21,6 +21,7 @@ struct BenchPeerCommand: ParsableCommand {
     @Option var control: String
     @Option var cpu: Int
     @Option var queue: [String] = []
+    @Option var producerIndex = 0
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -38,7 +39,8 @@ struct BenchPeerCommand: ParsableCommand {
             let writeDescriptor: Int32 = transport == .pipe && group == .latency ? 4 : 3
             let context = SideContext(control: controlSegment.block.base, ringCapacity: ringBytes, queueNames: queue,
                                       readDescriptor: transport.isStream ? 3 : -1,
-                                      writeDescriptor: transport.isStream ? writeDescriptor : -1, messageSize: size)
+                                      writeDescriptor: transport.isStream ? writeDescriptor : -1, messageSize: size,
+                                      producerIndex: producerIndex)
             try BenchSides.run(benchCase, isBench: false, context: context, driver: PeerDriver(control: controlSegment.block))
         } catch {
             printError("bench peer (\(transport.rawValue)): \(error)")

@@ -73,17 +73,29 @@ struct BenchReport: Codable {
     var quick: Bool
     var latency: [LatencyRow]
     var throughput: [ThroughputRow]
+    /// Uncontended lock + unlock pairs.
+    var locks: [LockRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {
         let floor = latency.first { $0.role == .floor }
-        let best = latency.filter { $0.role == .baseline }.min { $0.oneWayNanoseconds.p50 < $1.oneWayNanoseconds.p50 }
+        let best = latency.filter { $0.role == .baseline && $0.transport.pairedBaseline == nil }
+            .min { $0.oneWayNanoseconds.p50 < $1.oneWayNanoseconds.p50 }
         for index in latency.indices {
             if let floor { latency[index].ratioToFloor = latency[index].oneWayNanoseconds.ratio(to: floor.oneWayNanoseconds) }
-            if let best {
+            if let paired = latency[index].transport.pairedBaseline {
+                // Lock handoffs: over the same handoff with glibc's object.
+                if let baseline = latency.first(where: { $0.transport == paired }) {
+                    latency[index].bestBaseline = paired
+                    latency[index].ratioToBestBaseline = latency[index].oneWayNanoseconds.ratio(to: baseline.oneWayNanoseconds)
+                }
+            } else if let best {
                 latency[index].bestBaseline = best.transport
                 latency[index].ratioToBestBaseline = latency[index].oneWayNanoseconds.ratio(to: best.oneWayNanoseconds)
             }
+        }
+        if let baseline = locks.first(where: { $0.role == .baseline }) {
+            for index in locks.indices { locks[index].ratioToBaseline = locks[index].nanosecondsPerPair / baseline.nanosecondsPerPair }
         }
         for index in throughput.indices {
             let size = throughput[index].messageBytes

@@ -6,8 +6,8 @@ enum BenchTable {
         var text = "interprocess bench — \(report.machine.cpuModel), \(report.machine.logicalCPUs) CPUs, \(report.machine.kernel); "
         text += "bench on CPU \(report.cpus[0]), peer on CPU \(report.cpus[1])\(report.quick ? " (quick: short runs)" : "")\n"
         if !report.latency.isEmpty {
-            text += "\nLatency, one way (round trip / 2), \(report.latency[0].messageBytes)-byte messages, in ns. "
-            text += "×floor: p50 and p99.9 over the C spin floor's; ×best: p50 over the best baseline's (\(report.latency[0].bestBaseline?.rawValue ?? "-")).\n\n"
+            text += "\nLatency, one way (round trip / 2), \(report.latency[0].messageBytes)-byte messages (none for the semaphore and condition handoffs), in ns. "
+            text += "×floor: p50 and p99.9 over the C spin floor's; ×best: p50 over the best channel baseline's (\(report.latency[0].bestBaseline?.rawValue ?? "-")), or for process-semaphore and process-condition over glibc's sem_t and pthread_cond_t.\n\n"
             var rows = [["transport", "p50", "p90", "p99", "p99.9", "max", "×floor p50", "×floor p99.9", "×best p50", "sleeps/rt", "round trips"]]
             for row in report.latency {
                 let value = row.oneWayNanoseconds
@@ -18,12 +18,21 @@ enum BenchTable {
             text += Formatting.table(rows) + "\n"
         }
         if !report.throughput.isEmpty {
-            text += "\nThroughput, one producer process to one consumer process. ×floor: over the C fixed-slot ring; ×best: over the best baseline of the same size.\n\n"
+            text += "\nThroughput, one producer process to one consumer process (mpmc-2p1c: two producer processes, both on the peer's CPU, and one consumer). ×floor: over the C fixed-slot ring; ×best: over the best baseline of the same size.\n\n"
             var rows = [["size", "transport", "msgs/s", "GB/s", "×floor", "×best", "best baseline", "messages"]]
             for row in report.throughput {
                 rows.append([Formatting.size(row.messageBytes), label(row.transport, row.role), rate(row.messagesPerSecond),
                              String(format: "%.2f", row.gigabytesPerSecond), ratio(row.ratioToFloor), ratio(row.ratioToBestBaseline),
                              row.bestBaseline?.rawValue ?? "-", String(row.messages)])
+            }
+            text += Formatting.table(rows) + "\n"
+        }
+        if !report.locks.isEmpty {
+            text += "\nLocks, uncontended lock + unlock in one process (best of 3). ×baseline: over the glibc process-shared robust pthread mutex.\n\n"
+            var rows = [["lock", "ns/pair", "×baseline", "pairs"]]
+            for row in report.locks {
+                rows.append([label(row.transport, row.role), String(format: "%.1f", row.nanosecondsPerPair),
+                             ratio(row.ratioToBaseline), String(row.pairs)])
             }
             text += Formatting.table(rows) + "\n"
         }

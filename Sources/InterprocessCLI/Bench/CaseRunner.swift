@@ -18,8 +18,15 @@ struct CaseRunner {
         let ringBytes = benchCase.transport == .cRing ? BenchSizing.ringBytes(for: benchCase.messageSize) : 0
         let control = try BenchControl(creating: "\(prefix)-control", ringBytes: ringBytes)
 
+        try SemaphorePair.place(in: control.block, transport: benchCase.transport)
+        try ConditionPair.place(in: control.block, transport: benchCase.transport)
+
         var queueNames: [String] = []
-        defer { for name in queueNames { try? SPSCQueue.remove(name) } }
+        defer {
+            for name in queueNames {
+                if benchCase.transport == .mpmc { try? MPMCQueue.remove(name) } else { try? SPSCQueue.remove(name) }
+            }
+        }
         switch benchCase.transport {
         case .spscSpin, .spscBlocking, .spscParked:
             for direction in ["ping", "pong"] {
@@ -30,6 +37,10 @@ struct CaseRunner {
         case .spsc:
             let name = "\(prefix)-queue"
             try SPSCQueue.create(name, capacity: BenchSizing.ringBytes(for: benchCase.messageSize), maximumRecordSize: benchCase.messageSize)
+            queueNames.append(name)
+        case .mpmc:
+            let name = "\(prefix)-queue"
+            try MPMCQueue.create(name, slotCount: mpmcBenchSlotCount, slotSize: benchCase.messageSize)
             queueNames.append(name)
         default:
             break
@@ -45,14 +56,33 @@ struct CaseRunner {
         streams?.closePeer()
 
         try control.block.awaitReady(peer: peer.pid, deadline: ipcb_monotonic_ns() + 30_000_000_000)
-        let context = SideContext(control: control.block.base, ringCapacity: ringBytes, queueNames: queueNames,
+
+        // MPMC: a second producer, with its own control segment, on the first producer's CPU.
+        let isMPMC = benchCase.transport == .mpmc
+        var second = isMPMC ? try BenchControl(creating: "\(prefix)-control2", ringBytes: 0) : nil
+        let secondBlock = second?.block
+        let secondArguments = arguments.map { $0 == "\(prefix)-control" ? "\(prefix)-control2" : $0 } + ["--producer-index", "1"]
+        var secondPeer = isMPMC ? try PeerProcess(arguments: secondArguments, descriptors: []) : nil
+        let secondPID = secondPeer?.pid ?? 0
+        if let secondBlock {
+            try secondBlock.awaitReady(peer: secondPID, deadline: ipcb_monotonic_ns() + 30_000_000_000)
+        }
+
+        var context = SideContext(control: control.block.base, ringCapacity: ringBytes, queueNames: queueNames,
                                   readDescriptor: streams?.benchRead ?? -1, writeDescriptor: streams?.benchWrite ?? -1,
                                   messageSize: benchCase.messageSize,
                                   idleTicks: UInt64(BenchSizing.parkingIdleNanoseconds / settings.clock.nanosecondsPerTick))
+        context.secondControl = secondBlock
+        context.secondPeer = secondPID
         let result = try BenchSides.run(benchCase, isBench: true, context: context,
                                         driver: makeDriver(control.block, peer.pid))
         _ = control.block.command(count: 0, first: 0)
         try peer.wait()
+        if let secondBlock {
+            _ = secondBlock.command(count: 0, first: 0)
+            try secondPeer?.wait()
+        }
+        second = nil  // removes the second control segment
         return result
     }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What a side needs to set itself up: the shared control block, the queues' names, the stream
 /// descriptors and the message size of its case.
 struct SideContext {
@@ -15,6 +19,11 @@ struct SideContext {
     /// How long the initiator of `spsc-parked` and `futex-wake` idles before each ping, in ticks
     /// (bench only).
     var idleTicks: UInt64 = 0
+    /// Which producer this is, for a stream with two (MPMC): 0 or 1.
+    var producerIndex = 0
+    /// The control block of the second producer of an MPMC stream (bench only), and its process.
+    var secondControl: ControlBlock?
+    var secondPeer: pid_t = 0
 
     /// A word of the control segment for C code.
     func cWord64(_ offset: Int) -> UnsafeMutablePointer<UInt64> {
@@ -61,6 +70,18 @@ enum BenchSides {
             }
             var side = try SPSCPongSide(context, mode: mode)
             return try driver.drive(&side)
+        case (.latency, .processSemaphore):
+            var side = try ProcessSemaphoreSide(context, initiates: isBench)
+            return try driver.drive(&side)
+        case (.latency, .posixSemaphore):
+            var side = PosixSemaphoreSide(context, initiates: isBench)
+            return try driver.drive(&side)
+        case (.latency, .processCondition):
+            var side = try ProcessConditionSide(context, initiates: isBench)
+            return try driver.drive(&side)
+        case (.latency, .pthreadCondition):
+            var side = PthreadConditionSide(context, initiates: isBench)
+            return try driver.drive(&side)
         case (.latency, let transport) where transport.isStream:
             var side = StreamLatencySide(context, initiates: isBench)
             return try driver.drive(&side)
@@ -73,6 +94,13 @@ enum BenchSides {
                 return try driver.drive(&side)
             }
             var side = try SPSCProducerSide(context)
+            return try driver.drive(&side)
+        case (.throughput, .mpmc):
+            if isBench {
+                var side = try MPMCConsumerSide(context)
+                return try driver.drive(&side)
+            }
+            var side = try MPMCProducerSide(context)
             return try driver.drive(&side)
         case (.throughput, let transport) where transport.isStream:
             var side = StreamThroughputSide(context, produces: !isBench)

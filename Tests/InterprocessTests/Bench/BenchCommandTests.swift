@@ -6,9 +6,12 @@ import Testing
 @Suite("CLI: bench", .timeLimit(.minutes(2)))
 struct BenchCommandTests {
     static let latencyTransports = [
-        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "futex-handoff", "futex-wake", "pipe", "unix-socket", "tcp-loopback",
+        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "process-semaphore", "process-condition", "futex-handoff", "futex-wake",
+        "posix-semaphore", "pthread-condition",
+        "pipe", "unix-socket", "tcp-loopback",
     ]
     static let throughputTransports = ["c-ring", "spsc", "pipe", "unix-socket", "tcp-loopback"]
+    static let lockTransports = ["process-mutex", "pthread-robust"]
     static let sizes = [8, 64, 1024, 65536, 1_048_576]
 
     @Test func quickRunReportsEveryRowWithSaneNumbers() throws {
@@ -40,7 +43,12 @@ struct BenchCommandTests {
         }
 
         let throughput = try #require(report["throughput"] as? [[String: Any]])
-        let expected = Self.sizes.flatMap { size in Self.throughputTransports.map { "\(size) \($0)" } }
+        let expected = Self.sizes.flatMap { size in
+            let transports = [8, 64].contains(size)
+                ? Self.throughputTransports.prefix(2) + ["mpmc-2p1c"] + Self.throughputTransports.dropFirst(2)
+                : Self.throughputTransports[...]
+            return transports.map { "\(size) \($0)" }
+        }
         #expect(throughput.map { "\($0["messageBytes"] as? Int ?? 0) \($0["transport"] as? String ?? "?")" } == expected)
         for row in throughput {
             let name = "\(row["messageBytes"] ?? "?") B \(row["transport"] ?? "?")"
@@ -48,6 +56,16 @@ struct BenchCommandTests {
                 #expect(Self.positive(row[key]), "\(name) \(key): \(String(describing: row[key]))")
             }
             #expect((row["messages"] as? Int ?? 0) >= 1, "\(name)")
+        }
+
+        let locks = try #require(report["locks"] as? [[String: Any]])
+        #expect(locks.compactMap { $0["transport"] as? String } == Self.lockTransports)
+        for row in locks {
+            let name = row["transport"] as? String ?? "?"
+            for key in ["nanosecondsPerPair", "ratioToBaseline"] {
+                #expect(Self.positive(row[key]), "\(name) \(key): \(String(describing: row[key]))")
+            }
+            #expect((row["pairs"] as? Int ?? 0) >= 1, "\(name)")
         }
     }
 
@@ -57,6 +75,7 @@ struct BenchCommandTests {
         let report = try CLIJSON.object(outcome.standardOutput)
         #expect((report["latency"] as? [Any])?.count == Self.latencyTransports.count)
         #expect((report["throughput"] as? [Any])?.isEmpty == true)
+        #expect((report["locks"] as? [Any])?.isEmpty == true)
     }
 
     @Test func badCPUListIsAUsageError() throws {
