@@ -117,4 +117,11 @@ int ipcb_cond_initiate(void *mutex, void *cond, uint64_t *turn, int64_t rounds, 
 /// The responding side of the pthread condition ping-pong. Returns 0, or -1 if `deadline_ns` passed.
 int ipcb_cond_respond(void *mutex, void *cond, uint64_t *turn, int64_t rounds, uint64_t deadline_ns);
 
+/// A robust process-shared mutex handed back and forth between two processes through a turn word
+/// read and written under it (0: the initiator's, 1: the responder's, 2: back to the initiator),
+/// each side retrying lock/check/unlock while the other holds the turn. The mutex must be
+/// initialized (ipcb_cond_init does). Returns 0, or -1 after `deadline_ns`.
+int ipcb_mutex_handoff(void *mutex, uint64_t *turn, int initiates, int64_t rounds, uint64_t *samples,
+                       uint64_t deadline_ns);
+
 #endif

@@ -51,6 +51,11 @@ enum BenchTransport: String, Codable, CaseIterable {
     case processCondition = "process-condition"
     /// glibc's process-shared `pthread_cond_t` with a robust mutex, the same way (latency group).
     case pthreadCondition = "pthread-condition"
+    /// Ours: a `ProcessMutex` handed back and forth between two processes, each retrying
+    /// lock/check/unlock until the turn word says it is its turn (latency group).
+    case processMutexHandoff = "process-mutex-handoff"
+    /// glibc's process-shared robust `pthread_mutex_t`, handed back and forth the same way.
+    case pthreadMutexHandoff = "pthread-mutex-handoff"
     /// Ours: `ProcessMutex` (lock group).
     case processMutex = "process-mutex"
     /// glibc's process-shared robust `pthread_mutex_t` (lock group).
@@ -60,8 +65,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
-        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition: .subject
-        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition: .baseline
+        case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
+             .processMutexHandoff: .subject
+        case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
+             .pthreadMutexHandoff: .baseline
         }
     }
 
@@ -71,6 +78,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         switch self {
         case .processSemaphore, .posixSemaphore: .posixSemaphore
         case .processCondition, .pthreadCondition: .pthreadCondition
+        case .processMutexHandoff, .pthreadMutexHandoff: .pthreadMutexHandoff
         default: nil
         }
     }
@@ -137,7 +145,7 @@ struct BenchCase: Hashable, CustomStringConvertible {
     static let mpmcSizes = [8, 64]
 
     /// The latency cases, floor first.
-    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .processCondition, .futex, .futexWake, .posixSemaphore, .pthreadCondition, .pipe, .unixSocket, .tcp].map {
+    static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .processCondition, .processMutexHandoff, .futex, .futexWake, .posixSemaphore, .pthreadCondition, .pthreadMutexHandoff, .pipe, .unixSocket, .tcp].map {
         BenchCase(group: .latency, transport: $0, messageSize: latencyMessageSize)
     }
 

@@ -7,7 +7,7 @@ enum BenchTable {
         text += "bench on CPU \(report.cpus[0]), peer on CPU \(report.cpus[1])\(report.quick ? " (quick: short runs)" : "")\n"
         if !report.latency.isEmpty {
             text += "\nLatency, one way (round trip / 2), \(report.latency[0].messageBytes)-byte messages (none for the semaphore and condition handoffs), in ns. "
-            text += "×floor: p50 and p99.9 over the C spin floor's; ×best: p50 over the best channel baseline's (\(report.latency[0].bestBaseline?.rawValue ?? "-")), or for process-semaphore and process-condition over glibc's sem_t and pthread_cond_t.\n\n"
+            text += "×floor: p50 and p99.9 over the C spin floor's; ×best: p50 over the best channel baseline's (\(report.latency[0].bestBaseline?.rawValue ?? "-")), or for the semaphore, condition and mutex handoffs over glibc's sem_t, pthread_cond_t and robust pthread_mutex_t.\n\n"
             var rows = [["transport", "p50", "p90", "p99", "p99.9", "max", "×floor p50", "×floor p99.9", "×best p50", "sleeps/rt", "round trips"]]
             for row in report.latency {
                 let value = row.oneWayNanoseconds

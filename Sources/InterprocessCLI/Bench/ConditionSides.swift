@@ -19,7 +19,9 @@ enum ConditionPair {
         case .processCondition:
             try ProcessMutex.initialize(at: control.base + mutexOffset)
             try ProcessCondition.initialize(at: control.base + conditionOffset)
-        case .pthreadCondition:
+        case .processMutexHandoff:
+            try ProcessMutex.initialize(at: control.base + mutexOffset)
+        case .pthreadCondition, .pthreadMutexHandoff:
             guard ipcb_cond_init(control.base + mutexOffset, control.base + conditionOffset) == 0 else {
                 throw BenchFailure("pthread_mutex_init or pthread_cond_init failed")
             }

@@ -82,6 +82,12 @@ enum BenchSides {
         case (.latency, .pthreadCondition):
             var side = PthreadConditionSide(context, initiates: isBench)
             return try driver.drive(&side)
+        case (.latency, .processMutexHandoff):
+            var side = try ProcessMutexHandoffSide(context, initiates: isBench)
+            return try driver.drive(&side)
+        case (.latency, .pthreadMutexHandoff):
+            var side = PthreadMutexHandoffSide(context, initiates: isBench)
+            return try driver.drive(&side)
         case (.latency, let transport) where transport.isStream:
             var side = StreamLatencySide(context, initiates: isBench)
             return try driver.drive(&side)

@@ -6,8 +6,8 @@ import Testing
 @Suite("CLI: bench", .timeLimit(.minutes(2)))
 struct BenchCommandTests {
     static let latencyTransports = [
-        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "process-semaphore", "process-condition", "futex-handoff", "futex-wake",
-        "posix-semaphore", "pthread-condition",
+        "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "process-semaphore", "process-condition", "process-mutex-handoff", "futex-handoff", "futex-wake",
+        "posix-semaphore", "pthread-condition", "pthread-mutex-handoff",
         "pipe", "unix-socket", "tcp-loopback",
     ]
     static let throughputTransports = ["c-ring", "spsc", "pipe", "unix-socket", "tcp-loopback"]
