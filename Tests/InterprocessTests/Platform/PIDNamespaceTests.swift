@@ -39,8 +39,9 @@ struct PIDNamespaceTests {
         let lock = try ProcessRWLock(create: name)
         let peer = try Self.peerInNewNamespace("rw-hold", name, "exclusive", "forever")
         try peer.expectLine("locked acquired")
-        #expect(lock.exclusiveOwner?.pid == 1)
-        #expect(lock.exclusiveOwner?.pidNamespace == 0, "not this namespace")
+        let owner = lock.exclusiveOwner
+        #expect(owner?.pid == 1)
+        #expect(owner?.pidNamespace == 0, "not this namespace")
         #expect(try lock.tryLockExclusive() == nil)
         #expect(try lock.lockExclusive(until: .after(.milliseconds(300))) == nil)
         var granted: Bool?
