@@ -31,10 +31,11 @@ struct PackedProcessIdentity: Sendable {
 
     /// A whole 64-bit claim word (endpoint claims, MPMC slot claimants, the RW lock's owner):
     /// pid in bits 0..<22, start time in 22..<42, namespace in 42..<64. Never 0 for a process.
-    static let claimWord = PackedProcessIdentity(shift: 0, startBits: 20, namespaceBits: 22)
+    /// (Computed, not stored: a constant the optimizer folds into the caller, with no lazy global.)
+    static var claimWord: PackedProcessIdentity { PackedProcessIdentity(shift: 0, startBits: 20, namespaceBits: 22) }
     /// A reader slot of ``ProcessRWLock``: bits 0..<8 are the hold count; pid in 8..<30, start
     /// time in 30..<44, namespace in 44..<64.
-    static let readerSlot = PackedProcessIdentity(shift: 8, startBits: 14, namespaceBits: 20)
+    static var readerSlot: PackedProcessIdentity { PackedProcessIdentity(shift: 8, startBits: 14, namespaceBits: 20) }
 
     private static let pidMask: UInt64 = (1 << UInt64(pidBits)) - 1
     private var startMask: UInt64 { (1 << UInt64(startBits)) - 1 }
