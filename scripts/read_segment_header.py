@@ -21,7 +21,7 @@ MAGIC = b"SWIFTIPC"
 LAYOUT = struct.Struct("<8sIIIIQIIiIQQQ")
 FIELDS = (
     "magic", "version", "kind", "kindVersion", "state", "totalSize", "headerSize", "flags",
-    "creatorPID", "reserved0", "creatorStartTime", "createdAt", "checksum",
+    "creatorPID", "creatorPIDNamespace", "creatorStartTime", "createdAt", "checksum",
 )
 CHECKSUMMED = range(0, 64)
 STATE_BYTES = range(20, 24)

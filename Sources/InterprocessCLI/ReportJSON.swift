@@ -14,7 +14,7 @@ struct ReportJSON: Encodable {
         var headerSize: UInt32
         var flags: UInt32
         var creatorPID: Int32
-        var reserved0: UInt32
+        var creatorPIDNamespace: UInt32
         var creatorStartTime: UInt64
         var createdAt: UInt64
         var checksum: UInt64
@@ -31,7 +31,7 @@ struct ReportJSON: Encodable {
             headerSize = header.headerSize
             flags = header.flags
             creatorPID = header.creator.pid
-            reserved0 = header.reserved0
+            creatorPIDNamespace = header.creator.pidNamespace
             creatorStartTime = header.creator.startTime
             createdAt = header.createdAt
             checksum = header.checksum

@@ -41,6 +41,16 @@ struct TestPeer {
                                                        take a named ProcessRWLock's side, print
                                                        "locked" (exclusive: "locked acquired" or
                                                        "locked owner-died PID"), hold, "unlocked"
+          rw-read-recover NAME                         withSharedLock(onOwnerDeath:): "repaired PID"
+                                                       if it repaired a dead writer's lock, then "read"
+          rw-chaos SHM writer|reader SEED              until the stop word: writers keep a == b under
+                                                       the exclusive side, readers check it, both
+                                                       repairing after a dead writer; "violations V"
+          rw-victim SHM SEED MILLISECONDS              random lock calls with short deadlines while
+                                                       the words are mutated; "survived N errors E"
+          identity-show                                print "pid P start S namespace N"
+          identity-spsc-hold NAME producer|consumer    attach to an SPSC queue, "attached", hold
+          identity-segment-hang NAME                   create a segment, "initializing", never finish
           rw-writer SHM ITERATIONS                     increment a, b under the exclusive side of
                                                        the lock placed at 0; print "done N"
           rw-reader SHM [HOLD-US]                      check a == b under the shared side until
@@ -117,6 +127,12 @@ struct TestPeer {
         case "file-lock": try FileLockCommands.lock(&arguments)
         case "file-trylock": try FileLockCommands.tryLock(&arguments)
         case "rw-hold": try RWLockCommands.hold(&arguments)
+        case "rw-read-recover": try IdentityCommands.readRecover(&arguments)
+        case "rw-chaos": try RWLockChaosCommands.chaos(&arguments)
+        case "rw-victim": try RWLockChaosCommands.victim(&arguments)
+        case "identity-show": try IdentityCommands.show(&arguments)
+        case "identity-spsc-hold": try IdentityCommands.spscHold(&arguments)
+        case "identity-segment-hang": try IdentityCommands.segmentHang(&arguments)
         case "rw-writer": try RWLockCommands.writer(&arguments)
         case "rw-reader": try RWLockCommands.reader(&arguments)
         case "sem-post": try SemaphoreEventCommands.post(&arguments)

@@ -1,28 +1,21 @@
 import Synchronization
 
 /// One side of a channel (a producer or a consumer) claimed by a process: a 64-bit word in the
-/// segment holding the owner's pid (low 32 bits) and the low 32 bits of its start time (high
-/// bits), 0 when free. One word, so that claiming and taking over a dead owner's place are a
-/// single compare-and-swap: a second live claimant is refused, a dead one is replaced.
+/// segment holding the owner's identity packed as a ``PackedProcessIdentity/claimWord``, 0 when
+/// free. One word, so that claiming and taking over a dead owner's place are a single
+/// compare-and-swap: a second live claimant is refused, a dead one is replaced, and one whose
+/// liveness is unknown (another pid namespace) is never replaced.
 enum EndpointClaim {
     /// Packs an identity into a claim word (never 0 for a real process).
     static func word(for identity: ProcessIdentity) -> UInt64 {
-        (UInt64(truncatingIfNeeded: identity.startTime) << 32) | UInt64(UInt32(bitPattern: identity.pid))
+        PackedProcessIdentity.claimWord.pack(identity)
     }
 
     /// The pid recorded in a claim word.
-    static func pid(of word: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: word)) }
+    static func pid(of word: UInt64) -> Int32 { PackedProcessIdentity.claimWord.pid(of: word) }
 
     /// Whether the process recorded in a claim word is known to be dead.
-    static func isDead(_ word: UInt64) -> Bool {
-        let pid = pid(of: word)
-        guard let running = ProcessIdentity(runningProcess: pid) else {
-            // No such process, unless /proc is hidden from us: then assume it lives.
-            return ProcessIdentity(pid: pid, startTime: 0).liveness == .dead
-        }
-        if running.liveness == .dead { return true }  // a zombie
-        return UInt32(truncatingIfNeeded: running.startTime) != UInt32(truncatingIfNeeded: word >> 32)
-    }
+    static func isDead(_ word: UInt64) -> Bool { PackedProcessIdentity.claimWord.isDead(word) }
 
     /// Claims the place for the calling process, taking it over from a dead owner.
     ///

@@ -25,8 +25,9 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         case flags
         /// The creating process's pid.
         case creatorPID
-        /// Reserved; 0.
-        case reserved0
+        /// The creating process's pid namespace: the inode number of `/proc/PID/ns/pid`; 0 when
+        /// not recorded (then the creator is never judged dead). Was `reserved0` (always 0).
+        case creatorPIDNamespace
         /// The creating process's start time, in clock ticks since boot.
         case creatorStartTime
         /// When the segment was created, in nanoseconds since the Unix epoch.
@@ -46,7 +47,7 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
             case .headerSize: 32
             case .flags: 36
             case .creatorPID: 40
-            case .reserved0: 44
+            case .creatorPIDNamespace: 44
             case .creatorStartTime: 48
             case .createdAt: 56
             case .checksum: 64
@@ -95,10 +96,8 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
     public var headerSize: UInt32
     /// ``Field/flags``.
     public var flags: UInt32
-    /// ``Field/creatorPID`` and ``Field/creatorStartTime``.
+    /// ``Field/creatorPID``, ``Field/creatorStartTime`` and ``Field/creatorPIDNamespace``.
     public var creator: ProcessIdentity
-    /// ``Field/reserved0``: 0 as written by this library. Decoded so that the checksum covers it.
-    public var reserved0: UInt32
     /// ``Field/createdAt``: nanoseconds since the Unix epoch.
     public var createdAt: UInt64
     /// ``Field/checksum``, as stored.
@@ -115,7 +114,6 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         headerSize = UInt32(SegmentHeader.size)
         flags = 0
         self.creator = creator
-        reserved0 = 0
         self.createdAt = createdAt
         checksum = 0
         checksum = computedChecksum
@@ -136,8 +134,8 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         totalSize = read(.totalSize, as: UInt64.self)
         headerSize = read(.headerSize, as: UInt32.self)
         flags = read(.flags, as: UInt32.self)
-        creator = ProcessIdentity(pid: read(.creatorPID, as: Int32.self), startTime: read(.creatorStartTime, as: UInt64.self))
-        reserved0 = read(.reserved0, as: UInt32.self)
+        creator = ProcessIdentity(pid: read(.creatorPID, as: Int32.self), startTime: read(.creatorStartTime, as: UInt64.self),
+                                  pidNamespace: read(.creatorPIDNamespace, as: UInt32.self))
         createdAt = read(.createdAt, as: UInt64.self)
         checksum = read(.checksum, as: UInt64.self)
     }
@@ -159,7 +157,7 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         write(.headerSize, headerSize)
         write(.flags, flags)
         write(.creatorPID, creator.pid)
-        write(.reserved0, reserved0)
+        write(.creatorPIDNamespace, creator.pidNamespace)
         write(.creatorStartTime, creator.startTime)
         write(.createdAt, createdAt)
         write(.checksum, checksum)

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The byte layout of a ``ProcessRWLock`` (version 1), as documented in `docs/FORMAT.md`.
+/// The byte layout of a ``ProcessRWLock`` (version 2), as documented in `docs/FORMAT.md`.
 /// Offsets are from the lock's address; every field is little-endian.
 ///
 /// ```
@@ -46,8 +46,10 @@ enum RWLockLayout {
 
     /// "RWLK" as little-endian bytes: 52 57 4C 4B.
     static let tag: UInt32 = 0x4B4C_5752
-    /// The layout version this library writes and reads.
-    static let version: UInt32 = 1
+    /// The layout version this library writes and reads. Version 2 packs the owner word and
+    /// the reader slots as ``PackedProcessIdentity`` (with the pid namespace); version 1 held
+    /// pid and start time only.
+    static let version: UInt32 = 2
     /// Reader slots per lock; ``Field/slotsUsed`` has one bit per slot.
     static let slotCount = 32
     /// Bytes from one reader slot to the next: one line each.

@@ -9,6 +9,45 @@ extension ProcessRWLock {
         return try body()
     }
 
+    /// Runs `body` holding the shared side; if the writer holding the exclusive side died, this
+    /// reader repairs first: it takes the exclusive side over (as ``lockExclusive()`` does), runs
+    /// `repair` with the dead writer's identity, marks the lock consistent, releases the
+    /// exclusive side, and then takes the shared side.
+    ///
+    /// This is the way forward for readers when no writer comes to repair: ``lockShared()``
+    /// alone keeps throwing ``InterprocessError/Code/ownerDied`` until someone does. If another
+    /// process repairs first, `repair` does not run. Pass `{ _ in }` when the protected state
+    /// needs no repair. If `repair` throws, the exclusive side is released *without* being marked
+    /// consistent, so the lock becomes ``InterprocessError/Code/notRecoverable``, and the error
+    /// is rethrown; `body` does not run. Blocks the calling thread; a thread of this process that
+    /// holds the shared side meanwhile delays the repair until it unlocks.
+    ///
+    /// - Throws: what `repair` or `body` throws, or ``InterprocessError`` as ``lockShared()`` and
+    ///   ``lockExclusive()`` do (except `ownerDied`, which this handles).
+    public func withSharedLock<Result>(
+        onOwnerDeath repair: (ProcessIdentity) throws -> Void, _ body: () throws -> Result
+    ) throws -> Result {
+        while true {
+            do {
+                try lockShared()
+                break
+            } catch let error where error.code == .ownerDied {
+                if case .previousOwnerDied(let dead) = try lockExclusive() {
+                    do {
+                        try repair(dead)
+                        try markConsistent()
+                    } catch {
+                        try? unlockExclusive()
+                        throw error
+                    }
+                }
+                try unlockExclusive()
+            }
+        }
+        defer { try? unlockShared() }
+        return try body()
+    }
+
     /// Runs `body` holding the exclusive side; if the previous owner died holding it, first runs
     /// `repair` with the dead owner's identity and marks the lock consistent.
     ///

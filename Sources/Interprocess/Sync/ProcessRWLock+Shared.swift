@@ -9,8 +9,9 @@ extension ProcessRWLock {
     /// came in between would wait for the first hold, and the second for the writer).
     ///
     /// - Throws: ``InterprocessError/Code/ownerDied`` when the writer holding the exclusive side
-    ///   died and no writer has repaired the state yet (take the exclusive side to do so);
-    ///   `notRecoverable` when the lock is not recoverable.
+    ///   died and nobody has repaired the state yet: take the exclusive side to repair it (see
+    ///   ``withSharedLock(onOwnerDeath:_:)``); `notRecoverable` when the lock is not
+    ///   recoverable; `corrupt` when another process overwrote this process's reader slot.
     public func lockShared() throws(InterprocessError) {
         _ = try acquireShared(until: .never, trying: false)
     }
@@ -18,7 +19,8 @@ extension ProcessRWLock {
     /// Takes the shared side if no writer holds or waits for the exclusive side; never waits.
     ///
     /// - Returns: true if this process now holds one more shared hold.
-    /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable.
+    /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable;
+    ///   `corrupt` when another process overwrote this process's reader slot.
     public func tryLockShared() throws(InterprocessError) -> Bool {
         try acquireShared(until: .now, trying: true)
     }
@@ -43,14 +45,15 @@ extension ProcessRWLock {
     /// Releases one shared hold of this process. Never waits; wakes a writer waiting for
     /// readers to leave, if one sleeps.
     ///
-    /// - Throws: ``InterprocessError/Code/invalidArgument`` when this process holds no shared hold.
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` when this process holds no shared hold;
+    ///   `corrupt` when another process overwrote its reader slot.
     public func unlockShared() throws(InterprocessError) {
         let tag = RWLockOwnerTag.slot(CachedProcessIdentity.current)
         let start = ProcessRWLock.firstSlot(for: tag)
         for step in 0..<RWLockLayout.slotCount {
             let index = (start &+ step) & (RWLockLayout.slotCount - 1)
             if words.slot(index).pointee.load(ordering: .relaxed) & ~RWLockOwnerTag.countMask == tag {
-                leaveSlot(index, tag: tag)
+                try leaveSlot(index, tag: tag)
                 return
             }
         }
@@ -71,12 +74,12 @@ extension ProcessRWLock {
                     // at least one of us sees the other, and never both get in.
                     if words.owner.pointee.load(ordering: .sequentiallyConsistent) == 0 {
                         if words.consistency.pointee.load(ordering: .acquiring) == RWLockLayout.Consistency.notRecoverable {
-                            leaveSlot(index, tag: tag)
+                            try leaveSlot(index, tag: tag)
                             throw notRecoverableError("lock the shared side of")
                         }
                         return true
                     }
-                    leaveSlot(index, tag: tag)  // a writer came: let it in first
+                    try leaveSlot(index, tag: tag)  // a writer came: let it in first
                 } else {
                     slotsFull = true
                 }
@@ -147,12 +150,17 @@ extension ProcessRWLock {
 
     /// Removes one hold from slot `index` (freeing it at zero), then wakes a writer that sleeps
     /// waiting for readers to leave.
-    func leaveSlot(_ index: Int, tag: UInt64) {
+    ///
+    /// - Throws: ``InterprocessError/Code/corrupt`` when the slot no longer holds this process's
+    ///   tag with a count (another process wrote it); the slot is then left as found.
+    func leaveSlot(_ index: Int, tag: UInt64) throws(InterprocessError) {
         let slot = words.slot(index)
         var word = slot.pointee.load(ordering: .relaxed)
         while true {
-            precondition(word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask > 0,
-                         "a reader slot of this process was taken from it")
+            guard word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask > 0 else {
+                throw InterprocessError(.corrupt, operation: "unlock the shared side of a reader-writer lock", name: name,
+                                        reason: "reader slot \(index) of this process holds 0x\(String(word, radix: 16)), which another process wrote")
+            }
             let next = word & RWLockOwnerTag.countMask == 1 ? 0 : word &- 1
             let (exchanged, original) = slot.pointee.compareExchange(
                 expected: word, desired: next, ordering: .sequentiallyConsistent)
@@ -168,6 +176,6 @@ extension ProcessRWLock {
     /// Where a process starts probing for its slot: its pid's low bits.
     @inline(__always)
     static func firstSlot(for tag: UInt64) -> Int {
-        Int(truncatingIfNeeded: tag >> 16) & (RWLockLayout.slotCount - 1)
+        Int(truncatingIfNeeded: tag >> 8) & (RWLockLayout.slotCount - 1)
     }
 }

@@ -43,11 +43,16 @@ import Synchronization
 ///   ``markConsistent()`` before ``unlockExclusive()``; unlocked without that, the lock becomes
 ///   not recoverable and every later lock on either side throws
 ///   ``InterprocessError/Code/notRecoverable``. A reader that finds a dead writer's lock throws
-///   ``InterprocessError/Code/ownerDied`` (the state may be half-written) until a writer has
-///   taken the lock over and repaired it. A lock is never taken from a process whose liveness
-///   is unknown (``ProcessIdentity/Liveness/unknown``).
+///   ``InterprocessError/Code/ownerDied`` (the state may be half-written) until someone has
+///   taken the lock over and repaired it. **Readers recover without writers** the same way a
+///   writer does: catch `ownerDied`, call ``lockExclusive()`` (the takeover returns
+///   ``LockAcquisition/previousOwnerDied(_:)`` to exactly one process; the others wait, then
+///   get ``LockAcquisition/acquired``), repair, ``markConsistent()``, ``unlockExclusive()``, and
+///   lock the shared side again — or let ``withSharedLock(onOwnerDeath:_:)`` do all of it. A
+///   lock is never taken from a process whose liveness is unknown
+///   (``ProcessIdentity/Liveness/unknown``: another pid namespace, a hidden `/proc`).
 /// - **Holding the shared side:** each process counts its shared holds in a slot of its own,
-///   keyed by its pid and start time. A writer waiting for readers to leave finds a dead
+///   keyed by its identity (pid, start time, pid namespace). A writer waiting for readers to leave finds a dead
 ///   process's slot and clears it, so a dead reader never wedges writers. The protected state
 ///   needs no repair (readers don't write it), so nobody is told.
 /// - **Waiting:** a waiter that dies leaves a sleeper count one too high, which only costs a

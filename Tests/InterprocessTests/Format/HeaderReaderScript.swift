@@ -35,7 +35,7 @@ enum HeaderReaderScript {
             case .headerSize: .integer(header.headerSize)
             case .flags: .integer(header.flags)
             case .creatorPID: .integer(header.creator.pid)
-            case .reserved0: .integer(header.reserved0)
+            case .creatorPIDNamespace: .integer(header.creator.pidNamespace)
             case .creatorStartTime: .integer(header.creator.startTime)
             case .createdAt: .integer(header.createdAt)
             case .checksum: .integer(header.checksum)

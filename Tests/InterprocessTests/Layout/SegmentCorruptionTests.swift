@@ -7,7 +7,7 @@ struct SegmentCorruptionTests {
     enum Damage: String, CaseIterable, Sendable {
         case totalSizeByteFlipped
         case createdAtByteFlipped
-        case reserved0SetWithoutChecksum
+        case creatorPIDNamespaceChangedWithoutChecksum
         case headerSizeWrongResealed
         case totalSizeBelowHeaderResealed
         case totalSizeBeyondFileResealed
@@ -19,8 +19,8 @@ struct SegmentCorruptionTests {
                 try SegmentFile.flipByte(name, at: SegmentHeader.Field.totalSize.offset + 1)
             case .createdAtByteFlipped:
                 try SegmentFile.flipByte(name, at: SegmentHeader.Field.createdAt.offset)
-            case .reserved0SetWithoutChecksum:
-                try SegmentFile.store(UInt32(1), in: .reserved0, of: name)
+            case .creatorPIDNamespaceChangedWithoutChecksum:
+                try SegmentFile.store(UInt32(1), in: .creatorPIDNamespace, of: name)
             case .headerSizeWrongResealed:
                 try SegmentFile.store(UInt32(64), in: .headerSize, of: name)
                 try SegmentFile.resealChecksum(name)

@@ -37,7 +37,7 @@ struct SegmentHeaderRoundTripTests {
         #expect(field(.headerSize) == Self.littleEndian(UInt32(128)))
         #expect(field(.flags) == Self.littleEndian(UInt32(0)))
         #expect(field(.creatorPID) == Self.littleEndian(Int32(12345)))
-        #expect(field(.reserved0) == Self.littleEndian(UInt32(0)))
+        #expect(field(.creatorPIDNamespace) == Self.littleEndian(Self.sample.creator.pidNamespace))
         #expect(field(.creatorStartTime) == Self.littleEndian(UInt64(987_654_321)))
         #expect(field(.createdAt) == Self.littleEndian(UInt64(0x0123_4567_89AB_CDEF)))
         #expect(field(.checksum) == Self.littleEndian(Self.sample.checksum))
@@ -54,7 +54,7 @@ struct SegmentHeaderRoundTripTests {
         var header = Self.sample
         header.state = SegmentHeader.State.ready.rawValue
         #expect(header.computedChecksum == Self.sample.computedChecksum)
-        header.reserved0 = 1
+        header.creator.pidNamespace &+= 1
         #expect(header.computedChecksum != Self.sample.computedChecksum)
         header = Self.sample
         header.creator.startTime += 1

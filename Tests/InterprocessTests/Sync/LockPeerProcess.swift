@@ -13,9 +13,14 @@ final class LockPeerProcess {
     private var buffered: [UInt8] = []
 
     /// Starts `interprocess-test-peer` with `arguments`.
-    init(_ arguments: String...) throws {
+    convenience init(_ arguments: String...) throws {
+        try self.init(executable: TestSupport.executable("interprocess-test-peer"), arguments: arguments)
+    }
+
+    /// Starts `executable` with `arguments` (e.g. `unshare` running the test peer).
+    init(executable: URL, arguments: [String]) throws {
         process = Process()
-        process.executableURL = try TestSupport.executable("interprocess-test-peer")
+        process.executableURL = executable
         process.arguments = arguments
         output = Pipe()
         process.standardOutput = output

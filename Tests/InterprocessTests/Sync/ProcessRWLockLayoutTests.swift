@@ -86,7 +86,7 @@ struct ProcessRWLockLayoutTests {
         memory.initializeMemory(as: UInt8.self, repeating: 0xAB, count: ProcessRWLock.size)
         try ProcessRWLock.initialize(at: memory)
         #expect(memory.load(fromByteOffset: 0, as: UInt32.self) == UInt32(0x4B4C_5752).littleEndian)
-        #expect(memory.load(fromByteOffset: 4, as: UInt32.self) == UInt32(1).littleEndian)
+        #expect(memory.load(fromByteOffset: 4, as: UInt32.self) == UInt32(2).littleEndian)
         #expect(memory.load(fromByteOffset: 8, as: UInt32.self) == UInt32(32).littleEndian)
         let rest = UnsafeRawBufferPointer(start: memory + 12, count: ProcessRWLock.size - 12)
         #expect(rest.allSatisfy { $0 == 0 })

@@ -120,7 +120,7 @@ struct ProcessRWLockTests {
         #expect(Self.code { _ = try ProcessRWLock(placedAt: memory) } == .corrupt, "a foreign tag")
         try ProcessRWLock.initialize(at: memory)
         _ = try ProcessRWLock(placedAt: memory)
-        memory.storeBytes(of: UInt32(2).littleEndian, toByteOffset: 4, as: UInt32.self)
+        memory.storeBytes(of: UInt32(3).littleEndian, toByteOffset: 4, as: UInt32.self)
         #expect(Self.code { _ = try ProcessRWLock(placedAt: memory) } == .incompatibleVersion)
     }
 
@@ -142,9 +142,9 @@ struct ProcessRWLockTests {
         _ = try Segment(create: raw, kind: .raw, bodySize: ProcessRWLock.size)
         #expect(Self.code { _ = try ProcessRWLock(open: raw) } == .wrongKind)
 
-        let future = TestSupport.uniqueName("rw-v2")
+        let future = TestSupport.uniqueName("rw-v3")
         defer { try? Segment.remove(future) }
-        _ = try Segment(create: future, kind: .rwLock, kindVersion: 2, bodySize: ProcessRWLock.size)
+        _ = try Segment(create: future, kind: .rwLock, kindVersion: 3, bodySize: ProcessRWLock.size)
         #expect(Self.code { _ = try ProcessRWLock(open: future) } == .incompatibleVersion)
 
         #expect(Self.code { _ = try ProcessRWLock(open: TestSupport.uniqueName("rw-missing")) } == .notFound)

@@ -1,0 +1,101 @@
+import Foundation
+import Interprocess
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A process in another pid namespace (run with `unshare --pid --fork`, as pid 1 of its own
+/// namespace, sharing `/dev/shm`) holds locks, claims and segments: from here it is never
+/// judged dead, so nothing it holds is taken over. Before the namespace was recorded, its pid
+/// (1) named this namespace's init, whose start time differs: it was taken for dead.
+@Suite("Identities across pid namespaces", .timeLimit(.minutes(1)), .enabled(if: PIDNamespaceSupport.canUnshare))
+struct PIDNamespaceTests {
+    /// Starts the test peer as pid 1 of a new pid namespace; killing it kills the peer too.
+    static func peerInNewNamespace(_ arguments: String...) throws -> LockPeerProcess {
+        try LockPeerProcess(executable: URL(fileURLWithPath: "/usr/bin/unshare"),
+                            arguments: ["--pid", "--fork", "--kill-child", try TestSupport.executable("interprocess-test-peer").path] + arguments)
+    }
+
+    static func code(_ body: () throws -> Void) -> InterprocessError.Code? {
+        do { try body() } catch let error as InterprocessError { return error.code } catch { return nil }
+        return nil
+    }
+
+    @Test("the peer runs in another namespace, as a pid this namespace gives to another process")
+    func peerIsElsewhere() throws {
+        let peer = try Self.peerInNewNamespace("identity-show")
+        let line = try #require(peer.nextLine())
+        let fields = line.split(separator: " ")
+        #expect(fields.count == 6 && fields[0] == "pid" && fields[1] == "1", "\(line)")
+        #expect(fields.last.flatMap { UInt32($0) } != ProcessIdentity.current.pidNamespace, "\(line)")
+    }
+
+    @Test("an exclusive RW lock held in another namespace is not taken over")
+    func rwLockExclusive() throws {
+        let name = TestSupport.uniqueName("ns-rw-x")
+        defer { try? ProcessRWLock.remove(name) }
+        let lock = try ProcessRWLock(create: name)
+        let peer = try Self.peerInNewNamespace("rw-hold", name, "exclusive", "forever")
+        try peer.expectLine("locked acquired")
+        let owner = lock.exclusiveOwner
+        #expect(owner?.pid == 1)
+        #expect(owner?.pidNamespace == 0, "not this namespace")
+        #expect(try lock.tryLockExclusive() == nil)
+        #expect(try lock.lockExclusive(until: .after(.milliseconds(300))) == nil)
+        var granted: Bool?
+        #expect(Self.code { granted = try lock.lockShared(until: .after(.milliseconds(300))) } == nil,
+                "a reader waits; it is not told the writer died")
+        #expect(granted == false)
+        try peer.killAndReap()
+        // Dead now, but nobody here can know: it stays unknown (never taken for dead).
+        #expect(try lock.lockExclusive(until: .after(.milliseconds(100))) == nil)
+    }
+
+    @Test("a shared RW lock held in another namespace keeps writers out")
+    func rwLockShared() throws {
+        let name = TestSupport.uniqueName("ns-rw-s")
+        defer { try? ProcessRWLock.remove(name) }
+        let lock = try ProcessRWLock(create: name)
+        let peer = try Self.peerInNewNamespace("rw-hold", name, "shared", "forever")
+        try peer.expectLine("locked")
+        #expect(try lock.tryLockExclusive() == nil)
+        #expect(try lock.lockExclusive(until: .after(.milliseconds(300))) == nil, "its reader slot is not reclaimed")
+        #expect(try lock.tryLockShared(), "readers still share it")
+        try lock.unlockShared()
+    }
+
+    @Test("an SPSC endpoint claimed in another namespace is not taken over")
+    func spscEndpoint() throws {
+        let name = TestSupport.uniqueName("ns-spsc")
+        defer { try? SPSCQueue.remove(name) }
+        try SPSCQueue.create(name, capacity: 4096, maximumRecordSize: 64)
+        let peer = try Self.peerInNewNamespace("identity-spsc-hold", name, "producer")
+        try peer.expectLine("attached")
+        #expect(Self.code { _ = try SPSCProducer(attachingTo: name) } == .alreadyExists)
+    }
+
+    @Test("a creator initializing in another namespace is waited for, not reported dead")
+    func segmentCreator() throws {
+        let name = TestSupport.uniqueName("ns-creator")
+        defer { try? Segment.remove(name) }
+        let peer = try Self.peerInNewNamespace("identity-segment-hang", name)
+        try peer.expectLine("initializing")
+        #expect(openFailure(name, timeout: .milliseconds(300))?.code == .timedOut)
+        let report = try SegmentReport.inspect(name)
+        #expect(report.creatorLiveness == .unknown)
+        #expect(report.header?.creator.pid == 1)
+        #expect(report.header?.creator.pidNamespace != ProcessIdentity.current.pidNamespace)
+    }
+}
+
+enum PIDNamespaceSupport {
+    /// Whether this machine lets us make a pid namespace (root, util-linux `unshare`).
+    static let canUnshare: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
+              let outcome = try? TestSupport.run(URL(fileURLWithPath: "/usr/bin/unshare"), ["--pid", "--fork", "/bin/true"], timeout: 10)
+        else { return false }
+        return outcome.status == 0
+    }()
+}
