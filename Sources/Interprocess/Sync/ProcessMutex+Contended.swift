@@ -14,10 +14,16 @@ extension ProcessMutex {
     @usableFromInline
     func contendedLock(thread me: UInt32, until deadline: MonotonicDeadline?) throws(InterprocessError) -> LockAcquisition? {
         let operation = deadline == nil ? "try to lock mutex" : "lock mutex"
-        var spins = 0
+        var spins = 0, attempts = 0
         var slept = false
         var slice = ProcessMutex.firstSlice
         while true {
+            // A word that keeps changing under failed compare-and-swaps (a hostile writer) must
+            // not keep a try going, nor a lock past its deadline.
+            attempts &+= 1
+            if attempts > ProcessMutex.spinLimit, attempts & 63 == 0 {
+                guard let deadline, !deadline.hasPassed else { return nil }
+            }
             let seen = word.pointee.load(ordering: .relaxed)
             switch try lockWordState(seen, operation: operation) {
             case .notRecoverable:
