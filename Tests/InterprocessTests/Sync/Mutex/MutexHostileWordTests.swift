@@ -75,7 +75,8 @@ extension MutexTests {
                 (mutex.address + 80).storeBytes(of: me.startTime, as: UInt64.self)
                 (mutex.address + 76).storeBytes(of: UInt32(0x3F_FFFE), as: UInt32.self)
                 mutex.word.pointee.store(0x3F_FFFE, ordering: .relaxed)
-                guard case .previousOwnerDied(let dead)? = try? mutex.lock(timeout: .seconds(5)), dead == me else { return false }
+                guard case .previousOwnerDied(let dead)? = try? mutex.lock(timeout: .seconds(5)),
+                      dead.pid == me.pid, dead.startTime == me.startTime else { return false }
                 return (try? mutex.markConsistent()) != nil && (try? mutex.unlock()) != nil && roundTrip(mutex)
             },
         ]

@@ -79,7 +79,11 @@ extension MutexTests {
             try TestSupport.runToCompletion(thread)
             #expect(mutex.recordedOwner?.pid == getpid())
             let acquisition = try #require(try mutex.lock(timeout: .seconds(10)))
-            #expect(acquisition == .previousOwnerDied(ProcessIdentity.current))
+            guard case .previousOwnerDied(let dead) = acquisition else {
+                Issue.record("expected previousOwnerDied, got \(acquisition)")
+                return
+            }
+            #expect(dead.pid == getpid() && dead.startTime == ProcessIdentity.current.startTime)
             try mutex.markConsistent()
             try mutex.unlock()
             #expect(try mutex.tryLock() == .acquired)
