@@ -32,6 +32,12 @@ extension MutexTests {
             Case(description: "glibc's priority-inheritance kind bit at byte 80", before: [(80, 0x20 | 0x10 | 2)]) { mutex in
                 roundTrip(mutex)
             },
+            Case(description: "glibc's priority-inheritance kind bit and a lock word naming a thread that does not exist",
+                 before: [(80, 0x20 | 0x10 | 2), (64, 0x3F_FFFE)]) { mutex in
+                // Nobody recorded thread 0x3FFFFE, so the dead owner is reported as pid 0.
+                guard case .previousOwnerDied(let dead)? = try? mutex.lock(timeout: .seconds(5)), dead.pid == 0 else { return false }
+                return (try? mutex.markConsistent()) != nil && (try? mutex.unlock()) != nil && roundTrip(mutex)
+            },
             Case(description: "the lock word names the victim's own thread; a second named handle is dropped") { mutex in
                 mutex.word.pointee.store(ThreadID.current, ordering: .relaxed)
                 guard codes(mutex, [.invalidArgument]) else { return false }
