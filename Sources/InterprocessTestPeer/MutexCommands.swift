@@ -51,8 +51,8 @@ enum MutexCommands {
         try dieHolding(Segment(open: first, kind: .raw))
     }
 
-    /// The mapping must stay mapped until the process dies: the kernel marks a dead owner's lock
-    /// by walking its robust list through the mapping. A borrowed parameter outlives the call.
+    /// Dies holding the lock through a handle that is still alive (a borrowed parameter outlives
+    /// the call), so that no handle drop releases it first.
     private static func dieHolding(_ mutex: borrowing ProcessMutex) throws -> Never {
         try lockOrFail(mutex)
         killSelf()

@@ -63,6 +63,10 @@ struct TestPeer {
           mutex-lock SEGMENT|--named NAME [MS]         lock (waiting at most MS) and unlock: "acquired",
                                                        "owner-died PID" (unlocked unrepaired), "timed-out"
           mutex-hold SEGMENT MILLISECONDS              hold the placed mutex that long; "released"
+          mutex-unlock SEGMENT                         unlock without holding it; "unlocked"
+          mutex-chaos SEGMENT END                      count under the mutex until END, checking for
+                                                       unnoticed owner deaths; "done N"
+          mutex-fuzz SEGMENT SEED END                  random mutex calls until END; "done N"
           cond-pingpong SEGMENT ROUNDS PLAYER          take turns (PLAYER 0 or 1) ROUNDS times under
                                                        the mutex and condition; "done N"
           cond-wait SEGMENT MILLISECONDS               wait on the condition until turn != 0: "woken",
@@ -122,6 +126,9 @@ struct TestPeer {
         case "mutex-die": try MutexCommands.die(&arguments)
         case "mutex-lock": try MutexCommands.lock(&arguments)
         case "mutex-hold": try MutexCommands.hold(&arguments)
+        case "mutex-unlock": try MutexChaosCommands.unlock(&arguments)
+        case "mutex-chaos": try MutexChaosCommands.chaos(&arguments)
+        case "mutex-fuzz": try MutexChaosCommands.fuzz(&arguments)
         case "cond-pingpong": try MutexCommands.pingPong(&arguments)
         case "cond-wait": try MutexCommands.wait(&arguments)
         case "file-lock": try FileLockCommands.lock(&arguments)

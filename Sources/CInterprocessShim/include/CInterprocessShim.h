@@ -112,10 +112,6 @@ int ipc_send_descriptor(int socket, int descriptor);
 /// ECONNRESET when the peer closed the socket.
 int ipc_receive_descriptor(int socket);
 
-/// pthread_mutex_clocklock(mutex, CLOCK_MONOTONIC, deadline) on a `pthread_mutex_t *`, for
-/// ProcessMutex's timed lock. Returns 0 or an error number (ETIMEDOUT, EOWNERDEAD, ...), as pthread does.
-int ipc_mutex_clocklock_monotonic(void *mutex, const struct timespec *deadline);
-
 /// Open-file-description record locks (Linux 3.15+): F_OFD_SETLK (`wait == 0`) or F_OFD_SETLKW
 /// (`wait != 0`) with a `struct flock` built here, because fcntl is variadic. `type` is F_RDLCK,
 /// F_WRLCK or F_UNLCK; the range is [`start`, `start + length`) from the start of the file, and
@@ -141,6 +137,15 @@ static inline int ipc_ofd_getlock(int fd, int *type, int64_t start, int64_t leng
 #else
     (void)fd; (void)type; (void)start; (void)length; errno = ENOSYS; return -1;
 #endif
+}
+
+/// The calling thread's kernel thread id, cached per thread (ThreadID.c) so that a mutex's
+/// uncontended lock and unlock make no system call. A fork child forgets the cache.
+extern __thread int32_t ipc_thread_id_cache;
+int32_t ipc_thread_id_refresh(void);
+static inline int32_t ipc_thread_id(void) {
+    int32_t cached = ipc_thread_id_cache;
+    return cached != 0 ? cached : ipc_thread_id_refresh();
 }
 
 #endif

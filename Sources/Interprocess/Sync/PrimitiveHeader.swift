@@ -9,7 +9,7 @@ enum PrimitiveHeader {
     static let versionOffset = 4
     static let flagsOffset = 8
     static let objectSizeOffset = 12
-    /// Where the primitive's object (the `pthread_mutex_t`, the condition's futex words) starts.
+    /// Where the primitive's object (the mutex's lock word and owner record, the condition's futex words) starts.
     static let objectOffset = 64
 
     /// The layout version this library writes and reads.

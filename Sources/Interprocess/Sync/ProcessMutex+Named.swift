@@ -2,7 +2,7 @@ public import SystemPackage
 
 extension ProcessMutex {
     /// The layout version of a named mutex's body (its segment's `kindVersion`).
-    static let kindVersion: UInt32 = 1
+    static let kindVersion: UInt32 = 2
 
     /// Creates a named mutex: a segment of kind ``SegmentKind/mutex`` that holds one placed mutex.
     /// The segment stays mapped while the handle lives, and exists until ``remove(_:)``.

@@ -1,28 +1,34 @@
+import Synchronization
+
 extension ProcessMutex {
-    /// Who holds the mutex, as recorded in its header by the owner itself: written after each
-    /// acquisition, cleared before the last release, so that after an owner's death the next
-    /// locker can say which process died. Only the owning thread writes it.
+    /// Who holds the mutex, as recorded in it by the owner itself: written after each acquisition
+    /// (the thread id last, with a release store), cleared before the last release (the thread id
+    /// first). Contenders read it to tell whether the owner is alive and, after its death, who died.
+    /// Only the owning thread writes it; a peer may write anything, so every reader validates.
     struct OwnerRecord: Equatable {
         var pid: Int32
         var startTime: UInt64
         var depth: UInt32
+        var thread: UInt32 = 0
+        var handle: UInt64 = 0
 
         static let none = OwnerRecord(pid: 0, startTime: 0, depth: 0)
     }
 
-    /// The record as stored.
+    private func field<Value: AtomicRepresentable>(_ field: Field, as type: Value.Type) -> UnsafeMutablePointer<Atomic<Value>> {
+        (address + field.offset).assumingMemoryBound(to: Atomic<Value>.self)
+    }
+
+    /// The record as stored: the thread id first (acquire), so that the other fields are at least
+    /// as new as the acquisition that wrote it.
     var ownerRecord: OwnerRecord {
-        get {
-            OwnerRecord(
-                pid: Int32(littleEndian: address.load(fromByteOffset: Field.ownerPID.offset, as: Int32.self)),
-                startTime: UInt64(littleEndian: address.load(fromByteOffset: Field.ownerStartTime.offset, as: UInt64.self)),
-                depth: UInt32(littleEndian: address.load(fromByteOffset: Field.ownerDepth.offset, as: UInt32.self)))
-        }
-        nonmutating set {
-            address.storeBytes(of: newValue.pid.littleEndian, toByteOffset: Field.ownerPID.offset, as: Int32.self)
-            address.storeBytes(of: newValue.startTime.littleEndian, toByteOffset: Field.ownerStartTime.offset, as: UInt64.self)
-            address.storeBytes(of: newValue.depth.littleEndian, toByteOffset: Field.ownerDepth.offset, as: UInt32.self)
-        }
+        let thread = field(.ownerTID, as: UInt32.self).pointee.load(ordering: .acquiring)
+        return OwnerRecord(
+            pid: Int32(bitPattern: field(.ownerPID, as: UInt32.self).pointee.load(ordering: .relaxed)),
+            startTime: field(.ownerStartTime, as: UInt64.self).pointee.load(ordering: .relaxed),
+            depth: depth.pointee.load(ordering: .relaxed),
+            thread: thread,
+            handle: field(.ownerHandle, as: UInt64.self).pointee.load(ordering: .relaxed))
     }
 
     /// The process that holds the mutex, as recorded in it, or nil when nobody does. Read without
@@ -32,37 +38,26 @@ extension ProcessMutex {
         return record.pid == 0 ? nil : ProcessIdentity(pid: record.pid, startTime: record.startTime)
     }
 
-    /// Records the calling process after a normal acquisition (a recursive one counts up).
-    func recordAcquisition() {
-        var record = ownerRecord
-        if record.depth == 0 {
-            let me = CachedProcessIdentity.current
-            record = OwnerRecord(pid: me.pid, startTime: me.startTime, depth: 1)
-        } else {
-            record.depth &+= 1
-        }
-        ownerRecord = record
-    }
-
-    /// Takes over from a dead owner: returns who it was and records the calling process.
-    func recordTakeover() -> ProcessIdentity {
-        let dead = ownerRecord
+    /// Records the calling thread as the owner after the outermost acquisition (normal or a
+    /// takeover). Cheap: the process identity is cached, nothing is read from `/proc`.
+    @usableFromInline
+    func recordOwner(thread: UInt32) {
         let me = CachedProcessIdentity.current
-        ownerRecord = OwnerRecord(pid: me.pid, startTime: me.startTime, depth: 1)
-        return ProcessIdentity(pid: dead.pid, startTime: dead.startTime)
+        depth.pointee.store(1, ordering: .relaxed)
+        field(.ownerPID, as: UInt32.self).pointee.store(UInt32(bitPattern: me.pid), ordering: .relaxed)
+        field(.ownerStartTime, as: UInt64.self).pointee.store(me.startTime, ordering: .relaxed)
+        field(.ownerHandle, as: UInt64.self).pointee.store(handleToken, ordering: .relaxed)
+        field(.ownerTID, as: UInt32.self).pointee.store(thread, ordering: .releasing)
     }
 
-    /// Counts one release down (clearing the record at zero) and returns the record before it,
-    /// to restore if the release fails.
-    func recordRelease() -> OwnerRecord {
-        let before = ownerRecord
-        if before.depth <= 1 {
-            ownerRecord = .none
-        } else {
-            var after = before
-            after.depth -= 1
-            ownerRecord = after
-        }
-        return before
+    /// Clears the record before the last release; the lock word's release store that follows
+    /// publishes it.
+    @usableFromInline
+    func clearOwner() {
+        field(.ownerTID, as: UInt32.self).pointee.store(0, ordering: .relaxed)
+        field(.ownerPID, as: UInt32.self).pointee.store(0, ordering: .relaxed)
+        depth.pointee.store(0, ordering: .relaxed)
+        field(.ownerStartTime, as: UInt64.self).pointee.store(0, ordering: .relaxed)
+        field(.ownerHandle, as: UInt64.self).pointee.store(0, ordering: .relaxed)
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+public import Synchronization
 
 /// A mutual-exclusion lock shared by processes, which survives the death of its owner: the next
 /// locker is told which process died holding it, may repair the state it protects, and carries on.
@@ -23,30 +19,30 @@ import Musl
 ///
 /// ## Owner death
 ///
-/// When the process (or thread) holding the lock dies, the next ``lock()`` returns
+/// When the process (or thread) holding the lock dies, a later ``lock()`` returns
 /// ``LockAcquisition/previousOwnerDied(_:)`` with the dead owner's ``ProcessIdentity`` (pid 0 if it
 /// died in the few instructions between acquiring the lock and recording itself). The caller holds
 /// the lock; it repairs the protected state and calls ``markConsistent()`` before ``unlock()``. If
 /// it unlocks without that, the mutex becomes permanently unusable: every later lock throws
 /// ``InterprocessError/Code/notRecoverable`` instead of handing out broken state or deadlocking.
 ///
-/// ## Why glibc's robust pthread mutex
+/// A waiter notices the death within ``ownerCheckInterval`` of it: it sleeps on the lock in slices
+/// and, after each slice that ends with the lock still held, asks `/proc` whether the owner (its
+/// process, then its thread) is alive. ``tryLock()`` asks at once when the lock is held. An owner
+/// this process cannot judge (`/proc` hidden, another pid namespace) counts as alive.
 ///
-/// The lock is a `pthread_mutex_t` with `PTHREAD_PROCESS_SHARED`, `PTHREAD_MUTEX_ROBUST`, and type
-/// `PTHREAD_MUTEX_ERRORCHECK` (or `PTHREAD_MUTEX_RECURSIVE`), rather than a futex word of our own:
-/// - The kernel's robust-futex list marks a dead owner's lock (`FUTEX_OWNER_DIED`) and wakes a
-///   waiter at the moment the owner dies: immediate and reliable, with no polling of `/proc`.
-/// - glibc already owns each thread's single robust-list head (`set_robust_list`), so locks of our
-///   own could not be registered there.
-/// - Uncontended lock and unlock are a compare-and-swap in user space (no system call), and unlock
-///   calls `FUTEX_WAKE` only when the waiters bit is set.
-/// - `EOWNERDEAD`, `pthread_mutex_consistent` and `ENOTRECOVERABLE` are exactly the "repair, or
-///   become unrecoverable" semantics wanted.
+/// ## Why a lock word of our own
 ///
-/// The costs: the object's bytes are glibc's ABI (40 bytes on x86_64, 48 on arm64), not a format of
-/// ours; any glibc program that uses the same attributes can share the lock, and the layout records
-/// the object's size so that another ABI is refused (``InterprocessError/Code/incompatibleVersion``).
-/// The lock belongs to a *thread*: the thread that locked must unlock.
+/// The lock is a 32-bit futex word of this library's (the owner's thread id, a waiters bit and an
+/// "inconsistent" bit) and an owner record, not a glibc `pthread_mutex_t`: any process that can
+/// map the memory can write any bytes there, and glibc follows the robust-list pointers inside a
+/// `pthread_mutex_t`, takes its lock-elision or priority-inheritance path by its kind word, and
+/// crashes on a lock word naming the caller's thread. Every word of this lock is validated when
+/// read; bad contents are ``InterprocessError/Code/corrupt``, never a crash or a hang past a
+/// deadline. Uncontended lock and unlock are a compare-and-swap and an exchange in user space (no
+/// system call); unlock calls `FUTEX_WAKE` only when the waiters bit is set. The lock belongs to a
+/// *thread*: the thread that locked must unlock. Thread ids are those of the pid namespace of the
+/// process that wrote them: don't share a mutex between pid namespaces.
 ///
 /// ## Blocking
 ///
@@ -54,26 +50,30 @@ import Musl
 /// thread (after a brief spin). From Swift concurrency, keep critical sections short and never
 /// hold the lock across an `await` (the task may resume on another thread, which cannot unlock);
 /// for long waits, call from a dedicated thread. ``tryLock()``, ``unlock()`` and
-/// ``markConsistent()`` never block.
+/// ``markConsistent()`` never sleep.
 ///
 /// A placed mutex does not own its memory: the mapping must outlive the handle. A named one keeps
-/// its segment mapped for as long as the handle lives. Never unmap a placed mutex while holding
-/// it: glibc links each held robust mutex into its thread's robust list *through the mutex's own
-/// memory*, so a later lock or unlock on that thread would walk unmapped memory and crash, and
-/// the kernel could not mark the lock when the owner dies. A named handle that goes away while
-/// the calling thread holds its lock therefore releases the lock first (unrepaired state after an
-/// owner's death then becomes not recoverable, as with any unlock); drop it on the thread that
-/// holds the lock, or unlock first. (A `Never`-returning call such as `exit` can end a local's
-/// lifetime early; pass the handle to a function as a parameter to keep it alive.) The handle is `Sendable`: the lock is made
-/// for concurrent use, and the handle holds only its address (and the mapping).
+/// its segment mapped for as long as the handle lives; if the handle goes away while the calling
+/// thread holds the lock *through this handle* (the handle made the outermost acquisition), the
+/// lock is released first (every level of a recursive one; unrepaired state after an owner's
+/// death then becomes not recoverable, as with any unlock). A lock taken through another handle is
+/// left alone. The handle is `Sendable`: the lock is made for concurrent use, and the handle holds
+/// only its address (and the mapping).
 public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     /// The bytes a placed mutex takes: 128.
     public static let size = 128
     /// The alignment a placed mutex needs: 64 bytes.
     public static let alignment = 64
+    /// How long a waiter sleeps at most before it checks whether the lock's owner is still alive:
+    /// a dead owner is noticed this long after its death, at the latest.
+    public static let ownerCheckInterval = Duration.milliseconds(20)
 
     /// The tag at byte 0 of a placed mutex: the ASCII bytes `PMTX`.
     static let tag: UInt32 = 0x5854_4D50
+    /// The layout version of a placed mutex (2: the lock word of our own; 1 was glibc's object).
+    static let layoutVersion: UInt32 = 2
+    /// The bytes at ``PrimitiveHeader/objectOffset`` that hold the lock word and the owner record.
+    static let objectSize: UInt32 = 32
     /// Flag bit: the mutex is recursive.
     static let recursiveFlag: UInt32 = 1
     /// How many times a contended lock peeks and retries before it sleeps.
@@ -81,17 +81,24 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
 
     /// Where the primitive starts (its header).
     let address: UnsafeMutableRawPointer
+    /// The lock word (``Field/lockWord``).
+    @usableFromInline let word: UnsafeMutablePointer<Atomic<UInt32>>
+    /// The owner record's depth (``Field/ownerDepth``), read on the unlock fast path.
+    @usableFromInline let depth: UnsafeMutablePointer<Atomic<UInt32>>
     /// The named segment, kept mapped while the handle lives; nil for a placed mutex.
     let segment: Segment?
     /// The segment name, for error messages.
     let name: String?
     /// Whether the same thread may lock it again (and must unlock it as many times).
     public let isRecursive: Bool
+    /// This handle, among all handles of this process: recorded by the outermost acquisition, so
+    /// that dropping a handle releases only a lock taken through it.
+    let handleToken: UInt64
 
-    /// A named handle unmaps its segment when it goes away; if the calling thread still holds the
-    /// lock, it is released first (see ``ProcessMutex`` on unmapping a held lock).
+    /// A named handle unmaps its segment when it goes away; a lock the calling thread took through
+    /// it is released first.
     deinit {
-        if segment != nil { releaseBeforeUnmapping() }
+        if segment != nil { releaseIfTakenThroughThisHandle() }
     }
 
     /// Initializes a mutex at `address`, overwriting the ``size`` bytes there. Do this once, before
@@ -101,29 +108,13 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     ///   - address: where to place it; must be aligned to ``alignment``, in a shared mapping of at
     ///     least ``size`` bytes from there.
     ///   - recursive: whether the owning thread may lock it again (counted).
-    /// - Throws: ``InterprocessError`` `invalidArgument` for a misaligned address; `systemError` if
-    ///   glibc refuses the attributes.
+    /// - Throws: ``InterprocessError`` `invalidArgument` for a misaligned address.
     public static func initialize(at address: UnsafeMutableRawPointer, recursive: Bool = false) throws(InterprocessError) {
         try Placement.check(address, alignment: alignment, for: "mutex")
         address.initializeMemory(as: UInt8.self, repeating: 0, count: size)
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        defer { pthread_mutexattr_destroy(&attributes) }
-        let type = Int32(recursive ? PTHREAD_MUTEX_RECURSIVE : PTHREAD_MUTEX_ERRORCHECK)
-        for (what, result) in [
-            ("type", pthread_mutexattr_settype(&attributes, type)),
-            ("process-shared", pthread_mutexattr_setpshared(&attributes, Int32(PTHREAD_PROCESS_SHARED))),
-            ("robust", pthread_mutexattr_setrobust(&attributes, Int32(PTHREAD_MUTEX_ROBUST))),
-        ] where result != 0 {
-            throw .system(.init(rawValue: result), operation: "initialize a mutex", reason: "glibc refused the \(what) attribute")
-        }
-        let object = (address + PrimitiveHeader.objectOffset).bindMemory(to: pthread_mutex_t.self, capacity: 1)
-        let result = pthread_mutex_init(object, &attributes)
-        guard result == 0 else {
-            throw .system(.init(rawValue: result), operation: "initialize a mutex", reason: "pthread_mutex_init failed")
-        }
-        PrimitiveHeader.write(at: address, tag: tag, flags: recursive ? recursiveFlag : 0,
-                              objectSize: MemoryLayout<pthread_mutex_t>.size)
+        address.storeBytes(of: (recursive ? recursiveFlag : 0).littleEndian, toByteOffset: PrimitiveHeader.flagsOffset, as: UInt32.self)
+        address.storeBytes(of: objectSize.littleEndian, toByteOffset: PrimitiveHeader.objectSizeOffset, as: UInt32.self)
+        PlacedTag.publish(at: address, tag: tag, version: layoutVersion)
     }
 
     /// Uses the mutex that ``initialize(at:recursive:)`` placed at `address` (in this or another
@@ -131,7 +122,7 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     ///
     /// - Throws: ``InterprocessError`` `invalidArgument` for a misaligned address; `corrupt` if no
     ///   mutex was initialized there; `wrongKind` if a ``ProcessCondition`` was; `incompatibleVersion`
-    ///   for another layout version or another `pthread_mutex_t` size.
+    ///   for another layout version.
     public init(placedAt address: UnsafeMutableRawPointer) throws(InterprocessError) {
         try self.init(validating: address, segment: nil, name: nil)
     }
@@ -140,17 +131,27 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     init(validating address: UnsafeMutableRawPointer, segment: consuming Segment?, name: String?) throws(InterprocessError) {
         let operation = name == nil ? "use a placed mutex" : "open mutex"
         try Placement.check(address, alignment: ProcessMutex.alignment, for: "mutex")
-        let flags = try PrimitiveHeader.validate(
-            at: address, tag: ProcessMutex.tag, primitive: "mutex", objectSize: MemoryLayout<pthread_mutex_t>.size,
-            knownFlags: ProcessMutex.recursiveFlag, name: name, operation: operation)
+        try PlacedTag.check(at: address, tag: ProcessMutex.tag, version: ProcessMutex.layoutVersion, primitive: "mutex",
+                            name: name, operation: operation)
+        let size = PrimitiveHeader.load(address, PrimitiveHeader.objectSizeOffset)
+        guard size == ProcessMutex.objectSize else {
+            throw InterprocessError(.incompatibleVersion, operation: operation, name: name,
+                                    reason: "its mutex object is \(size) bytes; layout version \(ProcessMutex.layoutVersion) has \(ProcessMutex.objectSize)")
+        }
+        let flags = PrimitiveHeader.load(address, PrimitiveHeader.flagsOffset)
+        guard flags & ~ProcessMutex.recursiveFlag == 0 else {
+            throw InterprocessError(.corrupt, operation: operation, name: name,
+                                    reason: "its mutex has unknown flags 0x\(String(flags, radix: 16))")
+        }
         self.address = address
+        self.word = (address + Field.lockWord.offset).assumingMemoryBound(to: Atomic<UInt32>.self)
+        self.depth = (address + Field.ownerDepth.offset).assumingMemoryBound(to: Atomic<UInt32>.self)
         self.segment = segment
         self.name = name
         self.isRecursive = flags & ProcessMutex.recursiveFlag != 0
+        self.handleToken = ProcessMutex.nextHandleToken.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
-    /// The `pthread_mutex_t` at byte 64.
-    var object: UnsafeMutablePointer<pthread_mutex_t> {
-        (address + PrimitiveHeader.objectOffset).assumingMemoryBound(to: pthread_mutex_t.self)
-    }
+    /// Hands out ``handleToken``s.
+    private static let nextHandleToken = Atomic<UInt64>(0)
 }

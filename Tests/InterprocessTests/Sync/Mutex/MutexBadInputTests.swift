@@ -49,19 +49,19 @@ extension MutexTests {
             }
         }
 
-        @Test("another layout version or pthread object size is incompatibleVersion; unknown flags are corrupt")
+        @Test("another layout version or object size is incompatibleVersion; unknown flags are corrupt")
         func placedVersionAndABI() throws {
             try Self.withMemory { memory in
                 try ProcessMutex.initialize(at: memory)
                 try ProcessCondition.initialize(at: memory + 128)
                 for address in [memory, memory + 128] {
-                    address.storeBytes(of: UInt32(2), toByteOffset: ProcessMutex.Field.layoutVersion.offset, as: UInt32.self)
+                    address.storeBytes(of: UInt32(7), toByteOffset: ProcessMutex.Field.layoutVersion.offset, as: UInt32.self)
                 }
                 #expect(interprocessError { _ = try ProcessMutex(placedAt: memory) }?.code == .incompatibleVersion)
                 #expect(interprocessError { _ = try ProcessCondition(placedAt: memory + 128) }?.code == .incompatibleVersion)
 
                 try ProcessMutex.initialize(at: memory)
-                memory.storeBytes(of: UInt32(48 - 40 + MemoryLayout<pthread_mutex_t>.size), toByteOffset: ProcessMutex.Field.objectSize.offset, as: UInt32.self)
+                memory.storeBytes(of: UInt32(40), toByteOffset: ProcessMutex.Field.objectSize.offset, as: UInt32.self)
                 #expect(interprocessError { _ = try ProcessMutex(placedAt: memory) }?.code == .incompatibleVersion)
 
                 try ProcessMutex.initialize(at: memory)
@@ -91,7 +91,7 @@ extension MutexTests {
             let mutex = TestSupport.uniqueName("mx-kv-mx")
             let condition = TestSupport.uniqueName("mx-kv-cv")
             defer { [mutex, condition].forEach { try? Segment.remove($0) } }
-            _ = try Segment(create: mutex, kind: .mutex, kindVersion: 2, bodySize: 128) { body in
+            _ = try Segment(create: mutex, kind: .mutex, kindVersion: 1, bodySize: 128) { body in
                 try ProcessMutex.initialize(at: body.baseAddress!)
             }
             _ = try Segment(create: condition, kind: .condition, kindVersion: 2, bodySize: 128) { body in
@@ -105,7 +105,7 @@ extension MutexTests {
         func namedUninitializedBody() throws {
             let name = TestSupport.uniqueName("mx-empty-body")
             defer { try? Segment.remove(name) }
-            _ = try Segment(create: name, kind: .mutex, kindVersion: 1, bodySize: 128)
+            _ = try Segment(create: name, kind: .mutex, kindVersion: ProcessMutex.kindVersion, bodySize: 128)
             #expect(interprocessError { _ = try ProcessMutex(open: name) }?.code == .corrupt)
         }
 

@@ -88,7 +88,7 @@ extension MutexTests {
             try mutex.unlock()
         }
     
-        @Test("a named handle dropped while its thread holds the lock releases it, and the thread's robust list stays sound")
+        @Test("a named handle dropped while its thread holds the lock releases it, and other locks of the thread keep working")
         func droppedWhileHeld() throws {
             let fixture = try MutexFixture("mx-drop")
             let name = TestSupport.uniqueName("mx-drop-named")
@@ -101,9 +101,8 @@ extension MutexTests {
                 let named = try ProcessMutex(create: name, recursive: true)
                 try named.lock()
                 try named.lock()
-            }  // unmapped here; still linked in this thread's robust list unless released
+            }  // unmapped here, released first
             try third.lock()
-            // Unlocking `first` walks the robust list from `third` past where `named` was linked.
             try first.unlock()
             try third.unlock()
             let other = try TestSupport.peer("mutex-lock", "--named", name, "10000")

@@ -46,7 +46,8 @@ struct MutexFixture: ~Copyable {
         base.load(fromByteOffset: MutexFixture.conditionOffset + ProcessCondition.Field.waiters.offset, as: UInt32.self)
     }
 
-    private func field(_ offset: Int) -> UnsafeMutablePointer<UInt64> {
+    /// The UInt64 at `offset` of the body.
+    func field(_ offset: Int) -> UnsafeMutablePointer<UInt64> {
         (base + offset).assumingMemoryBound(to: UInt64.self)
     }
 }

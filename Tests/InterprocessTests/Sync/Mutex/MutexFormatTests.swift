@@ -44,11 +44,10 @@ extension MutexTests {
         }
 
         @Test func mutexTableMatchesTheCode() throws {
-            #if arch(x86_64)
             let rows = try Self.rows(under: "#### ProcessMutex layout")
             Self.check(rows, fields: ProcessMutex.Field.allCases.map { ($0.rawValue, $0.offset, $0.size) }, size: ProcessMutex.size)
-            #expect(MemoryLayout<pthread_mutex_t>.size == 40)
-            #endif
+            #expect(ProcessMutex.Field.lockWord.offset == PrimitiveHeader.objectOffset)
+            #expect(ProcessMutex.Field.ownerHandle.offset + 8 - PrimitiveHeader.objectOffset == Int(ProcessMutex.objectSize))
         }
 
         @Test func conditionTableMatchesTheCode() throws {
@@ -76,6 +75,8 @@ extension MutexTests {
             #expect(try leadingInteger("ProcessMutex.tag") == UInt64(ProcessMutex.tag))
             #expect(try leadingInteger("ProcessCondition.tag") == UInt64(ProcessCondition.tag))
             #expect(try leadingInteger("PrimitiveHeader.currentVersion") == UInt64(PrimitiveHeader.currentVersion))
+            #expect(try leadingInteger("ProcessMutex.layoutVersion") == UInt64(ProcessMutex.layoutVersion))
+            #expect(try leadingInteger("ProcessMutex.ownerCheckInterval") == 20)
             for (tag, text) in [(ProcessMutex.tag, "PMTX"), (ProcessCondition.tag, "PCND")] {
                 let bytes = withUnsafeBytes(of: tag.littleEndian) { String(decoding: $0, as: UTF8.self) }
                 #expect(bytes == text)
@@ -89,15 +90,17 @@ extension MutexTests {
             try ProcessMutex.initialize(at: memory, recursive: true)
             try ProcessCondition.initialize(at: memory + 128)
             func word(_ offset: Int) -> UInt32 { UInt32(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-            #expect(word(0) == 0x5854_4D50 && word(4) == 1 && word(8) == 1 && word(12) == UInt32(MemoryLayout<pthread_mutex_t>.size))
-            #expect(word(16) == 0 && word(20) == 0)
+            #expect(word(0) == 0x5854_4D50 && word(4) == 2 && word(8) == 1 && word(12) == 32)
+            #expect((16..<32).allSatisfy { word($0 * 4) == 0 }, "lock word and owner record start at 0")
             #expect(word(128) == 0x444E_4350 && word(132) == 1 && word(136) == 0 && word(140) == 8)
             #expect(word(192) == 0 && word(196) == 0)
             let mutex = try ProcessMutex(placedAt: memory)
             try mutex.lock()
-            #expect(word(16) == UInt32(bitPattern: getpid()) && word(20) == 1)
+            let thread = ThreadID.current
+            #expect(word(64) == thread && word(68) == 1 && word(72) == UInt32(bitPattern: getpid()) && word(76) == thread)
+            #expect(UInt64(word(80)) | UInt64(word(84)) << 32 == ProcessIdentity.current.startTime)
             try mutex.unlock()
-            #expect(word(16) == 0 && word(20) == 0)
+            #expect((16..<32).allSatisfy { word($0 * 4) == 0 }, "all cleared by the last unlock")
         }
     }
 }
