@@ -17,6 +17,7 @@ extension ProcessMutex {
         var spins = 0, attempts = 0
         var slept = false
         var slice = ProcessMutex.firstSlice
+        var unrecorded: UInt32 = 0
         while true {
             // A word that keeps changing under failed compare-and-swaps (a hostile writer) must
             // not keep a try going, nor a lock past its deadline.
@@ -39,13 +40,13 @@ extension ProcessMutex {
             case .held(let owner, _) where owner == me:
                 return try relock(operation: operation)
             case .held:
-                guard let deadline else { return try takeOverIfOwnerDied(thread: me, operation: operation) }
+                guard let deadline else { return try takeOverIfOwnerDied(thread: me, operation: operation, unrecorded: &unrecorded) }
                 if spins < ProcessMutex.spinLimit {
                     spins += 1
                     ipc_cpu_relax()
                     continue
                 }
-                if deadline.hasPassed { return try takeOverIfOwnerDied(thread: me, operation: operation) }
+                if deadline.hasPassed { return try takeOverIfOwnerDied(thread: me, operation: operation, unrecorded: &unrecorded) }
                 var expected = seen
                 if seen & LockWord.waitersBit == 0 {
                     expected = seen | LockWord.waitersBit
@@ -55,7 +56,7 @@ extension ProcessMutex {
                 let sliceEnd = MonotonicDeadline.after(slice).earlier(than: deadline)
                 if Futex.wait(on: UnsafeMutablePointer(OpaquePointer(word)), expecting: expected, until: sliceEnd) == .timedOut {
                     slice = ProcessMutex.ownerCheckInterval
-                    if let acquisition = try takeOverIfOwnerDied(thread: me, operation: operation) { return acquisition }
+                    if let acquisition = try takeOverIfOwnerDied(thread: me, operation: operation, unrecorded: &unrecorded) { return acquisition }
                 }
             }
         }

@@ -22,6 +22,8 @@ extension ProcessMutex {
         case ownerStartTime
         /// Which handle of the owner process made the outermost acquisition.
         case ownerHandle
+        /// The owner's pid namespace (inode of `/proc/self/ns/pid`) while the mutex is held, else 0.
+        case ownerPIDNamespace
 
         /// The byte offset from the mutex's address.
         var offset: Int {
@@ -36,13 +38,14 @@ extension ProcessMutex {
             case .ownerTID: PrimitiveHeader.objectOffset + 12
             case .ownerStartTime: PrimitiveHeader.objectOffset + 16
             case .ownerHandle: PrimitiveHeader.objectOffset + 24
+            case .ownerPIDNamespace: PrimitiveHeader.objectOffset + 32
             }
         }
 
         /// The field's size in bytes.
         var size: Int {
             switch self {
-            case .tag, .layoutVersion, .flags, .objectSize, .lockWord, .ownerDepth, .ownerPID, .ownerTID: 4
+            case .tag, .layoutVersion, .flags, .objectSize, .lockWord, .ownerDepth, .ownerPID, .ownerTID, .ownerPIDNamespace: 4
             case .ownerStartTime, .ownerHandle: 8
             }
         }

@@ -11,6 +11,10 @@ extension ProcessMutex {
         var depth: UInt32
         var thread: UInt32 = 0
         var handle: UInt64 = 0
+        var pidNamespace: UInt32 = 0
+
+        /// The recorded process.
+        var identity: ProcessIdentity { ProcessIdentity(pid: pid, startTime: startTime, pidNamespace: pidNamespace) }
 
         static let none = OwnerRecord(pid: 0, startTime: 0, depth: 0)
     }
@@ -28,14 +32,15 @@ extension ProcessMutex {
             startTime: field(.ownerStartTime, as: UInt64.self).pointee.load(ordering: .relaxed),
             depth: depth.pointee.load(ordering: .relaxed),
             thread: thread,
-            handle: field(.ownerHandle, as: UInt64.self).pointee.load(ordering: .relaxed))
+            handle: field(.ownerHandle, as: UInt64.self).pointee.load(ordering: .relaxed),
+            pidNamespace: field(.ownerPIDNamespace, as: UInt32.self).pointee.load(ordering: .relaxed))
     }
 
     /// The process that holds the mutex, as recorded in it, or nil when nobody does. Read without
     /// the lock, for diagnostics: it may change as soon as it is returned.
     public var recordedOwner: ProcessIdentity? {
         let record = ownerRecord
-        return record.pid == 0 ? nil : ProcessIdentity(pid: record.pid, startTime: record.startTime)
+        return record.pid == 0 ? nil : record.identity
     }
 
     /// Records the calling thread as the owner after the outermost acquisition (normal or a
@@ -47,6 +52,7 @@ extension ProcessMutex {
         field(.ownerPID, as: UInt32.self).pointee.store(UInt32(bitPattern: me.pid), ordering: .relaxed)
         field(.ownerStartTime, as: UInt64.self).pointee.store(me.startTime, ordering: .relaxed)
         field(.ownerHandle, as: UInt64.self).pointee.store(handleToken, ordering: .relaxed)
+        field(.ownerPIDNamespace, as: UInt32.self).pointee.store(me.pidNamespace, ordering: .relaxed)
         field(.ownerTID, as: UInt32.self).pointee.store(thread, ordering: .releasing)
     }
 
@@ -59,5 +65,6 @@ extension ProcessMutex {
         depth.pointee.store(0, ordering: .relaxed)
         field(.ownerStartTime, as: UInt64.self).pointee.store(0, ordering: .relaxed)
         field(.ownerHandle, as: UInt64.self).pointee.store(0, ordering: .relaxed)
+        field(.ownerPIDNamespace, as: UInt32.self).pointee.store(0, ordering: .relaxed)
     }
 }

@@ -11,11 +11,29 @@ extension ProcessMutex {
     /// If the lock word names another thread that is dead, takes the lock over with a
     /// compare-and-swap from exactly the word judged, and reports who died. nil while the owner is
     /// alive, cannot be judged, or the word changed meanwhile.
-    func takeOverIfOwnerDied(thread me: UInt32, operation: String) throws(InterprocessError) -> LockAcquisition? {
+    ///
+    /// - Parameter unrecorded: the lock word last seen held by a thread that had not written the
+    ///   owner record; the caller keeps it across checks (0 at first). The thread id alone is
+    ///   judged only when the same word is seen unrecorded twice, at least one sleep slice apart:
+    ///   a live owner writes its record nanoseconds after its compare-and-swap, while the thread
+    ///   id alone cannot tell an owner in another pid namespace from a dead one.
+    func takeOverIfOwnerDied(thread me: UInt32, operation: String, unrecorded: inout UInt32) throws(InterprocessError) -> LockAcquisition? {
         let seen = word.pointee.load(ordering: .acquiring)
-        guard case .held(let owner, _) = try lockWordState(seen, operation: operation), owner != me,
-              let dead = deadOwner(of: owner)
-        else { return nil }
+        guard case .held(let owner, _) = try lockWordState(seen, operation: operation), owner != me else { return nil }
+        let dead: ProcessIdentity
+        switch judgeOwner(owner) {
+        case .alive:
+            return nil
+        case .dead(let identity):
+            dead = identity
+        case .unrecorded:
+            guard unrecorded == seen else {
+                unrecorded = seen
+                return nil
+            }
+            guard OwnerThread.hasExited(owner, inProcess: nil) else { return nil }
+            dead = ProcessIdentity(pid: 0, startTime: 0)
+        }
         // Held after a death until markConsistent; waiters may sleep, so our unlock must wake one.
         let desired = me | LockWord.inconsistentBit | LockWord.waitersBit
         guard word.pointee.compareExchange(expected: seen, desired: desired, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged else {
@@ -25,28 +43,33 @@ extension ProcessMutex {
         return .previousOwnerDied(dead)
     }
 
-    /// The identity of the lock's owner `thread` if it is dead, else nil.
-    ///
-    /// When the owner record names `thread` (and a pid), the process is judged by pid and start
-    /// time, then — if it lives — the thread by `/proc/PID/task/TID`; the record is read again
-    /// afterwards and must not have changed. Otherwise the owner died (or has yet to record
-    /// itself) between its compare-and-swap and its record: the thread id alone is judged, and the
-    /// dead owner is reported as pid 0. Whatever cannot be told counts as alive.
-    func deadOwner(of thread: UInt32) -> ProcessIdentity? {
+    /// What the owner record says of the lock's owner `thread`.
+    enum OwnerJudgment {
+        /// Alive, or it cannot be told (another pid namespace, a hidden `/proc`, a changing record).
+        case alive
+        /// Certainly dead: the recorded process, or the thread within it.
+        case dead(ProcessIdentity)
+        /// The record does not name `thread` (yet): only the thread id is known.
+        case unrecorded
+    }
+
+    /// Judges the owner `thread` by the owner record: when it names `thread` (and a pid), the
+    /// process is judged by pid, start time and pid namespace (the one identity rule), then — if
+    /// it lives — the thread by `/proc/PID/task/TID`; the record is read again afterwards and must
+    /// not have changed.
+    func judgeOwner(_ thread: UInt32) -> OwnerJudgment {
         let record = ownerRecord
-        guard record.thread == thread, record.pid > 0 else {
-            return OwnerThread.hasExited(thread, inProcess: nil) ? ProcessIdentity(pid: 0, startTime: 0) : nil
-        }
-        let identity = ProcessIdentity(pid: record.pid, startTime: record.startTime)
+        guard record.thread == thread, record.pid > 0 else { return .unrecorded }
+        let identity = record.identity
         switch identity.liveness {
         case .unknown:
-            return nil
+            return .alive
         case .alive:
-            guard OwnerThread.hasExited(thread, inProcess: record.pid) else { return nil }
+            guard OwnerThread.hasExited(thread, inProcess: record.pid) else { return .alive }
         case .dead:
             break
         }
-        return ownerRecord == record ? identity : nil
+        return ownerRecord == record ? .dead(identity) : .alive
     }
 }
 

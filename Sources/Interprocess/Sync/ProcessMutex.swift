@@ -73,7 +73,7 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     /// The layout version of a placed mutex (2: the lock word of our own; 1 was glibc's object).
     static let layoutVersion: UInt32 = 2
     /// The bytes at ``PrimitiveHeader/objectOffset`` that hold the lock word and the owner record.
-    static let objectSize: UInt32 = 32
+    static let objectSize: UInt32 = 36
     /// Flag bit: the mutex is recursive.
     static let recursiveFlag: UInt32 = 1
     /// How many times a contended lock peeks and retries before it sleeps.

@@ -47,7 +47,7 @@ extension MutexTests {
             let rows = try Self.rows(under: "#### ProcessMutex layout")
             Self.check(rows, fields: ProcessMutex.Field.allCases.map { ($0.rawValue, $0.offset, $0.size) }, size: ProcessMutex.size)
             #expect(ProcessMutex.Field.lockWord.offset == PrimitiveHeader.objectOffset)
-            #expect(ProcessMutex.Field.ownerHandle.offset + 8 - PrimitiveHeader.objectOffset == Int(ProcessMutex.objectSize))
+            #expect(ProcessMutex.Field.ownerPIDNamespace.offset + 4 - PrimitiveHeader.objectOffset == Int(ProcessMutex.objectSize))
         }
 
         @Test func conditionTableMatchesTheCode() throws {
