@@ -93,4 +93,7 @@ public struct ProcessCondition: ~Copyable, @unchecked Sendable {
     var waiters: UnsafeMutablePointer<Atomic<UInt32>> {
         UnsafeMutablePointer(OpaquePointer(address + Field.waiters.offset))
     }
+
+    /// The futex protocol on the sequence and waiter words.
+    var parking: FutexParking { FutexParking(word: sequence, waiters: waiters) }
 }
