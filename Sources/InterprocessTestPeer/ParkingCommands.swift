@@ -21,9 +21,34 @@ enum ParkingCommands {
         let base = memory.region.baseAddress
         let semaphore = try ProcessSemaphore(placedAt: base)
         let taken = ParkingKillLayout.counter(base, ParkingKillLayout.takenOffset)
-        while true {
-            semaphore.wait()
-            taken.pointee.wrappingAdd(1, ordering: .relaxed)
+        withExtendedLifetime(memory) {  // the mapping, unmapped once `memory` ends
+            while true {
+                semaphore.wait()
+                taken.pointee.wrappingAdd(1, ordering: .relaxed)
+            }
+        }
+    }
+
+    /// `cond-wait-until SEGMENT MS`: locks the placed mutex of a `mutex-*` segment, waits once
+    /// on its condition with a deadline MS from now, and prints how the wait ended: "signalled",
+    /// "timed out, held" (nil: the mutex is held again, and is unlocked here), or "timed out, not
+    /// held" (the `timedOut` error: the mutex could not be re-acquired by the deadline).
+    static func conditionWaitUntil(_ arguments: inout Arguments) throws {
+        let segment = try Segment(open: arguments.next("SEGMENT"), kind: .raw)
+        let deadline = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
+        try arguments.finish()
+        let base = segment.body.baseAddress!
+        let mutex = try ProcessMutex(placedAt: base)
+        let condition = try ProcessCondition(placedAt: base + MutexCommands.conditionOffset)
+        try mutex.lock()
+        let outcome = Result { () throws(InterprocessError) -> LockAcquisition? in try condition.wait(mutex, until: deadline) }
+        switch outcome {
+        case .success(let acquisition):
+            try mutex.unlock()
+            print(acquisition == nil ? "timed out, held" : "signalled")
+        case .failure(let error):
+            guard error.code == .timedOut else { throw error }
+            print("timed out, not held")
         }
     }
 
@@ -36,13 +61,15 @@ enum ParkingCommands {
         let base = memory.region.baseAddress
         let semaphore = try ProcessSemaphore(placedAt: base)
         let posted = ParkingKillLayout.counter(base, ParkingKillLayout.postedOffset)
-        while true {
-            try semaphore.post()
-            posted.pointee.wrappingAdd(1, ordering: .relaxed)
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            usleep(UInt32(random % 500))
+        try withExtendedLifetime(memory) {
+            while true {
+                try semaphore.post()
+                posted.pointee.wrappingAdd(1, ordering: .relaxed)
+                random ^= random << 13
+                random ^= random >> 7
+                random ^= random << 17
+                usleep(UInt32(random % 500))
+            }
         }
     }
 }
