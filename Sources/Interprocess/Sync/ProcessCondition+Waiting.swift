@@ -23,7 +23,7 @@ extension ProcessCondition {
     /// or process still holds the mutex at the deadline, the call throws
     /// ``InterprocessError/Code/timedOut`` and returns **without the mutex held** (don't unlock
     /// it then). A signal whose signaller or woken waiter was killed before the wake-up reached a
-    /// sleeper delays this waiter by at most ``FutexParking/recheckInterval`` (20 ms).
+    /// sleeper delays this waiter by at most 20 ms.
     ///
     /// - Returns: nil if the deadline passed while waiting for a signal and the mutex was
     ///   re-acquired (it is held); otherwise as ``wait(_:)``. An owner's death while
