@@ -79,6 +79,10 @@ struct TestPeer {
           event-wait TARGET TIMEOUT-MS                 wait for the event; "signaled" or "timed out"
           event-set TARGET                             set the event; "set"
           event-reset TARGET                           reset the event; "reset"
+          sem-take-loop SHM                            take units from the semaphore at SHM@0 forever
+          sem-post-loop SHM SEED                       post units to it forever (until killed)
+          cond-wait-until SEGMENT MS                   one condition wait with a deadline; "signalled",
+                                                       "timed out, held" or "timed out, not held"
           as-nobody COMMAND ARGUMENTS...               drop to user nobody (65534), then run COMMAND
           spsc-produce NAME RUN COUNT MAXSIZE [BATCH]  send COUNT self-checking records of run RUN
           spsc-produce-then-die NAME RUN COUNT MAXSIZE send COUNT records, half-write one more, SIGKILL
@@ -147,6 +151,9 @@ struct TestPeer {
         case "event-wait": try SemaphoreEventCommands.eventWait(&arguments)
         case "event-set": try SemaphoreEventCommands.eventSet(&arguments)
         case "event-reset": try SemaphoreEventCommands.eventReset(&arguments)
+        case "sem-take-loop": try ParkingCommands.takeLoop(&arguments)
+        case "sem-post-loop": try ParkingCommands.postLoop(&arguments)
+        case "cond-wait-until": try ParkingCommands.conditionWaitUntil(&arguments)
         case "spsc-produce": try QueueCommands.produce(&arguments)
         case "spsc-produce-then-die": try QueueCommands.produceThenDie(&arguments)
         case "spsc-consume": try QueueCommands.consume(&arguments)

@@ -3,15 +3,18 @@ public import Synchronization
 /// What every endpoint of an ``MPMCQueue`` finds in an opened queue segment, after validating
 /// it, and the wake-ups both sides share.
 ///
-/// **Parking.** Each side parks on a 32-bit futex word of the other side's line (`notEmpty`
-/// for consumers, `notFull` for producers) after adding itself to a waiter count. The side that
-/// makes progress stores its slot transition (a sequentially consistent CAS, a full barrier),
-/// then reads the waiter count, and only if it is not zero bumps the futex word and wakes every
-/// waiter. A waiter reads the futex word *after* counting itself and *before* re-checking the
-/// ring, so a record published after its re-check is always followed by a bump that makes its
-/// `FUTEX_WAIT` return at once: no lost wake-ups, and no system call while nobody sleeps.
-/// Waking all waiters (not one) keeps this simple and correct with many parties: a woken
-/// waiter that finds nothing to do parks again.
+/// **Parking** goes through ``FutexParking``. Each side parks on a 32-bit futex word of the
+/// other side's line (`notEmpty` for consumers, `notFull` for producers) after adding itself to
+/// a waiter count (wrapping: a peer may write any value there). The side that makes progress
+/// stores its slot transition (a sequentially consistent CAS, a full barrier), then reads the
+/// waiter count (sequentially consistent: a plain load on x86), and only if it is not zero bumps
+/// the futex word and wakes every waiter. A waiter reads the futex word *after* counting itself
+/// and *before* re-checking the ring, so a record published after its re-check is always
+/// followed by a bump that makes its `FUTEX_WAIT` return at once: no lost wake-ups, and no
+/// system call while nobody sleeps. Waking all waiters (not one) keeps this simple and correct
+/// with many parties: a woken waiter that finds nothing to do parks again. A wake-up lost to a
+/// process killed between its transition and its wake delays a waiter by at most
+/// ``FutexParking/recheckInterval``.
 @usableFromInline
 struct MPMCMapping: ~Copyable {
     @usableFromInline let segment: Segment
@@ -96,15 +99,19 @@ struct MPMCMapping: ~Copyable {
     /// transition that may let a consumer proceed.
     @inlinable @inline(__always)
     func wakeConsumersIfWaiting() {
-        let waiting: UnsafeMutablePointer<Atomic<UInt32>> = UnsafeMutablePointer(OpaquePointer(base + MPMCLayout.consumersWaitingOffset))
-        if waiting.pointee.load(ordering: .sequentiallyConsistent) != 0 { wake(MPMCLayout.notEmptyOffset) }
+        if FutexParking.mayHaveSleepers(waiters(MPMCLayout.consumersWaitingOffset)) { wake(MPMCLayout.notEmptyOffset) }
     }
 
     /// Wakes every parked producer if any is parked (or about to park).
     @inlinable @inline(__always)
     func wakeProducersIfWaiting() {
-        let waiting: UnsafeMutablePointer<Atomic<UInt32>> = UnsafeMutablePointer(OpaquePointer(base + MPMCLayout.producersWaitingOffset))
-        if waiting.pointee.load(ordering: .sequentiallyConsistent) != 0 { wake(MPMCLayout.notFullOffset) }
+        if FutexParking.mayHaveSleepers(waiters(MPMCLayout.producersWaitingOffset)) { wake(MPMCLayout.notFullOffset) }
+    }
+
+    /// The waiter count at `offset`.
+    @inlinable @inline(__always)
+    func waiters(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt32>> {
+        UnsafeMutablePointer(OpaquePointer(base + offset))
     }
 
     /// Bumps the futex word at `offset` and wakes all its waiters.
@@ -114,15 +121,11 @@ struct MPMCMapping: ~Copyable {
         Futex.wake(UnsafeMutablePointer(OpaquePointer(base + offset)))
     }
 
-    /// Parks on the futex word at `futexOffset` while `stillBlocked()` holds, counted in the
-    /// waiter count at `waitingOffset`, until woken or `deadline`.
+    /// Sleeps once on the futex word at `futexOffset` if `stillBlocked()` holds, counted in the
+    /// waiter count at `waitingOffset`, until woken, `deadline`, or at most
+    /// ``FutexParking/recheckInterval``. The caller loops.
     func park(futex futexOffset: Int, waiting waitingOffset: Int, until deadline: MonotonicDeadline, stillBlocked: () -> Bool) {
-        let waiting = word32(waitingOffset)
-        waiting.pointee.add(1, ordering: .sequentiallyConsistent)
-        let observed = word32(futexOffset).pointee.load(ordering: .sequentiallyConsistent)
-        if stillBlocked() {
-            _ = Futex.wait(on: UnsafeMutablePointer(OpaquePointer(base + futexOffset)), expecting: observed, until: deadline)
-        }
-        waiting.pointee.subtract(1, ordering: .sequentiallyConsistent)
+        FutexParking(word: word32(futexOffset), waiters: word32(waitingOffset))
+            .sleepOnce(until: deadline, whileBlocked: stillBlocked)
     }
 }

@@ -32,6 +32,8 @@ public import SystemPackage
 ///   ``MPMCConsumer/redeliveredRecords``.
 /// - A process that cannot see whether another is alive (`/proc` hidden) treats it as alive:
 ///   a slot is never taken from a process that may still hold it.
+/// - A wake-up lost to a dead process (killed between publishing or freeing a slot and waking
+///   the other side) delays a parked endpoint by at most 20 ms: no park lasts longer.
 ///
 /// Slot claims are 128-bit compare-and-swaps (`cmpxchg16b` on x86_64, `casp` on arm64). Code
 /// built with ThreadSanitizer emulates those with a lock private to each process, so under TSan

@@ -113,9 +113,9 @@ public struct SPSCConsumer: ~Copyable {
     public mutating func publishReleases() {
         guard position != released else { return }
         released = position
-        // Sequentially consistent for the same reason as the producer's publish.
+        // Sequentially consistent store, then load: the parking handshake, as in the producer's publish.
         head.pointee.store(position, ordering: .sequentiallyConsistent)
-        if producerSleeping.pointee.load(ordering: .relaxed) != 0 { wakeProducer() }
+        if FutexParking.mayHaveSleepers(producerSleeping) { wakeProducer() }
     }
 
     /// Calls `body` with the next record in place and releases it afterwards (also when `body`
@@ -210,13 +210,18 @@ public struct SPSCConsumer: ~Copyable {
                 continue
             }
             if deadline.hasPassed { return false }
-            consumerSleeping.pointee.store(1, ordering: .sequentiallyConsistent)
-            let observed = tail.pointee.load(ordering: .sequentiallyConsistent)
-            if observed == position {
-                _ = Futex.wait(on: mapping.futexWord(SPSCLayout.tailOffset), expecting: UInt32(truncatingIfNeeded: observed), until: deadline)
+            let awaited = position
+            recordParking.sleepOnce(until: deadline) {
+                let observed = tail.pointee.load(ordering: .sequentiallyConsistent)
+                return observed == awaited ? UInt32(truncatingIfNeeded: observed) : nil
             }
-            consumerSleeping.pointee.store(0, ordering: .relaxed)
         }
+    }
+
+    /// Where the consumer sleeps for a record: the low half of the tail index, announced in
+    /// `consumerSleeping`; the producer's ``SPSCProducer/publish()`` is the waker.
+    var recordParking: FutexParking {
+        FutexParking(word: UnsafeMutableRawPointer(mapping.futexWord(SPSCLayout.tailOffset)), waiters: consumerSleeping, sleepers: .single)
     }
 
     @usableFromInline

@@ -121,10 +121,11 @@ public struct SPSCProducer: ~Copyable {
     public mutating func publish() {
         guard position != published else { return }
         published = position
-        // Sequentially consistent (one locked instruction): the store must be visible before
-        // the flag is read, or a consumer going to sleep at this moment could miss the wake-up.
+        // The waker's half of the parking handshake (FutexParking): a sequentially consistent
+        // store (one locked instruction), then a sequentially consistent load of the flag (a
+        // plain load on x86), or a consumer going to sleep at this moment could miss the wake-up.
         tail.pointee.store(position, ordering: .sequentiallyConsistent)
-        if consumerSleeping.pointee.load(ordering: .relaxed) != 0 { wakeConsumer() }
+        if FutexParking.mayHaveSleepers(consumerSleeping) { wakeConsumer() }
     }
 
     // MARK: Copying sends
@@ -200,13 +201,17 @@ public struct SPSCProducer: ~Copyable {
                 continue
             }
             if deadline.hasPassed { return false }
-            producerSleeping.pointee.store(1, ordering: .sequentiallyConsistent)
-            let observed = head.pointee.load(ordering: .sequentiallyConsistent)
-            if end &- observed > limit {
-                _ = Futex.wait(on: mapping.futexWord(SPSCLayout.headOffset), expecting: UInt32(truncatingIfNeeded: observed), until: deadline)
+            spaceParking.sleepOnce(until: deadline) {
+                let observed = head.pointee.load(ordering: .sequentiallyConsistent)
+                return end &- observed > limit ? UInt32(truncatingIfNeeded: observed) : nil
             }
-            producerSleeping.pointee.store(0, ordering: .relaxed)
         }
+    }
+
+    /// Where the producer sleeps for room: the low half of the head index, announced in
+    /// `producerSleeping`; the consumer's ``SPSCConsumer/publishReleases()`` is the waker.
+    var spaceParking: FutexParking {
+        FutexParking(word: UnsafeMutableRawPointer(mapping.futexWord(SPSCLayout.headOffset)), waiters: producerSleeping, sleepers: .single)
     }
 
     @usableFromInline

@@ -7,18 +7,16 @@ import Glibc
 import Musl
 #endif
 
-/// Runs a blocking ``FutexParking/park(until:slice:isCancelled:attempt:)`` on a thread of its own,
+/// Runs a blocking ``FutexParking/park(until:isCancelled:attempt:)`` on a thread of its own,
 /// so that an `async` wait never blocks a thread of Swift's cooperative pool (a pool of one
 /// thread per CPU: a few blocked waits would stall every task in the process).
 ///
 /// Each slow-path async wait gets a new detached thread that parks and then resumes the
-/// continuation. Cancelling the task sets a flag and wakes the futex word; the thread also
-/// sleeps in slices of ``slice``, so it notices the flag even if that wake-up raced past it.
+/// continuation. Cancelling the task sets a flag and wakes the futex word; the thread never
+/// sleeps longer than ``FutexParking/recheckInterval``, so it notices the flag even if that
+/// wake-up raced past it.
 /// The continuation is resumed only after the thread stopped touching the shared memory.
 enum AsyncParking {
-    /// The longest a cancelled async wait keeps sleeping before it notices.
-    static let slice: Duration = .milliseconds(50)
-
     /// Set when the waiting task is cancelled.
     final class Cancellation: Sendable {
         let flag = Atomic<Bool>(false)

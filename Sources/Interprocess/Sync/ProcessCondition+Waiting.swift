@@ -17,11 +17,19 @@ extension ProcessCondition {
     }
 
     /// Releases `mutex`, sleeps until signalled or until `deadline` (absolute, `CLOCK_MONOTONIC`),
-    /// and re-acquires `mutex`, even after a timeout. Blocks the calling thread.
+    /// and re-acquires `mutex` — all of it by `deadline`. Blocks the calling thread.
     ///
-    /// - Returns: nil if the deadline passed (the mutex is held again); otherwise as ``wait(_:)``.
-    ///   An owner's death while re-acquiring is reported even after a timeout.
-    /// - Throws: ``InterprocessError`` as ``wait(_:)`` does.
+    /// The deadline bounds the whole call, re-acquiring the mutex included: when another thread
+    /// or process still holds the mutex at the deadline, the call throws
+    /// ``InterprocessError/Code/timedOut`` and returns **without the mutex held** (don't unlock
+    /// it then). A signal whose signaller or woken waiter was killed before the wake-up reached a
+    /// sleeper delays this waiter by at most 20 ms.
+    ///
+    /// - Returns: nil if the deadline passed while waiting for a signal and the mutex was
+    ///   re-acquired (it is held); otherwise as ``wait(_:)``. An owner's death while
+    ///   re-acquiring is reported even after a timeout.
+    /// - Throws: ``InterprocessError`` `timedOut` if the deadline passed before the mutex could
+    ///   be re-acquired (it is **not** held then); otherwise as ``wait(_:)``.
     public func wait(_ mutex: borrowing ProcessMutex, until deadline: MonotonicDeadline) throws(InterprocessError) -> LockAcquisition? {
         let held = mutex.ownerRecord
         let me = CachedProcessIdentity.current
@@ -31,20 +39,32 @@ extension ProcessCondition {
                                         ? "the calling thread holds the mutex \(held.depth) times; a wait releases it only once"
                                         : "the calling process does not hold the mutex")
         }
-        // Sequentially consistent with signal(): either the signaller sees this waiter counted,
-        // or this waiter sees the new sequence number and does not sleep.
-        waiters.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        // Announced and read while holding the mutex: a signal sent by whoever takes the mutex
+        // next bumps the sequence after this read, so this waiter cannot miss it.
+        let parking = self.parking
+        parking.announce()
         let observed = sequence.pointee.load(ordering: .sequentiallyConsistent)
         do {
             try mutex.unlock()
         } catch {
-            waiters.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            parking.withdraw()
             throw error
         }
-        let woken = Futex.wait(on: UnsafeMutablePointer(OpaquePointer(sequence)), expecting: observed, until: deadline)
-        waiters.pointee.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-        let acquisition = try mutex.lock()
-        if woken == .timedOut, !acquisition.previousOwnerDied { return nil }
+        var signalled = false
+        while true {
+            if sequence.pointee.load(ordering: .sequentiallyConsistent) != observed {
+                signalled = true
+                break
+            }
+            if deadline.hasPassed { break }
+            parking.sleep(expecting: observed, until: deadline)
+        }
+        parking.withdraw()
+        guard let acquisition = try mutex.lock(until: deadline) else {
+            throw InterprocessError(.timedOut, operation: "wait on condition", name: name,
+                                    reason: "the deadline passed before the mutex could be re-acquired; the mutex is NOT held")
+        }
+        if !signalled, !acquisition.previousOwnerDied { return nil }
         return acquisition
     }
 
@@ -63,10 +83,10 @@ extension ProcessCondition {
         wake(count: .max)
     }
 
+    /// The sequence is the state (a waiter sleeps until it changes): bump it unconditionally,
+    /// then wake through the parking handshake.
     private func wake(count: Int32) {
         sequence.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        if waiters.pointee.load(ordering: .sequentiallyConsistent) != 0 {
-            Futex.wake(UnsafeMutablePointer(OpaquePointer(sequence)), count: count)
-        }
+        parking.wakeIfWaiting(count)
     }
 }

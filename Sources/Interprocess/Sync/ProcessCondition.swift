@@ -24,7 +24,15 @@ import Synchronization
 /// hang because a waiting process died, so this one is a futex word of our own: a sequence number
 /// that every signal increments, and a count of sleepers so that a signal makes a system call
 /// only when someone sleeps. A dead waiter leaves the count one too high, which costs later
-/// signals a `FUTEX_WAKE` that wakes nobody, and nothing else.
+/// signals a `FUTEX_WAKE` that wakes nobody, and nothing else. **A wake-up lost to a dead process
+/// delays a waiter by at most 20 ms**: a signaller killed between bumping the sequence and
+/// waking, or a signalled waiter killed before it returned, leaves the sequence changed, and
+/// every sleeper re-checks it at least every 20 ms (the others may then return too: re-check
+/// the predicate).
+///
+/// A wait with a deadline keeps the whole call within it, re-acquiring the mutex included: if
+/// the mutex cannot be re-acquired by then, ``wait(_:until:)`` throws
+/// ``InterprocessError/Code/timedOut`` and the mutex is **not** held.
 ///
 /// ## Blocking
 ///
@@ -93,4 +101,7 @@ public struct ProcessCondition: ~Copyable, @unchecked Sendable {
     var waiters: UnsafeMutablePointer<Atomic<UInt32>> {
         UnsafeMutablePointer(OpaquePointer(address + Field.waiters.offset))
     }
+
+    /// The futex protocol on the sequence and waiter words.
+    var parking: FutexParking { FutexParking(word: sequence, waiters: waiters) }
 }

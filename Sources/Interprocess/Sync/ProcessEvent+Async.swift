@@ -25,7 +25,7 @@ extension ProcessEvent {
         if deadline.hasPassed { return false }
         let parking = self.parking, mode = self.mode
         return try await AsyncParking.wait(parking, operation: "wait on an event", name: name) { cancellation in
-            parking.park(until: deadline, slice: AsyncParking.slice, isCancelled: { cancellation.isCancelled }) {
+            parking.park(until: deadline, isCancelled: { cancellation.isCancelled }) {
                 ProcessEvent.attemptToTake(from: parking.word, mode: mode, entry: entry, seen: $0)
             }
         }

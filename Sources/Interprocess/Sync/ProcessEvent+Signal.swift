@@ -21,7 +21,7 @@ extension ProcessEvent {
             if exchanged { break }
             seen = original
         }
-        if waiters.pointee.load(ordering: .sequentiallyConsistent) != 0 {
+        if FutexParking.mayHaveSleepers(waiters) {
             wakeWaiters()
         }
     }

@@ -37,7 +37,12 @@ public import Synchronization
 /// An event has no owner, so a process dying never leaves it locked; it stays in whatever state
 /// it was last put in. A signal an auto-reset event handed to a process that then dies is gone
 /// with it. A process killed while it waits leaves the waiter count one too high; that only
-/// costs later sets a `FUTEX_WAKE` that finds nobody, and never loses or delays a wake-up.
+/// costs later sets a `FUTEX_WAKE` that finds nobody.
+///
+/// **A wake-up lost to a dead process delays a waiter by at most 20 ms**: a setter killed
+/// between setting the event and waking sleepers, or an auto-reset waiter woken and killed
+/// before it consumed the signal, leaves the event set, and every sleeper re-checks the state at
+/// least every 20 ms.
 public struct ProcessEvent: ~Copyable {
     /// How an event behaves once set.
     public enum Mode: Sendable, Hashable, CustomStringConvertible {

@@ -132,36 +132,21 @@ extension ProcessRWLock {
                 releaseOwner(restoring: takenFrom?.owner ?? 0, startTime: takenFrom?.startTime ?? 0)
                 return nil
             }
-            words.drainSleepers.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            let sequence = words.drainSequence.pointee.load(ordering: .sequentiallyConsistent)
-            if readersPresent(reclaimingDead: false) {
-                _ = Futex.wait(on: RWLockWords.futex(words.drainSequence), expecting: sequence,
-                               until: ProcessRWLock.slice(until: deadline))
-            }
-            words.drainSleepers.pointee.wrappingSubtract(1, ordering: .relaxed)
+            drainParking.sleepOnce(until: deadline) { readersPresent(reclaimingDead: false) }
         }
     }
 
     /// Sleeps one slice on the release sequence while `owner` still holds the owner word.
     private func parkWriter(owner: UInt64, until deadline: MonotonicDeadline) {
-        words.releaseSleepers.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        let sequence = words.releaseSequence.pointee.load(ordering: .sequentiallyConsistent)
-        if words.owner.pointee.load(ordering: .sequentiallyConsistent) == owner {
-            _ = Futex.wait(on: RWLockWords.futex(words.releaseSequence), expecting: sequence,
-                           until: ProcessRWLock.slice(until: deadline))
-        }
-        words.releaseSleepers.pointee.wrappingSubtract(1, ordering: .relaxed)
+        releaseParking.sleepOnce(until: deadline) { words.owner.pointee.load(ordering: .sequentiallyConsistent) == owner }
     }
 
-    /// Stores `owner` (0: free) in the owner word, bumps the release sequence, and wakes every
-    /// sleeper if any counted itself asleep.
+    /// Stores `owner` (0: free) in the owner word, then bumps the release sequence and wakes
+    /// every sleeper if any counted itself asleep.
     func releaseOwner(restoring owner: UInt64, startTime: UInt64) {
         words.ownerStartTime.pointee.store(startTime, ordering: .relaxed)
         words.owner.pointee.store(owner, ordering: .sequentiallyConsistent)
-        words.releaseSequence.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        if words.releaseSleepers.pointee.load(ordering: .sequentiallyConsistent) != 0 {
-            Futex.wake(RWLockWords.futex(words.releaseSequence))
-        }
+        releaseParking.advanceAndWakeIfWaiting()
     }
 
     /// Whether a live reader holds the shared side. With `reclaimingDead`, clears (and does not

@@ -127,10 +127,4 @@ struct RWLockWords: @unchecked Sendable {
     func slot(_ index: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
         UnsafeMutablePointer(OpaquePointer(slotsBase + index &* RWLockLayout.slotStride))
     }
-
-    /// A 32-bit atomic word as the futex system call sees it: the same four bytes.
-    @inline(__always)
-    static func futex(_ word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<UInt32> {
-        UnsafeMutablePointer(OpaquePointer(word))
-    }
 }

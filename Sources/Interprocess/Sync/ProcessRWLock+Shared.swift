@@ -94,7 +94,7 @@ extension ProcessRWLock {
             if slotsFull {
                 if !reclaimDeadReaders() {
                     if deadline.hasPassed { return false }
-                    ProcessRWLock.sleep(until: MonotonicDeadline.after(.milliseconds(1)).earlier(than: deadline))
+                    drainParking.sleepOnce(until: deadline) { !freeSlotExists() }
                 }
                 continue
             }
@@ -105,8 +105,9 @@ extension ProcessRWLock {
     /// Sleeps one slice on the release sequence while a writer holds the owner word.
     /// Returns false when the deadline has passed.
     private func parkReader(until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
-        words.releaseSleepers.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        defer { words.releaseSleepers.pointee.wrappingSubtract(1, ordering: .relaxed) }
+        let parking = releaseParking
+        parking.announce()
+        defer { parking.withdraw() }
         let sequence = words.releaseSequence.pointee.load(ordering: .sequentiallyConsistent)
         let owner = words.owner.pointee.load(ordering: .sequentiallyConsistent)
         if owner == 0 { return true }
@@ -118,8 +119,14 @@ extension ProcessRWLock {
                                     reason: "the writer holding it (\(dead)) died, and the state it protects may be half-written; take the exclusive side to repair it")
         }
         if deadline.hasPassed { return false }
-        _ = Futex.wait(on: RWLockWords.futex(words.releaseSequence), expecting: sequence, until: ProcessRWLock.slice(until: deadline))
+        parking.sleep(expecting: sequence, until: deadline)
         return true
+    }
+
+    /// Whether some reader slot is free (sequentially consistent loads: the re-check of the
+    /// parking handshake while waiting for one).
+    private func freeSlotExists() -> Bool {
+        (0..<RWLockLayout.slotCount).contains { words.slot($0).pointee.load(ordering: .sequentiallyConsistent) == 0 }
     }
 
     /// Adds a hold to this process's slot (or claims a free one). Nil when every slot is taken
@@ -149,7 +156,7 @@ extension ProcessRWLock {
     }
 
     /// Removes one hold from slot `index` (freeing it at zero), then wakes a writer that sleeps
-    /// waiting for readers to leave.
+    /// waiting for readers to leave (or a reader waiting for a free slot).
     ///
     /// - Throws: ``InterprocessError/Code/corrupt`` when the slot no longer holds this process's
     ///   tag with a count (another process wrote it); the slot is then left as found.
@@ -167,10 +174,7 @@ extension ProcessRWLock {
             if exchanged { break }
             word = original
         }
-        if words.drainSleepers.pointee.load(ordering: .sequentiallyConsistent) != 0 {
-            words.drainSequence.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            Futex.wake(RWLockWords.futex(words.drainSequence))
-        }
+        drainParking.advanceAndWakeIfWaiting()
     }
 
     /// Where a process starts probing for its slot: its pid's low bits.

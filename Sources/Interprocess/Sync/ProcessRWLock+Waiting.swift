@@ -1,27 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 extension ProcessRWLock {
     /// How many times a waiter re-reads the lock (with a CPU pause) before it sleeps.
     static let spinLimit = 100
 
-    /// The longest a waiter sleeps before it checks again whether the process it waits for is
-    /// alive: a dead holder is noticed within this time even though nobody wakes the waiter.
-    static let sliceLength: Duration = .milliseconds(20)
+    /// Where readers and writers wait for the owner word to change: every release bumps the
+    /// release sequence. Sleeps last at most ``FutexParking/recheckInterval``, so a waiter also
+    /// notices a dead holder (which nobody wakes it for) within that time.
+    var releaseParking: FutexParking { FutexParking(word: words.releaseSequence, waiters: words.releaseSleepers) }
 
-    /// The end of the next sleep: one slice from now, or the deadline if that is sooner.
-    static func slice(until deadline: MonotonicDeadline) -> MonotonicDeadline {
-        MonotonicDeadline.after(sliceLength).earlier(than: deadline)
-    }
-
-    /// Sleeps until `deadline` (absolute, monotonic), through signals.
-    static func sleep(until deadline: MonotonicDeadline) {
-        var time = deadline.timespecValue
-        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &time, nil) == EINTR {}
-    }
+    /// Where a writer waits for readers to leave, and a reader for a free slot: a reader that
+    /// leaves bumps the drain sequence if anyone sleeps on it.
+    var drainParking: FutexParking { FutexParking(word: words.drainSequence, waiters: words.drainSleepers) }
 
     /// The error every lock attempt throws once the lock is not recoverable.
     func notRecoverableError(_ action: String) -> InterprocessError {

@@ -56,7 +56,9 @@ import Synchronization
 ///   process's slot and clears it, so a dead reader never wedges writers. The protected state
 ///   needs no repair (readers don't write it), so nobody is told.
 /// - **Waiting:** a waiter that dies leaves a sleeper count one too high, which only costs a
-///   later unlock a `FUTEX_WAKE` that finds nobody.
+///   later unlock a `FUTEX_WAKE` that finds nobody. **A wake-up lost to a dead process delays a
+///   waiter by at most 20 ms** (an unlocker killed between releasing and waking): no sleep
+///   lasts longer before the waiter looks again.
 ///
 /// ## Limits
 ///

@@ -23,9 +23,11 @@ extension ProcessSemaphore {
         if deadline.hasPassed { return false }
         let parking = self.parking
         return try await AsyncParking.wait(parking, operation: "wait on a semaphore", name: name) { cancellation in
-            parking.park(until: deadline, slice: AsyncParking.slice, isCancelled: { cancellation.isCancelled }) {
+            let outcome = parking.park(until: deadline, isCancelled: { cancellation.isCancelled }) {
                 ProcessSemaphore.attemptToTake(from: parking.word, seen: $0)
             }
+            if outcome == .acquired { ProcessSemaphore.passOnWakeUp(parking) }
+            return outcome
         }
     }
 

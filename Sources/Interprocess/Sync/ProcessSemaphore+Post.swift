@@ -30,7 +30,7 @@ extension ProcessSemaphore {
             if exchanged { break }
             seen = original
         }
-        if waiters.pointee.load(ordering: .sequentiallyConsistent) != 0 {
+        if FutexParking.mayHaveSleepers(waiters) {
             wakeWaiters(units)
         }
     }

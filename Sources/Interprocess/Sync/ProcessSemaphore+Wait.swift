@@ -46,8 +46,21 @@ extension ProcessSemaphore {
     /// The slow path of the blocking waits: spin, then sleep on the count word.
     @usableFromInline
     func parkedWait(until deadline: MonotonicDeadline) -> Bool {
-        let count = self.count
-        return parking.park(until: deadline) { ProcessSemaphore.attemptToTake(from: count, seen: $0) } == .acquired
+        let parking = self.parking
+        let outcome = parking.park(until: deadline) { ProcessSemaphore.attemptToTake(from: parking.word, seen: $0) }
+        guard outcome == .acquired else { return false }
+        ProcessSemaphore.passOnWakeUp(parking)
+        return true
+    }
+
+    /// After a parked waiter took a unit: if units remain and someone may sleep, wakes one more
+    /// sleeper. A woken waiter killed before it took its unit left that unit behind with its
+    /// wake-up gone; this hands the wake-up on at once instead of after the sleepers' next
+    /// re-check (``FutexParking/recheckInterval``). Slow path only: costs one load otherwise.
+    static func passOnWakeUp(_ parking: FutexParking) {
+        if parking.word.pointee.load(ordering: .sequentiallyConsistent) != 0 {
+            parking.wakeIfWaiting(1)
+        }
     }
 
     /// One attempt to take a unit, given the count just read.

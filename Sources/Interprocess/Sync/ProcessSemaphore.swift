@@ -31,7 +31,13 @@ public import Synchronization
 /// A semaphore has no owner. A unit taken by a process that dies is not given back (as with
 /// POSIX semaphores): if units stand for held resources, reclaim them at a higher level. A
 /// process killed while it waits leaves the waiter count one too high; that only costs later
-/// posts a `FUTEX_WAKE` that finds nobody, and never loses or delays a wake-up.
+/// posts a `FUTEX_WAKE` that finds nobody.
+///
+/// **A wake-up lost to a dead process delays a waiter by at most 20 ms**: a poster killed
+/// between adding its unit and waking a sleeper, or a waiter woken for a unit and killed before
+/// taking it, leaves the unit in the count, and every sleeper re-checks the count at least every
+/// 20 ms. A waiter that takes a unit after sleeping and sees units left wakes one more sleeper,
+/// so recovery is usually immediate.
 public struct ProcessSemaphore: ~Copyable {
     /// The bytes a placed semaphore takes.
     public static let size = 64
