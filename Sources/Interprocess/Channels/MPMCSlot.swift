@@ -44,6 +44,23 @@ enum MPMCSlot {
         ).exchanged
     }
 
+    /// Like ``transition(_:from:_:to:_:)``, and when it fails, also returns the sequence word
+    /// it found (read in the same atomic step as the claimant, so a failure with the expected
+    /// sequence means the claimant differed).
+    @inlinable @inline(__always)
+    static func exchange(
+        _ slot: UnsafeMutableRawPointer, from sequence: UInt64, _ claimant: UInt64,
+        to newSequence: UInt64, _ newClaimant: UInt64
+    ) -> (exchanged: Bool, sequence: UInt64) {
+        let pair = UnsafeMutablePointer<Atomic<WordPair>>(OpaquePointer(slot))
+        let (exchanged, found) = pair.pointee.compareExchange(
+            expected: WordPair(first: UInt(truncatingIfNeeded: sequence), second: UInt(truncatingIfNeeded: claimant)),
+            desired: WordPair(first: UInt(truncatingIfNeeded: newSequence), second: UInt(truncatingIfNeeded: newClaimant)),
+            ordering: .sequentiallyConsistent
+        )
+        return (exchanged, UInt64(truncatingIfNeeded: found.first))
+    }
+
     /// The payload length recorded in the slot.
     @inlinable @inline(__always)
     static func length(_ slot: UnsafeMutableRawPointer) -> Int {
