@@ -19,7 +19,7 @@ extension MPMCConsumer {
     mutating func claimRecordWaiting(accepting accepted: ClosedRange<Int>, until deadline: MonotonicDeadline) throws(InterprocessError) -> MPMCRecordClaim? {
         var spins = 0
         while true {
-            if let claim = try claimRecord(accepting: accepted) { return claim }
+            if let claim = try claimRecord(accepting: accepted, attempts: ChannelWaiting.waitingClaimAttempts) { return claim }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
                 ipc_cpu_relax()

@@ -57,7 +57,8 @@ public struct MPMCConsumer: ~Copyable {
 
     /// Claims the record at the head for this consumer if its length is in `accepted`; returns
     /// nil when there is none (the queue is empty, or the record is still being written), or
-    /// after ``ChannelWaiting/claimAttempts`` lost races in a row.
+    /// after `limit` lost races in a row (waiting loops pass a few, to check their deadline
+    /// often).
     ///
     /// The record for position `p` is published when its slot's sequence is `p + 1`; a CAS of
     /// the pair `(p + 1, 0)` to `(p + 1 | reading, me)` claims it, and a CAS of `head` from `p`
@@ -71,7 +72,9 @@ public struct MPMCConsumer: ~Copyable {
     ///   in `accepted` (it stays in the queue), ``InterprocessError/Code/corrupt`` if it is
     ///   longer than a slot, or if the head's slot is in a state no queue can be in.
     @inlinable @inline(__always)
-    mutating func claimRecord(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> MPMCRecordClaim? {
+    mutating func claimRecord(
+        accepting accepted: ClosedRange<Int>, attempts limit: Int = ChannelWaiting.claimAttempts
+    ) throws(InterprocessError) -> MPMCRecordClaim? {
         var position = head.pointee.load(ordering: .relaxed)
         var attempts = 0
         while true {
@@ -107,7 +110,7 @@ public struct MPMCConsumer: ~Copyable {
                 }
             }
             attempts &+= 1
-            if attempts == ChannelWaiting.claimAttempts { return nil }
+            if attempts >= limit { return nil }
         }
     }
 

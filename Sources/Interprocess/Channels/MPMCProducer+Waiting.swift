@@ -8,7 +8,7 @@ extension MPMCProducer {
     mutating func claimSlotWaiting(until deadline: MonotonicDeadline) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
         var spins = 0
         while true {
-            if let claim = try claimSlot() { return claim }
+            if let claim = try claimSlot(attempts: ChannelWaiting.waitingClaimAttempts) { return claim }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
                 ipc_cpu_relax()

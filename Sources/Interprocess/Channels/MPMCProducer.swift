@@ -48,7 +48,7 @@ public struct MPMCProducer: ~Copyable {
     // MARK: Claim and publish
 
     /// Claims the slot at the tail for this producer, or returns nil when the queue is full (or
-    /// after ``ChannelWaiting/claimAttempts`` lost races in a row).
+    /// after `limit` lost races in a row: waiting loops pass a few, to check their deadline often).
     ///
     /// The slot for position `p` is free when its sequence is `p`; a CAS of the pair `(p, 0)` to
     /// `(p | writing, me)` claims it, and a CAS of `tail` from `p` to `p + 1` moves the tail on.
@@ -58,7 +58,7 @@ public struct MPMCProducer: ~Copyable {
     /// - Throws: ``InterprocessError/Code/corrupt`` if the tail's slot is in a state no queue
     ///   can be in: free with a claimant, or a sequence more than ``reach`` positions away.
     @inlinable @inline(__always)
-    mutating func claimSlot() throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+    mutating func claimSlot(attempts limit: Int = ChannelWaiting.claimAttempts) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
         var position = tail.pointee.load(ordering: .relaxed)
         var attempts = 0
         while true {
@@ -86,7 +86,7 @@ public struct MPMCProducer: ~Copyable {
                 }
             }
             attempts &+= 1
-            if attempts == ChannelWaiting.claimAttempts { return nil }
+            if attempts >= limit { return nil }
         }
     }
 

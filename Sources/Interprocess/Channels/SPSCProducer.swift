@@ -249,4 +249,8 @@ enum ChannelWaiting {
     /// one call when a peer keeps rewriting the slots, and the blocking forms then check their
     /// deadline before trying again.
     @usableFromInline static let claimAttempts = 1024
+
+    /// The same bound inside a waiting loop, which checks its deadline every 256 spins: at most
+    /// 1024 claim iterations pass between two looks at the clock.
+    @usableFromInline static let waitingClaimAttempts = 4
 }
