@@ -227,13 +227,17 @@ public struct MPMCConsumer: ~Copyable {
     }
 
     /// The head to go on from when the slot at `position` holds a sequence out of ``reach``: the
-    /// head as it is now if another consumer moved it (this one's was stale).
+    /// head as it is now if another consumer moved it (this one's was stale), or `position`
+    /// again if the slot, read again after the head, is within reach after all (the first read
+    /// of the head may have been newer than that of the slot).
     ///
-    /// - Throws: ``InterprocessError/Code/corrupt`` if the head is still at `position`.
+    /// - Throws: ``InterprocessError/Code/corrupt`` if neither moved.
     @usableFromInline
     func headPastUnreachableSlot(_ position: UInt64, sequence: UInt64) throws(InterprocessError) -> UInt64 {
         let current = head.pointee.load(ordering: .acquiring)
         if current != position { return current }
+        let again = MPMCSlot.sequence(mapping.slot(position)).pointee.load(ordering: .acquiring)
+        if MPMCSlot.isWithinReach(again, of: position &+ 1, reach: reach) { return position }
         let reason = position > MPMCLayout.positionMask
             ? "its head \(position) is past the largest position (2^62 - 1)"
             : "its head is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"

@@ -229,13 +229,16 @@ public struct MPMCProducer: ~Copyable {
     }
 
     /// The tail to go on from when the slot at `position` holds a sequence out of ``reach``: the
-    /// tail as it is now if another producer moved it (this one's was stale).
+    /// tail as it is now if another producer moved it (this one's was stale), or `position`
+    /// again if the slot, read again after the tail, is within reach after all.
     ///
-    /// - Throws: ``InterprocessError/Code/corrupt`` if the tail is still at `position`.
+    /// - Throws: ``InterprocessError/Code/corrupt`` if neither moved.
     @usableFromInline
     func tailPastUnreachableSlot(_ position: UInt64, sequence: UInt64) throws(InterprocessError) -> UInt64 {
         let current = tail.pointee.load(ordering: .acquiring)
         if current != position { return current }
+        let again = MPMCSlot.sequence(mapping.slot(position)).pointee.load(ordering: .acquiring)
+        if MPMCSlot.isWithinReach(again, of: position, reach: reach) { return position }
         let reason = position > MPMCLayout.positionMask
             ? "its tail \(position) is past the largest position (2^62 - 1)"
             : "its tail is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"

@@ -61,6 +61,12 @@ enum MPMCSlot {
         return (exchanged, UInt64(truncatingIfNeeded: found.first))
     }
 
+    /// Whether the position bits of `sequence` lie within `reach` positions of `position`,
+    /// either way (wrapping arithmetic).
+    static func isWithinReach(_ sequence: UInt64, of position: UInt64, reach: UInt64) -> Bool {
+        ((sequence & MPMCLayout.positionMask) &- position) &+ reach <= reach &<< 1
+    }
+
     /// The payload length recorded in the slot.
     @inlinable @inline(__always)
     static func length(_ slot: UnsafeMutableRawPointer) -> Int {
