@@ -95,6 +95,16 @@ struct TestPeer {
                                                        ends of stream; print per-producer tallies
           mpmc-claim-then-die NAME VALUE               send VALUE, claim a slot, SIGKILL unpublished
           mpmc-read-then-die NAME                      claim the next record, print it, SIGKILL
+          spsc-receive NAME COUNT try|wait TIMEOUT_MS  receive up to COUNT records: "record LEN HEX"
+                                                       each, then "empty" or "timed-out"
+          spsc-send NAME COUNT SIZE try|wait TIMEOUT_MS
+                                                       "sent N", "full after N" or "timed-out after N"
+          mpmc-receive NAME COUNT into|as|large|borrow try|wait TIMEOUT_MS BUFFER
+                                                       like spsc-receive, by the receive named
+          mpmc-send NAME COUNT SIZE try|wait TIMEOUT_MS
+                                                       like spsc-send
+          queue-victim spsc|mpmc NAME MS SEED          random sends and receives for MS while the test
+                                                       rewrites the queue; "ops N records R ..."
         """
 
     static func main() {
@@ -162,6 +172,11 @@ struct TestPeer {
         case "mpmc-consume": try MPMCCommands.consume(&arguments)
         case "mpmc-claim-then-die": try MPMCCommands.claimThenDie(&arguments)
         case "mpmc-read-then-die": try MPMCCommands.readThenDie(&arguments)
+        case "spsc-receive": try QueueProbeCommands.spscReceive(&arguments)
+        case "spsc-send": try QueueProbeCommands.spscSend(&arguments)
+        case "mpmc-receive": try QueueProbeCommands.mpmcReceive(&arguments)
+        case "mpmc-send": try QueueProbeCommands.mpmcSend(&arguments)
+        case "queue-victim": try QueueVictimCommands.run(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -19,14 +19,14 @@ extension MPMCConsumer {
     mutating func claimRecordWaiting(accepting accepted: ClosedRange<Int>, until deadline: MonotonicDeadline) throws(InterprocessError) -> MPMCRecordClaim? {
         var spins = 0
         while true {
-            if let claim = try claimRecord(accepting: accepted) { return claim }
+            if let claim = try claimRecord(accepting: accepted, attempts: ChannelWaiting.waitingClaimAttempts) { return claim }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
                 ipc_cpu_relax()
                 if spins & 255 == 0, deadline.hasPassed { return nil }
                 continue
             }
-            let outcome = recoverDeadClaims(accepting: accepted)
+            let outcome = try recoverDeadClaims(accepting: accepted)
             if let claim = outcome.claim { return claim }
             if outcome.skipped { continue }
             if deadline.hasPassed { return nil }
@@ -47,7 +47,7 @@ extension MPMCConsumer {
         idlePolls &+= 1
         guard idlePolls & 7 == 0, nextRecovery.hasPassed else { return nil }
         nextRecovery = .after(MPMCMapping.recoveryInterval)
-        let outcome = recoverDeadClaims(accepting: accepted)
+        let outcome = try recoverDeadClaims(accepting: accepted)
         if let claim = outcome.claim { return claim }
         return outcome.skipped ? try claimRecord(accepting: accepted) : nil
     }
@@ -66,7 +66,10 @@ extension MPMCConsumer {
     ///   with the records after it; the partial record is never delivered;
     /// - a dead consumer's slot anywhere in the ring (it was reading the record): takes its
     ///   claim over, so this consumer delivers the record again.
-    func recoverDeadClaims(accepting accepted: ClosedRange<Int>) -> RecoveryOutcome {
+    ///
+    /// - Throws: ``InterprocessError/Code/corrupt`` if a dead reader's record is longer than a
+    ///   slot (it was rewritten: nobody can deliver it).
+    func recoverDeadClaims(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> RecoveryOutcome {
         var outcome = RecoveryOutcome()
         let count = UInt64(truncatingIfNeeded: slotCount)
         let position = head.pointee.load(ordering: .acquiring)
@@ -91,7 +94,7 @@ extension MPMCConsumer {
         for index in 0..<slotCount {
             let slot = mapping.ring + index &* mapping.stride
             let sequence = MPMCSlot.sequence(slot).pointee.load(ordering: .acquiring)
-            guard sequence & MPMCLayout.readingFlag != 0 else { continue }
+            guard sequence & (MPMCLayout.readingFlag | MPMCLayout.writingFlag) == MPMCLayout.readingFlag else { continue }
             let reader = MPMCSlot.claimant(slot).pointee.load(ordering: .acquiring)
             guard reader != identity, reader != 0 else { continue }
             guard EndpointClaim.isDead(reader) else {
@@ -100,6 +103,7 @@ extension MPMCConsumer {
             }
             // A reader never changes the record, so its length is as published.
             let length = MPMCSlot.length(slot)
+            guard length <= slotSize else { throw lengthError(length, accepted) }
             guard accepted.contains(length) else { continue }
             if MPMCSlot.transition(slot, from: sequence, reader, to: sequence, identity) {
                 mapping.countRedelivered()

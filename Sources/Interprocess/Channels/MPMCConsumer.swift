@@ -56,18 +56,27 @@ public struct MPMCConsumer: ~Copyable {
     // MARK: Claim and release
 
     /// Claims the record at the head for this consumer if its length is in `accepted`; returns
-    /// nil when there is none (the queue is empty, or the record is still being written).
+    /// nil when there is none (the queue is empty, or the record is still being written), or
+    /// after `limit` lost races in a row (waiting loops pass a few, to check their deadline
+    /// often).
     ///
     /// The record for position `p` is published when its slot's sequence is `p + 1`; a CAS of
     /// the pair `(p + 1, 0)` to `(p + 1 | reading, me)` claims it, and a CAS of `head` from `p`
     /// to `p + 1` moves the head on (any consumer that finds the head's record claimed helps).
     ///
+    /// Every word read here is checked before it steers anything (see `docs/FORMAT.md`): the
+    /// length against the slot size, the claimant of a published record against 0, and the
+    /// slot's position against the head (within ``reach`` positions either way).
+    ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` if the next record's length is not
     ///   in `accepted` (it stays in the queue), ``InterprocessError/Code/corrupt`` if it is
-    ///   longer than a slot.
+    ///   longer than a slot, or if the head's slot is in a state no queue can be in.
     @inlinable @inline(__always)
-    mutating func claimRecord(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> MPMCRecordClaim? {
+    mutating func claimRecord(
+        accepting accepted: ClosedRange<Int>, attempts limit: Int = ChannelWaiting.claimAttempts
+    ) throws(InterprocessError) -> MPMCRecordClaim? {
         var position = head.pointee.load(ordering: .relaxed)
+        var attempts = 0
         while true {
             let slot = mapping.slot(position)
             let sequenceWord = MPMCSlot.sequence(slot)
@@ -75,27 +84,40 @@ public struct MPMCConsumer: ~Copyable {
             let published = position &+ 1
             if sequence == published {
                 let length = MPMCSlot.length(slot)
-                if !accepted.contains(length) {
+                if length > slotSize || !accepted.contains(length) {
                     // Make sure the length was this record's, not a reused slot's, before refusing.
                     atomicMemoryFence(ordering: .acquiring)
                     if sequenceWord.pointee.load(ordering: .relaxed) == published { throw lengthError(length, accepted) }
-                    continue
+                } else {
+                    let (claimed, found) = MPMCSlot.exchange(slot, from: published, 0, to: published | MPMCLayout.readingFlag, identity)
+                    if claimed {
+                        _ = head.pointee.compareExchange(expected: position, desired: published, ordering: .relaxed)
+                        return (slot, position, length)
+                    }
+                    // Same sequence, so the claimant was not 0: no queue publishes a record so.
+                    if found == published { throw claimantError(at: position, sequence: sequence) }
                 }
-                if MPMCSlot.transition(slot, from: published, 0, to: published | MPMCLayout.readingFlag, identity) {
-                    _ = head.pointee.compareExchange(expected: position, desired: published, ordering: .relaxed)
-                    return (slot, position, length)
+            } else {
+                let distance = (sequence & MPMCLayout.positionMask) &- published
+                if distance <= reach {
+                    // Claimed (or done) already: the head lags behind; move it on.
+                    let (moved, current) = head.pointee.compareExchange(expected: position, desired: published, ordering: .relaxed)
+                    position = moved ? published : current
+                } else if distance >= 0 &- reach {
+                    return nil
+                } else {
+                    position = try headPastUnreachableSlot(position, sequence: sequence)
                 }
-                continue
             }
-            if sequence & MPMCLayout.positionMask >= published {
-                // Claimed (or done) already: the head lags behind; move it on.
-                let (moved, current) = head.pointee.compareExchange(expected: position, desired: published, ordering: .relaxed)
-                position = moved ? published : current
-                continue
-            }
-            return nil
+            attempts &+= 1
+            if attempts >= limit { return nil }
         }
     }
+
+    /// How far (in positions, either way) a slot's sequence may be from the head's: two laps.
+    /// A healthy queue keeps it within one (see `docs/FORMAT.md`).
+    @inlinable @inline(__always)
+    var reach: UInt64 { UInt64(truncatingIfNeeded: slotCount) &<< 1 }
 
     /// Releases a claimed record's slot for the next lap, and wakes parked producers, if any.
     @inlinable @inline(__always)
@@ -204,11 +226,37 @@ public struct MPMCConsumer: ~Copyable {
         return try body(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
     }
 
+    /// The head to go on from when the slot at `position` holds a sequence out of ``reach``: the
+    /// head as it is now if another consumer moved it (this one's was stale), or `position`
+    /// again if the slot, read again after the head, is within reach after all (the first read
+    /// of the head may have been newer than that of the slot).
+    ///
+    /// - Throws: ``InterprocessError/Code/corrupt`` if neither moved.
+    @usableFromInline
+    func headPastUnreachableSlot(_ position: UInt64, sequence: UInt64) throws(InterprocessError) -> UInt64 {
+        let current = head.pointee.load(ordering: .acquiring)
+        if current != position { return current }
+        let again = MPMCSlot.sequence(mapping.slot(position)).pointee.load(ordering: .acquiring)
+        if MPMCSlot.isWithinReach(again, of: position &+ 1, reach: reach) { return position }
+        let reason = position > MPMCLayout.positionMask
+            ? "its head \(position) is past the largest position (2^62 - 1)"
+            : "its head is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
+        throw InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue, reason: reason)
+    }
+
+    @usableFromInline
+    func claimantError(at position: UInt64, sequence: UInt64) -> InterprocessError {
+        let reason = position > MPMCLayout.positionMask
+            ? "its head \(position) is past the largest position (2^62 - 1)"
+            : "the record at position \(position) is published (sequence \(sequence)) but its slot names a claimant; a published slot's claimant is 0"
+        return InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue, reason: reason)
+    }
+
     @usableFromInline
     func lengthError(_ length: Int, _ accepted: ClosedRange<Int>) -> InterprocessError {
         if length > slotSize {
             return InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue,
-                                     reason: "the next record claims \(length) bytes, more than a slot's \(slotSize)")
+                                     reason: "a record claims \(length) bytes, more than a slot's \(slotSize)")
         }
         let wanted = accepted.lowerBound == accepted.upperBound ? "the \(accepted.lowerBound) bytes of the requested type"
             : "at most the \(accepted.upperBound) bytes the buffer holds"

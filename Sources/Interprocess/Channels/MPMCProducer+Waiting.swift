@@ -5,10 +5,10 @@ import CInterprocessShim
 extension MPMCProducer {
     /// Claims a slot, spinning and then parking until there is room or `deadline` passes.
     @usableFromInline
-    mutating func claimSlotWaiting(until deadline: MonotonicDeadline) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+    mutating func claimSlotWaiting(until deadline: MonotonicDeadline) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
         var spins = 0
         while true {
-            if let claim = claimSlot() { return claim }
+            if let claim = try claimSlot(attempts: ChannelWaiting.waitingClaimAttempts) { return claim }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
                 ipc_cpu_relax()
@@ -31,11 +31,11 @@ extension MPMCProducer {
     /// (the clock is read on every 8th failure only), looks for a dead consumer's slot at the
     /// tail, and claims again if one was recovered.
     @usableFromInline
-    mutating func claimAfterIdlePoll() -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+    mutating func claimAfterIdlePoll() throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
         idlePolls &+= 1
         guard idlePolls & 7 == 0, nextRecovery.hasPassed else { return nil }
         nextRecovery = .after(MPMCMapping.recoveryInterval)
-        return recoverDeadReaderAtTail().recovered ? claimSlot() : nil
+        return recoverDeadReaderAtTail().recovered ? try claimSlot() : nil
     }
 
     /// Whether the slot at the tail is free, or the tail lags behind (so a claim may succeed).

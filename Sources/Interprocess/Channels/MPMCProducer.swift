@@ -47,35 +47,53 @@ public struct MPMCProducer: ~Copyable {
 
     // MARK: Claim and publish
 
-    /// Claims the slot at the tail for this producer, or returns nil when the queue is full.
+    /// Claims the slot at the tail for this producer, or returns nil when the queue is full (or
+    /// after `limit` lost races in a row: waiting loops pass a few, to check their deadline often).
     ///
     /// The slot for position `p` is free when its sequence is `p`; a CAS of the pair `(p, 0)` to
     /// `(p | writing, me)` claims it, and a CAS of `tail` from `p` to `p + 1` moves the tail on.
     /// Any producer that finds the tail's slot already claimed moves the tail on for it, so a
     /// producer that dies between the two steps delays nobody.
+    ///
+    /// - Throws: ``InterprocessError/Code/corrupt`` if the tail's slot is in a state no queue
+    ///   can be in: free with a claimant, or a sequence more than ``reach`` positions away.
     @inlinable @inline(__always)
-    mutating func claimSlot() -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+    mutating func claimSlot(attempts limit: Int = ChannelWaiting.claimAttempts) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
         var position = tail.pointee.load(ordering: .relaxed)
+        var attempts = 0
         while true {
             let slot = mapping.slot(position)
             let sequence = MPMCSlot.sequence(slot).pointee.load(ordering: .acquiring)
             if sequence == position {
-                if MPMCSlot.transition(slot, from: position, 0, to: position | MPMCLayout.writingFlag, identity) {
+                let (claimed, found) = MPMCSlot.exchange(slot, from: position, 0, to: position | MPMCLayout.writingFlag, identity)
+                if claimed {
                     _ = tail.pointee.compareExchange(expected: position, desired: position &+ 1, ordering: .relaxed)
                     return (slot, position)
                 }
-                continue
+                // Same sequence, so the claimant was not 0: no queue frees a slot so.
+                if found == position { throw claimantError(at: position) }
+            } else {
+                let distance = (sequence & MPMCLayout.positionMask) &- position
+                if distance <= reach {
+                    // Position taken (or done) already: the tail lags behind; move it on.
+                    let (moved, current) = tail.pointee.compareExchange(expected: position, desired: position &+ 1, ordering: .relaxed)
+                    position = moved ? position &+ 1 : current
+                } else if distance >= 0 &- reach {
+                    // The slot still holds the record from one lap earlier (or its reader): full.
+                    return nil
+                } else {
+                    position = try tailPastUnreachableSlot(position, sequence: sequence)
+                }
             }
-            if sequence & MPMCLayout.positionMask >= position {
-                // Position taken (or done) already: the tail lags behind; move it on.
-                let (moved, current) = tail.pointee.compareExchange(expected: position, desired: position &+ 1, ordering: .relaxed)
-                position = moved ? position &+ 1 : current
-                continue
-            }
-            // The slot still holds the record from one lap earlier (or its reader): full.
-            return nil
+            attempts &+= 1
+            if attempts >= limit { return nil }
         }
     }
+
+    /// How far (in positions, either way) a slot's sequence may be from the tail: two laps.
+    /// A healthy queue keeps it within one (see `docs/FORMAT.md`).
+    @inlinable @inline(__always)
+    var reach: UInt64 { UInt64(truncatingIfNeeded: slotCount) &<< 1 }
 
     /// Publishes the claimed slot's record of `count` bytes, and wakes parked consumers, if any.
     @inlinable @inline(__always)
@@ -90,9 +108,16 @@ public struct MPMCProducer: ~Copyable {
     /// Claims a slot without waiting; after many failed attempts in a row, first looks for a
     /// dead consumer's slot at the tail.
     @inlinable @inline(__always)
-    mutating func claimSlotNow() -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
-        if let claim = claimSlot() { return claim }
-        return claimAfterIdlePoll()
+    mutating func claimSlotNow() throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+        if let claim = try claimSlot() { return claim }
+        return try claimAfterIdlePoll()
+    }
+
+    /// Claims a slot, waiting until `deadline` if there is no room yet.
+    @inlinable @inline(__always)
+    mutating func claimSlotBlocking(until deadline: MonotonicDeadline) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+        if let claim = try claimSlot() { return claim }
+        return try claimSlotWaiting(until: deadline)
     }
 
     // MARK: Copying sends
@@ -103,7 +128,7 @@ public struct MPMCProducer: ~Copyable {
     @inlinable
     public mutating func trySend(_ bytes: UnsafeRawBufferPointer) throws(InterprocessError) -> Bool {
         guard bytes.count <= slotSize else { throw recordSizeError(bytes.count) }
-        guard let (slot, position) = claimSlotNow() else { return false }
+        guard let (slot, position) = try claimSlotNow() else { return false }
         if let source = bytes.baseAddress {
             (slot + MPMCLayout.slotPayloadOffset).copyMemory(from: source, byteCount: bytes.count)
         }
@@ -117,7 +142,7 @@ public struct MPMCProducer: ~Copyable {
     @inlinable
     public mutating func trySend<Value: BitwiseCopyable>(_ value: Value) throws(InterprocessError) -> Bool {
         guard MemoryLayout<Value>.size <= slotSize else { throw recordSizeError(MemoryLayout<Value>.size) }
-        guard let (slot, position) = claimSlotNow() else { return false }
+        guard let (slot, position) = try claimSlotNow() else { return false }
         (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
         publish(slot, position: position, count: MemoryLayout<Value>.size)
         return true
@@ -127,7 +152,7 @@ public struct MPMCProducer: ~Copyable {
     @inlinable
     public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
         guard bytes.count <= slotSize else { throw recordSizeError(bytes.count) }
-        guard let (slot, position) = claimSlot() ?? claimSlotWaiting(until: deadline) else { return false }
+        guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
         if let source = bytes.baseAddress {
             (slot + MPMCLayout.slotPayloadOffset).copyMemory(from: source, byteCount: bytes.count)
         }
@@ -145,7 +170,7 @@ public struct MPMCProducer: ~Copyable {
     @inlinable
     public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
         guard MemoryLayout<Value>.size <= slotSize else { throw recordSizeError(MemoryLayout<Value>.size) }
-        guard let (slot, position) = claimSlot() ?? claimSlotWaiting(until: deadline) else { return false }
+        guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
         (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
         publish(slot, position: position, count: MemoryLayout<Value>.size)
         return true
@@ -173,7 +198,7 @@ public struct MPMCProducer: ~Copyable {
         count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
     ) throws -> Bool {
         guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
-        guard let (slot, position) = claimSlotNow() else { return false }
+        guard let (slot, position) = try claimSlotNow() else { return false }
         try write(slot, position: position, count: count, body)
         return true
     }
@@ -185,7 +210,7 @@ public struct MPMCProducer: ~Copyable {
         count: Int, until deadline: MonotonicDeadline = .never, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
     ) throws -> Bool {
         guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
-        guard let (slot, position) = claimSlot() ?? claimSlotWaiting(until: deadline) else { return false }
+        guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
         try write(slot, position: position, count: count, body)
         return true
     }
@@ -201,6 +226,31 @@ public struct MPMCProducer: ~Copyable {
             throw error
         }
         publish(slot, position: position, count: count)
+    }
+
+    /// The tail to go on from when the slot at `position` holds a sequence out of ``reach``: the
+    /// tail as it is now if another producer moved it (this one's was stale), or `position`
+    /// again if the slot, read again after the tail, is within reach after all.
+    ///
+    /// - Throws: ``InterprocessError/Code/corrupt`` if neither moved.
+    @usableFromInline
+    func tailPastUnreachableSlot(_ position: UInt64, sequence: UInt64) throws(InterprocessError) -> UInt64 {
+        let current = tail.pointee.load(ordering: .acquiring)
+        if current != position { return current }
+        let again = MPMCSlot.sequence(mapping.slot(position)).pointee.load(ordering: .acquiring)
+        if MPMCSlot.isWithinReach(again, of: position, reach: reach) { return position }
+        let reason = position > MPMCLayout.positionMask
+            ? "its tail \(position) is past the largest position (2^62 - 1)"
+            : "its tail is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
+        throw InterprocessError(.corrupt, operation: "send", name: mapping.segment.name.rawValue, reason: reason)
+    }
+
+    @usableFromInline
+    func claimantError(at position: UInt64) -> InterprocessError {
+        let reason = position > MPMCLayout.positionMask
+            ? "its tail \(position) is past the largest position (2^62 - 1)"
+            : "the slot for position \(position) is free (sequence \(position)) but names a claimant; a free slot's claimant is 0"
+        return InterprocessError(.corrupt, operation: "send", name: mapping.segment.name.rawValue, reason: reason)
     }
 
     @usableFromInline

@@ -44,6 +44,29 @@ enum MPMCSlot {
         ).exchanged
     }
 
+    /// Like ``transition(_:from:_:to:_:)``, and when it fails, also returns the sequence word
+    /// it found (read in the same atomic step as the claimant, so a failure with the expected
+    /// sequence means the claimant differed).
+    @inlinable @inline(__always)
+    static func exchange(
+        _ slot: UnsafeMutableRawPointer, from sequence: UInt64, _ claimant: UInt64,
+        to newSequence: UInt64, _ newClaimant: UInt64
+    ) -> (exchanged: Bool, sequence: UInt64) {
+        let pair = UnsafeMutablePointer<Atomic<WordPair>>(OpaquePointer(slot))
+        let (exchanged, found) = pair.pointee.compareExchange(
+            expected: WordPair(first: UInt(truncatingIfNeeded: sequence), second: UInt(truncatingIfNeeded: claimant)),
+            desired: WordPair(first: UInt(truncatingIfNeeded: newSequence), second: UInt(truncatingIfNeeded: newClaimant)),
+            ordering: .sequentiallyConsistent
+        )
+        return (exchanged, UInt64(truncatingIfNeeded: found.first))
+    }
+
+    /// Whether the position bits of `sequence` lie within `reach` positions of `position`,
+    /// either way (wrapping arithmetic).
+    static func isWithinReach(_ sequence: UInt64, of position: UInt64, reach: UInt64) -> Bool {
+        ((sequence & MPMCLayout.positionMask) &- position) &+ reach <= reach &<< 1
+    }
+
     /// The payload length recorded in the slot.
     @inlinable @inline(__always)
     static func length(_ slot: UnsafeMutableRawPointer) -> Int {

@@ -27,7 +27,8 @@ public struct SPSCConsumer: ~Copyable {
     @usableFromInline var position: UInt64
     /// The index last published to the producer.
     @usableFromInline var released: UInt64
-    /// The producer's tail as last read: refreshed only when everything before it is consumed.
+    /// The producer's tail as last read and checked: refreshed only when everything before it
+    /// is consumed. Never ahead of `position` by more than the capacity, never behind it.
     @usableFromInline var cachedTail: UInt64
     /// Where the borrowed record ends (valid while `isBorrowing`).
     @usableFromInline var borrowedEnd: UInt64
@@ -43,6 +44,13 @@ public struct SPSCConsumer: ~Copyable {
         let mapping = try SPSCMapping(opening: name, timeout: timeout)
         let owner = mapping.word64(SPSCLayout.consumerOwnerOffset)
         let replaced = try EndpointClaim.claim(owner, role: "consumer", name: name)
+        let indices: (tail: UInt64, head: UInt64)
+        do {
+            indices = try mapping.attachIndices(operation: "attach a consumer to queue")
+        } catch {
+            EndpointClaim.release(owner)
+            throw error
+        }
         self.owner = owner
         replacedConsumer = replaced
         tail = mapping.word64(SPSCLayout.tailOffset)
@@ -54,9 +62,9 @@ public struct SPSCConsumer: ~Copyable {
         capacity = mapping.capacity
         mask = mapping.capacity - 1
         maximumRecordSize = mapping.maximumRecordSize
-        position = head.pointee.load(ordering: .acquiring)
+        position = indices.head
         released = position
-        cachedTail = tail.pointee.load(ordering: .acquiring)
+        cachedTail = indices.tail
         borrowedEnd = position
         isBorrowing = false
         self.mapping = mapping
@@ -71,30 +79,34 @@ public struct SPSCConsumer: ~Copyable {
     /// Borrows the next record in place, or returns nil when the queue is empty. The bytes stay
     /// valid and unchanged until ``release(publish:)``; peeking again returns the same record.
     ///
-    /// - Throws: ``InterprocessError/Code/corrupt`` if the ring holds a record header that
-    ///   cannot be right (a length past the limit or past what the producer published).
+    /// - Throws: ``InterprocessError/Code/corrupt`` if the producer's `tail` or the next record
+    ///   header cannot be right (see `docs/FORMAT.md`); the record stays where it is, so every
+    ///   later peek reports the same.
     @inlinable @inline(__always)
     public mutating func tryPeek() throws(InterprocessError) -> UnsafeRawBufferPointer? {
-        while true {
-            if position == cachedTail {
-                cachedTail = tail.pointee.load(ordering: .acquiring)
-                if position == cachedTail { return nil }
-            }
-            let offset = Int(truncatingIfNeeded: position) & mask
-            let word = UInt64(littleEndian: (ring + offset).load(as: UInt64.self))
-            if UInt32(truncatingIfNeeded: word >> 32) & SPSCLayout.paddingFlag != 0 {
-                position &+= UInt64(truncatingIfNeeded: capacity &- offset)
-                continue
-            }
-            let length = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word))
-            let end = position &+ UInt64(truncatingIfNeeded: SPSCLayout.footprint(length))
-            guard length <= maximumRecordSize, offset &+ SPSCLayout.footprint(length) <= capacity,
-                  end &- position <= cachedTail &- position
-            else { throw corruptRecordError(length: length, at: position) }
-            borrowedEnd = end
-            isBorrowing = true
-            return UnsafeRawBufferPointer(start: ring + offset + SPSCLayout.recordHeaderSize, count: length)
+        if position == cachedTail {
+            let published = tail.pointee.load(ordering: .acquiring)
+            if published == position { return nil }
+            guard mapping.indicesAreValid(tail: published, head: position) else { throw tailError(published) }
+            cachedTail = published
         }
+        var offset = Int(truncatingIfNeeded: position) & mask
+        // Length in the low half, flags in the high half: any flag makes it exceed the limit.
+        var header = UInt64(littleEndian: (ring + offset).load(as: UInt64.self))
+        if header > UInt64(truncatingIfNeeded: maximumRecordSize) {
+            try skipPadding(header, at: offset)
+            offset = 0
+            header = UInt64(littleEndian: ring.load(as: UInt64.self))
+            guard header <= UInt64(truncatingIfNeeded: maximumRecordSize) else { throw recordHeaderError(header, offset: 0) }
+        }
+        let length = Int(truncatingIfNeeded: header)
+        let footprint = SPSCLayout.footprint(length)
+        guard offset &+ footprint <= capacity, UInt64(truncatingIfNeeded: footprint) <= cachedTail &- position else {
+            throw recordHeaderError(header, offset: offset)
+        }
+        borrowedEnd = position &+ UInt64(truncatingIfNeeded: footprint)
+        isBorrowing = true
+        return UnsafeRawBufferPointer(start: ring + offset + SPSCLayout.recordHeaderSize, count: length)
     }
 
     /// Releases the borrowed record, so its space can be reused, and (unless `publish` is
@@ -160,9 +172,11 @@ public struct SPSCConsumer: ~Copyable {
     @inlinable
     public mutating func waitForRecord(until deadline: MonotonicDeadline = .never) -> Bool {
         if position != cachedTail { return true }
-        cachedTail = tail.pointee.load(ordering: .acquiring)
-        if position != cachedTail { return true }
-        return parkUntilRecord(until: deadline)
+        // Only tryPeek() caches the tail, after checking it.
+        if tail.pointee.load(ordering: .acquiring) != position { return true }
+        let ready = parkUntilRecord(until: deadline)
+        cachedTail = position
+        return ready
     }
 
     /// Receives the next record as a `Value`, waiting until `deadline`; nil if it passed.
@@ -229,10 +243,29 @@ public struct SPSCConsumer: ~Copyable {
         Futex.wake(mapping.futexWord(SPSCLayout.headOffset))
     }
 
+    /// Passes a padding header at ring offset `offset` (not 0): moves `position` to the ring's
+    /// start, where the record published with the padding begins.
+    ///
+    /// - Throws: ``InterprocessError/Code/corrupt`` if `header` is not a padding header, or is
+    ///   one where none can be: at the ring's start, or with nothing published after it.
     @usableFromInline
-    func corruptRecordError(length: Int, at index: UInt64) -> InterprocessError {
-        InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue,
-                          reason: "the record at index \(index) claims \(length) bytes, past the limit of \(maximumRecordSize) or past what the producer published")
+    mutating func skipPadding(_ header: UInt64, at offset: Int) throws(InterprocessError) {
+        let padding = UInt64(truncatingIfNeeded: capacity &- offset)
+        // The producer publishes a padding record only together with the record after it.
+        guard header == SPSCLayout.paddingHeader, offset != 0, padding < cachedTail &- position else {
+            throw recordHeaderError(header, offset: offset)
+        }
+        position &+= padding
+    }
+
+    @usableFromInline
+    func tailError(_ published: UInt64) -> InterprocessError {
+        mapping.indexError(tail: published, head: position, headName: "read position (head)", operation: "receive")
+    }
+
+    @usableFromInline
+    func recordHeaderError(_ header: UInt64, offset: Int) -> InterprocessError {
+        mapping.recordHeaderError(header, at: position, offset: offset, tail: cachedTail)
     }
 
     @usableFromInline

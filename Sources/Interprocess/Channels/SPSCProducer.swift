@@ -44,6 +44,13 @@ public struct SPSCProducer: ~Copyable {
         let mapping = try SPSCMapping(opening: name, timeout: timeout)
         let owner = mapping.word64(SPSCLayout.producerOwnerOffset)
         let replaced = try EndpointClaim.claim(owner, role: "producer", name: name)
+        let indices: (tail: UInt64, head: UInt64)
+        do {
+            indices = try mapping.attachIndices(operation: "attach a producer to queue")
+        } catch {
+            EndpointClaim.release(owner)
+            throw error
+        }
         self.owner = owner
         replacedProducer = replaced
         tail = mapping.word64(SPSCLayout.tailOffset)
@@ -56,9 +63,9 @@ public struct SPSCProducer: ~Copyable {
         capacity = mapping.capacity
         mask = mapping.capacity - 1
         maximumRecordSize = mapping.maximumRecordSize
-        position = tail.pointee.load(ordering: .acquiring)
+        position = indices.tail
         published = position
-        cachedHead = head.pointee.load(ordering: .acquiring)
+        cachedHead = indices.head
         reservedOffset = -1
         reservedPosition = 0
         reservedCount = 0
@@ -76,7 +83,8 @@ public struct SPSCProducer: ~Copyable {
     /// A second reservation before committing replaces the first.
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` when `count` exceeds
-    ///   ``maximumRecordSize`` or is negative.
+    ///   ``maximumRecordSize`` or is negative; ``InterprocessError/Code/corrupt`` when the
+    ///   consumer's `head`, read when the ring looks full, cannot be right (see `docs/FORMAT.md`).
     @inlinable @inline(__always)
     public mutating func tryReserve(_ count: Int) throws(InterprocessError) -> UnsafeMutableRawBufferPointer? {
         guard count >= 0, count <= maximumRecordSize else { throw recordSizeError(count) }
@@ -88,7 +96,9 @@ public struct SPSCProducer: ~Copyable {
         let padding = needed > contiguous ? contiguous : 0
         let end = position &+ UInt64(truncatingIfNeeded: padding &+ needed)
         if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) {
-            cachedHead = head.pointee.load(ordering: .acquiring)
+            let released = head.pointee.load(ordering: .acquiring)
+            guard mapping.indicesAreValid(tail: position, head: released) else { throw headError(released) }
+            cachedHead = released
             if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) { return nil }
         }
         var recordOffset = offset
@@ -220,6 +230,11 @@ public struct SPSCProducer: ~Copyable {
     }
 
     @usableFromInline
+    func headError(_ released: UInt64) -> InterprocessError {
+        mapping.indexError(tail: position, head: released, headName: "head", operation: "send")
+    }
+
+    @usableFromInline
     func recordSizeError(_ count: Int) -> InterprocessError {
         InterprocessError(.invalidArgument, operation: "send", name: mapping.segment.name.rawValue,
                           reason: "a record of \(count) bytes is outside this queue's limit of 0...\(maximumRecordSize) bytes")
@@ -233,4 +248,14 @@ enum ChannelWaiting {
     /// 20–60 µs on current x86: around the cost of one sleep/wake-up pair, so spinning never costs
     /// much more than parking would.
     @usableFromInline static let spinLimit = 1024
+
+    /// How many times one non-blocking MPMC claim retries (lost races, helping a lagging index
+    /// on) before it gives up for now. Far above what contention causes; it bounds the work of
+    /// one call when a peer keeps rewriting the slots, and the blocking forms then check their
+    /// deadline before trying again.
+    @usableFromInline static let claimAttempts = 1024
+
+    /// The same bound inside a waiting loop, which checks its deadline every 256 spins: at most
+    /// 1024 claim iterations pass between two looks at the clock.
+    @usableFromInline static let waitingClaimAttempts = 4
 }
