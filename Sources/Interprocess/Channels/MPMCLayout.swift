@@ -15,7 +15,7 @@ enum MPMCLayout {
     /// `"MPMC"` read as a little-endian UInt32: marks an initialized queue body.
     @usableFromInline static let tag: UInt32 = 0x434D_504D
     /// The body layout version (also the segment header's kind version).
-    @usableFromInline static let version: UInt32 = 1
+    @usableFromInline static let version: UInt32 = 2
 
     // Control line: written once by the creator, except the two rarely-bumped counters.
     @usableFromInline static let tagOffset = 0

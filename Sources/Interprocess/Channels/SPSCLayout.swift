@@ -8,7 +8,7 @@ enum SPSCLayout {
     /// `"SPSC"` read as a little-endian UInt32: marks an initialized queue body.
     @usableFromInline static let tag: UInt32 = 0x4353_5053
     /// The body layout version (also the segment header's kind version).
-    @usableFromInline static let version: UInt32 = 1
+    @usableFromInline static let version: UInt32 = 2
 
     // Control line: written once by the creator.
     @usableFromInline static let tagOffset = 0

@@ -73,7 +73,8 @@ struct QueueRandomMutationTests {
     }
 
     /// The MPMC parking words (waiter counts and futex words, body 136..<144 and 264..<272):
-    /// left alone here, because the parking protocol (not this test) owns their validation.
+    /// rewritten at random like the others, but never restored, since a victim may be parked
+    /// and counted in them (a restore would only add more wrapped values).
     static let mpmcParking = [136..<144, 264..<272]
 
     /// Copies `healthy` over the body, except the byte ranges in `keeping`.
@@ -116,6 +117,10 @@ struct QueueRandomMutationTests {
         let stride = (24 + slotSize + 63) & ~63
         var targets = [Target(offset: 128, width: 8, kind: .index), Target(offset: 256, width: 8, kind: .index),
                        Target(offset: 24, width: 8, kind: .counter), Target(offset: 32, width: 8, kind: .counter)]
+        // Waiter counts and futex words: any value must be safe (wrapping arithmetic, bounded sleeps).
+        for parking in [136, 140, 264, 268] {
+            targets.append(Target(offset: parking, width: 4, kind: .counter))
+        }
         for slot in 0..<slotCount {
             let base = 384 + slot * stride
             targets.append(Target(offset: base, width: 8, kind: .mpmcSequence))

@@ -50,7 +50,7 @@ import Testing
         let documented = try check(rows, against: Self.bodyFields, variable: ["slots": MPMCLayout.ringOffset])
         #expect(documented == Set(Self.bodyFields.keys).union(["slots"]))
         #expect(MPMCLayout.tag == 0x434D_504D)
-        #expect(MPMCLayout.version == 1)
+        #expect(MPMCLayout.version == 2)
         // The two hot indices are on lines of their own, and the slots start on a line of their own.
         #expect(MPMCLayout.tailOffset % 128 == 0 && MPMCLayout.headOffset - MPMCLayout.tailOffset >= 128)
         #expect(MPMCLayout.ringOffset - MPMCLayout.headOffset >= 128)

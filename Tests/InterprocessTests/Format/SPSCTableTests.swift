@@ -33,7 +33,7 @@ import Testing
         }
         #expect(documented == Set(Self.codeOffsets.keys).union(["ring"]))
         #expect(SPSCLayout.tag == 0x4353_5053)
-        #expect(SPSCLayout.version == 1)
+        #expect(SPSCLayout.version == 2)
         // The two hot indices are on lines of their own.
         #expect(SPSCLayout.headOffset - SPSCLayout.tailOffset >= 128)
         #expect(SPSCLayout.ringOffset - SPSCLayout.headOffset >= 128)
