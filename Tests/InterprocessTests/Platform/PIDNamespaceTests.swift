@@ -66,6 +66,22 @@ struct PIDNamespaceTests {
         try lock.unlockShared()
     }
 
+    @Test("a mutex whose owner died in another namespace is not taken over: it cannot be judged from here")
+    func mutexOwner() throws {
+        let name = TestSupport.uniqueName("ns-mutex")
+        defer { try? ProcessMutex.remove(name) }
+        let mutex = try ProcessMutex(create: name)
+        let peer = try Self.peerInNewNamespace("mutex-die", "--named", name)
+        try peer.expectLine("pid 1")
+        // As its namespace's init it may outlive its own SIGKILL; make sure it is gone.
+        try peer.killAndReap()
+        let owner = mutex.recordedOwner
+        #expect(owner?.pid == 1 && owner?.pidNamespace != ProcessIdentity.current.pidNamespace)
+        // Its pid 1 is a different process here (our init): judged by pid alone it looked dead.
+        #expect(try mutex.tryLock() == nil)
+        #expect(try mutex.lock(until: .after(.milliseconds(300))) == nil)
+    }
+
     @Test("an SPSC endpoint claimed in another namespace is not taken over")
     func spscEndpoint() throws {
         let name = TestSupport.uniqueName("ns-spsc")

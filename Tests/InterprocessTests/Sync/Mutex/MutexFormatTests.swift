@@ -90,7 +90,7 @@ extension MutexTests {
             try ProcessMutex.initialize(at: memory, recursive: true)
             try ProcessCondition.initialize(at: memory + 128)
             func word(_ offset: Int) -> UInt32 { UInt32(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-            #expect(word(0) == 0x5854_4D50 && word(4) == 2 && word(8) == 1 && word(12) == 32)
+            #expect(word(0) == 0x5854_4D50 && word(4) == 2 && word(8) == 1 && word(12) == 36)
             #expect((16..<32).allSatisfy { word($0 * 4) == 0 }, "lock word and owner record start at 0")
             #expect(word(128) == 0x444E_4350 && word(132) == 1 && word(136) == 0 && word(140) == 8)
             #expect(word(192) == 0 && word(196) == 0)

@@ -79,6 +79,7 @@ extension MutexTests {
                 let me = ProcessIdentity.current
                 (mutex.address + 72).storeBytes(of: me.pid, as: Int32.self)
                 (mutex.address + 80).storeBytes(of: me.startTime, as: UInt64.self)
+                (mutex.address + 96).storeBytes(of: me.pidNamespace, as: UInt32.self)
                 (mutex.address + 76).storeBytes(of: UInt32(0x3F_FFFE), as: UInt32.self)
                 mutex.word.pointee.store(0x3F_FFFE, ordering: .relaxed)
                 guard case .previousOwnerDied(let dead)? = try? mutex.lock(timeout: .seconds(5)),
