@@ -69,17 +69,17 @@ extension SegmentReport {
         default: break
         }
         guard let header else { return "it has no header (\(problem ?? "not written"))" }
-        if !attachedPIDs.isEmpty {
-            return "mapped by pid " + attachedPIDs.map(String.init).joined(separator: ", ")
-        }
-        if attachmentsMayBeIncomplete && mode & 0o066 != 0 {
-            return "other users may map it, and their processes' mappings cannot be read"
-        }
         switch creatorLiveness ?? .unknown {
         case .alive: return "creator pid \(header.creator.pid) alive"
         case .unknown:
             return "creator pid \(header.creator.pid) cannot be judged (another pid namespace, or /proc hides it)"
         case .dead: break
+        }
+        if !attachedPIDs.isEmpty {
+            return "mapped by pid " + attachedPIDs.map(String.init).joined(separator: ", ")
+        }
+        if attachmentsMayBeIncomplete && mode & 0o066 != 0 {
+            return "other users may map it, and their processes' mappings cannot be read"
         }
         if let minimumAge, let age = ageSeconds, age < minimumAge {
             return "younger than --older-than (created \(Int(age))s ago)"
