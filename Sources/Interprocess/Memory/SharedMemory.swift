@@ -139,10 +139,11 @@ public struct SharedMemory: ~Copyable {
         shm_unlink(pending.systemName)
     }
 
-    /// Opens an existing segment and maps all of it.
+    /// Opens an existing segment and maps all of it, holding its shared lock while mapped.
     ///
     /// - Throws: ``InterprocessError/Code/notFound`` if there is none, `permissionDenied`,
-    ///   `truncated` if it is empty.
+    ///   `truncated` if it is empty, `timedOut` if another process holds the segment's exclusive
+    ///   lock for more than 5 seconds (`gc` holds it only for microseconds).
     public init(
         open name: String, access: MappedRegion.Access = .readWrite, populate: Bool = false
     ) throws(InterprocessError) {
