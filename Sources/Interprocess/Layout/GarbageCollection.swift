@@ -108,7 +108,7 @@ extension SegmentReport {
         if info.st_nlink > 1 {
             // Published, and the creator died before removing the hidden name: only that goes.
             let reason = "hidden name left by creator pid \(creator.pid), which died after publishing \(pending.target)"
-            if !dryRun { unlink(pending.path) }
+            if !dryRun && unlink(pending.path) != 0 { return kept("removing it failed (errno \(errno))") }
             return GarbageDecision(name: report.name, action: dryRun ? .wouldRemove : .removed, reason: reason, report: report)
         }
         return remove(report, reason: "left by creator pid \(creator.pid), which died while creating \(pending.target)",
@@ -132,10 +132,9 @@ extension SegmentReport {
         guard NameLock.identity(of: descriptor) == expected else {
             return decision(.kept, "it was removed and created again meanwhile")
         }
-        guard NameLock.tryLockExclusive(descriptor) else {
-            return decision(.kept, "in use: a process holds its lock (it is opening it or has it mapped)")
-        }
-        // Under the lock no handle of this library can map it; look once more for anything else.
+        // Judge it once more (every process's mappings: programs that map it without the lock)
+        // before taking the lock, so that the lock is held for microseconds, not for a scan of
+        // /proc that can take seconds on a loaded machine: openers wait while it is held.
         let fresh: SegmentReport
         do throws(InterprocessError) {
             fresh = try SegmentReport.report(for: report.name, mappers: ProcessMappings.mappers(under: SharedMemoryDirectory.path))
@@ -143,6 +142,11 @@ extension SegmentReport {
             return decision(.kept, "it could not be inspected again (\(error.reason))")
         }
         if let keep = stillRemovable(fresh) { return decision(.kept, keep) }
+        guard NameLock.tryLockExclusive(descriptor) else {
+            return decision(.kept, "in use: a process holds its lock (it is opening it or has it mapped)")
+        }
+        // Under the lock no handle of this library has it open, and none can map it before the
+        // unlink without finding, once it has its lock, that the name is gone.
         guard fresh.fileIdentity == report.fileIdentity, NameLock.path(path, names: descriptor) else {
             return decision(.kept, "it was removed and created again meanwhile")
         }

@@ -70,8 +70,8 @@ struct SegmentPublicationTests {
     func failedInitialization() throws {
         let name = TestSupport.uniqueName("init-fails")
         defer { try? Segment.remove(name) }
-        // The creator initializes for 300 ms, fails, and then lives on (two seconds).
-        let creator = try TestSupport.BackgroundPeer(["segment-create", name, "4096", "300", "fail"])
+        // The creator initializes for a second, fails, and then lives on (two seconds).
+        let creator = try TestSupport.BackgroundPeer(["segment-create", name, "4096", "1000", "fail"])
         #expect(TestSupport.eventually { SharedMemory.exists(name) || !SegmentFile.pendingFiles(of: name).isEmpty })
         // Opened during the initialization and after its failure alike: never a wait for a
         // creator that will not finish (a timeout shorter than the creator's remaining life).
