@@ -13,7 +13,7 @@ enum SegmentLifecycleCommands {
 
     /// `segment-create NAME BODY-BYTES [INIT-MS] [fail]`: creates a raw segment whose
     /// initialization takes INIT-MS and then fails if asked; prints "created", or "failed" and
-    /// lives on for two seconds.
+    /// lives on for a second.
     static func create(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
         let bodySize = try arguments.nextInt("BODY-BYTES")
@@ -33,7 +33,7 @@ enum SegmentLifecycleCommands {
             // A creator that lives on after its create failed: openers must not wait for it.
             print("failed")
             fflush(nil)
-            sleep(2)
+            sleep(1)
             return
         }
         print("created")

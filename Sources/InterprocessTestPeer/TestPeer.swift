@@ -24,7 +24,7 @@ struct TestPeer {
           shm-read NAME OFFSET COUNT [read-only]       print COUNT bytes at OFFSET as hex
           shm-remove NAME                              remove a named segment, print "removed"
           segment-create NAME BODY [INIT-MS] [fail]    create a raw segment (initializing for INIT-MS,
-                                                       then failing if asked), print "created" (or "failed", then live 2 s)
+                                                       then failing if asked), print "created" (or "failed", then live 1 s)
           segment-create-many PREFIX COUNT             create PREFIX-0 … PREFIX-(COUNT-1), print "created N"
           segment-open-loop PREFIX COUNT MS            open random PREFIX-i for MS; print "opened N
                                                        missing M orphaned K" (K: removed while open)
