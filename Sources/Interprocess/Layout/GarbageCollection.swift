@@ -45,18 +45,27 @@ extension SegmentReport {
     ///   sorted by name.
     public static func collectGarbage(prefix: String = "", olderThan: Duration? = nil, dryRun: Bool) -> [GarbageDecision] {
         let minimumAge = olderThan.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        // Mappings are read once more before removing anything, once for all candidates: a
+        // scan of every process's maps is the expensive part.
+        var freshMappers: ProcessMappings.Table?
+        func fresh() -> ProcessMappings.Table {
+            if let freshMappers { return freshMappers }
+            let table = ProcessMappings.mappers(under: SharedMemoryDirectory.path)
+            freshMappers = table
+            return table
+        }
         return all().compactMap { report in
             if let pending = PendingName(fileName: report.name) {
                 guard pending.belongs(to: prefix) else { return nil }
-                return decide(pending: pending, report: report, minimumAge: minimumAge, dryRun: dryRun)
+                return decide(pending: pending, report: report, minimumAge: minimumAge, dryRun: dryRun, mappers: fresh)
             }
             guard report.name.hasPrefix(prefix), report.isOurs else { return nil }
             if let reason = report.keepReason(minimumAge: minimumAge) {
                 return GarbageDecision(name: report.name, action: .kept, reason: reason, report: report)
             }
             let creator = report.header.map { "creator pid \($0.creator.pid) dead" } ?? "creator dead"
-            return remove(report, reason: "\(creator), mapped by no process", dryRun: dryRun) { fresh in
-                fresh.keepReason(minimumAge: minimumAge)
+            return remove(report, reason: "\(creator), mapped by no process", dryRun: dryRun, mappers: fresh) {
+                $0.keepReason(minimumAge: minimumAge)
             }
         }
     }
@@ -89,7 +98,8 @@ extension SegmentReport {
 
     /// The hidden file of a creator building a segment (see ``PendingName``).
     private static func decide(
-        pending: PendingName, report: SegmentReport, minimumAge: Double?, dryRun: Bool
+        pending: PendingName, report: SegmentReport, minimumAge: Double?, dryRun: Bool,
+        mappers: () -> ProcessMappings.Table
     ) -> GarbageDecision {
         func kept(_ reason: String) -> GarbageDecision {
             GarbageDecision(name: report.name, action: .kept, reason: reason, report: report)
@@ -112,13 +122,15 @@ extension SegmentReport {
             return GarbageDecision(name: report.name, action: dryRun ? .wouldRemove : .removed, reason: reason, report: report)
         }
         return remove(report, reason: "left by creator pid \(creator.pid), which died while creating \(pending.target)",
-                      dryRun: dryRun) { _ in nil }
+                      dryRun: dryRun, mappers: mappers) { _ in nil }
     }
 
-    /// Removes the report's file if, under its exclusive lock, it is still the same file and
-    /// `stillRemovable` (given a fresh report) finds no reason to keep it.
+    /// Removes the report's file if `stillRemovable`, given a fresh report (read with
+    /// `mappers`), finds no reason to keep it, and if under its exclusive lock it is still the
+    /// same file under the same name.
     private static func remove(
-        _ report: SegmentReport, reason: String, dryRun: Bool, stillRemovable: (SegmentReport) -> String?
+        _ report: SegmentReport, reason: String, dryRun: Bool, mappers: () -> ProcessMappings.Table,
+        stillRemovable: (SegmentReport) -> String?
     ) -> GarbageDecision {
         func decision(_ action: GarbageDecision.Action, _ why: String) -> GarbageDecision {
             GarbageDecision(name: report.name, action: action, reason: why, report: report)
@@ -132,12 +144,13 @@ extension SegmentReport {
         guard NameLock.identity(of: descriptor) == expected else {
             return decision(.kept, "it was removed and created again meanwhile")
         }
-        // Judge it once more (every process's mappings: programs that map it without the lock)
-        // before taking the lock, so that the lock is held for microseconds, not for a scan of
-        // /proc that can take seconds on a loaded machine: openers wait while it is held.
+        // Judge it once more (with mappings read after the first judgement: programs that map
+        // it without the lock) before taking the lock, so that the lock is held for
+        // microseconds, not for a scan of /proc that can take seconds on a loaded machine:
+        // openers wait while it is held.
         let fresh: SegmentReport
         do throws(InterprocessError) {
-            fresh = try SegmentReport.report(for: report.name, mappers: ProcessMappings.mappers(under: SharedMemoryDirectory.path))
+            fresh = try SegmentReport.report(for: report.name, mappers: mappers())
         } catch {
             return decision(.kept, "it could not be inspected again (\(error.reason))")
         }

@@ -101,7 +101,7 @@ struct CLIGarbageCollectionTests {
         #expect(!SharedMemory.exists(name))
     }
 
-    @Test(arguments: ["", "10", "m", "10x", "-5m", "1.5h", "10m5", "99999999999h"])
+    @Test(arguments: ["10", "-5m", "1.5h", "99999999999h"])
     func badDurationIsAUsageError(_ text: String) throws {
         let outcome = try TestSupport.cli("gc", "--prefix", TestSupport.uniqueName("gc-bad"), "--older-than", text)
         #expect(outcome.status == 64, "\(outcome)")
