@@ -23,6 +23,11 @@ struct TestPeer {
           shm-write NAME OFFSET HEX                    write bytes at OFFSET, print "wrote N"
           shm-read NAME OFFSET COUNT [read-only]       print COUNT bytes at OFFSET as hex
           shm-remove NAME                              remove a named segment, print "removed"
+          segment-create NAME BODY [INIT-MS] [fail]    create a raw segment (initializing for INIT-MS,
+                                                       then failing if asked), print "created" (or "failed", then live 1 s)
+          segment-create-many PREFIX COUNT             create PREFIX-0 … PREFIX-(COUNT-1), print "created N"
+          segment-open-loop PREFIX COUNT MS            open random PREFIX-i for MS; print "opened N
+                                                       missing M orphaned K" (K: removed while open)
           file-write PATH OFFSET HEX                   map the window [OFFSET, OFFSET+N) of a file,
                                                        write the bytes, flush, print "wrote N"
           file-read PATH OFFSET COUNT                  map the window [OFFSET, OFFSET+COUNT) read-only,
@@ -133,6 +138,9 @@ struct TestPeer {
         case "shm-write": try SharedMemoryCommands.write(&arguments)
         case "shm-read": try SharedMemoryCommands.read(&arguments)
         case "shm-remove": try SharedMemoryCommands.remove(&arguments)
+        case "segment-create": try SegmentLifecycleCommands.create(&arguments)
+        case "segment-create-many": try SegmentLifecycleCommands.createMany(&arguments)
+        case "segment-open-loop": try SegmentLifecycleCommands.openLoop(&arguments)
         case "file-write": try MappedFileCommands.write(&arguments)
         case "file-read": try MappedFileCommands.read(&arguments)
         case "memfd-receive": try AnonymousMemoryCommands.receive(&arguments)

@@ -11,8 +11,11 @@ import Musl
 /// opens it can check what it is before touching it: magic, layout version, kind, sizes,
 /// checksum, and whether its creator has finished initializing it.
 ///
-/// The creator initializes the body inside `create`, and only then publishes the segment as
-/// ready; `open` waits for that (up to a deadline) and reports a creator that died first.
+/// The creator builds the segment under a hidden name, initializes the body inside `create`,
+/// marks it ready, and only then publishes it under its name: other processes see no segment
+/// or a whole one. `open` still waits (up to a deadline) for a segment whose state says it is
+/// being initialized, and reports a creator that died first, for segments made by other
+/// writers of the format.
 ///
 /// ```swift
 /// let segment = try Segment(create: "prices", bodySize: 4096) { body in
@@ -41,8 +44,9 @@ public struct Segment: ~Copyable {
     /// Creates a segment with a body of `bodySize` bytes, runs `initialize` on the zero-filled
     /// body, and only then marks the segment ready for other processes.
     ///
-    /// If `initialize` throws, the segment is removed and the error rethrown. If the process dies
-    /// during `initialize`, openers get ``InterprocessError/Code/creatorDied``.
+    /// If `initialize` throws, or the process dies before `create` returns, the name is never
+    /// published: openers get ``InterprocessError/Code/notFound`` at once, and a later `create`
+    /// succeeds. (`interprocess gc` removes the hidden file a killed creator leaves.)
     ///
     /// - Throws: ``InterprocessError`` as ``SharedMemory/init(create:size:permissions:lifetime:populate:)``
     ///   does, and whatever `initialize` throws.
@@ -59,8 +63,8 @@ public struct Segment: ~Copyable {
             throw InterprocessError(.invalidArgument, operation: "create segment", name: name,
                                     reason: "the body size must be between 1 and \(Int.max - SegmentHeader.size) (got \(bodySize))")
         }
-        let memory = try SharedMemory(create: name, size: SegmentHeader.size + bodySize,
-                                      permissions: permissions, lifetime: lifetime)
+        let memory = try SharedMemory(creatingUnpublished: SegmentName(name), size: SegmentHeader.size + bodySize,
+                                      permissions: permissions, lifetime: lifetime, populate: false)
         var realtime = timespec()
         clock_gettime(CLOCK_REALTIME, &realtime)
         let header = SegmentHeader(
@@ -70,17 +74,11 @@ public struct Segment: ~Copyable {
         let state = Segment.stateWord(in: base)
         state.initialize(to: Atomic(SegmentHeader.State.initializing.rawValue))
         Segment.publishHeader(header, at: base)
-        do {
-            try initialize(UnsafeMutableRawBufferPointer(start: base + SegmentHeader.size, count: bodySize))
-        } catch {
-            // A segment removed with its creator's handle is removed by that handle's deinit;
-            // unlinking here too could remove a segment someone else created meanwhile.
-            if lifetime == .persistent { shm_unlink(memory.name.systemName) }
-            throw error
-        }
+        // If this throws, `memory` goes away unpublished and removes its hidden name.
+        try initialize(UnsafeMutableRawBufferPointer(start: base + SegmentHeader.size, count: bodySize))
         // Release: every write of the body happens-before an opener's acquiring load of `ready`.
         state.pointee.store(SegmentHeader.State.ready.rawValue, ordering: .releasing)
-        Futex.wake(Segment.futexWord(in: base))
+        try memory.publish()
         var readyHeader = header
         readyHeader.state = SegmentHeader.State.ready.rawValue
         self.header = readyHeader
@@ -107,11 +105,16 @@ public struct Segment: ~Copyable {
         let operation = "open segment"
         let segmentName = try SegmentName(name)
         let deadline = MonotonicDeadline.after(timeout)
-        let descriptor = try SharedMemory.openDescriptor(segmentName, access: access, operation: operation)
-        defer { close(descriptor) }
-
-        var header = try Segment.awaitValidHeader(descriptor: descriptor, name: name, operation: operation, deadline: deadline)
-        try SegmentValidation.checkKind(header, kind: kind, kindVersion: kindVersion, name: name, operation: operation)
+        let descriptor = try SharedMemory.openDescriptor(segmentName, access: access, operation: operation, deadline: deadline)
+        var header: SegmentHeader
+        do throws(InterprocessError) {
+            header = try Segment.awaitValidHeader(descriptor: descriptor, name: name, operation: operation, deadline: deadline)
+            try SegmentValidation.checkKind(header, kind: kind, kindVersion: kindVersion, name: name, operation: operation)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        // The handle takes the descriptor over: it keeps the shared lock while the segment is mapped.
         let memory = try SharedMemory(adopting: descriptor, name: segmentName, size: Int(header.totalSize), access: access)
         let base = memory.region.baseAddress
         let state = Segment.stateWord(in: base)
@@ -138,8 +141,11 @@ public struct Segment: ~Copyable {
         try SharedMemory.remove(name)
     }
 
-    /// Reads and validates the header with `pread`, retrying while the file is empty or its
-    /// header unwritten (a creator between `shm_open` and its first write) until `deadline`.
+    /// Reads and validates the header with `pread`, retrying until `deadline` while the file is
+    /// empty or its header unwritten (a creator between `shm_open` and its first write), and
+    /// while a header that says it is being initialized by a creator not known to be dead fails
+    /// its checksum (a read torn by a creator still writing it): that is reported as `corrupt`
+    /// only at the deadline.
     private static func awaitValidHeader(
         descriptor: Int32, name: String, operation: String, deadline: MonotonicDeadline
     ) throws(InterprocessError) -> SegmentHeader {
@@ -148,8 +154,14 @@ public struct Segment: ~Copyable {
             switch outcome {
             case .valid(let header):
                 return header
-            case .invalid(let error, _):
-                throw error
+            case .invalid(let error, let header):
+                let beingWritten = error.code == .corrupt && header.map {
+                    $0.checksum != $0.computedChecksum && $0.state == SegmentHeader.State.initializing.rawValue
+                        && $0.creator.liveness != .dead
+                } == true
+                if !beingWritten || deadline.hasPassed { throw error }
+                var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+                nanosleep(&pause, nil)
             case .notYetWritten:
                 if deadline.hasPassed {
                     throw InterprocessError(.timedOut, operation: operation, name: name,

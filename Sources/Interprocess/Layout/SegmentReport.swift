@@ -83,7 +83,8 @@ public struct SegmentReport: Sendable, Codable {
 
     /// True when nothing can still be using the segment: it is ours, its creator is known to be
     /// dead, and no process has it mapped. A header that fails its checksum is never abandoned:
-    /// its creator fields cannot be trusted. This is what `interprocess gc` removes.
+    /// its creator fields cannot be trusted. This is what `interprocess gc` removes (if, when it
+    /// comes to it, no handle holds the segment's lock).
     public var isAbandoned: Bool {
         guard header != nil, verdict != .corrupt, verdict != .incompatibleVersion, verdict != .unreadable else { return false }
         // A segment others may open could be mapped by a process whose maps we cannot read.
@@ -115,19 +116,10 @@ public struct SegmentReport: Sendable, Codable {
     }
 
     /// Removes every segment whose name starts with `prefix` and for which ``isAbandoned`` holds
-    /// (with `dryRun`, removes nothing) and returns their reports.
-    ///
-    /// Each segment is checked again right before it is removed, and is removed only if it is
-    /// still the same file (a segment removed and created again meanwhile is left alone).
+    /// (with `dryRun`, removes nothing) and returns their reports. See
+    /// ``collectGarbage(prefix:olderThan:dryRun:)``, which also says what it kept and why.
     public static func removeAbandoned(prefix: String = "", dryRun: Bool) -> [SegmentReport] {
-        all().filter { candidate in
-            guard candidate.name.hasPrefix(prefix), candidate.isAbandoned else { return false }
-            if dryRun { return true }
-            guard let fresh = try? inspect(candidate.name), fresh.isAbandoned,
-                  fresh.fileIdentity == candidate.fileIdentity
-            else { return false }
-            return (try? SharedMemory.remove(candidate.name)) != nil
-        }
+        collectGarbage(prefix: prefix, dryRun: dryRun).filter { $0.action != .kept }.map(\.report)
     }
 
     private static func unreadableReport(
@@ -139,12 +131,12 @@ public struct SegmentReport: Sendable, Codable {
         return SegmentReport(
             name: fileName, fileSize: Int(info.st_size), ownerUID: info.st_uid, ownerGID: info.st_gid,
             mode: info.st_mode & 0o7777, verdict: .unreadable, problem: error.reason, header: nil,
-            creatorLiveness: nil, attachedPIDs: (mappers.mappers[path] ?? []).sorted(),
+            creatorLiveness: nil, attachedPIDs: (mappers.mappers[UInt64(info.st_ino)] ?? []).sorted(),
             attachmentsMayBeIncomplete: mappers.isIncomplete,
             fileIdentity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
-    private static func report(for fileName: String, mappers: ProcessMappings.Table) throws(InterprocessError) -> SegmentReport {
+    static func report(for fileName: String, mappers: ProcessMappings.Table) throws(InterprocessError) -> SegmentReport {
         let path = SharedMemoryDirectory.path + "/" + fileName
         let operation = "inspect segment"
         let descriptor = try checkedValue(operation, name: fileName) { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
@@ -154,7 +146,7 @@ public struct SegmentReport: Sendable, Codable {
         var report = SegmentReport(
             name: fileName, fileSize: Int(info.st_size), ownerUID: info.st_uid, ownerGID: info.st_gid,
             mode: info.st_mode & 0o7777, verdict: .valid, problem: nil, header: nil, creatorLiveness: nil,
-            attachedPIDs: (mappers.mappers[path] ?? []).sorted(), attachmentsMayBeIncomplete: mappers.isIncomplete,
+            attachedPIDs: (mappers.mappers[UInt64(info.st_ino)] ?? []).sorted(), attachmentsMayBeIncomplete: mappers.isIncomplete,
             fileIdentity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
         guard info.st_mode & S_IFMT == S_IFREG else {
             report.verdict = .foreign

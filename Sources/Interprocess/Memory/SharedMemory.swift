@@ -18,6 +18,13 @@ import Musl
 ///
 /// Creation reserves the memory up front, so a segment larger than the free space in `/dev/shm`
 /// fails with ``InterprocessError/Code/insufficientSpace`` instead of a SIGBUS on first touch.
+/// It builds the segment under a hidden name and publishes it under its real name only when it
+/// is whole, so a name never refers to a half-made segment, even if its creator is killed.
+///
+/// Every handle keeps its descriptor open and holds a shared `flock` on it while it maps the
+/// segment, so that `interprocess gc` (which removes only under the exclusive lock) never
+/// removes a segment a process is using. ``remove(_:)`` ignores the lock: it removes the name at
+/// once, and processes that have the segment mapped keep it.
 /// Raw shared memory has no header; for a segment that validates itself on open, see ``Segment``.
 public struct SharedMemory: ~Copyable {
     /// What happens to the name when the creator closes its handle.
@@ -41,6 +48,10 @@ public struct SharedMemory: ~Copyable {
     public let wasCreated: Bool
     /// What happens to the name when this handle goes away.
     public let lifetime: Lifetime
+    /// Open as long as the mapping: it carries the shared lock that keeps `gc` away.
+    let descriptor: Int32
+    /// The hidden name a created segment was built under (see ``publish()``); nil for one opened.
+    private let pending: PendingName?
 
     /// The segment's size in bytes.
     public var size: Int { region.count }
@@ -63,52 +74,99 @@ public struct SharedMemory: ~Copyable {
         lifetime: Lifetime = .persistent,
         populate: Bool = false
     ) throws(InterprocessError) {
-        let name = try SegmentName(name)
+        self = try SharedMemory.published(SharedMemory(
+            creatingUnpublished: SegmentName(name), size: size, permissions: permissions,
+            lifetime: lifetime, populate: populate))
+    }
+
+    /// `memory`, published (see ``publish()``).
+    static func published(_ memory: consuming SharedMemory) throws(InterprocessError) -> SharedMemory {
+        try memory.publish()
+        return memory
+    }
+
+    /// Creates, sizes and maps a segment under a hidden ``PendingName``; nothing can open it
+    /// until ``publish()`` gives it its name (dropping the handle first removes it).
+    init(
+        creatingUnpublished name: SegmentName, size: Int, permissions: FilePermissions,
+        lifetime: Lifetime, populate: Bool
+    ) throws(InterprocessError) {
         let operation = "create shared memory"
         guard size > 0 else {
             throw InterprocessError(.invalidArgument, operation: operation, name: name.rawValue,
                                     reason: "the size must be greater than 0 (got \(size))")
         }
+        // Fail before reserving the memory when the name is plainly taken; `publish` decides races.
+        if NameLock.identity(ofPath: SharedMemoryDirectory.path(of: name)) != nil {
+            throw InterprocessError.system(.fileExists, operation: operation, name: name.rawValue)
+        }
+        let pending = PendingName(creating: name)
         // glibc's shm_open adds O_NOFOLLOW and O_CLOEXEC.
         let descriptor = try checkedValue(operation, name: name.rawValue) {
-            shm_open(name.systemName, O_CREAT | O_EXCL | O_RDWR, mode_t(permissions.rawValue))
+            shm_open(pending.systemName, O_CREAT | O_EXCL | O_RDWR, mode_t(permissions.rawValue))
         }
-        defer { close(descriptor) }
         do {
+            try NameLock.lockShared(descriptor, until: .after(.seconds(5)), operation: operation, name: name.rawValue)
             // The umask may have cleared bits the caller asked for.
             try checkedCall(operation, name: name.rawValue) { fchmod(descriptor, mode_t(permissions.rawValue)) }
             try SpaceReservation.size(descriptor, to: size, policy: .reserve, operation: operation, name: name.rawValue)
             region = try MappedRegion(descriptor: descriptor, offset: 0, length: size, access: .readWrite,
                                       populate: populate, label: name.rawValue)
         } catch {
-            shm_unlink(name.systemName)
+            shm_unlink(pending.systemName)
+            close(descriptor)
             throw error
         }
         self.name = name
         self.wasCreated = true
         self.lifetime = lifetime
+        self.descriptor = descriptor
+        self.pending = pending
     }
 
-    /// Opens an existing segment and maps all of it.
+    /// Gives a segment made by ``init(creatingUnpublished:size:permissions:lifetime:populate:)``
+    /// its name, atomically: `link(2)` fails if the name exists, so two creators cannot both
+    /// win, and an opener sees either no segment or a whole one.
+    ///
+    /// - Throws: ``InterprocessError/Code/alreadyExists`` if another process published the name first.
+    func publish() throws(InterprocessError) {
+        guard let pending, NameLock.path(pending.path, names: descriptor) else { return }
+        try checkedCall("create shared memory", name: name.rawValue) {
+            link(pending.path, SharedMemoryDirectory.path(of: name))
+        }
+        // A creator killed here leaves the hidden name as a second link to a published
+        // segment; `gc` removes it.
+        shm_unlink(pending.systemName)
+    }
+
+    /// Opens an existing segment and maps all of it, holding its shared lock while mapped.
     ///
     /// - Throws: ``InterprocessError/Code/notFound`` if there is none, `permissionDenied`,
-    ///   `truncated` if it is empty.
+    ///   `truncated` if it is empty, `timedOut` if another process holds the segment's exclusive
+    ///   lock for more than 5 seconds (`gc` holds it only for microseconds).
     public init(
         open name: String, access: MappedRegion.Access = .readWrite, populate: Bool = false
     ) throws(InterprocessError) {
         let name = try SegmentName(name)
         let operation = "open shared memory"
-        let descriptor = try SharedMemory.openDescriptor(name, access: access, operation: operation)
-        defer { close(descriptor) }
-        let size = try SharedMemory.fileSize(of: descriptor, operation: operation, name: name.rawValue)
-        guard size > 0 else {
-            throw InterprocessError(.truncated, operation: operation, name: name.rawValue, reason: "it is empty (0 bytes)")
+        let descriptor = try SharedMemory.openDescriptor(name, access: access, operation: operation,
+                                                         deadline: .after(.seconds(5)))
+        do throws(InterprocessError) {
+            let size = try SharedMemory.fileSize(of: descriptor, operation: operation, name: name.rawValue)
+            guard size > 0 else {
+                throw InterprocessError(.truncated, operation: operation, name: name.rawValue, reason: "it is empty (0 bytes)")
+            }
+            region = try MappedRegion(descriptor: descriptor, offset: 0, length: size, access: access,
+                                      populate: populate, label: name.rawValue)
+        } catch {
+            close(descriptor)
+            throw error
         }
-        region = try MappedRegion(descriptor: descriptor, offset: 0, length: size, access: access,
-                                  populate: populate, label: name.rawValue)
         self.name = name
         self.wasCreated = false
         self.lifetime = .persistent
+        self.descriptor = descriptor
+        self.pending = nil
     }
 
     /// Opens the segment if it exists, or creates it with `size` bytes if not, without a race
@@ -156,9 +214,22 @@ public struct SharedMemory: ~Copyable {
     }
 
     deinit {
-        if wasCreated && lifetime == .removedWhenCreatorCloses {
+        if let pending, NameLock.path(pending.path, names: descriptor) {
+            // Never published: the hidden name goes with the handle.
+            shm_unlink(pending.systemName)
+        }
+        if wasCreated && lifetime == .removedWhenCreatorCloses && isReachableByName {
+            // Only our own segment: the name may have been removed and created again meanwhile.
             shm_unlink(name.systemName)
         }
+        close(descriptor)
+    }
+
+    /// Whether the segment's name still refers to this segment: false once someone removed it
+    /// (even if a new segment was created under the same name since), and before a created
+    /// segment is published.
+    public var isReachableByName: Bool {
+        NameLock.path(SharedMemoryDirectory.path(of: name), names: descriptor)
     }
 
     /// Removes the name. Processes that have the segment mapped keep their mapping; the memory
@@ -177,30 +248,49 @@ public struct SharedMemory: ~Copyable {
         return stat(SharedMemoryDirectory.path(of: name), &info) == 0
     }
 
-    /// Maps an already opened descriptor of a named segment whose size the caller validated.
+    /// Maps an already opened descriptor of a named segment whose size the caller validated,
+    /// and takes it over (with its shared lock): the handle closes it, also when this throws.
     init(
         adopting descriptor: Int32, name: SegmentName, size: Int, access: MappedRegion.Access
     ) throws(InterprocessError) {
-        region = try MappedRegion(descriptor: descriptor, offset: 0, length: size, access: access,
-                                  populate: false, label: name.rawValue)
-        self.name = name
-        self.wasCreated = false
-        self.lifetime = .persistent
-    }
-
-    static func openDescriptor(
-        _ name: SegmentName, access: MappedRegion.Access, operation: String
-    ) throws(InterprocessError) -> Int32 {
-        // O_NONBLOCK: a FIFO planted under the name must not block the open.
-        let flags = (access == .readWrite ? O_RDWR : O_RDONLY) | O_NONBLOCK
-        let descriptor = try checkedValue(operation, name: name.rawValue) { shm_open(name.systemName, flags, 0) }
-        do {
-            try requireRegularFile(descriptor, operation: operation, name: name.rawValue)
+        do throws(InterprocessError) {
+            region = try MappedRegion(descriptor: descriptor, offset: 0, length: size, access: access,
+                                      populate: false, label: name.rawValue)
         } catch {
             close(descriptor)
             throw error
         }
-        return descriptor
+        self.name = name
+        self.wasCreated = false
+        self.lifetime = .persistent
+        self.descriptor = descriptor
+        self.pending = nil
+    }
+
+    /// Opens the segment's file and takes its shared lock (see ``NameLock``), making sure the
+    /// name still refers to the file once the lock is held: a segment `gc` removed between the
+    /// open and the lock is opened again (or is gone: `notFound`), never used orphaned.
+    static func openDescriptor(
+        _ name: SegmentName, access: MappedRegion.Access, operation: String, deadline: MonotonicDeadline
+    ) throws(InterprocessError) -> Int32 {
+        // O_NONBLOCK: a FIFO planted under the name must not block the open.
+        let flags = (access == .readWrite ? O_RDWR : O_RDONLY) | O_NONBLOCK
+        while true {
+            let descriptor = try checkedValue(operation, name: name.rawValue) { shm_open(name.systemName, flags, 0) }
+            do {
+                try requireRegularFile(descriptor, operation: operation, name: name.rawValue)
+                try NameLock.lockShared(descriptor, until: deadline, operation: operation, name: name.rawValue)
+            } catch {
+                close(descriptor)
+                throw error
+            }
+            if NameLock.path(SharedMemoryDirectory.path(of: name), names: descriptor) { return descriptor }
+            close(descriptor)
+            if deadline.hasPassed {
+                throw InterprocessError(.timedOut, operation: operation, name: name.rawValue,
+                                        reason: "it kept being removed and created again while it was being opened")
+            }
+        }
     }
 
     /// Watches a segment that exists but is still empty, to tell a creator that is reserving

@@ -4,18 +4,20 @@
 enum ProcessMappings {
     /// Who maps what, and whether every process could be looked at.
     struct Table {
-        /// For every mapped file, the pids that map it.
-        var mappers: [String: Set<Int32>] = [:]
+        /// For every mapped file, by inode, the pids that map it. By inode, not by path: a
+        /// mapping names the file by the path it was opened under, and a segment built under a
+        /// hidden name and then published shows that (deleted) hidden name.
+        var mappers: [UInt64: Set<Int32>] = [:]
         /// True when some process's maps could not be read (another user's, without root):
         /// a file may be mapped by a process this table does not show.
         var isIncomplete = false
     }
 
-    /// For every mapped file under `directory`, the pids that map it.
+    /// For every mapped file under `directory` (one file system: inode numbers are unique in
+    /// it), the pids that map it.
     static func mappers(under directory: String) -> Table {
         var table = Table()
         let prefix = Array((directory + "/").utf8)
-        let deletedSuffix = Array(" (deleted)".utf8)
         for pid in ProcFiles.processIDs() {
             let bytes: [UInt8]
             switch ProcFiles.read("/proc/\(pid)/maps", limit: 64 << 20) {
@@ -28,12 +30,10 @@ enum ProcessMappings {
             for line in bytes.split(separator: UInt8(ascii: "\n")) {
                 // "start-end perms offset dev inode            path"
                 guard let slash = line.firstIndex(of: UInt8(ascii: "/")) else { continue }
-                var path = Array(line[slash...])
-                guard path.starts(with: prefix) else { continue }
-                if path.count > deletedSuffix.count, Array(path.suffix(deletedSuffix.count)) == deletedSuffix {
-                    path.removeLast(deletedSuffix.count)
-                }
-                table.mappers[String(decoding: path, as: UTF8.self), default: []].insert(pid)
+                guard line[slash...].starts(with: prefix) else { continue }
+                let fields = line[..<slash].split(separator: UInt8(ascii: " "), maxSplits: 5)
+                guard fields.count >= 5, let inode = UInt64(String(decoding: fields[4], as: UTF8.self)) else { continue }
+                table.mappers[inode, default: []].insert(pid)
             }
         }
         return table

@@ -59,6 +59,23 @@ enum SegmentFile {
         guard Glibc.truncate(path(name), off_t(size)) == 0 else { throw failure("truncate", name) }
     }
 
+    /// Makes a raw segment that looks as if `creator` were still initializing it: what another
+    /// writer of the format may publish before its body is ready (this library never does).
+    static func createInitializing(_ name: String, bodySize: Int = 64, creator: ProcessIdentity) throws {
+        _ = try Segment(create: name, bodySize: bodySize)
+        try store(UInt32(SegmentHeader.State.initializing.rawValue), in: .state, of: name)
+        try store(creator.pid, in: .creatorPID, of: name)
+        try store(creator.startTime, in: .creatorStartTime, of: name)
+        try resealChecksum(name)
+    }
+
+    /// The hidden files (``Segment`` builds a segment under one before publishing it) that
+    /// belong to the segment `name`.
+    static func pendingFiles(of name: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? [])
+            .filter { $0.hasPrefix(".ipc-new.") && $0.hasSuffix("." + name) }
+    }
+
     /// Removes the file if it exists.
     static func remove(_ name: String) {
         unlink(path(name))
