@@ -1,8 +1,9 @@
 /// The hidden name a segment is built under before it is published under its real name.
 ///
-/// `.ipc-new.<pid>.<startTime>.<unique>.<name>` (cut to the file-name limit): it starts with `.`,
+/// `.ipc-new.<pid>.<startTime>.<pidNamespace>.<unique>.<name>` (cut to the file-name limit): it starts with `.`,
 /// which no ``SegmentName`` may, so it can never collide with or be opened as a segment; it
-/// records its creator, so that `gc` can tell the leftover of a creator that died from a
+/// records its creator (the whole ``ProcessIdentity``, so that one in another pid namespace is
+/// never judged dead), so that `gc` can tell the leftover of a creator that died from a
 /// segment being built right now; and it ends with the name being created, so that
 /// `gc --prefix` finds the leftovers that belong to a prefix.
 struct PendingName: Equatable, Sendable {
@@ -20,7 +21,7 @@ struct PendingName: Equatable, Sendable {
     init(creating name: SegmentName) {
         creator = .current
         let unique = String(UInt64.random(in: 0 ... .max), radix: 36)
-        let head = "\(PendingName.marker)\(creator.pid).\(creator.startTime).\(unique)."
+        let head = "\(PendingName.marker)\(creator.pid).\(creator.startTime).\(creator.pidNamespace).\(unique)."
         let kept = name.rawValue.utf8.prefix(max(0, SegmentName.maximumLength - head.utf8.count))
         target = String(decoding: kept, as: UTF8.self)
         fileName = head + target
@@ -29,11 +30,12 @@ struct PendingName: Equatable, Sendable {
     /// Parses a file name of the shared-memory directory; nil unless it is a pending name.
     init?(fileName: String) {
         guard fileName.hasPrefix(PendingName.marker) else { return nil }
-        let parts = fileName.dropFirst(PendingName.marker.count).split(separator: ".", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, let pid = Int32(parts[0]), let startTime = UInt64(parts[1]), !parts[2].isEmpty else { return nil }
-        creator = ProcessIdentity(pid: pid, startTime: startTime)
+        let parts = fileName.dropFirst(PendingName.marker.count).split(separator: ".", maxSplits: 4, omittingEmptySubsequences: false)
+        guard parts.count == 5, let pid = Int32(parts[0]), let startTime = UInt64(parts[1]),
+              let pidNamespace = UInt32(parts[2]), !parts[3].isEmpty else { return nil }
+        creator = ProcessIdentity(pid: pid, startTime: startTime, pidNamespace: pidNamespace)
         self.fileName = fileName
-        target = String(parts[3])
+        target = String(parts[4])
     }
 
     /// The argument `shm_open` and `shm_unlink` take.

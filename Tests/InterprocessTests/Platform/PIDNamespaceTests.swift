@@ -92,17 +92,21 @@ struct PIDNamespaceTests {
         #expect(Self.code { _ = try SPSCProducer(attachingTo: name) } == .alreadyExists)
     }
 
-    @Test("a creator initializing in another namespace is waited for, not reported dead")
+    @Test("a creator that died in another namespace while creating: its hidden file is kept by gc, not judged dead")
     func segmentCreator() throws {
         let name = TestSupport.uniqueName("ns-creator")
-        defer { try? Segment.remove(name) }
+        defer { SegmentFile.pendingFiles(of: name).forEach(SegmentFile.remove) }
         let peer = try Self.peerInNewNamespace("identity-segment-hang", name)
         try peer.expectLine("initializing")
-        #expect(openFailure(name, timeout: .milliseconds(300))?.code == .timedOut)
-        let report = try SegmentReport.inspect(name)
-        #expect(report.creatorLiveness == .unknown)
-        #expect(report.header?.creator.pid == 1)
-        #expect(report.header?.creator.pidNamespace != ProcessIdentity.current.pidNamespace)
+        // Nothing is published before initialization ends.
+        #expect(openFailure(name, timeout: .milliseconds(300))?.code == .notFound)
+        #expect(SegmentFile.pendingFiles(of: name).count == 1)
+        // Dead now (its lock on the file is gone with it), but nobody here can know.
+        try peer.killAndReap()
+        let decisions = SegmentReport.collectGarbage(prefix: name, dryRun: true)
+        #expect(decisions.count == 1)
+        #expect(decisions.first?.action == .kept, "\(decisions)")
+        #expect(decisions.first?.reason.contains("cannot be judged") == true, "\(decisions)")
     }
 }
 
