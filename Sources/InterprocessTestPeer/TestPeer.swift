@@ -54,6 +54,8 @@ struct TestPeer {
           rw-victim SHM SEED MILLISECONDS              random lock calls with short deadlines while
                                                        the words are mutated; "survived N errors E"
           identity-show                                print "pid P start S namespace N"
+          main-exits-holding NAME                      a second thread locks the named mutex ("locked")
+                                                       and runs on; the main thread pthread_exits
           identity-spsc-hold NAME producer|consumer    attach to an SPSC queue, "attached", hold
           identity-segment-hang NAME                   create a segment, "initializing", never finish
           rw-writer SHM ITERATIONS                     increment a, b under the exclusive side of
@@ -160,6 +162,7 @@ struct TestPeer {
         case "rw-chaos": try RWLockChaosCommands.chaos(&arguments)
         case "rw-victim": try RWLockChaosCommands.victim(&arguments)
         case "identity-show": try IdentityCommands.show(&arguments)
+        case "main-exits-holding": try MainThreadExitCommands.mainExitsHolding(&arguments)
         case "identity-spsc-hold": try IdentityCommands.spscHold(&arguments)
         case "identity-segment-hang": try IdentityCommands.segmentHang(&arguments)
         case "rw-writer": try RWLockCommands.writer(&arguments)

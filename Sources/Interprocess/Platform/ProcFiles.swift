@@ -33,7 +33,16 @@ enum ProcFiles {
 
     /// The numeric entries of `/proc` (one per process).
     static func processIDs() -> [Int32] {
-        guard let directory = opendir("/proc") else { return [] }
+        numericEntries(of: "/proc")
+    }
+
+    /// The threads of a process: the numeric entries of `/proc/PID/task`.
+    static func threadIDs(of pid: Int32) -> [Int32] {
+        numericEntries(of: "/proc/\(pid)/task")
+    }
+
+    private static func numericEntries(of path: String) -> [Int32] {
+        guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var pids: [Int32] = []
         while let entry = readdir(directory) {

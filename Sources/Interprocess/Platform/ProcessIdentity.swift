@@ -127,12 +127,16 @@ public struct ProcessIdentity: Sendable, Hashable, Codable, CustomStringConverti
             // "pid (comm) S ppid …": comm may hold spaces and parentheses, so split after the last ')'.
             guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return StatReading() }
             let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
-            // fields[0] is field 3 (state); starttime is field 22.
+            // fields[0] is field 3 (state); num_threads is field 20; starttime is field 22.
             guard fields.count > 19,
                   let state = fields[0].first,
                   let startTime = UInt64(String(decoding: fields[19], as: UTF8.self))
             else { return StatReading() }
-            let exited = state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")
+            // The state is the main thread's: a process whose main thread exited (`pthread_exit`,
+            // as `dispatch_main` does under an async main) shows `Z` while its other threads run.
+            // Only a process with no thread left besides it is a zombie.
+            let threads = Int(String(decoding: fields[17], as: UTF8.self)) ?? 1
+            let exited = (state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")) && threads <= 1
             return StatReading(startTime: startTime, isZombie: exited)
         }
     }

@@ -19,13 +19,24 @@ enum ProcessMappings {
         var table = Table()
         let prefix = Array((directory + "/").utf8)
         for pid in ProcFiles.processIDs() {
-            let bytes: [UInt8]
+            var bytes: [UInt8]
             switch ProcFiles.read("/proc/\(pid)/maps", limit: 64 << 20) {
             case .success(let read): bytes = read
             case .failure(let errno):
                 // A process that exited meanwhile is no loss; one we may not look at is.
                 if errno != .noSuchFileOrDirectory && errno != .noSuchProcess { table.isIncomplete = true }
                 continue
+            }
+            if bytes.isEmpty {
+                // A process whose main thread has exited (`pthread_exit`, as `dispatch_main`
+                // does) while others run shows an empty `/proc/PID/maps`; its threads still
+                // show the mappings they share.
+                for thread in ProcFiles.threadIDs(of: pid) where thread != pid {
+                    if case .success(let read) = ProcFiles.read("/proc/\(pid)/task/\(thread)/maps", limit: 64 << 20), !read.isEmpty {
+                        bytes = read
+                        break
+                    }
+                }
             }
             for line in bytes.split(separator: UInt8(ascii: "\n")) {
                 // "start-end perms offset dev inode            path"
