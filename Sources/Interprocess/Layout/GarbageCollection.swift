@@ -112,7 +112,7 @@ extension SegmentReport {
         }
         var info = stat()
         guard lstat(pending.path, &info) == 0 else { return kept("it vanished") }
-        if let minimumAge, Double(time(nil) - info.st_mtim.tv_sec) < minimumAge {
+        if let minimumAge, Double(time(nil)) - Double(info.st_mtim.tv_sec) < minimumAge {
             return kept("younger than --older-than")
         }
         if info.st_nlink > 1 {

@@ -128,9 +128,16 @@ public struct SharedMemory: ~Copyable {
     /// its name, atomically: `link(2)` fails if the name exists, so two creators cannot both
     /// win, and an opener sees either no segment or a whole one.
     ///
-    /// - Throws: ``InterprocessError/Code/alreadyExists`` if another process published the name first.
+    /// - Throws: ``InterprocessError/Code/alreadyExists`` if another process published the name
+    ///   first; `systemError` if another process removed the hidden name meanwhile (the segment
+    ///   can no longer be given a name: publishing nothing would hand the caller a segment nobody
+    ///   can open).
     func publish() throws(InterprocessError) {
-        guard let pending, NameLock.path(pending.path, names: descriptor) else { return }
+        guard let pending else { return }
+        guard NameLock.path(pending.path, names: descriptor) else {
+            throw InterprocessError(.systemError, operation: "create shared memory", name: name.rawValue,
+                                    reason: "another process removed its hidden name \(pending.fileName) before it was published; nothing was created")
+        }
         try checkedCall("create shared memory", name: name.rawValue) {
             link(pending.path, SharedMemoryDirectory.path(of: name))
         }

@@ -17,7 +17,7 @@ extension ProcessMutex {
         var spins = 0, attempts = 0
         var slept = false
         var slice = ProcessMutex.firstSlice
-        var unrecorded: UInt32 = 0
+        var unrecorded: UnrecordedSighting?
         while true {
             // A word that keeps changing under failed compare-and-swaps (a hostile writer) must
             // not keep a try going, nor a lock past its deadline.
@@ -37,7 +37,7 @@ extension ProcessMutex {
                     recordOwner(thread: me)
                     return .acquired
                 }
-            case .held(let owner, _) where owner == me:
+            case .held(let owner, _) where owner == me && ownerRecordNamesCaller(thread: me):
                 return try relock(operation: operation)
             case .held:
                 guard let deadline else { return try takeOverIfOwnerDied(thread: me, operation: operation, unrecorded: &unrecorded) }

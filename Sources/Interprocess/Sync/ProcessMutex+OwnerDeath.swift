@@ -12,14 +12,17 @@ extension ProcessMutex {
     /// compare-and-swap from exactly the word judged, and reports who died. nil while the owner is
     /// alive, cannot be judged, or the word changed meanwhile.
     ///
-    /// - Parameter unrecorded: the lock word last seen held by a thread that had not written the
-    ///   owner record; the caller keeps it across checks (0 at first). The thread id alone is
-    ///   judged only when the same word is seen unrecorded twice, at least one sleep slice apart:
-    ///   a live owner writes its record nanoseconds after its compare-and-swap, while the thread
-    ///   id alone cannot tell an owner in another pid namespace from a dead one.
-    func takeOverIfOwnerDied(thread me: UInt32, operation: String, unrecorded: inout UInt32) throws(InterprocessError) -> LockAcquisition? {
+    /// - Parameter unrecorded: the first sighting of the lock word held by a thread that had not
+    ///   written the owner record; the caller keeps it across checks. The thread id alone is
+    ///   judged only when the same word has stayed unrecorded for at least
+    ///   ``ownerCheckInterval``: a live owner writes its record nanoseconds after its
+    ///   compare-and-swap, while the thread id alone cannot tell an owner in another pid
+    ///   namespace from a dead one.
+    func takeOverIfOwnerDied(thread me: UInt32, operation: String, unrecorded: inout UnrecordedSighting?) throws(InterprocessError) -> LockAcquisition? {
         let seen = word.pointee.load(ordering: .acquiring)
-        guard case .held(let owner, _) = try lockWordState(seen, operation: operation), owner != me else { return nil }
+        guard case .held(let owner, _) = try lockWordState(seen, operation: operation),
+              owner != me || !ownerRecordNamesCaller(thread: me)
+        else { return nil }
         let dead: ProcessIdentity
         switch judgeOwner(owner) {
         case .alive:
@@ -27,11 +30,17 @@ extension ProcessMutex {
         case .dead(let identity):
             dead = identity
         case .unrecorded:
-            guard unrecorded == seen else {
-                unrecorded = seen
+            let now = MonotonicDeadline.now
+            guard let first = unrecorded, first.word == seen else {
+                unrecorded = UnrecordedSighting(word: seen, at: now)
                 return nil
             }
-            guard OwnerThread.hasExited(owner, inProcess: nil) else { return nil }
+            guard now.nanoseconds &- first.at.nanoseconds >= ProcessMutex.ownerCheckIntervalNanoseconds else { return nil }
+            // The caller's own thread id, unrecorded: the thread that took the lock is gone and
+            // the kernel gave its id to the caller (our own acquisitions are always recorded).
+            if owner != me {
+                guard PIDNamespace.current.procShowsIt, OwnerThread.hasExited(owner, inProcess: nil) else { return nil }
+            }
             dead = ProcessIdentity(pid: 0, startTime: 0)
         }
         // Held after a death until markConsistent; waiters may sleep, so our unlock must wake one.
@@ -41,6 +50,24 @@ extension ProcessMutex {
         }
         recordOwner(thread: me)
         return .previousOwnerDied(dead)
+    }
+
+    /// When a waiter first saw a lock word whose owner had not written the owner record.
+    struct UnrecordedSighting {
+        /// The lock word seen.
+        var word: UInt32
+        /// When it was first seen.
+        var at: MonotonicDeadline
+    }
+
+    /// Whether the owner record names the calling thread of this process (pid, start time and
+    /// pid namespace): a lock word with the caller's thread id is the caller's only then. Without
+    /// the record it may be a dead owner's, whose thread id the kernel gave to the caller.
+    func ownerRecordNamesCaller(thread me: UInt32) -> Bool {
+        let record = ownerRecord
+        let caller = CachedProcessIdentity.current
+        return record.thread == me && record.pid == caller.pid && record.startTime == caller.startTime
+            && record.pidNamespace == caller.pidNamespace
     }
 
     /// What the owner record says of the lock's owner `thread`.

@@ -68,6 +68,9 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     /// a dead owner is noticed this long after its death, at the latest.
     public static let ownerCheckInterval = Duration.milliseconds(20)
 
+    /// ``ownerCheckInterval`` in nanoseconds.
+    static let ownerCheckIntervalNanoseconds: UInt64 = 20_000_000
+
     /// The tag at byte 0 of a placed mutex: the ASCII bytes `PMTX`.
     static let tag: UInt32 = 0x5854_4D50
     /// The layout version of a placed mutex (2: the lock word of our own; 1 was glibc's object).

@@ -38,11 +38,24 @@ extension MutexTests {
                 guard case .previousOwnerDied(let dead)? = try? mutex.lock(timeout: .seconds(5)), dead.pid == 0 else { return false }
                 return (try? mutex.markConsistent()) != nil && (try? mutex.unlock()) != nil && roundTrip(mutex)
             },
-            Case(description: "the lock word names the victim's own thread; a second named handle is dropped") { mutex in
+            Case(description: "the lock word names the victim's own thread, unrecorded (a dead owner's id, reused); a second named handle is dropped") { mutex in
                 mutex.word.pointee.store(ThreadID.current, ordering: .relaxed)
-                guard codes(mutex, [.invalidArgument]) else { return false }
+                // Not "already held by you": the record does not name the caller. tryLock never
+                // takes an unrecorded word over; a lock does once it stayed unrecorded a slice.
+                guard (try? mutex.tryLock()) == .some(nil) else { return false }
+                guard case .previousOwnerDied(let dead)? = try? mutex.lock(timeout: .seconds(5)), dead.pid == 0 else { return false }
                 do { _ = try? ProcessMutex(open: mutex.name!) }  // dropped: must not release or crash
-                return mutex.word.pointee.load(ordering: .relaxed) == ThreadID.current
+                guard mutex.word.pointee.load(ordering: .relaxed) & 0x3FFF_FFFF == ThreadID.current else { return false }
+                return (try? mutex.markConsistent()) != nil && (try? mutex.unlock()) != nil && roundTrip(mutex)
+            },
+            Case(description: "the lock word names the victim's own thread, recorded for a dead process (its thread id, reused)") { mutex in
+                (mutex.address + 72).storeBytes(of: Int32(0x3F_FFF0), as: Int32.self)
+                (mutex.address + 80).storeBytes(of: UInt64(12345), as: UInt64.self)
+                (mutex.address + 96).storeBytes(of: ProcessIdentity.current.pidNamespace, as: UInt32.self)
+                (mutex.address + 76).storeBytes(of: ThreadID.current, as: UInt32.self)
+                mutex.word.pointee.store(ThreadID.current, ordering: .relaxed)
+                guard case .previousOwnerDied(let dead)? = try? mutex.lock(timeout: .seconds(5)), dead.pid == 0x3F_FFF0 else { return false }
+                return (try? mutex.markConsistent()) != nil && (try? mutex.unlock()) != nil && roundTrip(mutex)
             },
             Case(description: "garbage over the record and glibc's robust-list pointers while the victim holds the lock") { mutex in
                 guard (try? mutex.lock()) == .acquired else { return false }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Interprocess
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -50,14 +51,16 @@ extension MutexTests {
             try mutex.lock()
             let before = mutex.ownerRecord
             let word = mutex.word.pointee.load(ordering: .relaxed)
-            nonisolated(unsafe) var code: InterprocessError.Code?
+            // Handed over through a lock: "finished" is seen by polling, which orders nothing.
+            let code = ResultBox()
             nonisolated(unsafe) let base = fixture.base
             let thread = Thread {
                 let other = try? ProcessMutex(placedAt: base)
-                code = interprocessError { try other?.unlock() }?.code
+                let result = interprocessError { try other?.unlock() }?.code
+                code.value.withLock { $0 = result }
             }
             try TestSupport.runToCompletion(thread)
-            #expect(code == .invalidArgument)
+            #expect(code.value.withLock { $0 } == .invalidArgument)
             #expect(mutex.ownerRecord == before && mutex.word.pointee.load(ordering: .relaxed) == word, "state untouched")
             let cross = try TestSupport.peer("mutex-unlock", fixture.name)
             #expect(cross.standardOutput == "error invalidArgument\n", "\(cross)")
@@ -90,6 +93,11 @@ extension MutexTests {
             try mutex.unlock()
         }
     }
+}
+
+/// A value a test thread hands back to the test.
+final class ResultBox: Sendable {
+    let value = Mutex<InterprocessError.Code?>(nil)
 }
 
 extension TestSupport {
