@@ -1,0 +1,83 @@
+import Interprocess
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `event-chaos-wait`, `event-chaos-set`: endless event waiters and setters for the randomized
+/// kill test of ``ProcessEvent``; the test SIGKILLs and replaces them at random points.
+///
+/// SHM is plain shared memory laid out as ``EventChaosLayout``. A process bumps its counter right
+/// after a successful set or take, so a kill between the two leaves the counter one short.
+enum EventChaosCommands {
+    /// `event-chaos-wait SHM SLOT`: waits (untimed) for the event placed at 0 forever, counting
+    /// every take in the total and in its slot's counter. A manual-reset waiter pauses 300 µs
+    /// between takes (the event stays set, so it would otherwise spin).
+    static func wait(_ arguments: inout Arguments) throws {
+        let memory = try SharedMemory(open: try arguments.next("SHM"))
+        let slot = try arguments.nextInt("SLOT")
+        try arguments.finish()
+        let base = memory.region.baseAddress
+        let event = try ProcessEvent(placedAt: base)
+        let total = EventChaosLayout.counter(base, EventChaosLayout.takenOffset)
+        let mine = EventChaosLayout.counter(base, EventChaosLayout.slotOffset(slot))
+        withExtendedLifetime(memory) {
+            while true {
+                event.wait()
+                total.pointee.wrappingAdd(1, ordering: .relaxed)
+                mine.pointee.wrappingAdd(1, ordering: .relaxed)
+                if event.mode == .manualReset { usleep(300) }
+            }
+        }
+    }
+
+    /// `event-chaos-set SHM SEED`: sets the event forever, pausing a random 0–500 µs (from SEED)
+    /// between steps. Auto-reset: sets only an unset event and counts each such set (the test
+    /// runs one setter at a time, so every counted set is a transition from unset to set).
+    /// Manual-reset: sets, counts, pauses, resets.
+    static func set(_ arguments: inout Arguments) throws {
+        let memory = try SharedMemory(open: try arguments.next("SHM"))
+        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        try arguments.finish()
+        let base = memory.region.baseAddress
+        let event = try ProcessEvent(placedAt: base)
+        let sets = EventChaosLayout.counter(base, EventChaosLayout.setsOffset)
+        func pause() {
+            random ^= random << 13
+            random ^= random >> 7
+            random ^= random << 17
+            usleep(UInt32(random % 500))
+        }
+        withExtendedLifetime(memory) {
+            while true {
+                if event.mode == .manualReset {
+                    event.set()
+                    sets.pointee.wrappingAdd(1, ordering: .relaxed)
+                    pause()
+                    event.reset()
+                } else if !event.isSet {
+                    event.set()
+                    sets.pointee.wrappingAdd(1, ordering: .relaxed)
+                }
+                pause()
+            }
+        }
+    }
+}
+
+/// Where ``EventChaosCommands`` find the event and their counters (the test uses the same offsets).
+enum EventChaosLayout {
+    /// Counted sets (UInt64).
+    static let setsOffset = 128
+    /// Counted takes of all waiters (UInt64).
+    static let takenOffset = 192
+    /// Takes of the waiter in `slot` (UInt64 each, a cache line apart).
+    static func slotOffset(_ slot: Int) -> Int { 256 + 64 * slot }
+
+    static func counter(_ base: UnsafeMutableRawPointer, _ offset: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+    }
+}

@@ -1,0 +1,81 @@
+import Interprocess
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `header-victim`: opens a raw segment and the primitives placed in its body again and again,
+/// and uses each briefly, while the test rewrites bytes of the segment's header and of the
+/// primitives' headers. Every open and every call must succeed or throw an
+/// ``InterprocessError``; a crash, a trap or a hang is the failure the test looks for.
+///
+/// Body layout (``HeaderChaosLayout``): semaphore at 0, event at 64, condition at 128, mutex at
+/// 256, RW lock at 512.
+enum HeaderChaosCommands {
+    /// `header-victim NAME MS SEED`: for MS milliseconds, opens NAME (20 ms timeout) and makes
+    /// one short call (deadlines ≤ 2 ms) on each placed primitive. Prints "opens N errors E".
+    static func run(_ arguments: inout Arguments) throws {
+        let name = try arguments.next("NAME")
+        let end = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
+        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        try arguments.finish()
+        var opens = 0, errors = 0
+        while !end.hasPassed {
+            random ^= random << 13
+            random ^= random >> 7
+            random ^= random << 17
+            do throws(InterprocessError) {
+                let segment = try Segment(open: name, kind: .raw, timeout: .milliseconds(20))
+                opens += 1
+                try exercise(segment.body.baseAddress!, segment.body.count, choice: random)
+            } catch {
+                _ = error.code  // typed: any InterprocessError is an acceptable outcome
+                errors += 1
+            }
+        }
+        print("opens \(opens) errors \(errors)")
+    }
+
+    /// One short call on every primitive placed in `body`, the kind of call chosen by `choice`.
+    static func exercise(_ body: UnsafeMutableRawPointer, _ count: Int, choice: UInt64) throws(InterprocessError) {
+        guard count >= HeaderChaosLayout.bodySize else {
+            throw InterprocessError(.corrupt, operation: "exercise", name: nil, reason: "body of \(count) bytes")
+        }
+        let semaphore = try ProcessSemaphore(placedAt: body + HeaderChaosLayout.semaphoreOffset)
+        if choice & 1 == 0 { _ = semaphore.tryWait() } else { _ = semaphore.wait(timeout: .milliseconds(1)) }
+        if choice & 2 == 0 { try semaphore.post() }
+        let event = try ProcessEvent(placedAt: body + HeaderChaosLayout.eventOffset)
+        if choice & 4 == 0 { event.set() } else { _ = event.wait(timeout: .milliseconds(1)) }
+        let mutex = try ProcessMutex(placedAt: body + HeaderChaosLayout.mutexOffset)
+        let condition = try ProcessCondition(placedAt: body + HeaderChaosLayout.conditionOffset)
+        if let acquisition = try mutex.lock(timeout: .milliseconds(2)) {
+            if acquisition.previousOwnerDied { try mutex.markConsistent() }
+            if choice & 8 == 0 {
+                condition.signal()
+            } else {
+                do throws(InterprocessError) {
+                    _ = try condition.wait(mutex, timeout: .milliseconds(1))
+                } catch where error.code == .timedOut {
+                    // Not re-acquired by the deadline: not held, nothing to unlock.
+                    return
+                }
+            }
+            try mutex.unlock()
+        }
+        let lock = try ProcessRWLock(placedAt: body + HeaderChaosLayout.rwLockOffset)
+        if choice & 16 == 0 {
+            if try lock.lockShared(timeout: .milliseconds(1)) { try lock.unlockShared() }
+        } else if let acquisition = try lock.lockExclusive(timeout: .milliseconds(1)) {
+            if acquisition.previousOwnerDied { try lock.markConsistent() }
+            try lock.unlockExclusive()
+        }
+    }
+}
+
+/// Where `header-victim` finds the placed primitives in the segment's body.
+enum HeaderChaosLayout {
+    static let semaphoreOffset = 0, eventOffset = 64, conditionOffset = 128, mutexOffset = 256, rwLockOffset = 512
+    static let bodySize = 8192
+}

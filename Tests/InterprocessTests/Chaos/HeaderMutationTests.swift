@@ -1,0 +1,76 @@
+import Foundation
+@testable import Interprocess
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Random bytes and words of a named segment's header, and of the headers and words of the
+/// primitives placed in its body, rewritten (sometimes with a recomputed checksum, sometimes
+/// restored) while victim processes open the segment and use the primitives again and again.
+/// Every open and call must succeed or throw a typed error: the victims exit cleanly, never by
+/// a signal or a hang. Seeded: `CHAOS_SEED` replays a run.
+@Suite("Segment and primitive headers mutated under openers", .serialized, .timeLimit(.minutes(1)))
+struct HeaderMutationTests {
+    // The test peer's HeaderChaosLayout (body offsets).
+    static let semaphore = 0, event = 64, condition = 128, mutex = 256, rwLock = 512, bodySize = 8192
+    /// The file bytes mutated: the segment header and the primitives up to the first reader slots of the RW lock.
+    static let mutated = 0..<(SegmentHeader.size + rwLock + 512)
+
+    @Test("random header and primitive words rewritten while processes open and use them: success or typed errors, never a crash or a hang")
+    func randomMutations() throws {
+        let seed = ChaosSeed.make()
+        var random = SplitMix(seed)
+        let name = TestSupport.uniqueName("hdr-chaos")
+        defer { try? SharedMemory.remove(name) }
+        let segment = try Segment(create: name, kind: .raw, bodySize: Self.bodySize) { body in
+            let base = body.baseAddress!
+            try ProcessSemaphore.initialize(at: base + Self.semaphore, initialCount: 1)
+            try ProcessEvent.initialize(at: base + Self.event, mode: .autoReset)
+            try ProcessCondition.initialize(at: base + Self.condition)
+            try ProcessMutex.initialize(at: base + Self.mutex)
+            try ProcessRWLock.initialize(at: base + Self.rwLock)
+        }
+        let file = try SharedMemory(open: name)
+        let base = file.region.baseAddress
+        let original = [UInt8](UnsafeRawBufferPointer(start: base, count: Self.mutated.count))
+        let milliseconds = 2_000
+        let victims = try (0..<3).map { _ in
+            try SpawnedPeer("header-victim", name, String(milliseconds), String(random.next() >> 1))
+        }
+        let end = Date().addingTimeInterval(Double(milliseconds) / 1000)
+        let specials: [UInt64] = [0, 1, UInt64(UInt32.max), UInt64.max, 1 << 31, 1 << 63, UInt64(getpid()),
+                                  UInt64(victims[0].pid), 0x7FFF_FFFF, UInt64(SegmentHeader.size), 4096, 1 << 40]
+        var mutations = 0
+        while Date() < end {
+            // Mostly the segment header, else the primitives.
+            let offset = random.next() % 2 == 0
+                ? Int(random.next() % UInt64(SegmentHeader.size))
+                : SegmentHeader.size + Int(random.next() % UInt64(Self.mutated.count - SegmentHeader.size))
+            let value = random.next() % 3 == 0 ? specials[Int(random.next() % UInt64(specials.count))] : random.next()
+            switch random.next() % 8 {
+            case 0, 1: (base + offset).storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+            case 2, 3: (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+            case 4: (base + offset & ~7).storeBytes(of: value, as: UInt64.self)
+            case 5:
+                // A hostile header that passes the checksum.
+                (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+                var header = SegmentHeader(decoding: UnsafeRawBufferPointer(start: base, count: SegmentHeader.size))
+                header.checksum = header.computedChecksum
+                base.storeBytes(of: header.checksum.littleEndian, toByteOffset: SegmentHeader.Field.checksum.offset, as: UInt64.self)
+            default:
+                // Back to the original bytes, so that opens get past the header again.
+                original.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+            mutations += 1
+            usleep(UInt32(random.next() % 1_500))
+        }
+        for victim in victims {
+            let status = victim.waitForExit(timeout: 15)
+            #expect(ChaosSeed.exitedCleanly(status),
+                    "seed \(seed): a victim \(status.map { "ended with wait status \($0)" } ?? "hung") after \(mutations) mutations")
+        }
+        withExtendedLifetime(segment) {}
+    }
+}
