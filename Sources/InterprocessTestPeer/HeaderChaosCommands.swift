@@ -79,3 +79,80 @@ enum HeaderChaosLayout {
     static let semaphoreOffset = 0, eventOffset = 64, conditionOffset = 128, mutexOffset = 256, rwLockOffset = 512
     static let bodySize = 8192
 }
+
+/// `named-victim`: the same for the named primitives and queues (``NamedChaosTargets``).
+enum NamedChaosCommands {
+    /// `named-victim PREFIX MS SEED`: for MS milliseconds, opens one of the named segments
+    /// PREFIX-sem, -event, -mutex, -cond, -rw, -spsc, -mpmc at random (20 ms timeout) and makes
+    /// one short call on it (an endpoint attaches, moves a record, detaches). Prints
+    /// "opens N errors E".
+    static func run(_ arguments: inout Arguments) throws {
+        let prefix = try arguments.next("PREFIX")
+        let end = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
+        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        try arguments.finish()
+        var opens = 0, errors = 0
+        let timeout = Duration.milliseconds(20)
+        while !end.hasPassed {
+            random ^= random << 13
+            random ^= random >> 7
+            random ^= random << 17
+            let target = NamedChaosTargets.all[Int(random % UInt64(NamedChaosTargets.all.count))]
+            let name = "\(prefix)-\(target)"
+            let flip = random & 0x100 == 0
+            do throws(InterprocessError) {
+                switch target {
+                case "sem":
+                    let semaphore = try ProcessSemaphore(open: name, timeout: timeout)
+                    if flip { try semaphore.post() } else { _ = semaphore.wait(timeout: .milliseconds(1)) }
+                case "event":
+                    let event = try ProcessEvent(open: name, timeout: timeout)
+                    if flip { event.set() } else { _ = event.wait(timeout: .milliseconds(1)) }
+                case "mutex":
+                    let mutex = try ProcessMutex(open: name, timeout: timeout)
+                    if let acquisition = try mutex.lock(timeout: .milliseconds(2)) {
+                        if acquisition.previousOwnerDied { try mutex.markConsistent() }
+                        try mutex.unlock()
+                    }
+                case "cond":
+                    let condition = try ProcessCondition(open: name, timeout: timeout)
+                    if flip { condition.signal() } else { condition.broadcast() }
+                case "rw":
+                    let lock = try ProcessRWLock(open: name, timeout: timeout)
+                    if flip {
+                        if try lock.lockShared(timeout: .milliseconds(1)) { try lock.unlockShared() }
+                    } else if let acquisition = try lock.lockExclusive(timeout: .milliseconds(1)) {
+                        if acquisition.previousOwnerDied { try lock.markConsistent() }
+                        try lock.unlockExclusive()
+                    }
+                case "spsc":
+                    if flip {
+                        var producer = try SPSCProducer(attachingTo: name, timeout: timeout)
+                        _ = try producer.trySend(UInt64(opens))
+                    } else {
+                        var consumer = try SPSCConsumer(attachingTo: name, timeout: timeout)
+                        _ = try consumer.tryReceive(as: UInt64.self)
+                    }
+                default:
+                    if flip {
+                        var producer = try MPMCProducer(attachingTo: name, timeout: timeout)
+                        _ = try producer.trySend(UInt64(opens))
+                    } else {
+                        var consumer = try MPMCConsumer(attachingTo: name, timeout: timeout)
+                        _ = try consumer.tryReceive(as: UInt64.self)
+                    }
+                }
+                opens += 1
+            } catch {
+                _ = error.code  // typed: any InterprocessError is an acceptable outcome
+                errors += 1
+            }
+        }
+        print("opens \(opens) errors \(errors)")
+    }
+}
+
+/// The suffixes of the named segments `named-victim` uses.
+enum NamedChaosTargets {
+    static let all = ["sem", "event", "mutex", "cond", "rw", "spsc", "mpmc"]
+}

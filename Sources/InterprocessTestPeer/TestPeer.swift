@@ -113,6 +113,7 @@ struct TestPeer {
           queue-chaos-consume spsc|mpmc QUEUE LEDGER SEED [--drain]
                                                        receive records, recording each in LEDGER
           header-victim NAME MS SEED                   open NAME and use its placed primitives for MS
+          named-victim PREFIX MS SEED                  open PREFIX-sem, -event, … and use them for MS
         """
 
     static func main() {
@@ -191,6 +192,7 @@ struct TestPeer {
         case "queue-chaos-produce": try QueueChaosCommands.produce(&arguments)
         case "queue-chaos-consume": try QueueChaosCommands.consume(&arguments)
         case "header-victim": try HeaderChaosCommands.run(&arguments)
+        case "named-victim": try NamedChaosCommands.run(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

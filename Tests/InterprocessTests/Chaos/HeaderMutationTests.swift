@@ -53,12 +53,7 @@ struct HeaderMutationTests {
             case 0, 1: (base + offset).storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
             case 2, 3: (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
             case 4: (base + offset & ~7).storeBytes(of: value, as: UInt64.self)
-            case 5:
-                // A hostile header that passes the checksum.
-                (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-                var header = SegmentHeader(decoding: UnsafeRawBufferPointer(start: base, count: SegmentHeader.size))
-                header.checksum = header.computedChecksum
-                base.storeBytes(of: header.checksum.littleEndian, toByteOffset: SegmentHeader.Field.checksum.offset, as: UInt64.self)
+            case 5: Self.rewriteHeaderWord(at: base, offset: offset % SegmentHeader.size, value)
             default:
                 // Back to the original bytes, so that opens get past the header again.
                 original.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
@@ -73,4 +68,65 @@ struct HeaderMutationTests {
         }
         withExtendedLifetime(segment) {}
     }
+
+    /// Writes a 32-bit word into the segment header at `base` and recomputes the checksum: a
+    /// hostile header that passes the checksum.
+    static func rewriteHeaderWord(at base: UnsafeMutableRawPointer, offset: Int, _ value: UInt64) {
+        (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        let header = SegmentHeader(decoding: UnsafeRawBufferPointer(start: base, count: SegmentHeader.size))
+        base.storeBytes(of: header.computedChecksum.littleEndian, toByteOffset: SegmentHeader.Field.checksum.offset, as: UInt64.self)
+    }
+
+    @Test("random words of named primitives' and queues' segments rewritten while processes open and use them: success or typed errors, never a crash or a hang")
+    func randomNamedMutations() throws {
+        let seed = ChaosSeed.make()
+        var random = SplitMix(seed)
+        let prefix = TestSupport.uniqueName("named-chaos")
+        let names = ["sem", "event", "mutex", "cond", "rw", "spsc", "mpmc"].map { "\(prefix)-\($0)" }
+        defer { for name in names { try? SharedMemory.remove(name) } }
+        _ = try ProcessSemaphore(create: names[0], initialCount: 1)
+        _ = try ProcessEvent(create: names[1], mode: .autoReset)
+        _ = try ProcessMutex(create: names[2])
+        _ = try ProcessCondition(create: names[3])
+        _ = try ProcessRWLock(create: names[4])
+        try SPSCQueue.create(names[5], capacity: 1024, maximumRecordSize: 64)
+        try MPMCQueue.create(names[6], slotCount: 8, slotSize: 64)
+        let files = try names.map { try OpenedMemory($0) }
+        let ranges = files.map { 0..<min($0.memory.size, SegmentHeader.size + 512) }
+        let originals = zip(files, ranges).map { [UInt8](UnsafeRawBufferPointer(start: $0.base, count: $1.count)) }
+        let milliseconds = 2_000
+        let victims = try (0..<3).map { _ in
+            try SpawnedPeer("named-victim", prefix, String(milliseconds), String(random.next() >> 1))
+        }
+        let end = Date().addingTimeInterval(Double(milliseconds) / 1000)
+        let specials: [UInt64] = [0, 1, UInt64(UInt32.max), UInt64.max, 1 << 31, 1 << 63, UInt64(victims[0].pid), 0x7FFF_FFFF, 4096]
+        var mutations = 0
+        while Date() < end {
+            let target = Int(random.next() % UInt64(files.count))
+            let base = files[target].base
+            let offset = Int(random.next() % UInt64(ranges[target].count))
+            let value = random.next() % 3 == 0 ? specials[Int(random.next() % UInt64(specials.count))] : random.next()
+            switch random.next() % 7 {
+            case 0, 1: (base + offset).storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+            case 2, 3: (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+            case 4: (base + offset & ~7).storeBytes(of: value, as: UInt64.self)
+            case 5: Self.rewriteHeaderWord(at: base, offset: Int(random.next() % UInt64(SegmentHeader.size)), value)
+            default: originals[target].withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+            mutations += 1
+            usleep(UInt32(random.next() % 1_000))
+        }
+        for victim in victims {
+            let status = victim.waitForExit(timeout: 15)
+            #expect(ChaosSeed.exitedCleanly(status),
+                    "seed \(seed): a victim \(status.map { "ended with wait status \($0)" } ?? "hung") after \(mutations) mutations")
+        }
+    }
+}
+
+/// A mapping of a named segment, in a class so that several fit in an array.
+final class OpenedMemory {
+    let memory: SharedMemory
+    var base: UnsafeMutableRawPointer { memory.region.baseAddress }
+    init(_ name: String) throws { memory = try SharedMemory(open: name) }
 }
