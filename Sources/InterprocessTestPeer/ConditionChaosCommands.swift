@@ -18,8 +18,8 @@ import Musl
 /// half-done step back or forward) and marks the mutex consistent.
 enum ConditionChaosCommands {
     /// `cond-chaos SHM producer|consumer SEED COUNT`: a producer adds COUNT items (0: for ever)
-    /// and exits; a consumer takes items, sleeping on the condition (untimed) while there are
-    /// none, until `stop` is set and no item is left. Both pause a random 0–300 µs between steps.
+    /// and exits; a consumer takes items, sleeping on the condition (untimed, or with a deadline
+    /// 0–3 ms away, at random) while there are none, until `stop` is set and no item is left. Both pause a random 0–300 µs between steps.
     static func run(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
         let role = try arguments.next("ROLE")
@@ -44,7 +44,22 @@ enum ConditionChaosCommands {
                 try words.check(mutex.lock(), mutex)
                 if role == "consumer" {
                     while words.items.pointee.load(ordering: .relaxed) == 0 && words.stop.pointee.load(ordering: .relaxed) == 0 {
-                        try words.check(condition.wait(mutex), mutex)
+                        random ^= random << 13
+                        random ^= random >> 7
+                        random ^= random << 17
+                        guard random % 2 == 0 else {
+                            try words.check(condition.wait(mutex), mutex)
+                            continue
+                        }
+                        // A deadline 0–3 ms away bounds the re-lock too: on `timedOut` the mutex is not held.
+                        let timeout = Duration.microseconds(Int64((random >> 8) % 3_000))
+                        switch Result(catching: { () throws(InterprocessError) in try condition.wait(mutex, timeout: timeout) }) {
+                        case .success(let acquisition):
+                            if let acquisition { try words.check(acquisition, mutex) }
+                        case .failure(let error):
+                            guard error.code == .timedOut else { throw error }
+                            try words.check(mutex.lock(), mutex)
+                        }
                     }
                     if words.items.pointee.load(ordering: .relaxed) == 0 {
                         try mutex.unlock()

@@ -13,12 +13,14 @@ import Musl
 /// SHM is plain shared memory laid out as ``EventChaosLayout``. A process bumps its counter right
 /// after a successful set or take, so a kill between the two leaves the counter one short.
 enum EventChaosCommands {
-    /// `event-chaos-wait SHM SLOT`: waits (untimed) for the event placed at 0 forever, counting
-    /// every take in the total and in its slot's counter. A manual-reset waiter pauses 300 µs
-    /// between takes (the event stays set, so it would otherwise spin).
+    /// `event-chaos-wait SHM SLOT SEED`: waits for the event placed at 0 forever — untimed waits,
+    /// waits with a deadline 0–3 ms away, and tryWait polls, chosen at random from SEED —
+    /// counting every take in the total and in its slot's counter. A manual-reset waiter pauses
+    /// 300 µs between takes (the event stays set, so it would otherwise spin).
     static func wait(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
         let slot = try arguments.nextInt("SLOT")
+        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
         try arguments.finish()
         let base = memory.region.baseAddress
         let event = try ProcessEvent(placedAt: base)
@@ -26,7 +28,18 @@ enum EventChaosCommands {
         let mine = EventChaosLayout.counter(base, EventChaosLayout.slotOffset(slot))
         withExtendedLifetime(memory) {
             while true {
-                event.wait()
+                random ^= random << 13
+                random ^= random >> 7
+                random ^= random << 17
+                switch random % 4 {
+                case 0: guard event.wait(timeout: .microseconds(Int64((random >> 8) % 3_000))) else { continue }
+                case 1:
+                    guard event.tryWait() else {
+                        usleep(100)
+                        continue
+                    }
+                default: event.wait()
+                }
                 total.pointee.wrappingAdd(1, ordering: .relaxed)
                 mine.pointee.wrappingAdd(1, ordering: .relaxed)
                 if event.mode == .manualReset { usleep(300) }

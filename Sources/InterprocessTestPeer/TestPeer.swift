@@ -105,7 +105,7 @@ struct TestPeer {
                                                        like spsc-send
           queue-victim spsc|mpmc NAME MS SEED          random sends and receives for MS while the test
                                                        rewrites the queue; "ops N records R ..."
-          event-chaos-wait SHM SLOT                    take the event at SHM@0 forever, counting takes
+          event-chaos-wait SHM SLOT SEED               take the event at SHM@0 forever, counting takes
           event-chaos-set SHM SEED                     set (and, manual-reset, reset) it forever
           cond-chaos SHM producer|consumer SEED COUNT  move items under the mutex and condition at SHM
           queue-chaos-produce spsc|mpmc QUEUE LEDGER PRODUCER SEED

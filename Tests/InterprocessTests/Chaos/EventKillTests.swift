@@ -31,7 +31,7 @@ struct EventKillTests {
         let slots = (0..<Self.waiterCount).map { counter(256 + 64 * $0) }
         for word in [sets, taken] + slots { word.initialize(to: Atomic(0)) }
 
-        func startWaiter(_ slot: Int) throws -> SpawnedPeer { try SpawnedPeer("event-chaos-wait", name, String(slot)) }
+        func startWaiter(_ slot: Int) throws -> SpawnedPeer { try SpawnedPeer("event-chaos-wait", name, String(slot), String(random.next() >> 1)) }
         func startSetter() throws -> SpawnedPeer { try SpawnedPeer("event-chaos-set", name, String(random.next() >> 1)) }
         var waiters = try (0..<Self.waiterCount).map(startWaiter)
         var setter = try startSetter()  // one at a time: each counted auto-reset set found the event unset
@@ -43,6 +43,9 @@ struct EventKillTests {
                 killedSetters += 1
                 setter = try startSetter()
             } else {
+                // Now and then aim at the window between a set and its take: a waiter woken and
+                // killed before it takes the signal must not keep the others asleep.
+                if random.next() % 2 == 0 { _ = TestSupport.eventually(timeout: 0.01) { event.isSet } }
                 let slot = Int(random.next() % UInt64(waiters.count))
                 waiters[slot].killAndReap()
                 killedWaiters += 1
