@@ -10,8 +10,8 @@ import Musl
 /// `event-chaos-wait`, `event-chaos-set`: endless event waiters and setters for the randomized
 /// kill test of ``ProcessEvent``; the test SIGKILLs and replaces them at random points.
 ///
-/// SHM is plain shared memory laid out as ``EventChaosLayout``. A process bumps its counter right
-/// after a successful set or take, so a kill between the two leaves the counter one short.
+/// SHM is plain shared memory laid out as ``EventChaosLayout``. A waiter bumps its counters right
+/// after a successful take, so a kill between the two leaves them one short.
 enum EventChaosCommands {
     /// `event-chaos-wait SHM SLOT SEED`: waits for the event placed at 0 forever — untimed waits,
     /// waits with a deadline 0–3 ms away, and tryWait polls, chosen at random from SEED —
@@ -50,7 +50,8 @@ enum EventChaosCommands {
     /// `event-chaos-set SHM SEED`: sets the event forever, pausing a random 0–500 µs (from SEED)
     /// between steps. Auto-reset: sets only an unset event and counts each such set (the test
     /// runs one setter at a time, so every counted set is a transition from unset to set).
-    /// Manual-reset: sets, counts, pauses, resets.
+    /// An auto-reset set is counted just before it happens (so takes never outnumber counted
+    /// sets unless a set released two waiters). Manual-reset: sets, counts, pauses, resets.
     static func set(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
         var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
@@ -72,8 +73,9 @@ enum EventChaosCommands {
                     pause()
                     event.reset()
                 } else if !event.isSet {
-                    event.set()
+                    // Counted before the set: every take then finds its set already counted.
                     sets.pointee.wrappingAdd(1, ordering: .relaxed)
+                    event.set()
                 }
                 pause()
             }
