@@ -131,7 +131,7 @@ enum QueueChaosCommands {
 /// consumer's next expected sequence per producer (plus one; 0: none yet) from 1024, and a
 /// UInt32 delivery count per (producer, sequence) from 4096.
 final class QueueChaosLedger {
-    static let producers = 64, sequences = 4096
+    static let producers = 256, sequences = 4096
     static let tornOffset = 0, orderOffset = 8, lastProducerOffset = 16, skippedOffset = 24, redeliveredOffset = 32
     static let sentOffset = 512, expectedOffset = 1024, countsOffset = 4096
     static let size = countsOffset + producers * sequences * 4

@@ -6,7 +6,13 @@ import Glibc
 
 /// The seed of a randomized chaos test: `CHAOS_SEED` from the environment to replay a failure,
 /// else a fresh random one. Every failure message of these tests starts with it.
+/// `CHAOS_SCALE` (default 1) multiplies the rounds of kills and mutations, for long local runs.
 enum ChaosSeed {
+    /// `rounds` times `CHAOS_SCALE`.
+    static func scaled(_ rounds: Int) -> Int {
+        rounds * max(1, ProcessInfo.processInfo.environment["CHAOS_SCALE"].flatMap { Int($0) } ?? 1)
+    }
+
     static func make() -> UInt64 {
         ProcessInfo.processInfo.environment["CHAOS_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
     }

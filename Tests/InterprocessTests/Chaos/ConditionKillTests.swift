@@ -50,7 +50,7 @@ struct ConditionKillTests {
             victim.killAndReap()
             kills += 1
         }
-        for _ in 0..<40 {
+        for _ in 0..<ChaosSeed.scaled(40) {
             usleep(UInt32(5_000 + random.next() % 40_000))
             let killProducer = random.next() % 2 == 0
             let index = Int(random.next() % UInt64(killProducer ? producers.count : consumers.count))

@@ -36,7 +36,7 @@ struct EventKillTests {
         var waiters = try (0..<Self.waiterCount).map(startWaiter)
         var setter = try startSetter()  // one at a time: each counted auto-reset set found the event unset
         var killedWaiters: UInt64 = 0, killedSetters: UInt64 = 0
-        for _ in 0..<40 {
+        for _ in 0..<ChaosSeed.scaled(40) {
             usleep(UInt32(3_000 + random.next() % 40_000))
             if random.next() % 3 == 0 {
                 setter.killAndReap()

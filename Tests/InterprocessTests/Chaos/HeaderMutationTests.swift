@@ -35,7 +35,7 @@ struct HeaderMutationTests {
         let file = try SharedMemory(open: name)
         let base = file.region.baseAddress
         let original = [UInt8](UnsafeRawBufferPointer(start: base, count: Self.mutated.count))
-        let milliseconds = 2_000
+        let milliseconds = ChaosSeed.scaled(2_000)
         let victims = try (0..<3).map { _ in
             try SpawnedPeer("header-victim", name, String(milliseconds), String(random.next() >> 1))
         }
@@ -94,7 +94,7 @@ struct HeaderMutationTests {
         let files = try names.map { try OpenedMemory($0) }
         let ranges = files.map { 0..<min($0.memory.size, SegmentHeader.size + 512) }
         let originals = zip(files, ranges).map { [UInt8](UnsafeRawBufferPointer(start: $0.base, count: $1.count)) }
-        let milliseconds = 2_000
+        let milliseconds = ChaosSeed.scaled(2_000)
         let victims = try (0..<3).map { _ in
             try SpawnedPeer("named-victim", prefix, String(milliseconds), String(random.next() >> 1))
         }

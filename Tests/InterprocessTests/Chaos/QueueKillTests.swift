@@ -15,7 +15,7 @@ import Glibc
 @Suite("Queues under random endpoint kills", .serialized, .timeLimit(.minutes(1)))
 struct QueueKillTests {
     // The ledger's layout (QueueChaosLedger in the test peer).
-    static let producerIDs = 64, sequences = 4096
+    static let producerIDs = 256, sequences = 4096
     static let tornOffset = 0, orderOffset = 8, skippedOffset = 24, redeliveredOffset = 32
     static let sentOffset = 512, countsOffset = 4096
     static let ledgerSize = countsOffset + producerIDs * sequences * 4
@@ -59,10 +59,10 @@ struct QueueKillTests {
         var producers = try (0..<sides).map { _ in try startProducer() }
         var consumers = try (0..<sides).map { _ in try startConsumer() }
         var killedProducers: UInt64 = 0, killedConsumers: UInt64 = 0
-        for _ in 0..<24 {
+        for _ in 0..<ChaosSeed.scaled(24) {
             usleep(UInt32(5_000 + random.next() % 40_000))
             let index = Int(random.next() % UInt64(sides))
-            if random.next() % 2 == 0 {
+            if random.next() % 2 == 0 && nextProducer < Self.producerIDs {
                 producers[index].killAndReap()
                 killedProducers += 1
                 producers[index] = try startProducer()
