@@ -114,6 +114,8 @@ struct TestPeer {
                                                        receive records, recording each in LEDGER
           header-victim NAME MS SEED                   open NAME and use its placed primitives for MS
           named-victim PREFIX MS SEED                  open PREFIX-sem, -event, … and use them for MS
+          sem-chaos-take SHM SEED                      take units (mixed waits) from SHM@0 forever
+          sem-chaos-post SHM SEED                      post 1–3 units at a time forever
         """
 
     static func main() {
@@ -193,6 +195,8 @@ struct TestPeer {
         case "queue-chaos-consume": try QueueChaosCommands.consume(&arguments)
         case "header-victim": try HeaderChaosCommands.run(&arguments)
         case "named-victim": try NamedChaosCommands.run(&arguments)
+        case "sem-chaos-take": try SemaphoreChaosCommands.take(&arguments)
+        case "sem-chaos-post": try SemaphoreChaosCommands.post(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
