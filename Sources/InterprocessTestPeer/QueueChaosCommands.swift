@@ -127,13 +127,13 @@ enum QueueChaosCommands {
 
 /// The ledger of `queue-chaos-*` (words UInt64 unless said): violations at 0 (torn or
 /// impossible records) and 8 (SPSC order), producer ids seen last at 16, the drainer's MPMC
-/// skipped and redelivered counters at 24 and 32; `sent` per producer from 512, the SPSC
-/// consumer's next expected sequence per producer (plus one; 0: none yet) from 1024, and a
-/// UInt32 delivery count per (producer, sequence) from 4096.
+/// skipped and redelivered counters at 24 and 32; `sent` per producer from 4096, the SPSC
+/// consumer's next expected sequence per producer (0: none yet) from 8192, and a
+/// UInt32 delivery count per (producer, sequence) from 12288 (each table holds 256 producers).
 final class QueueChaosLedger {
     static let producers = 256, sequences = 4096
     static let tornOffset = 0, orderOffset = 8, lastProducerOffset = 16, skippedOffset = 24, redeliveredOffset = 32
-    static let sentOffset = 512, expectedOffset = 1024, countsOffset = 4096
+    static let sentOffset = 4096, expectedOffset = 8192, countsOffset = 12288
     static let size = countsOffset + producers * sequences * 4
 
     let memory: SharedMemory

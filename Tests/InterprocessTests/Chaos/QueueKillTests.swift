@@ -17,7 +17,7 @@ struct QueueKillTests {
     // The ledger's layout (QueueChaosLedger in the test peer).
     static let producerIDs = 256, sequences = 4096
     static let tornOffset = 0, orderOffset = 8, skippedOffset = 24, redeliveredOffset = 32
-    static let sentOffset = 512, countsOffset = 4096
+    static let sentOffset = 4096, countsOffset = 12288
     static let ledgerSize = countsOffset + producerIDs * sequences * 4
 
     @Test("random SIGKILLs of producers and consumers: nothing torn, reordered, invented or lost; duplicates only as redeliveries",
