@@ -83,7 +83,9 @@ enum ConditionChaosCommands {
                 words.dirty.pointee.store(0, ordering: .relaxed)
                 words.holder.pointee.store(0, ordering: .relaxed)
                 try mutex.unlock()
-                if role == "producer" { condition.signal() }
+                if role == "producer" {
+                    if random & 0x10000 == 0 { condition.signal() } else { condition.broadcast() }
+                }
                 done += 1
                 pause()
             }
