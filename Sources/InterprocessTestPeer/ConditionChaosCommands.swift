@@ -19,7 +19,9 @@ import Musl
 enum ConditionChaosCommands {
     /// `cond-chaos SHM producer|consumer SEED COUNT`: a producer adds COUNT items (0: for ever)
     /// and exits; a consumer takes items, sleeping on the condition (untimed, or with a deadline
-    /// 0–3 ms away, at random) while there are none, until `stop` is set and no item is left. Both pause a random 0–300 µs between steps.
+    /// 0–3 ms away, at random) while there are none, until `stop` is set and no item is left.
+    /// A producer signals or broadcasts (at random) after each item. Both pause a random
+    /// 0–300 µs between steps.
     static func run(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
         let role = try arguments.next("ROLE")
