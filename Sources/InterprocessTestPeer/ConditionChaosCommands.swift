@@ -25,7 +25,7 @@ enum ConditionChaosCommands {
     static func run(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
         let role = try arguments.next("ROLE")
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         let count = try arguments.nextInt("COUNT")
         try arguments.finish()
         guard role == "producer" || role == "consumer" else { throw UsageError("ROLE is producer or consumer") }
@@ -34,27 +34,24 @@ enum ConditionChaosCommands {
         let condition = try ProcessCondition(placedAt: base + ConditionChaosLayout.conditionOffset)
         let words = ConditionChaosLayout(base)
         func pause() {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            usleep(UInt32(random % 300))
+            let roll = random.next()
+            usleep(UInt32(roll % 300))
         }
         let me = UInt64(getpid())
         var done = 0
         try withExtendedLifetime(memory) {
             while count == 0 || done < count {
+                let roll = random.next()
                 try words.check(mutex.lock(), mutex)
                 if role == "consumer" {
                     while words.items.pointee.load(ordering: .relaxed) == 0 && words.stop.pointee.load(ordering: .relaxed) == 0 {
-                        random ^= random << 13
-                        random ^= random >> 7
-                        random ^= random << 17
-                        guard random % 2 == 0 else {
+                        let roll = random.next()
+                        guard roll % 2 == 0 else {
                             try words.check(condition.wait(mutex), mutex)
                             continue
                         }
                         // A deadline 0–3 ms away bounds the re-lock too: on `timedOut` the mutex is not held.
-                        let timeout = Duration.microseconds(Int64((random >> 8) % 3_000))
+                        let timeout = Duration.microseconds(Int64((roll >> 8) % 3_000))
                         switch Result(catching: { () throws(InterprocessError) in try condition.wait(mutex, timeout: timeout) }) {
                         case .success(let acquisition):
                             if let acquisition { try words.check(acquisition, mutex) }
@@ -76,7 +73,7 @@ enum ConditionChaosCommands {
                     words.items.pointee.wrappingSubtract(1, ordering: .relaxed)
                 }
                 // Now and then linger half-way, so that kills find holders with a half-done step.
-                if random % 4 == 0 { usleep(UInt32((random >> 8) % 200)) }
+                if roll % 4 == 0 { usleep(UInt32((roll >> 8) % 200)) }
                 if role == "producer" {
                     words.produced.pointee.wrappingAdd(1, ordering: .relaxed)
                 } else {
@@ -86,7 +83,7 @@ enum ConditionChaosCommands {
                 words.holder.pointee.store(0, ordering: .relaxed)
                 try mutex.unlock()
                 if role == "producer" {
-                    if random & 0x10000 == 0 { condition.signal() } else { condition.broadcast() }
+                    if roll & 0x10000 == 0 { condition.signal() } else { condition.broadcast() }
                 }
                 done += 1
                 pause()

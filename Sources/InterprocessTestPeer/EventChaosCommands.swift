@@ -20,7 +20,7 @@ enum EventChaosCommands {
     static func wait(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
         let slot = try arguments.nextInt("SLOT")
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         let base = memory.region.baseAddress
         let event = try ProcessEvent(placedAt: base)
@@ -28,11 +28,9 @@ enum EventChaosCommands {
         let mine = EventChaosLayout.counter(base, EventChaosLayout.slotOffset(slot))
         withExtendedLifetime(memory) {
             while true {
-                random ^= random << 13
-                random ^= random >> 7
-                random ^= random << 17
-                switch random % 4 {
-                case 0: guard event.wait(timeout: .microseconds(Int64((random >> 8) % 3_000))) else { continue }
+                let roll = random.next()
+                switch roll % 4 {
+                case 0: guard event.wait(timeout: .microseconds(Int64((roll >> 8) % 3_000))) else { continue }
                 case 1:
                     guard event.tryWait() else {
                         usleep(100)
@@ -54,16 +52,14 @@ enum EventChaosCommands {
     /// sets unless a set released two waiters). Manual-reset: sets, counts, pauses, resets.
     static func set(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         let base = memory.region.baseAddress
         let event = try ProcessEvent(placedAt: base)
         let sets = EventChaosLayout.counter(base, EventChaosLayout.setsOffset)
         func pause() {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            usleep(UInt32(random % 500))
+            let roll = random.next()
+            usleep(UInt32(roll % 500))
         }
         withExtendedLifetime(memory) {
             while true {

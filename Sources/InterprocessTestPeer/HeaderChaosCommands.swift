@@ -19,17 +19,15 @@ enum HeaderChaosCommands {
     static func run(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
         let end = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         var opens = 0, errors = 0
         while !end.hasPassed {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
+            let roll = random.next()
             do throws(InterprocessError) {
                 let segment = try Segment(open: name, kind: .raw, timeout: .milliseconds(20))
                 opens += 1
-                try exercise(segment.body.baseAddress!, segment.body.count, choice: random)
+                try exercise(segment.body.baseAddress!, segment.body.count, choice: roll)
             } catch {
                 _ = error.code  // typed: any InterprocessError is an acceptable outcome
                 errors += 1
@@ -89,17 +87,15 @@ enum NamedChaosCommands {
     static func run(_ arguments: inout Arguments) throws {
         let prefix = try arguments.next("PREFIX")
         let end = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         var opens = 0, errors = 0
         let timeout = Duration.milliseconds(20)
         while !end.hasPassed {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            let target = NamedChaosTargets.all[Int(random % UInt64(NamedChaosTargets.all.count))]
+            let roll = random.next()
+            let target = NamedChaosTargets.all[Int(roll % UInt64(NamedChaosTargets.all.count))]
             let name = "\(prefix)-\(target)"
-            let flip = random & 0x100 == 0
+            let flip = roll & 0x100 == 0
             do throws(InterprocessError) {
                 switch target {
                 case "sem":

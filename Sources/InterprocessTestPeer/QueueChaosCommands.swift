@@ -22,18 +22,17 @@ enum QueueChaosCommands {
         let kind = try arguments.next("KIND"), queue = try arguments.next("QUEUE")
         let ledger = try QueueChaosLedger(open: try arguments.next("LEDGER"))
         let producerID = UInt32(try arguments.nextInt("PRODUCER"))
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         guard Int(producerID) < QueueChaosLedger.producers else { throw UsageError("PRODUCER is below \(QueueChaosLedger.producers)") }
         let sent = ledger.sent(producerID)
         func pause() {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            usleep(UInt32(random % 200))
+            let roll = random.next()
+            usleep(UInt32(roll % 200))
         }
         func linger() {
-            if random % 8 == 0 { usleep(UInt32((random >> 8) % 300)) }
+            let roll = random.next()
+            if roll % 8 == 0 { usleep(UInt32((roll >> 8) % 300)) }
         }
         if kind == "spsc" {
             var producer = try attach { () throws(InterprocessError) in try SPSCProducer(attachingTo: queue, timeout: .seconds(2)) }
@@ -73,14 +72,12 @@ enum QueueChaosCommands {
     static func consume(_ arguments: inout Arguments) throws {
         let kind = try arguments.next("KIND"), queue = try arguments.next("QUEUE")
         let ledger = try QueueChaosLedger(open: try arguments.next("LEDGER"))
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         let drain = arguments.nextIfPresent() == "--drain"
         try arguments.finish()
         func linger() {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            if random % 8 == 0 { usleep(UInt32(random % 300)) }  // widens the mid-borrow window
+            let roll = random.next()
+            if roll % 8 == 0 { usleep(UInt32(roll % 300)) }  // widens the mid-borrow window
         }
         if kind == "spsc" {
             var consumer = try attach { () throws(InterprocessError) in try SPSCConsumer(attachingTo: queue, timeout: .seconds(2)) }

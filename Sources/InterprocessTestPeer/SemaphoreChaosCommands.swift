@@ -15,18 +15,16 @@ enum SemaphoreChaosCommands {
     /// 0–3 ms away, tryWait polls, at random — counting each right after taking it.
     static func take(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         let base = memory.region.baseAddress
         let semaphore = try ProcessSemaphore(placedAt: base)
         let taken = ParkingKillLayout.counter(base, ParkingKillLayout.takenOffset)
         withExtendedLifetime(memory) {
             while true {
-                random ^= random << 13
-                random ^= random >> 7
-                random ^= random << 17
-                switch random % 4 {
-                case 0: guard semaphore.wait(timeout: .microseconds(Int64((random >> 8) % 3_000))) else { continue }
+                let roll = random.next()
+                switch roll % 4 {
+                case 0: guard semaphore.wait(timeout: .microseconds(Int64((roll >> 8) % 3_000))) else { continue }
                 case 1:
                     guard semaphore.tryWait() else {
                         usleep(100)
@@ -43,20 +41,18 @@ enum SemaphoreChaosCommands {
     /// before posting (so counted units never fall behind taken ones), pausing 0–500 µs.
     static func post(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
-        var random = UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")) | 1
+        var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         let base = memory.region.baseAddress
         let semaphore = try ProcessSemaphore(placedAt: base)
         let posted = ParkingKillLayout.counter(base, ParkingKillLayout.postedOffset)
         try withExtendedLifetime(memory) {
             while true {
-                random ^= random << 13
-                random ^= random >> 7
-                random ^= random << 17
-                let count = 1 + Int(random % 3)
+                let roll = random.next()
+                let count = 1 + Int(roll % 3)
                 posted.pointee.wrappingAdd(UInt64(count), ordering: .relaxed)
                 try semaphore.post(count: count)
-                usleep(UInt32((random >> 8) % 500))
+                usleep(UInt32((roll >> 8) % 500))
             }
         }
     }

@@ -48,25 +48,35 @@ struct HeaderMutationTests {
             let offset = random.next() % 2 == 0
                 ? Int(random.next() % UInt64(SegmentHeader.size))
                 : SegmentHeader.size + Int(random.next() % UInt64(Self.mutated.count - SegmentHeader.size))
-            let value = random.next() % 3 == 0 ? specials[Int(random.next() % UInt64(specials.count))] : random.next()
-            switch random.next() % 8 {
-            case 0, 1: (base + offset).storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2, 3: (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-            case 4: (base + offset & ~7).storeBytes(of: value, as: UInt64.self)
-            case 5: Self.rewriteHeaderWord(at: base, offset: offset % SegmentHeader.size, value)
-            default:
-                // Back to the original bytes, so that opens get past the header again.
-                original.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            }
+            Self.mutate(base, at: offset, original: original, specials: specials, &random)
             mutations += 1
             usleep(UInt32(random.next() % 1_500))
         }
+        Self.expectCleanExits(victims, seed: seed, mutations: mutations)
+        withExtendedLifetime(segment) {}
+    }
+
+    /// One random mutation at `offset` of the file mapped at `base`: a byte, a 32- or 64-bit
+    /// word (a random value or one of `specials`), a header word with its checksum recomputed,
+    /// or, now and then, every byte back as in `original` (so that opens get past the header again).
+    static func mutate(_ base: UnsafeMutableRawPointer, at offset: Int, original: [UInt8], specials: [UInt64], _ random: inout SplitMix) {
+        let value = random.next() % 3 == 0 ? specials[Int(random.next() % UInt64(specials.count))] : random.next()
+        switch random.next() % 7 {
+        case 0, 1: (base + offset).storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        case 2, 3: (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        case 4: (base + offset & ~7).storeBytes(of: value, as: UInt64.self)
+        case 5: rewriteHeaderWord(at: base, offset: Int(random.next() % UInt64(SegmentHeader.size)), value)
+        default: original.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+    }
+
+    /// Every victim ends by itself (its time is up), with status 0: no crash, no hang.
+    static func expectCleanExits(_ victims: [SpawnedPeer], seed: UInt64, mutations: Int) {
         for victim in victims {
             let status = victim.waitForExit(timeout: 15)
             #expect(ChaosSeed.exitedCleanly(status),
                     "seed \(seed): a victim \(status.map { "ended with wait status \($0)" } ?? "hung") after \(mutations) mutations")
         }
-        withExtendedLifetime(segment) {}
     }
 
     /// Writes a 32-bit word into the segment header at `base` and recomputes the checksum: a
@@ -105,22 +115,11 @@ struct HeaderMutationTests {
             let target = Int(random.next() % UInt64(files.count))
             let base = files[target].base
             let offset = Int(random.next() % UInt64(ranges[target].count))
-            let value = random.next() % 3 == 0 ? specials[Int(random.next() % UInt64(specials.count))] : random.next()
-            switch random.next() % 7 {
-            case 0, 1: (base + offset).storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2, 3: (base + offset & ~3).storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-            case 4: (base + offset & ~7).storeBytes(of: value, as: UInt64.self)
-            case 5: Self.rewriteHeaderWord(at: base, offset: Int(random.next() % UInt64(SegmentHeader.size)), value)
-            default: originals[target].withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            }
+            Self.mutate(base, at: offset, original: originals[target], specials: specials, &random)
             mutations += 1
             usleep(UInt32(random.next() % 1_000))
         }
-        for victim in victims {
-            let status = victim.waitForExit(timeout: 15)
-            #expect(ChaosSeed.exitedCleanly(status),
-                    "seed \(seed): a victim \(status.map { "ended with wait status \($0)" } ?? "hung") after \(mutations) mutations")
-        }
+        Self.expectCleanExits(victims, seed: seed, mutations: mutations)
     }
 }
 
