@@ -116,6 +116,8 @@ struct TestPeer {
           named-victim PREFIX MS SEED                  open PREFIX-sem, -event, … and use them for MS
           sem-chaos-take SHM SEED                      take units (mixed waits) from SHM@0 forever
           sem-chaos-post SHM SEED                      post 1–3 units at a time forever
+          sync-word-victim SHM MS SEED                 use placed semaphore, event, condition, mutex
+                                                       with short deadlines while the words change
         """
 
     static func main() {
@@ -197,6 +199,7 @@ struct TestPeer {
         case "named-victim": try NamedChaosCommands.run(&arguments)
         case "sem-chaos-take": try SemaphoreChaosCommands.take(&arguments)
         case "sem-chaos-post": try SemaphoreChaosCommands.post(&arguments)
+        case "sync-word-victim": try SyncWordChaosCommands.run(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
