@@ -112,6 +112,19 @@ struct TestPeer {
                                                        like spsc-send
           queue-victim spsc|mpmc NAME MS SEED          random sends and receives for MS while the test
                                                        rewrites the queue; "ops N records R ..."
+          event-chaos-wait SHM SLOT SEED               take the event at SHM@0 forever, counting takes
+          event-chaos-set SHM SEED                     set (and, manual-reset, reset) it forever
+          cond-chaos SHM producer|consumer SEED COUNT  move items under the mutex and condition at SHM
+          queue-chaos-produce spsc|mpmc QUEUE LEDGER PRODUCER SEED
+                                                       send records for ever, counting them in LEDGER
+          queue-chaos-consume spsc|mpmc QUEUE LEDGER SEED [--drain]
+                                                       receive records, recording each in LEDGER
+          header-victim NAME MS SEED                   open NAME and use its placed primitives for MS
+          named-victim PREFIX MS SEED                  open PREFIX-sem, -event, … and use them for MS
+          sem-chaos-take SHM SEED                      take units (mixed waits) from SHM@0 forever
+          sem-chaos-post SHM SEED                      post 1–3 units at a time forever
+          sync-word-victim SHM MS SEED                 use placed semaphore, event, condition, mutex
+                                                       with short deadlines while the words change
         """
 
     static func main() {
@@ -188,6 +201,16 @@ struct TestPeer {
         case "mpmc-receive": try QueueProbeCommands.mpmcReceive(&arguments)
         case "mpmc-send": try QueueProbeCommands.mpmcSend(&arguments)
         case "queue-victim": try QueueVictimCommands.run(&arguments)
+        case "event-chaos-wait": try EventChaosCommands.wait(&arguments)
+        case "event-chaos-set": try EventChaosCommands.set(&arguments)
+        case "cond-chaos": try ConditionChaosCommands.run(&arguments)
+        case "queue-chaos-produce": try QueueChaosCommands.produce(&arguments)
+        case "queue-chaos-consume": try QueueChaosCommands.consume(&arguments)
+        case "header-victim": try HeaderChaosCommands.run(&arguments)
+        case "named-victim": try NamedChaosCommands.run(&arguments)
+        case "sem-chaos-take": try SemaphoreChaosCommands.take(&arguments)
+        case "sem-chaos-post": try SemaphoreChaosCommands.post(&arguments)
+        case "sync-word-victim": try SyncWordChaosCommands.run(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -76,7 +76,9 @@ struct ParkingKillTests {
 final class SpawnedPeer {
     let pid: pid_t
 
-    init(_ arguments: String...) throws {
+    convenience init(_ arguments: String...) throws { try self.init(arguments: arguments) }
+
+    init(arguments: [String]) throws {
         let path = try TestSupport.executable("interprocess-test-peer").path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -101,6 +103,23 @@ final class SpawnedPeer {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         reaped = true
+    }
+
+    /// Waits up to `timeout` seconds for the peer to exit by itself and returns its wait status
+    /// (as `waitpid` reports it); nil if it is still running then (it is killed and reaped).
+    func waitForExit(timeout: Double) -> Int32? {
+        guard !reaped else { return nil }
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        repeat {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                reaped = true
+                return status
+            }
+            usleep(2_000)
+        } while Date() < deadline
+        killAndReap()
+        return nil
     }
 
     private var reaped = false
