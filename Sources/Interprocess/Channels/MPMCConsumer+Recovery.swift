@@ -18,6 +18,7 @@ extension MPMCConsumer {
     @usableFromInline
     mutating func claimRecordWaiting(accepting accepted: ClosedRange<Int>, until deadline: MonotonicDeadline) throws(InterprocessError) -> MPMCRecordClaim? {
         var spins = 0
+        var holdersSeen = false
         while true {
             if let claim = try claimRecord(accepting: accepted, attempts: ChannelWaiting.waitingClaimAttempts) { return claim }
             if spins < ChannelWaiting.spinLimit {
@@ -26,13 +27,19 @@ extension MPMCConsumer {
                 if spins & 255 == 0, deadline.hasPassed { return nil }
                 continue
             }
-            let outcome = try recoverDeadClaims(accepting: accepted)
-            if let claim = outcome.claim { return claim }
-            if outcome.skipped { continue }
+            // At most once per recovery interval, however often this consumer is woken (every
+            // publish wakes all parked consumers).
+            if nextRecovery.hasPassed {
+                nextRecovery = .after(MPMCMapping.recoveryInterval)
+                let outcome = try recoverDeadClaims(accepting: accepted)
+                if let claim = outcome.claim { return claim }
+                if outcome.skipped { continue }
+                holdersSeen = outcome.claimed
+            }
             if deadline.hasPassed { return nil }
             // While a process holds a slot, wake up now and then to see whether it died (nobody
             // else would wake us for that).
-            let slice = outcome.claimed ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval)) : deadline
+            let slice = holdersSeen ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval)) : deadline
             mapping.park(futex: MPMCLayout.notEmptyOffset, waiting: MPMCLayout.consumersWaitingOffset, until: slice) {
                 !recordMayBeReady()
             }
@@ -69,7 +76,11 @@ extension MPMCConsumer {
     ///
     /// - Throws: ``InterprocessError/Code/corrupt`` if a dead reader's record is longer than a
     ///   slot (it was rewritten: nobody can deliver it).
-    func recoverDeadClaims(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> RecoveryOutcome {
+    ///
+    /// Bounded, whatever peers wrote: one look reads at most ``MPMCMapping/recoveryScanLength``
+    /// slots (resuming where the last look stopped) and judges at most
+    /// ``MPMCMapping/recoveryJudgements`` distinct claimants (each judgement reads `/proc`).
+    mutating func recoverDeadClaims(accepting accepted: ClosedRange<Int>) throws(InterprocessError) -> RecoveryOutcome {
         var outcome = RecoveryOutcome()
         let count = UInt64(truncatingIfNeeded: slotCount)
         let position = head.pointee.load(ordering: .acquiring)
@@ -91,13 +102,30 @@ extension MPMCConsumer {
         }
         // Dead readers: a reader's slot lies behind the head, anywhere in the ring. Only the
         // sequence words are read, so a scan costs about one cache miss per slot.
-        for index in 0..<slotCount {
+        var index = recoveryCursor < slotCount && recoveryCursor >= 0 ? recoveryCursor : 0
+        var judgements = 0
+        var lastLive: UInt64 = 0
+        for _ in 0..<min(slotCount, MPMCMapping.recoveryScanLength) {
             let slot = mapping.ring + index &* mapping.stride
+            index = index &+ 1 == slotCount ? 0 : index &+ 1
+            recoveryCursor = index
             let sequence = MPMCSlot.sequence(slot).pointee.load(ordering: .acquiring)
             guard sequence & (MPMCLayout.readingFlag | MPMCLayout.writingFlag) == MPMCLayout.readingFlag else { continue }
             let reader = MPMCSlot.claimant(slot).pointee.load(ordering: .acquiring)
             guard reader != identity, reader != 0 else { continue }
+            if reader == lastLive {
+                outcome.claimed = true
+                continue
+            }
+            guard judgements < MPMCMapping.recoveryJudgements else {
+                // Enough /proc reads for one look: the next one resumes here.
+                outcome.claimed = true
+                recoveryCursor = index == 0 ? slotCount &- 1 : index &- 1
+                break
+            }
+            judgements &+= 1
             guard EndpointClaim.isDead(reader) else {
+                lastLive = reader
                 outcome.claimed = true
                 continue
             }

@@ -30,6 +30,8 @@ public struct MPMCConsumer: ~Copyable {
     @usableFromInline var idlePolls: Int
     /// When a failed non-blocking receive may next look for slots held by dead processes.
     @usableFromInline var nextRecovery: MonotonicDeadline
+    /// Where the next look for dead readers resumes: each look scans a bounded stretch of slots.
+    @usableFromInline var recoveryCursor: Int
 
     /// Attaches as a consumer.
     ///
@@ -43,6 +45,7 @@ public struct MPMCConsumer: ~Copyable {
         identity = EndpointClaim.word(for: .current)
         idlePolls = 0
         nextRecovery = .after(MPMCMapping.recoveryInterval)
+        recoveryCursor = 0
         self.mapping = mapping
     }
 

@@ -95,6 +95,14 @@ struct MPMCMapping: ~Copyable {
     /// endpoint at most this often, a parked one this often while a slot it waits for is held.
     static let recoveryInterval = Duration.milliseconds(2)
 
+    /// The most slots one look for dead readers reads: a huge ring is covered over several looks,
+    /// so that no single look (or the wait around it) takes long.
+    static let recoveryScanLength = 4096
+
+    /// The most distinct claimants one look judges (each judgement reads `/proc`), so that slots
+    /// filled with made-up claimants cost a bounded amount per look.
+    static let recoveryJudgements = 16
+
     /// Wakes every parked consumer if any is parked (or about to park). Call after a slot
     /// transition that may let a consumer proceed.
     @inlinable @inline(__always)

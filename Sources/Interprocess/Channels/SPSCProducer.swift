@@ -192,7 +192,8 @@ public struct SPSCProducer: ~Copyable {
 
     /// Publishes what is committed, then waits until a record of `count` bytes fits or the
     /// deadline passes: spinning first, then parked on the consumer's index. Returns whether
-    /// it fits. Use it with ``tryReserve(_:)`` for a blocking zero-copy send.
+    /// it fits (or whether the consumer's index is corrupt, which the following
+    /// ``tryReserve(_:)`` then reports). Use it with ``tryReserve(_:)`` for a blocking zero-copy send.
     public mutating func waitForSpace(_ count: Int, until deadline: MonotonicDeadline) -> Bool {
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
@@ -202,7 +203,12 @@ public struct SPSCProducer: ~Copyable {
         let limit = UInt64(capacity)
         var spins = 0
         while true {
-            cachedHead = head.pointee.load(ordering: .acquiring)
+            let released = head.pointee.load(ordering: .acquiring)
+            // A head no consumer writes (ahead of the tail, unaligned, more than a lap behind) is
+            // never cached: returning true sends the caller to tryReserve, which reads it again
+            // and reports it as corrupt.
+            guard mapping.indicesAreValid(tail: position, head: released) else { return true }
+            cachedHead = released
             if end &- cachedHead <= limit { return true }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1

@@ -97,6 +97,24 @@ struct SPSCQueueHostileMemoryTests {
         #expect(error?.description.contains("tail 1024 is behind its head 1088") == true, "\(String(describing: error))")
     }
 
+    @Test("a head moved ahead of the tail while the producer waits for room is corrupt: never cached, nothing overwritten")
+    func headAheadWhileWaiting() throws {
+        let name = try queue("spsc-head-wait", records: 0)
+        defer { try? SPSCQueue.remove(name) }
+        var producer = try SPSCProducer(attachingTo: name)
+        var sent: UInt64 = 0
+        while try producer.trySend(sent) { sent += 1 }
+        // Another process writes the head 8 bytes past the tail once the producer is parked.
+        let writer = Thread {
+            usleep(150_000)
+            try? QueueSegmentEditing.write(name, body: Self.head, 1024 + 8)
+        }
+        writer.start()
+        let error = #expect(throws: InterprocessError.self) { _ = try producer.send(UInt64(7), until: .after(.seconds(20))) }
+        #expect(error?.code == .corrupt, "\(String(describing: error))")
+        #expect(TestSupport.eventually(timeout: 10) { writer.isFinished })
+    }
+
     @Test("record headers that cannot be right are corrupt, naming the header", arguments: [
         // (header written at ring offset 16 = the second record, what the error says)
         (UInt64(48), "past the tail 64"),
