@@ -20,12 +20,15 @@ enum EndpointClaim {
     /// Claims the place for the calling process, taking it over from a dead owner.
     ///
     /// - Returns: the pid of the dead owner replaced, or nil if the place was free.
-    /// - Throws: ``InterprocessError/Code/alreadyExists`` while a live process holds it.
+    /// - Throws: ``InterprocessError/Code/alreadyExists`` while a live process holds it; `corrupt`
+    ///   if the word changes under every compare-and-exchange (a peer keeps rewriting it).
     static func claim(
         _ word: UnsafeMutablePointer<Atomic<UInt64>>, role: String, name: String
     ) throws(InterprocessError) -> Int32? {
         let mine = EndpointClaim.word(for: .current)
-        while true {
+        // Bounded: between two attaching processes a claim loses at most a race or two; a word
+        // that changes under every compare-and-exchange is being rewritten by a peer.
+        for _ in 0..<1024 {
             let current = word.pointee.load(ordering: .acquiring)
             if current == 0 {
                 if word.pointee.compareExchange(expected: 0, desired: mine, ordering: .acquiringAndReleasing).exchanged {
@@ -41,6 +44,8 @@ enum EndpointClaim {
                 return pid(of: current)
             }
         }
+        throw InterprocessError(.corrupt, operation: "attach as \(role)", name: name,
+                                reason: "its \(role) claim word changed under 1024 compare-and-exchanges in a row: another process keeps writing it")
     }
 
     /// Gives the place up, if the calling process still holds it.

@@ -209,6 +209,7 @@ struct FutexParking: @unchecked Sendable {
             }
             spins += 1
         }
+        var retries = 0
         while true {
             announce()
             let seen = word.pointee.load(ordering: .sequentiallyConsistent)
@@ -218,6 +219,10 @@ struct FutexParking: @unchecked Sendable {
                 return .acquired
             case .retry:
                 withdraw()
+                // A peer that keeps rewriting the word makes every compare-and-exchange fail:
+                // it may cost the wait its deadline, never more.
+                retries &+= 1
+                if retries & 63 == 0, deadline.hasPassed { return .timedOut }
                 continue
             case .wait:
                 // Only here, after an attempt found nothing, may a waiter give up: a wake-up it

@@ -8,7 +8,7 @@ extension ProcessMutex {
         case layoutVersion
         /// Bit 0: recursive.
         case flags
-        /// The bytes of the object at byte 64: 32.
+        /// The bytes of the object at byte 64: 36.
         case objectSize
         /// The futex word: owner thread id, inconsistent bit, waiters bit (``LockWord``).
         case lockWord

@@ -137,7 +137,11 @@ extension ProcessRWLock {
             let index = (start &+ step) & (RWLockLayout.slotCount - 1)
             let slot = words.slot(index)
             var word = slot.pointee.load(ordering: .relaxed)
-            while word == 0 || (word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask < RWLockOwnerTag.countMask) {
+            // Bounded: a slot rewritten on every try (by a hostile peer) is passed over.
+            var tries = 0
+            while tries < ProcessRWLock.casAttempts,
+                  word == 0 || (word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask < RWLockOwnerTag.countMask) {
+                tries &+= 1
                 let next = word == 0 ? tag | 1 : word &+ 1
                 let (exchanged, original) = slot.pointee.compareExchange(
                     expected: word, desired: next, ordering: .sequentiallyConsistent)
@@ -163,7 +167,13 @@ extension ProcessRWLock {
     func leaveSlot(_ index: Int, tag: UInt64) throws(InterprocessError) {
         let slot = words.slot(index)
         var word = slot.pointee.load(ordering: .relaxed)
+        var tries = 0
         while true {
+            tries &+= 1
+            guard tries <= ProcessRWLock.casAttempts else {
+                throw InterprocessError(.corrupt, operation: "unlock the shared side of a reader-writer lock", name: name,
+                                        reason: "reader slot \(index) of this process changed under \(ProcessRWLock.casAttempts) compare-and-exchanges in a row: another process keeps writing it")
+            }
             guard word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask > 0 else {
                 throw InterprocessError(.corrupt, operation: "unlock the shared side of a reader-writer lock", name: name,
                                         reason: "reader slot \(index) of this process holds 0x\(String(word, radix: 16)), which another process wrote")

@@ -16,4 +16,8 @@ extension ProcessRWLock {
         InterprocessError(.notRecoverable, operation: "\(action) a reader-writer lock", name: name,
                           reason: "a writer took it over from a dead owner and released it without markConsistent(), so the state it protects cannot be trusted")
     }
+
+    /// The most compare-and-exchanges in a row one step makes on a word before it gives up: a
+    /// healthy lock never loses this many races on one slot, a peer rewriting it may.
+    static let casAttempts = 1024
 }
