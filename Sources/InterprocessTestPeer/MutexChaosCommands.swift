@@ -69,7 +69,7 @@ enum MutexChaosCommands {
     /// ``InterprocessError`` is fine; a crash or a hang is the failure. Prints "done N".
     static func fuzz(_ arguments: inout Arguments) throws {
         let segment = try Segment(open: arguments.next("SEGMENT"), kind: .raw)
-        var random = MutexFuzzRandom(seed: UInt64(try arguments.nextInt("SEED")) ^ UInt64(getpid()))
+        var random = PeerRandom(seed: UInt64(try arguments.nextInt("SEED")) ^ UInt64(getpid()))
         let end = UInt64(try arguments.nextInt("END"))
         try arguments.finish()
         let mutex = try ProcessMutex(placedAt: segment.body.baseAddress!)
@@ -91,15 +91,3 @@ enum MutexChaosCommands {
     }
 }
 
-/// A small seeded generator (SplitMix64), so that a failing run can be replayed.
-struct MutexFuzzRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -39,7 +39,7 @@ enum QueueVictimCommands {
         let milliseconds = try arguments.nextInt("MILLISECONDS")
         let seed = UInt64(try arguments.nextInt("SEED"))
         try arguments.finish()
-        var random = SplitMix64(seed: seed)
+        var random = PeerRandom(seed: seed)
         var tally = Tally()
         let end = MonotonicDeadline.after(.milliseconds(milliseconds))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
@@ -64,7 +64,7 @@ enum QueueVictimCommands {
         var wait: UInt64
         var cpuStart: UInt64
 
-        init(_ random: inout SplitMix64) {
+        init(_ random: inout PeerRandom) {
             wait = random.next() % 3_000_000
             cpuStart = QueueVictimCommands.threadCPUTime()
             deadline = MonotonicDeadline(nanoseconds: MonotonicDeadline.now.nanoseconds + wait)
@@ -92,7 +92,7 @@ enum QueueVictimCommands {
     }
 
     /// Attaches both ends and runs up to 200 random calls; a library error ends the round.
-    static func spscRound(_ name: String, _ random: inout SplitMix64, _ tally: inout Tally, _ buffer: UnsafeMutableRawBufferPointer) throws {
+    static func spscRound(_ name: String, _ random: inout PeerRandom, _ tally: inout Tally, _ buffer: UnsafeMutableRawBufferPointer) throws {
         var producer = try SPSCProducer(attachingTo: name, timeout: .milliseconds(100))
         var consumer = try SPSCConsumer(attachingTo: name, timeout: .milliseconds(100))
         let limit = consumer.maximumRecordSize
@@ -143,7 +143,7 @@ enum QueueVictimCommands {
 
     /// Attaches a producer and a consumer and runs up to 200 random calls; a library error
     /// ends the round.
-    static func mpmcRound(_ name: String, _ random: inout SplitMix64, _ tally: inout Tally, _ buffer: UnsafeMutableRawBufferPointer) throws {
+    static func mpmcRound(_ name: String, _ random: inout PeerRandom, _ tally: inout Tally, _ buffer: UnsafeMutableRawBufferPointer) throws {
         var producer = try MPMCProducer(attachingTo: name, timeout: .milliseconds(100))
         var consumer = try MPMCConsumer(attachingTo: name, timeout: .milliseconds(100))
         let limit = consumer.slotSize
@@ -197,16 +197,3 @@ enum QueueVictimCommands {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64): the same seed gives the same calls.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -41,7 +41,7 @@ struct QueueRandomMutationTests {
         var tallies: [String] = []
         for round in 0..<Self.rounds {
             let seed = Self.baseSeed &+ UInt64(round)
-            var random = Random(seed: seed)
+            var random = SeededRandom(seed: seed)
             let name = TestSupport.uniqueName("fuzz-\(kind)")
             let (targets, lap) = kind == "spsc" ? try createSPSC(name, &random) : try createMPMC(name, &random)
             defer { try? SharedMemory.remove(name) }
@@ -88,7 +88,7 @@ struct QueueRandomMutationTests {
 
     /// A queue of random shape with a few records in it; the words a peer may rewrite, and
     /// its lap (capacity in bytes, or slot count).
-    func createSPSC(_ name: String, _ random: inout Random) throws -> ([Target], UInt64) {
+    func createSPSC(_ name: String, _ random: inout SeededRandom) throws -> ([Target], UInt64) {
         let capacity = 64 << Int(random.next() % 5)
         let maximum = 1 + Int(random.next() % UInt64(capacity / 2 - 8))
         try SPSCQueue.create(name, capacity: capacity, maximumRecordSize: maximum)
@@ -105,7 +105,7 @@ struct QueueRandomMutationTests {
         return (targets, UInt64(capacity))
     }
 
-    func createMPMC(_ name: String, _ random: inout Random) throws -> ([Target], UInt64) {
+    func createMPMC(_ name: String, _ random: inout SeededRandom) throws -> ([Target], UInt64) {
         let slotCount = 2 << Int(random.next() % 4)
         let slotSize = [1, 8, 16, 40, 64, 100][Int(random.next() % 6)]
         try MPMCQueue.create(name, slotCount: slotCount, slotSize: slotSize)
@@ -133,7 +133,7 @@ struct QueueRandomMutationTests {
 
     /// Writes a value near the word's current one (a lap or a few steps off, a flag set or
     /// cleared, unaligned) or a wild one.
-    func rewrite(_ word: UnsafeMutableRawPointer, _ target: Target, lap: UInt64, _ random: inout Random) {
+    func rewrite(_ word: UnsafeMutableRawPointer, _ target: Target, lap: UInt64, _ random: inout SeededRandom) {
         let current: UInt64 = switch target.width {
         case 8: word.load(as: UInt64.self)
         case 4: UInt64(word.load(as: UInt32.self))
@@ -166,17 +166,4 @@ struct QueueRandomMutationTests {
         }
     }
 
-    /// SplitMix64: small, fast, and the same sequence for the same seed.
-    struct Random {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

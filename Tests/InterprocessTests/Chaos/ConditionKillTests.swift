@@ -17,7 +17,7 @@ struct ConditionKillTests {
     @Test("random SIGKILLs of producers and consumers: every holder's death is reported, the count is repaired, no consumer stays asleep")
     func randomKills() throws {
         let seed = ChaosSeed.make()
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("cond-kill")
         defer { try? SharedMemory.remove(name) }
         let memory = try SharedMemory(create: name, size: 4096)

@@ -18,7 +18,7 @@ struct EventKillTests {
     @Test("random SIGKILLs of waiters and setters: an auto-reset set is taken at most once, and live waiters see every later set", arguments: [ProcessEvent.Mode.autoReset, .manualReset])
     func randomKills(mode: ProcessEvent.Mode) throws {
         let seed = ChaosSeed.make()
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("event-kill")
         defer { try? SharedMemory.remove(name) }
         let memory = try SharedMemory(create: name, size: 4096)

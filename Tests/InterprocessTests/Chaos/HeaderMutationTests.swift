@@ -21,7 +21,7 @@ struct HeaderMutationTests {
     @Test("random header and primitive words rewritten while processes open and use them: success or typed errors, never a crash or a hang")
     func randomMutations() throws {
         let seed = ChaosSeed.make()
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("hdr-chaos")
         defer { try? SharedMemory.remove(name) }
         let segment = try Segment(create: name, kind: .raw, bodySize: Self.bodySize) { body in
@@ -59,7 +59,7 @@ struct HeaderMutationTests {
     /// One random mutation at `offset` of the file mapped at `base`: a byte, a 32- or 64-bit
     /// word (a random value or one of `specials`), a header word with its checksum recomputed,
     /// or, now and then, every byte back as in `original` (so that opens get past the header again).
-    static func mutate(_ base: UnsafeMutableRawPointer, at offset: Int, original: [UInt8], specials: [UInt64], _ random: inout SplitMix) {
+    static func mutate(_ base: UnsafeMutableRawPointer, at offset: Int, original: [UInt8], specials: [UInt64], _ random: inout SeededRandom) {
         let value = random.next() % 3 == 0 ? specials[Int(random.next() % UInt64(specials.count))] : random.next()
         switch random.next() % 7 {
         case 0, 1: (base + offset).storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
@@ -90,7 +90,7 @@ struct HeaderMutationTests {
     @Test("random words of named primitives' and queues' segments rewritten while processes open and use them: success or typed errors, never a crash or a hang")
     func randomNamedMutations() throws {
         let seed = ChaosSeed.make()
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let prefix = TestSupport.uniqueName("named-chaos")
         let names = ["sem", "event", "mutex", "cond", "rw", "spsc", "mpmc"].map { "\(prefix)-\($0)" }
         defer { for name in names { try? SharedMemory.remove(name) } }

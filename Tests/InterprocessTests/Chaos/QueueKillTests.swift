@@ -24,7 +24,7 @@ struct QueueKillTests {
           arguments: ["spsc", "mpmc"])
     func randomKills(kind: String) throws {
         let seed = ChaosSeed.make()
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let context = "seed \(seed), \(kind)"
         let queue = TestSupport.uniqueName("qkill"), ledgerName = TestSupport.uniqueName("qkill-ledger")
         defer {

@@ -16,7 +16,7 @@ struct SemaphoreKillTests {
     @Test("random SIGKILLs of mixed waiters and posters: no unit taken twice or lost, none left beside live waiters")
     func randomKills() throws {
         let seed = ChaosSeed.make()
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let context = "seed \(seed)"
         let name = TestSupport.uniqueName("sem-kill")
         defer { try? SharedMemory.remove(name) }

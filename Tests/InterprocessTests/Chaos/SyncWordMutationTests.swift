@@ -16,7 +16,7 @@ struct SyncWordMutationTests {
     @Test("random words rewritten under semaphore, event, condition and mutex handles in use: every call returns by its deadline")
     func randomMutations() throws {
         let seed = ChaosSeed.make()
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("sync-words")
         defer { try? SharedMemory.remove(name) }
         let memory = try SharedMemory(create: name, size: 4096)

@@ -10,17 +10,6 @@ import Glibc
 /// its name never refers to a half-made segment that blocks opens and creates.
 @Suite("Publishing segments whole", .timeLimit(.minutes(1)))
 struct SegmentPublicationTests {
-    /// A small seeded generator (SplitMix64), so that a failing run can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
 
     @Test("a creator SIGKILLed at a random point, reserving a large body, never leaves its name blocked")
     func creatorKilledAtRandomPoints() async throws {
@@ -39,7 +28,7 @@ struct SegmentPublicationTests {
     /// leaves; returns the rounds run and what went wrong in them (issues are recorded by the
     /// test, on its own task).
     private static func killCreators(of name: String, seed: UInt64) throws -> (Int, [String]) {
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededRandom(seed: seed)
         let bodySize = 32 << 20
         let peer = try TestSupport.executable("interprocess-test-peer")
         let started = Date()

@@ -14,20 +14,6 @@ import Glibc
 struct ProcessRWLockChaosTests {
     typealias Counters = ProcessRWLockCrossProcessTests.Counters
 
-    /// SplitMix64, as the peer's.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        /// A seed for a peer: a non-negative Int.
-        mutating func peerSeed() -> String { String(next() >> 2) }
-    }
 
     static func seed() -> UInt64 {
         ProcessInfo.processInfo.environment["IPC_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0..<(1 << 62))
@@ -36,7 +22,7 @@ struct ProcessRWLockChaosTests {
     @Test("2 writers and 3 readers SIGKILLed at random points: survivors never see a ≠ b, readers repair, the lock keeps working")
     func randomKills() throws {
         let seed = Self.seed()
-        var random = Random(state: seed)
+        var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("rw-kills")
         defer { try? SharedMemory.remove(name) }
         let memory = try ProcessRWLockCrossProcessTests.counterSegment(name)
@@ -75,7 +61,7 @@ struct ProcessRWLockChaosTests {
     @Test("another process writes random and crafted values into every word while 3 victims lock with deadlines: success or typed errors, never a crash or hang")
     func randomMutations() throws {
         let seed = Self.seed()
-        var random = Random(state: seed)
+        var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("rw-mutate")
         defer { try? SharedMemory.remove(name) }
         let memory = try ProcessRWLockCrossProcessTests.counterSegment(name)

@@ -17,7 +17,7 @@ extension MutexTests {
 
         @Test("random SIGKILLs of counting processes: every holder's death is reported, never a silent one, and the count stays consistent")
         func randomKills() throws {
-            var random = MutexTestRandom(seed: Self.seed)
+            var random = SeededRandom(seed: Self.seed)
             let fixture = try MutexFixture("mx-chaos")
             let word = (fixture.base + ProcessMutex.Field.lockWord.offset).assumingMemoryBound(to: UInt32.self)
             let end = MonotonicDeadline.after(.milliseconds(2500))
@@ -69,7 +69,7 @@ extension MutexTests {
 
         @Test("random words written into a mutex in use: typed errors or success, never a crash or a hang")
         func randomMutations() throws {
-            var random = MutexTestRandom(seed: Self.seed)
+            var random = SeededRandom(seed: Self.seed)
             let fixture = try MutexFixture("mx-fuzz", recursive: random.next() % 2 == 0)
             let base = fixture.base
             let end = MonotonicDeadline.after(.milliseconds(1500))
@@ -110,15 +110,3 @@ enum MutexChaosLayout {
     static let shadow = 272, holder = 280, reports = 288, log = 296, logSlots = 27
 }
 
-/// A small seeded generator (SplitMix64), so that a failing run can be replayed.
-struct MutexTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -20,7 +20,7 @@ struct ParkingKillTests {
     @Test("semaphore: random SIGKILLs of waiters and posters lose no unit and leave no live waiter asleep beside one")
     func randomKills() throws {
         let seed = ProcessInfo.processInfo.environment["PARKING_KILL_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        var random = SplitMix(seed)
+        var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("park-kill")
         defer { try? SharedMemory.remove(name) }
         let memory = try SharedMemory(create: name, size: 4096)
@@ -125,15 +125,3 @@ final class SpawnedPeer {
     private var reaped = false
 }
 
-/// A small seeded generator (SplitMix64), so that a failing run can be replayed.
-struct SplitMix {
-    private var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
