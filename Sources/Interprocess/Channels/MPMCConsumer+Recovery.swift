@@ -29,7 +29,8 @@ extension MPMCConsumer {
             }
             // At most once per recovery interval, however often this consumer is woken (every
             // publish wakes all parked consumers).
-            if nextRecovery.hasPassed {
+            let recoveryDue = nextRecovery.hasPassed
+            if recoveryDue {
                 nextRecovery = .after(MPMCMapping.recoveryInterval)
                 let outcome = try recoverDeadClaims(accepting: accepted)
                 if let claim = outcome.claim { return claim }
@@ -39,7 +40,9 @@ extension MPMCConsumer {
             if deadline.hasPassed { return nil }
             // While a process holds a slot, wake up now and then to see whether it died (nobody
             // else would wake us for that).
-            let slice = holdersSeen ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval)) : deadline
+            // A look not yet taken (too soon after the last one) is taken when it is due.
+            let slice = holdersSeen ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval))
+                : recoveryDue ? deadline : deadline.earlier(than: nextRecovery)
             mapping.park(futex: MPMCLayout.notEmptyOffset, waiting: MPMCLayout.consumersWaitingOffset, until: slice) {
                 !recordMayBeReady()
             }

@@ -207,7 +207,7 @@ public struct SPSCProducer: ~Copyable {
             // A head no consumer writes (ahead of the tail, unaligned, more than a lap behind) is
             // never cached: returning true sends the caller to tryReserve, which reads it again
             // and reports it as corrupt.
-            guard mapping.indicesAreValid(tail: position, head: released) else { return true }
+            guard mapping.indicesAreValid(tail: position, head: released) else { return !deadline.hasPassed }
             cachedHead = released
             if end &- cachedHead <= limit { return true }
             if spins < ChannelWaiting.spinLimit {

@@ -31,12 +31,15 @@ enum ProcessMappings {
                 // A process whose main thread has exited (`pthread_exit`, as `dispatch_main`
                 // does) while others run shows an empty `/proc/PID/maps`; its threads still
                 // show the mappings they share.
-                for thread in ProcFiles.threadIDs(of: pid) where thread != pid {
+                let others = ProcFiles.threadIDs(of: pid).filter { $0 != pid }
+                for thread in others {
                     if case .success(let read) = ProcFiles.read("/proc/\(pid)/task/\(thread)/maps", limit: 64 << 20), !read.isEmpty {
                         bytes = read
                         break
                     }
                 }
+                // Threads that map nothing readable: this process may map a file unseen.
+                if bytes.isEmpty && !others.isEmpty { table.isIncomplete = true }
             }
             for line in bytes.split(separator: UInt8(ascii: "\n")) {
                 // "start-end perms offset dev inode            path"

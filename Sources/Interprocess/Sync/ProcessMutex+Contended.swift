@@ -87,7 +87,9 @@ extension ProcessMutex {
     func contendedUnlock(thread me: UInt32) throws(InterprocessError) {
         let operation = "unlock mutex"
         let seen = word.pointee.load(ordering: .relaxed)
-        guard case .held(me, let inconsistent) = try lockWordState(seen, operation: operation) else {
+        guard case .held(me, let inconsistent) = try lockWordState(seen, operation: operation),
+              ownerRecordNamesCaller(thread: me)
+        else {
             throw InterprocessError(.invalidArgument, operation: operation, name: name, errno: .notPermitted,
                                     reason: "the calling thread does not hold it (a lock is released by the thread that took it)")
         }
@@ -128,7 +130,9 @@ extension ProcessMutex {
         let me = ThreadID.current
         var seen = word.pointee.load(ordering: .relaxed)
         while true {
-            guard case .held(me, true) = try lockWordState(seen, operation: "mark mutex consistent") else {
+            guard case .held(me, true) = try lockWordState(seen, operation: "mark mutex consistent"),
+                  ownerRecordNamesCaller(thread: me)
+            else {
                 throw InterprocessError(.invalidArgument, operation: "mark mutex consistent", name: name, errno: .invalidArgument,
                                         reason: "it is not held by the calling thread after its previous owner died")
             }

@@ -7,8 +7,9 @@ extension ProcessMutex {
     func releaseIfTakenThroughThisHandle() {
         let me = ThreadID.current
         guard case .held(me, _)? = LockWord.state(of: word.pointee.load(ordering: .relaxed)) else { return }
-        let record = ownerRecord
-        guard record.handle == handleToken, record.pid == CachedProcessIdentity.current.pid else { return }
+        // The whole identity, not the pid alone: a dead owner's pid and thread id may have been
+        // reused by this process, whose handle tokens start at 1 too.
+        guard ownerRecordNamesCaller(thread: me), ownerRecord.handle == handleToken else { return }
         depth.pointee.store(1, ordering: .relaxed)
         try? contendedUnlock(thread: me)
     }

@@ -1,6 +1,12 @@
 import CInterprocessShim
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension ProcessRWLock {
     /// Takes the shared side, waiting as long as it takes. Blocks the calling thread.
     ///
@@ -170,9 +176,12 @@ extension ProcessRWLock {
         var tries = 0
         while true {
             tries &+= 1
-            guard tries <= ProcessRWLock.casAttempts else {
+            // Every lost compare-and-exchange is another thread's progress: yield now and then,
+            // and give up only on a word rewritten under a million tries in a row.
+            if tries & (ProcessRWLock.casAttempts - 1) == 0 { sched_yield() }
+            guard tries <= ProcessRWLock.casAttempts &* ProcessRWLock.casAttempts else {
                 throw InterprocessError(.corrupt, operation: "unlock the shared side of a reader-writer lock", name: name,
-                                        reason: "reader slot \(index) of this process changed under \(ProcessRWLock.casAttempts) compare-and-exchanges in a row: another process keeps writing it")
+                                        reason: "reader slot \(index) of this process changed under a million compare-and-exchanges in a row: another process keeps writing it")
             }
             guard word & ~RWLockOwnerTag.countMask == tag && word & RWLockOwnerTag.countMask > 0 else {
                 throw InterprocessError(.corrupt, operation: "unlock the shared side of a reader-writer lock", name: name,
