@@ -39,7 +39,7 @@ public struct ProcessIdentity: Sendable, Hashable, Codable, CustomStringConverti
     /// The identity of the calling process. Read afresh on each call, so it is right after `fork`.
     public static var current: ProcessIdentity {
         // /proc/self, not /proc/PID: a /proc mounted for an ancestor namespace numbers us differently.
-        let startTime = ProcessIdentity.readStat("/proc/self/stat").startTime ?? 0
+        let startTime = ProcessIdentity.startTime(at: "/proc/self/stat") ?? 0
         return ProcessIdentity(pid: getpid(), startTime: startTime, pidNamespace: PIDNamespace.read().inode)
     }
 
@@ -47,7 +47,7 @@ public struct ProcessIdentity: Sendable, Hashable, Codable, CustomStringConverti
     /// pid (or `/proc` cannot show it).
     public init?(runningProcess pid: Int32) {
         let namespace = PIDNamespace.current
-        guard pid > 0, namespace.procShowsIt, let startTime = ProcessIdentity.readStat("/proc/\(pid)/stat").startTime else {
+        guard pid > 0, namespace.procShowsIt, let startTime = ProcessIdentity.startTime(at: "/proc/\(pid)/stat") else {
             return nil
         }
         self.init(pid: pid, startTime: startTime, pidNamespace: namespace.inode)
@@ -98,47 +98,29 @@ public struct ProcessIdentity: Sendable, Hashable, Codable, CustomStringConverti
         // kill(0) asks the kernel about the pid in our namespace, whatever /proc shows.
         if noSuchProcess(pid) { return .dead }
         guard here.procShowsIt else { return .unknown }
-        let reading = readStat("/proc/\(pid)/stat")
-        guard let startTime = reading.startTime else {
-            // Gone since kill(0) (dead), or hidden from us (unknown).
-            return reading.absent && noSuchProcess(pid) ? .dead : .unknown
+        let stat: ProcStat
+        switch ProcStat.read("/proc/\(pid)/stat") {
+        case .found(let found): stat = found
+        // Gone since kill(0) (dead), or hidden from us (unknown).
+        case .absent: return noSuchProcess(pid) ? .dead : .unknown
+        case .unreadable: return .unknown
         }
-        // A zombie holds the pid: the recorded process is that zombie or died before it.
-        if reading.isZombie { return .dead }
+        // A zombie holds the pid: the recorded process is that zombie or died before it. A `Z`
+        // with threads left is a process whose main thread exited (`pthread_exit`, as
+        // `dispatch_main` does under an async main) while the others run: alive.
+        if stat.stateIsExited && stat.threads <= 1 { return .dead }
         if recordedStart == 0 { return .unknown }
-        return startTime & startMask == recordedStart ? .alive : .dead
+        return stat.startTime & startMask == recordedStart ? .alive : .dead
+    }
+
+    /// The start time in the stat file at `path`, or nil if it cannot be read.
+    private static func startTime(at path: String) -> UInt64? {
+        if case .found(let stat) = ProcStat.read(path) { return stat.startTime }
+        return nil
     }
 
     private static func noSuchProcess(_ pid: Int32) -> Bool {
         kill(pid, 0) == -1 && errno == ESRCH
-    }
-
-    private struct StatReading {
-        var startTime: UInt64?
-        var isZombie = false
-        var absent = false
-    }
-
-    private static func readStat(_ path: String) -> StatReading {
-        switch ProcFiles.read(path, limit: 4096) {
-        case .failure(let errno):
-            return StatReading(absent: errno == .noSuchFileOrDirectory || errno == .noSuchProcess)
-        case .success(let bytes):
-            // "pid (comm) S ppid …": comm may hold spaces and parentheses, so split after the last ')'.
-            guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return StatReading() }
-            let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
-            // fields[0] is field 3 (state); num_threads is field 20; starttime is field 22.
-            guard fields.count > 19,
-                  let state = fields[0].first,
-                  let startTime = UInt64(String(decoding: fields[19], as: UTF8.self))
-            else { return StatReading() }
-            // The state is the main thread's: a process whose main thread exited (`pthread_exit`,
-            // as `dispatch_main` does under an async main) shows `Z` while its other threads run.
-            // Only a process with no thread left besides it is a zombie.
-            let threads = Int(String(decoding: fields[17], as: UTF8.self)) ?? 1
-            let exited = (state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")) && threads <= 1
-            return StatReading(startTime: startTime, isZombie: exited)
-        }
     }
 }
 

@@ -107,14 +107,10 @@ enum OwnerThread {
     /// its state is `Z` or `X`.
     static func hasExited(_ thread: UInt32, inProcess pid: Int32?) -> Bool {
         let path = pid.map { "/proc/\($0)/task/\(thread)/stat" } ?? "/proc/\(thread)/stat"
-        switch ProcFiles.read(path, limit: 4096) {
-        case .failure(let errno):
-            return (errno == .noSuchFileOrDirectory || errno == .noSuchProcess) && processTableIsVisible
-        case .success(let bytes):
-            // "tid (comm) S …": comm may hold spaces and parentheses; the state follows the last ')'.
-            guard let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count else { return false }
-            let state = bytes[close + 2]
-            return state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")
+        switch ProcStat.read(path) {
+        case .found(let stat): return stat.stateIsExited  // the thread's own state
+        case .absent: return processTableIsVisible
+        case .unreadable: return false
         }
     }
 

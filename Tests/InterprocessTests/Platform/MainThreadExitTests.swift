@@ -14,11 +14,8 @@ import Glibc
 struct MainThreadExitTests {
     /// The state letter and thread count from `/proc/PID/stat`.
     static func state(of pid: Int32) -> (state: Character, threads: Int)? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 17, let state = fields[0].first, let threads = Int(fields[17]) else { return nil }
-        return (state, threads)
+        guard case .found(let stat) = ProcStat.read("/proc/\(pid)/stat") else { return nil }
+        return (Character(UnicodeScalar(stat.state)), stat.threads)
     }
 
     @Test("it is alive, keeps its mutex, and is seen mapping the mutex's segment")
