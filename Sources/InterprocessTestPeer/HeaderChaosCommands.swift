@@ -18,7 +18,7 @@ enum HeaderChaosCommands {
     /// one short call (deadlines ≤ 2 ms) on each placed primitive. Prints "opens N errors E".
     static func run(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
-        let end = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
+        let end = Deadline.after(.milliseconds(try arguments.nextInt("MS")))
         var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         var opens = 0, errors = 0
@@ -86,7 +86,7 @@ enum NamedChaosCommands {
     /// "opens N errors E".
     static func run(_ arguments: inout Arguments) throws {
         let prefix = try arguments.next("PREFIX")
-        let end = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
+        let end = Deadline.after(.milliseconds(try arguments.nextInt("MS")))
         var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         var opens = 0, errors = 0

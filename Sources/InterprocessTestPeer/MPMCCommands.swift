@@ -47,7 +47,7 @@ enum MPMCCommands {
         let producers = try arguments.nextInt("PRODUCERS")
         let timeout = try arguments.nextInt("TIMEOUT_MS")
         var consumer = try MPMCConsumer(attachingTo: name)
-        let deadline = MonotonicDeadline.after(.milliseconds(timeout))
+        let deadline = Deadline.after(.milliseconds(timeout))
         var tallies: [UInt32: Tally] = [:]
         var ends = 0, received = 0
         while ends < producers {

@@ -37,7 +37,7 @@ enum MutexChaosCommands {
         let counter = field(counterOffset), dirty = field(dirtyOffset), shadow = field(shadowOffset)
         let holder = field(holderOffset), reports = field(reportsOffset)
         var done = 0
-        while MonotonicDeadline.now.nanoseconds < end {
+        while Deadline.now.nanoseconds < end {
             guard let acquisition = try mutex.lock(timeout: .seconds(20)) else { throw PeerFailure("not acquired within 20 s") }
             switch acquisition {
             case .acquired:
@@ -74,7 +74,7 @@ enum MutexChaosCommands {
         try arguments.finish()
         let mutex = try ProcessMutex(placedAt: segment.body.baseAddress!)
         var operations = 0
-        while MonotonicDeadline.now.nanoseconds < end {
+        while Deadline.now.nanoseconds < end {
             do {
                 switch random.next() % 5 {
                 case 0: _ = try mutex.tryLock()

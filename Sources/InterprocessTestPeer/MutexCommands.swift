@@ -116,7 +116,7 @@ enum MutexCommands {
         let mutex = try ProcessMutex(placedAt: base)
         let condition = try ProcessCondition(placedAt: base + conditionOffset)
         let turn = field(segment, turnOffset), counter = field(segment, counterOffset)
-        let deadline = MonotonicDeadline.after(deadline)
+        let deadline = Deadline.after(deadline)
         try lockOrFail(mutex)
         for round in 0..<rounds {
             while turn.pointee != player {
@@ -141,7 +141,7 @@ enum MutexCommands {
         let base = segment.body.baseAddress!
         let mutex = try ProcessMutex(placedAt: base)
         let condition = try ProcessCondition(placedAt: base + conditionOffset)
-        let deadline = MonotonicDeadline.after(.milliseconds(milliseconds))
+        let deadline = Deadline.after(.milliseconds(milliseconds))
         try lockOrFail(mutex)
         while field(segment, turnOffset).pointee == 0 {
             if try condition.wait(mutex, until: deadline) == nil {

@@ -35,7 +35,7 @@ enum ParkingCommands {
     /// held" (the `timedOut` error: the mutex could not be re-acquired by the deadline).
     static func conditionWaitUntil(_ arguments: inout Arguments) throws {
         let segment = try Segment(open: arguments.next("SEGMENT"), kind: .raw)
-        let deadline = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
+        let deadline = Deadline.after(.milliseconds(try arguments.nextInt("MS")))
         try arguments.finish()
         let base = segment.body.baseAddress!
         let mutex = try ProcessMutex(placedAt: base)

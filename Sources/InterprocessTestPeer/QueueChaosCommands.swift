@@ -110,7 +110,7 @@ enum QueueChaosCommands {
     /// Attaches with `make`, retrying for 5 s while the endpoint's previous holder still counts
     /// as alive (the test reaps a killed one before it starts the next).
     static func attach<Endpoint: ~Copyable>(_ make: () throws(InterprocessError) -> Endpoint) throws -> Endpoint {
-        let deadline = MonotonicDeadline.after(.seconds(5))
+        let deadline = Deadline.after(.seconds(5))
         while true {
             do {
                 return try make()

@@ -95,7 +95,7 @@ enum QueueCommands {
         let expectEmpty = arguments.nextIfPresent() == "--expect-empty"
         var consumer = try SPSCConsumer(attachingTo: name)
         if let replaced = consumer.replacedConsumer { print("replaced \(replaced)") }
-        let deadline = MonotonicDeadline.after(.milliseconds(timeout))
+        let deadline = Deadline.after(.milliseconds(timeout))
         var nextSequence: [UInt32: UInt64] = [:]
         for received in 0..<count {
             guard consumer.waitForRecord(until: deadline) else {

@@ -87,7 +87,7 @@ enum QueueProbeCommands {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 8)
         defer { buffer.deallocate() }
         for _ in 0..<count {
-            let deadline = MonotonicDeadline.after(.milliseconds(timeout))
+            let deadline = Deadline.after(.milliseconds(timeout))
             let line: String?
             switch (mode, form) {
             case ("into", .try):

@@ -41,7 +41,7 @@ enum QueueVictimCommands {
         try arguments.finish()
         var random = PeerRandom(seed: seed)
         var tally = Tally()
-        let end = MonotonicDeadline.after(.milliseconds(milliseconds))
+        let end = Deadline.after(.milliseconds(milliseconds))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
         defer { buffer.deallocate() }
         while !end.hasPassed {
@@ -59,15 +59,15 @@ enum QueueVictimCommands {
     }
 
     /// A deadline 0–3 ms away, with the clocks read when it was set.
-    struct Deadline {
-        var deadline: MonotonicDeadline
+    struct RandomDeadline {
+        var deadline: Deadline
         var wait: UInt64
         var cpuStart: UInt64
 
         init(_ random: inout PeerRandom) {
             wait = random.next() % 3_000_000
             cpuStart = QueueVictimCommands.threadCPUTime()
-            deadline = MonotonicDeadline(nanoseconds: MonotonicDeadline.now.nanoseconds + wait)
+            deadline = Deadline(nanoseconds: Deadline.now.nanoseconds + wait)
         }
     }
 
@@ -77,8 +77,8 @@ enum QueueVictimCommands {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
-    static func checkReturned(_ deadline: Deadline, _ tally: inout Tally, _ what: String) throws {
-        let now = MonotonicDeadline.now.nanoseconds
+    static func checkReturned(_ deadline: RandomDeadline, _ tally: inout Tally, _ what: String) throws {
+        let now = Deadline.now.nanoseconds
         if now > deadline.deadline.nanoseconds { tally.lateness = max(tally.lateness, now - deadline.deadline.nanoseconds) }
         let cpu = threadCPUTime() - deadline.cpuStart
         if cpu > deadline.wait { tally.cpuLateness = max(tally.cpuLateness, cpu - deadline.wait) }
@@ -105,7 +105,7 @@ enum QueueVictimCommands {
             case 0:
                 _ = try producer.trySend(bytes)
             case 1:
-                let deadline = Deadline(&random)
+                let deadline = RandomDeadline(&random)
                 _ = try producer.send(bytes, until: deadline.deadline)
                 try checkReturned(deadline, &tally, "send(_:until:)")
             case 2:
@@ -116,7 +116,7 @@ enum QueueVictimCommands {
                     tally.empty += 1
                 }
             case 3:
-                let deadline = Deadline(&random)
+                let deadline = RandomDeadline(&random)
                 let length = try consumer.receive(into: into, until: deadline.deadline)
                 try checkReturned(deadline, &tally, "receive(into:until:)")
                 if let length { try checkLength(length, limit: limit, "receive(into:until:)"); tally.records += 1 } else { tally.empty += 1 }
@@ -133,7 +133,7 @@ enum QueueVictimCommands {
                     tally.empty += 1
                 }
             default:
-                let deadline = Deadline(&random)
+                let deadline = RandomDeadline(&random)
                 let value = try consumer.receive(as: UInt64.self, until: deadline.deadline)
                 try checkReturned(deadline, &tally, "receive(as:until:)")
                 if value != nil { tally.records += 1 } else { tally.empty += 1 }
@@ -157,7 +157,7 @@ enum QueueVictimCommands {
             case 0:
                 _ = try producer.trySend(bytes)
             case 1:
-                let deadline = Deadline(&random)
+                let deadline = RandomDeadline(&random)
                 _ = try producer.send(bytes, until: deadline.deadline)
                 try checkReturned(deadline, &tally, "send(_:until:)")
             case 2:
@@ -170,7 +170,7 @@ enum QueueVictimCommands {
                     tally.empty += 1
                 }
             case 4:
-                let deadline = Deadline(&random)
+                let deadline = RandomDeadline(&random)
                 let length = try consumer.receive(into: into, until: deadline.deadline)
                 try checkReturned(deadline, &tally, "receive(into:until:)")
                 if let length { try checkLength(length, limit: limit, "receive(into:until:)"); tally.records += 1 } else { tally.empty += 1 }
@@ -183,12 +183,12 @@ enum QueueVictimCommands {
                 }
                 if let count { try checkLength(count, limit: limit, "tryReceive(_:)"); tally.records += 1 } else { tally.empty += 1 }
             case 6:
-                let deadline = Deadline(&random)
+                let deadline = RandomDeadline(&random)
                 let value = try consumer.receive(as: UInt64.self, until: deadline.deadline)
                 try checkReturned(deadline, &tally, "receive(as:until:)")
                 if value != nil { tally.records += 1 } else { tally.empty += 1 }
             default:
-                let deadline = Deadline(&random)
+                let deadline = RandomDeadline(&random)
                 let count = try consumer.receive(until: deadline.deadline) { $0.count }
                 try checkReturned(deadline, &tally, "receive(until:_:)")
                 if let count { try checkLength(count, limit: limit, "receive(until:_:)"); tally.records += 1 } else { tally.empty += 1 }

@@ -27,7 +27,7 @@ enum RWLockChaosCommands {
         let a = (base + RWCounterLayout.a).assumingMemoryBound(to: UInt64.self)
         let b = (base + RWCounterLayout.b).assumingMemoryBound(to: UInt64.self)
         let stop = UnsafeMutablePointer<Atomic<UInt32>>(OpaquePointer(base + RWCounterLayout.stop))
-        let end = MonotonicDeadline.after(.seconds(60))
+        let end = Deadline.after(.seconds(60))
         alarm(90)  // a peer stuck in an untimed lock ends instead of outliving the test
         var violations = 0, repairs = 0, rounds = 0
         while stop.pointee.load(ordering: .acquiring) == 0 && !end.hasPassed {
@@ -73,7 +73,7 @@ enum RWLockChaosCommands {
         let memory = try SharedMemory(open: name)
         let base = memory.region.baseAddress
         let lock = try ProcessRWLock(placedAt: base)
-        let end = MonotonicDeadline.after(.milliseconds(milliseconds))
+        let end = Deadline.after(.milliseconds(milliseconds))
         UnbufferedLine.line("ready")
         var operations = 0, errors = 0
         while !end.hasPassed {
@@ -107,8 +107,8 @@ enum RWLockChaosCommands {
     }
 
     private static func spin(nanoseconds: UInt64) {
-        let until = MonotonicDeadline.now.nanoseconds &+ nanoseconds
-        while MonotonicDeadline.now.nanoseconds < until {}
+        let until = Deadline.now.nanoseconds &+ nanoseconds
+        while Deadline.now.nanoseconds < until {}
     }
 }
 

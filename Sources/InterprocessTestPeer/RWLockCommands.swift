@@ -22,7 +22,7 @@ enum RWLockCommands {
         let hold = try PeerHoldTime(arguments.nextIfPresent())
         try arguments.finish()
         let lock = try ProcessRWLock(open: name)
-        let deadline = MonotonicDeadline.after(.seconds(30))
+        let deadline = Deadline.after(.seconds(30))
         switch mode {
         case .shared:
             guard try lock.lockShared(until: deadline) else { timedOut() }
@@ -85,7 +85,7 @@ enum RWLockCommands {
         let a = (base + RWCounterLayout.a).assumingMemoryBound(to: UInt64.self)
         let b = (base + RWCounterLayout.b).assumingMemoryBound(to: UInt64.self)
         let stop = UnsafeMutablePointer<Atomic<UInt32>>(OpaquePointer(base + RWCounterLayout.stop))
-        let end = MonotonicDeadline.after(.seconds(90))
+        let end = Deadline.after(.seconds(90))
         var checks = 0, violations = 0
         while stop.pointee.load(ordering: .acquiring) == 0 && !end.hasPassed {
             guard try lock.lockShared(until: .after(.seconds(60))) else { timedOut() }
@@ -102,8 +102,8 @@ enum RWLockCommands {
 
     private static func spin(microseconds: UInt64) {
         guard microseconds > 0 else { return }
-        let until = MonotonicDeadline.now.nanoseconds &+ microseconds &* 1000
-        while MonotonicDeadline.now.nanoseconds < until {}
+        let until = Deadline.now.nanoseconds &+ microseconds &* 1000
+        while Deadline.now.nanoseconds < until {}
     }
 
     private static func timedOut() -> Never {

@@ -64,7 +64,7 @@ enum SegmentLifecycleCommands {
         let milliseconds = try arguments.nextInt("MILLISECONDS")
         try arguments.finish()
         guard count > 0 else { throw UsageError("COUNT must be at least 1") }
-        let deadline = MonotonicDeadline.after(.milliseconds(milliseconds))
+        let deadline = Deadline.after(.milliseconds(milliseconds))
         var opened = 0, missing = 0, orphaned = 0
         while !deadline.hasPassed {
             switch try openAndCheck("\(prefix)-\(Int.random(in: 0..<count))") {

@@ -29,7 +29,7 @@ enum SemaphoreEventCommands {
         let (acquired, late) = try withSemaphore(target) { semaphore in
             var acquired = 0, late = 0
             while acquired < times {
-                let deadline = MonotonicDeadline.after(timeout)
+                let deadline = Deadline.after(timeout)
                 guard semaphore.wait(until: deadline) else { break }
                 if deadline.hasPassed { late += 1 }
                 acquired += 1
@@ -47,7 +47,7 @@ enum SemaphoreEventCommands {
     /// the wait saw the event set only once its deadline had passed (nobody woke it).
     static func eventWait(_ arguments: inout Arguments) throws {
         let target = try arguments.next("TARGET")
-        let deadline = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("TIMEOUT-MS")))
+        let deadline = Deadline.after(.milliseconds(try arguments.nextInt("TIMEOUT-MS")))
         try arguments.finish()
         let signaled = try withEvent(target) { $0.wait(until: deadline) }
         print(signaled ? (deadline.hasPassed ? "signaled late" : "signaled") : "timed out")

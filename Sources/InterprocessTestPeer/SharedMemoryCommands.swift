@@ -32,7 +32,7 @@ enum SharedMemoryCommands {
         let size = try arguments.nextInt("SIZE")
         let start = try arguments.nextIfPresent().map { text throws(UsageError) in
             guard let value = UInt64(text) else { throw UsageError("START must be nanoseconds (got '\(text)')") }
-            return MonotonicDeadline(nanoseconds: value)
+            return Deadline(nanoseconds: value)
         }
         try arguments.finish()
         if let start {

@@ -19,7 +19,7 @@ enum SyncWordChaosCommands {
     /// late L" and exits 3 if any call was late.
     static func run(_ arguments: inout Arguments) throws {
         let memory = try SharedMemory(open: try arguments.next("SHM"))
-        let end = MonotonicDeadline.after(.milliseconds(try arguments.nextInt("MS")))
+        let end = Deadline.after(.milliseconds(try arguments.nextInt("MS")))
         var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         try arguments.finish()
         let base = memory.region.baseAddress
@@ -32,7 +32,7 @@ enum SyncWordChaosCommands {
         var calls = 0, errors = 0, late = 0
         while !end.hasPassed {
             let roll = random.next()
-            let deadline = MonotonicDeadline.after(.microseconds(Int64((roll >> 8) % 2_000)))
+            let deadline = Deadline.after(.microseconds(Int64((roll >> 8) % 2_000)))
             do throws(InterprocessError) {
                 switch roll % 10 {
                 case 0: _ = semaphore.wait(until: deadline)
@@ -62,7 +62,7 @@ enum SyncWordChaosCommands {
                 errors += 1
             }
             // One second past the deadline is a hang, not scheduling noise.
-            if MonotonicDeadline.now.nanoseconds > deadline.nanoseconds &+ 1_000_000_000 { late += 1 }
+            if Deadline.now.nanoseconds > deadline.nanoseconds &+ 1_000_000_000 { late += 1 }
             calls += 1
         }
         print("calls \(calls) errors \(errors) late \(late)")

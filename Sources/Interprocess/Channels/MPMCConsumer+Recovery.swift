@@ -16,7 +16,7 @@ extension MPMCConsumer {
 
     /// Claims a record, spinning and then parking until one arrives or `deadline` passes.
     @usableFromInline
-    mutating func claimRecordWaiting(accepting accepted: ClosedRange<Int>, until deadline: MonotonicDeadline) throws(InterprocessError) -> MPMCRecordClaim? {
+    mutating func claimRecordWaiting(accepting accepted: ClosedRange<Int>, until deadline: Deadline) throws(InterprocessError) -> MPMCRecordClaim? {
         var spins = 0
         var holdersSeen = false
         while true {

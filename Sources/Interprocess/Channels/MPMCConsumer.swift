@@ -29,7 +29,7 @@ public struct MPMCConsumer: ~Copyable {
     /// Failed non-blocking receives (the clock is read on every 8th).
     @usableFromInline var idlePolls: Int
     /// When a failed non-blocking receive may next look for slots held by dead processes.
-    @usableFromInline var nextRecovery: MonotonicDeadline
+    @usableFromInline var nextRecovery: Deadline
     /// Where the next look for dead readers resumes: each look scans a bounded stretch of slots.
     @usableFromInline var recoveryCursor: Int
 
@@ -140,7 +140,7 @@ public struct MPMCConsumer: ~Copyable {
 
     /// Claims a record, waiting until `deadline` if there is none yet.
     @inlinable @inline(__always)
-    mutating func claimRecordBlocking(accepting accepted: ClosedRange<Int>, until deadline: MonotonicDeadline) throws(InterprocessError) -> MPMCRecordClaim? {
+    mutating func claimRecordBlocking(accepting accepted: ClosedRange<Int>, until deadline: Deadline) throws(InterprocessError) -> MPMCRecordClaim? {
         if let claim = try claimRecord(accepting: accepted) { return claim }
         return try claimRecordWaiting(accepting: accepted, until: deadline)
     }
@@ -159,7 +159,7 @@ public struct MPMCConsumer: ~Copyable {
     /// Copies the next record into `buffer`, waiting until `deadline`; returns its length, or
     /// nil if the deadline passed.
     @inlinable
-    public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: MonotonicDeadline = .never) throws(InterprocessError) -> Int? {
+    public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline = .never) throws(InterprocessError) -> Int? {
         let accepted = 0...buffer.count
         guard let claim = try claimRecordBlocking(accepting: accepted, until: deadline) else { return nil }
         return copy(claim, into: buffer)
@@ -178,7 +178,7 @@ public struct MPMCConsumer: ~Copyable {
 
     /// Receives the next record as a `Value`, waiting until `deadline`; nil if it passed.
     @inlinable
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: MonotonicDeadline) throws(InterprocessError) -> Value? {
+    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value? {
         let size = MemoryLayout<Value>.size
         guard let claim = try claimRecordBlocking(accepting: size...size, until: deadline) else { return nil }
         let value = (claim.slot + MPMCLayout.slotPayloadOffset).loadUnaligned(as: Value.self)
@@ -221,7 +221,7 @@ public struct MPMCConsumer: ~Copyable {
     /// Like ``tryReceive(_:)``, waiting until `deadline`; nil (without calling `body`) if it passed.
     @inlinable
     public mutating func receive<Result, Failure: Error>(
-        until deadline: MonotonicDeadline = .never, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+        until deadline: Deadline = .never, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws -> Result? {
         let accepted = 0...slotSize
         guard let claim = try claimRecordBlocking(accepting: accepted, until: deadline) else { return nil }

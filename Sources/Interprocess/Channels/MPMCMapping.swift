@@ -132,7 +132,7 @@ struct MPMCMapping: ~Copyable {
     /// Sleeps once on the futex word at `futexOffset` if `stillBlocked()` holds, counted in the
     /// waiter count at `waitingOffset`, until woken, `deadline`, or at most
     /// ``FutexParking/recheckInterval``. The caller loops.
-    func park(futex futexOffset: Int, waiting waitingOffset: Int, until deadline: MonotonicDeadline, stillBlocked: () -> Bool) {
+    func park(futex futexOffset: Int, waiting waitingOffset: Int, until deadline: Deadline, stillBlocked: () -> Bool) {
         FutexParking(word: word32(futexOffset), waiters: word32(waitingOffset))
             .sleepOnce(until: deadline, whileBlocked: stillBlocked)
     }

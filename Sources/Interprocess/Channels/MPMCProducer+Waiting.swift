@@ -5,7 +5,7 @@ import CInterprocessShim
 extension MPMCProducer {
     /// Claims a slot, spinning and then parking until there is room or `deadline` passes.
     @usableFromInline
-    mutating func claimSlotWaiting(until deadline: MonotonicDeadline) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+    mutating func claimSlotWaiting(until deadline: Deadline) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
         var spins = 0
         while true {
             if let claim = try claimSlot(attempts: ChannelWaiting.waitingClaimAttempts) { return claim }

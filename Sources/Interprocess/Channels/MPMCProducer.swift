@@ -25,7 +25,7 @@ public struct MPMCProducer: ~Copyable {
     /// Failed non-blocking sends (the clock is read on every 8th).
     @usableFromInline var idlePolls: Int
     /// When a failed non-blocking send may next look for slots held by dead processes.
-    @usableFromInline var nextRecovery: MonotonicDeadline
+    @usableFromInline var nextRecovery: Deadline
 
     /// Attaches as a producer.
     ///
@@ -115,7 +115,7 @@ public struct MPMCProducer: ~Copyable {
 
     /// Claims a slot, waiting until `deadline` if there is no room yet.
     @inlinable @inline(__always)
-    mutating func claimSlotBlocking(until deadline: MonotonicDeadline) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
+    mutating func claimSlotBlocking(until deadline: Deadline) throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64)? {
         if let claim = try claimSlot() { return claim }
         return try claimSlotWaiting(until: deadline)
     }
@@ -150,7 +150,7 @@ public struct MPMCProducer: ~Copyable {
 
     /// Sends a copy of `bytes`, waiting for room until `deadline`; returns false if it passed.
     @inlinable
-    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: Deadline) throws(InterprocessError) -> Bool {
         guard bytes.count <= slotSize else { throw recordSizeError(bytes.count) }
         guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
         if let source = bytes.baseAddress {
@@ -168,7 +168,7 @@ public struct MPMCProducer: ~Copyable {
 
     /// Sends a copy of `value`, waiting for room until `deadline`; returns false if it passed.
     @inlinable
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: Deadline) throws(InterprocessError) -> Bool {
         guard MemoryLayout<Value>.size <= slotSize else { throw recordSizeError(MemoryLayout<Value>.size) }
         guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
         (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
@@ -207,7 +207,7 @@ public struct MPMCProducer: ~Copyable {
     /// calling `body`) if it passed.
     @inlinable
     public mutating func send<Failure: Error>(
-        count: Int, until deadline: MonotonicDeadline = .never, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
+        count: Int, until deadline: Deadline = .never, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
     ) throws -> Bool {
         guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
         guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }

@@ -170,7 +170,7 @@ public struct SPSCConsumer: ~Copyable {
 
     /// Waits until a record is available or `deadline` passes; returns whether one is.
     @inlinable
-    public mutating func waitForRecord(until deadline: MonotonicDeadline = .never) -> Bool {
+    public mutating func waitForRecord(until deadline: Deadline = .never) -> Bool {
         if position != cachedTail { return true }
         // Only tryPeek() caches the tail, after checking it.
         if tail.pointee.load(ordering: .acquiring) != position { return true }
@@ -181,7 +181,7 @@ public struct SPSCConsumer: ~Copyable {
 
     /// Receives the next record as a `Value`, waiting until `deadline`; nil if it passed.
     @inlinable
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: MonotonicDeadline) throws(InterprocessError) -> Value? {
+    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value? {
         while true {
             if let value = try tryReceive(as: type) { return value }
             if !waitForRecord(until: deadline) { return nil }
@@ -200,7 +200,7 @@ public struct SPSCConsumer: ~Copyable {
     /// Copies the next record into `buffer`, waiting until `deadline`; returns its length, or
     /// nil if the deadline passed.
     @inlinable
-    public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: MonotonicDeadline = .never) throws(InterprocessError) -> Int? {
+    public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline = .never) throws(InterprocessError) -> Int? {
         while true {
             if let count = try tryReceive(into: buffer) { return count }
             if !waitForRecord(until: deadline) { return nil }
@@ -211,7 +211,7 @@ public struct SPSCConsumer: ~Copyable {
 
     /// Publishes releases, then spins and parks until the producer publishes or the deadline passes.
     @usableFromInline
-    mutating func parkUntilRecord(until deadline: MonotonicDeadline) -> Bool {
+    mutating func parkUntilRecord(until deadline: Deadline) -> Bool {
         publishReleases()
         var spins = 0
         while true {

@@ -19,7 +19,7 @@ extension SPSCProducer {
     /// Sends a copy of the bytes of `bytes`' elements, waiting for room until `deadline`;
     /// returns false if it passed.
     @inlinable
-    public mutating func send(_ bytes: UnsafeMutableRawBufferPointer, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public mutating func send(_ bytes: UnsafeMutableRawBufferPointer, until deadline: Deadline) throws(InterprocessError) -> Bool {
         try send(UnsafeRawBufferPointer(bytes), until: deadline)
     }
 
@@ -39,7 +39,7 @@ extension SPSCProducer {
     /// Sends a copy of the bytes of `bytes`' elements, waiting for room until `deadline`;
     /// returns false if it passed.
     @inlinable
-    public mutating func send<Element: BitwiseCopyable>(_ bytes: UnsafeBufferPointer<Element>, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public mutating func send<Element: BitwiseCopyable>(_ bytes: UnsafeBufferPointer<Element>, until deadline: Deadline) throws(InterprocessError) -> Bool {
         try send(UnsafeRawBufferPointer(bytes), until: deadline)
     }
 
@@ -59,7 +59,7 @@ extension SPSCProducer {
     /// Sends a copy of the bytes of `bytes`' elements, waiting for room until `deadline`;
     /// returns false if it passed.
     @inlinable
-    public mutating func send<Element: BitwiseCopyable>(_ bytes: UnsafeMutableBufferPointer<Element>, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public mutating func send<Element: BitwiseCopyable>(_ bytes: UnsafeMutableBufferPointer<Element>, until deadline: Deadline) throws(InterprocessError) -> Bool {
         try send(UnsafeRawBufferPointer(bytes), until: deadline)
     }
 

@@ -160,7 +160,7 @@ public struct SPSCProducer: ~Copyable {
 
     /// Sends a copy of `bytes`, waiting for room until `deadline`; returns false if it passed.
     @inlinable
-    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: Deadline) throws(InterprocessError) -> Bool {
         while true {
             if try trySend(bytes) { return true }
             if !waitForSpace(bytes.count, until: deadline) { return false }
@@ -175,7 +175,7 @@ public struct SPSCProducer: ~Copyable {
 
     /// Sends a copy of `value`, waiting for room until `deadline`; returns false if it passed.
     @inlinable
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: Deadline) throws(InterprocessError) -> Bool {
         while true {
             if try trySend(value) { return true }
             if !waitForSpace(MemoryLayout<Value>.size, until: deadline) { return false }
@@ -194,7 +194,7 @@ public struct SPSCProducer: ~Copyable {
     /// deadline passes: spinning first, then parked on the consumer's index. Returns whether
     /// it fits (or whether the consumer's index is corrupt, which the following
     /// ``tryReserve(_:)`` then reports). Use it with ``tryReserve(_:)`` for a blocking zero-copy send.
-    public mutating func waitForSpace(_ count: Int, until deadline: MonotonicDeadline) -> Bool {
+    public mutating func waitForSpace(_ count: Int, until deadline: Deadline) -> Bool {
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
         let needed = SPSCLayout.footprint(count)

@@ -13,54 +13,6 @@ public import SystemPackage
 /// }
 /// ```
 public struct InterprocessError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The conditions a caller may want to tell apart.
-    public enum Code: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Creating something that already exists (a segment, a file).
-        case alreadyExists
-        /// Opening or removing something that does not exist.
-        case notFound
-        /// A segment name that breaks the naming rules (see ``SegmentName``).
-        case invalidName
-        /// An argument out of range (a zero or negative size, a window past the end of a file), or
-        /// a path that is a directory or a symbolic link where links are not followed.
-        case invalidArgument
-        /// The operating system refused access (mode bits, another user, a read-only file system).
-        case permissionDenied
-        /// A write through a mapping or handle that was opened read-only.
-        case readOnly
-        /// Not enough free space in the file system (for shared memory: `/dev/shm`) or memory.
-        case insufficientSpace
-        /// A per-process or system limit was reached (open files, locked memory, mappings).
-        case resourceLimit
-        /// The segment exists but was not created by this library (its magic number is not ours),
-        /// or the name is not a regular file (a FIFO or device planted under it).
-        case foreignSegment
-        /// The segment is shorter than its header says, or too short to hold a header.
-        case truncated
-        /// The segment's header or body failed validation: a bad checksum, impossible sizes.
-        case corrupt
-        /// The segment's layout version is one this library does not read.
-        case incompatibleVersion
-        /// The segment is of another kind than the one asked for (a queue opened as a mutex).
-        case wrongKind
-        /// An existing segment's size does not match the size that was asked for.
-        case sizeMismatch
-        /// A deadline passed before the operation could complete.
-        case timedOut
-        /// The process that was creating the segment died before it finished initializing it.
-        case creatorDied
-        /// A peer process died while it held a resource this operation needed.
-        case peerDied
-        /// A lock's previous owner died while holding it, and the caller chose not to (or could
-        /// not) repair the state it protects.
-        case ownerDied
-        /// A lock whose owner died was released without being marked consistent: the state it
-        /// protects cannot be trusted, and every further attempt to take it fails.
-        case notRecoverable
-        /// Any other failure reported by the operating system; see ``InterprocessError/errno``.
-        case systemError
-    }
-
     /// Which condition occurred.
     public var code: Code
     /// What was being done, as a short phrase: "create shared memory", "open segment".
@@ -81,7 +33,17 @@ public struct InterprocessError: Error, Sendable, Hashable, CustomStringConverti
         self.reason = reason
     }
 
-    /// One sentence for a person: "Could not open shared memory 'jobs': it does not exist (errno 2)."
+    /// The same failure reported as part of a larger operation, so that the message speaks of
+    /// what the caller made: a queue whose segment could not be created reads "Could not create
+    /// queue 'ticks': …", not "Could not create shared memory 'ticks': …". The code, name, errno
+    /// and reason are kept.
+    public func reported(as operation: String) -> InterprocessError {
+        var error = self
+        error.operation = operation
+        return error
+    }
+
+    /// One sentence for a person: "Could not open queue 'jobs': it does not exist (errno 2)."
     public var description: String {
         var text = "Could not \(operation)"
         if let name { text += " '\(name)'" }

@@ -56,7 +56,7 @@ public struct Segment: ~Copyable {
         kindVersion: UInt32 = 1,
         bodySize: Int,
         permissions: FilePermissions = .ownerReadWrite,
-        lifetime: SharedMemory.Lifetime = .persistent,
+        lifetime: Lifetime = .persistent,
         initialize: (UnsafeMutableRawBufferPointer) throws -> Void = { _ in }
     ) throws {
         guard bodySize > 0, bodySize <= Int.max - SegmentHeader.size else {
@@ -85,26 +85,50 @@ public struct Segment: ~Copyable {
         self.memory = memory
     }
 
-    /// Opens a segment, validates its header, and waits (until `timeout`) for its creator to
-    /// finish initializing it.
+    /// Opens a segment and validates its header; if it does not exist yet, waits for it to
+    /// appear until `deadline` (default: now, so a missing segment fails at once).
     ///
     /// - Parameters:
     ///   - kind: the kind expected, or nil to accept any.
     ///   - kindVersion: the body layout version expected, or nil to accept any.
     ///   - access: read-write (default) or read-only.
-    ///   - timeout: how long to wait for a segment that is still being initialized.
-    /// - Throws: ``InterprocessError`` with code `notFound`, `permissionDenied`, `foreignSegment`,
-    ///   `truncated`, `corrupt`, `incompatibleVersion`, `wrongKind`, `creatorDied` or `timedOut`.
+    ///   - deadline: how long to wait for a segment that does not exist yet, or that a creator
+    ///     of an older version is still initializing.
+    /// - Throws: ``InterprocessError`` with code `notFound` (no deadline given), `timedOut` (it
+    ///   did not appear in time), `permissionDenied`, `foreignSegment`, `truncated`, `corrupt`,
+    ///   `incompatibleVersion`, `wrongKind` or `creatorDied`.
     public init(
         open name: String,
         kind: SegmentKind? = nil,
         kindVersion: UInt32? = nil,
         access: MappedRegion.Access = .readWrite,
-        timeout: Duration = .seconds(5)
+        until deadline: Deadline = .now
+    ) throws(InterprocessError) {
+        self = try AppearanceWait.open(until: deadline, operation: "open segment", name: name) { () throws(InterprocessError) in
+            try Segment(openingNow: name, kind: kind, kindVersion: kindVersion, access: access, deadline: deadline)
+        }
+    }
+
+    /// Opens a segment as ``init(open:kind:kindVersion:access:until:)`` does, waiting up to
+    /// `timeout` for it to appear.
+    public init(
+        open name: String,
+        kind: SegmentKind? = nil,
+        kindVersion: UInt32? = nil,
+        access: MappedRegion.Access = .readWrite,
+        timeout: Duration
+    ) throws(InterprocessError) {
+        try self.init(open: name, kind: kind, kindVersion: kindVersion, access: access, until: .after(timeout))
+    }
+
+    /// One attempt to open an existing segment; waits until `deadline` only for a creator that
+    /// is still initializing it.
+    private init(
+        openingNow name: String, kind: SegmentKind?, kindVersion: UInt32?,
+        access: MappedRegion.Access, deadline: Deadline
     ) throws(InterprocessError) {
         let operation = "open segment"
         let segmentName = try SegmentName(name)
-        let deadline = MonotonicDeadline.after(timeout)
         let descriptor = try SharedMemory.openDescriptor(segmentName, access: access, operation: operation, deadline: deadline)
         var header: SegmentHeader
         do throws(InterprocessError) {
@@ -125,10 +149,10 @@ public struct Segment: ~Copyable {
             }
             if deadline.hasPassed {
                 throw InterprocessError(.timedOut, operation: operation, name: name,
-                                        reason: "its creator (pid \(header.creator.pid)) did not finish initializing it within \(timeout)")
+                                        reason: "its creator (pid \(header.creator.pid)) did not finish initializing it before the deadline")
             }
             // Short slices, so that a creator's death is noticed without a wake-up.
-            let slice = MonotonicDeadline.after(.milliseconds(10)).earlier(than: deadline)
+            let slice = Deadline.after(.milliseconds(10)).earlier(than: deadline)
             _ = Futex.wait(on: Segment.futexWord(in: base), expecting: SegmentHeader.State.initializing.rawValue, until: slice)
         }
         header.state = SegmentHeader.State.ready.rawValue
@@ -147,7 +171,7 @@ public struct Segment: ~Copyable {
     /// its checksum (a read torn by a creator still writing it): that is reported as `corrupt`
     /// only at the deadline.
     private static func awaitValidHeader(
-        descriptor: Int32, name: String, operation: String, deadline: MonotonicDeadline
+        descriptor: Int32, name: String, operation: String, deadline: Deadline
     ) throws(InterprocessError) -> SegmentHeader {
         while true {
             let (fileSize, outcome) = try SegmentValidation.read(descriptor: descriptor, name: name, operation: operation)

@@ -24,7 +24,7 @@ enum NameLock {
     /// Takes a shared lock on `descriptor`, retrying while a remover holds the exclusive lock
     /// (only for microseconds, unless a hostile process holds it) until `deadline`.
     static func lockShared(
-        _ descriptor: Int32, until deadline: MonotonicDeadline, operation: String, name: String
+        _ descriptor: Int32, until deadline: Deadline, operation: String, name: String
     ) throws(InterprocessError) {
         while true {
             if flock(descriptor, LOCK_SH | LOCK_NB) == 0 { return }

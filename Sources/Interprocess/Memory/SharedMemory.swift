@@ -27,18 +27,6 @@ import Musl
 /// once, and processes that have the segment mapped keep it.
 /// Raw shared memory has no header; for a segment that validates itself on open, see ``Segment``.
 public struct SharedMemory: ~Copyable {
-    /// What happens to the name when the creator closes its handle.
-    public enum Lifetime: Sendable, Hashable {
-        /// The segment stays until someone removes it (``SharedMemory/remove(_:)``, or
-        /// `interprocess rm`/`gc`). The default, because a segment must outlive a crashed process
-        /// for a restarted one to recover its data — and a crashed creator never runs any cleanup,
-        /// so removal on close could not be relied on anyway.
-        case persistent
-        /// The creator removes the name when its handle goes away. Processes that already have it
-        /// mapped keep their mapping; later opens fail with ``InterprocessError/Code/notFound``.
-        case removedWhenCreatorCloses
-    }
-
     /// The segment's name.
     public let name: SegmentName
     /// The mapping of the whole segment.
@@ -278,7 +266,7 @@ public struct SharedMemory: ~Copyable {
     /// name still refers to the file once the lock is held: a segment `gc` removed between the
     /// open and the lock is opened again (or is gone: `notFound`), never used orphaned.
     static func openDescriptor(
-        _ name: SegmentName, access: MappedRegion.Access, operation: String, deadline: MonotonicDeadline
+        _ name: SegmentName, access: MappedRegion.Access, operation: String, deadline: Deadline
     ) throws(InterprocessError) -> Int32 {
         // O_NONBLOCK: a FIFO planted under the name must not block the open.
         let flags = (access == .readWrite ? O_RDWR : O_RDONLY) | O_NONBLOCK
@@ -304,7 +292,7 @@ public struct SharedMemory: ~Copyable {
     /// its memory (the allocated blocks keep growing) from one that died or stalled.
     private struct ReservationWatch {
         private var blocks: Int = -1
-        private var stallDeadline = MonotonicDeadline.now
+        private var stallDeadline = Deadline.now
 
         /// Whether the segment's allocation changed within the last two seconds. A segment that
         /// has gone counts as progress: the next round sees it missing and creates it.

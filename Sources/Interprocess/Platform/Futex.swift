@@ -14,7 +14,7 @@ enum Futex {
 
     /// Sleeps while `*word == expected`, until woken or until `deadline` (absolute, monotonic).
     static func wait(
-        on word: UnsafeMutablePointer<UInt32>, expecting expected: UInt32, until deadline: MonotonicDeadline
+        on word: UnsafeMutablePointer<UInt32>, expecting expected: UInt32, until deadline: Deadline
     ) -> WaitResult {
         let result: Int32
         if deadline == .never {

@@ -41,15 +41,15 @@ extension FileLock {
     ///
     /// - Returns: true if this handle now holds the lock, false if the deadline passed first.
     /// - Throws: as ``lock(_:bytes:)``.
-    public func lock(_ mode: Mode, bytes: Range<Int64>? = nil, until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public func lock(_ mode: Mode, bytes: Range<Int64>? = nil, until deadline: Deadline) throws(InterprocessError) -> Bool {
         let (start, length) = try FileLock.span(bytes, operation: "lock file", name: path.string)
         var backoff: UInt64 = 500_000
         while true {
             if try attempt(mode, start: start, length: length) { return true }
-            let now = MonotonicDeadline.now
+            let now = Deadline.now
             if now >= deadline { return false }
             let wake = min(deadline.nanoseconds, now.nanoseconds &+ backoff)
-            var time = MonotonicDeadline(nanoseconds: wake).timespecValue
+            var time = Deadline(nanoseconds: wake).timespecValue
             while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &time, nil) == EINTR {}
             backoff = min(backoff * 2, 20_000_000)
         }

@@ -154,9 +154,9 @@ struct FutexParking: @unchecked Sendable {
     /// Step (3): sleeps while the word holds `expected`, for at most ``recheckInterval`` and
     /// never past `deadline`. Call between ``announce()`` and ``withdraw()``, after re-checking
     /// the state; whatever this returns, re-check the state before sleeping again.
-    func sleep(expecting expected: UInt32, until deadline: MonotonicDeadline) {
+    func sleep(expecting expected: UInt32, until deadline: Deadline) {
         _ = Futex.wait(on: futexWord, expecting: expected,
-                       until: MonotonicDeadline.after(FutexParking.recheckInterval).earlier(than: deadline))
+                       until: Deadline.after(FutexParking.recheckInterval).earlier(than: deadline))
     }
 
     // MARK: Waiter side, whole
@@ -165,7 +165,7 @@ struct FutexParking: @unchecked Sendable {
     /// re-check the state with sequentially consistent loads) for the word's value to sleep on —
     /// nil when the caller can already proceed — sleeps at most ``recheckInterval``, withdraws.
     /// The caller loops, re-checking its state and deadline.
-    func sleepOnce(until deadline: MonotonicDeadline, check: () -> UInt32?) {
+    func sleepOnce(until deadline: Deadline, check: () -> UInt32?) {
         announce()
         if let expected = check() { sleep(expecting: expected, until: deadline) }
         withdraw()
@@ -173,7 +173,7 @@ struct FutexParking: @unchecked Sendable {
 
     /// ``sleepOnce(until:check:)`` for a wake-up sequence word: reads the word, then sleeps if
     /// `stillBlocked()` (sequentially consistent loads of the state) says so.
-    func sleepOnce(until deadline: MonotonicDeadline, whileBlocked stillBlocked: () -> Bool) {
+    func sleepOnce(until deadline: Deadline, whileBlocked stillBlocked: () -> Bool) {
         sleepOnce(until: deadline) {
             let expected = word.pointee.load(ordering: .sequentiallyConsistent)
             return stillBlocked() ? expected : nil
@@ -189,12 +189,12 @@ struct FutexParking: @unchecked Sendable {
     /// something is there to take.
     ///
     /// - Parameters:
-    ///   - deadline: absolute; ``MonotonicDeadline/never`` waits without limit.
+    ///   - deadline: absolute; ``Deadline/never`` waits without limit.
     ///   - isCancelled: asked before each sleep (only after an attempt found nothing to take).
     ///   - attempt: given the word's value, takes what is there (usually with a
     ///     compare-and-exchange from that value) or says why not.
     func park(
-        until deadline: MonotonicDeadline,
+        until deadline: Deadline,
         isCancelled: () -> Bool = { false },
         attempt: (UInt32) -> ParkingAttempt
     ) -> ParkingOutcome {

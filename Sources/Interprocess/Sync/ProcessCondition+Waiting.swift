@@ -30,7 +30,7 @@ extension ProcessCondition {
     ///   re-acquiring is reported even after a timeout.
     /// - Throws: ``InterprocessError`` `timedOut` if the deadline passed before the mutex could
     ///   be re-acquired (it is **not** held then); otherwise as ``wait(_:)``.
-    public func wait(_ mutex: borrowing ProcessMutex, until deadline: MonotonicDeadline) throws(InterprocessError) -> LockAcquisition? {
+    public func wait(_ mutex: borrowing ProcessMutex, until deadline: Deadline) throws(InterprocessError) -> LockAcquisition? {
         let held = mutex.ownerRecord
         let me = CachedProcessIdentity.current
         guard held.pid == me.pid, held.depth == 1 else {

@@ -18,7 +18,7 @@ extension ProcessEvent {
     /// - Returns: true when the event was set, false when the deadline passed first.
     /// - Throws: `CancellationError` if the task is cancelled before the event released it;
     ///   ``InterprocessError/Code/resourceLimit`` if no waiting thread could be started.
-    public func wait(until deadline: MonotonicDeadline) async throws -> Bool {
+    public func wait(until deadline: Deadline) async throws -> Bool {
         try Task.checkCancellation()
         let entry = state.pointee.load(ordering: .acquiring)
         if tryTake(entry) { return true }

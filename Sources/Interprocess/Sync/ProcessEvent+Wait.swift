@@ -23,7 +23,7 @@ extension ProcessEvent {
     /// - Returns: true when the event was set (and, auto-reset, this waiter took the signal);
     ///   false when the deadline passed first.
     @inlinable
-    public func wait(until deadline: MonotonicDeadline) -> Bool {
+    public func wait(until deadline: Deadline) -> Bool {
         let seen = state.pointee.load(ordering: .acquiring)
         if tryTake(seen) { return true }
         return parkedWait(until: deadline, entry: seen)
@@ -57,7 +57,7 @@ extension ProcessEvent {
     /// - Parameter entry: the state word when the wait began; a manual-reset waiter is released
     ///   by any set after it, even one already undone by a reset.
     @usableFromInline
-    func parkedWait(until deadline: MonotonicDeadline, entry: UInt32) -> Bool {
+    func parkedWait(until deadline: Deadline, entry: UInt32) -> Bool {
         let state = self.state, mode = self.mode
         return parking.park(until: deadline) {
             ProcessEvent.attemptToTake(from: state, mode: mode, entry: entry, seen: $0)

@@ -12,7 +12,7 @@ extension ProcessMutex {
     /// then sleeps in slices, checking after each whether the owner is alive. `deadline` nil: try
     /// once, never sleep.
     @usableFromInline
-    func contendedLock(thread me: UInt32, until deadline: MonotonicDeadline?) throws(InterprocessError) -> LockAcquisition? {
+    func contendedLock(thread me: UInt32, until deadline: Deadline?) throws(InterprocessError) -> LockAcquisition? {
         let operation = deadline == nil ? "try to lock mutex" : "lock mutex"
         var spins = 0, attempts = 0
         var slept = false
@@ -53,7 +53,7 @@ extension ProcessMutex {
                     guard word.pointee.compareExchange(expected: seen, desired: expected, ordering: .relaxed).exchanged else { continue }
                 }
                 slept = true
-                let sliceEnd = MonotonicDeadline.after(slice).earlier(than: deadline)
+                let sliceEnd = Deadline.after(slice).earlier(than: deadline)
                 if Futex.wait(on: UnsafeMutablePointer(OpaquePointer(word)), expecting: expected, until: sliceEnd) == .timedOut {
                     slice = ProcessMutex.ownerCheckInterval
                     if let acquisition = try takeOverIfOwnerDied(thread: me, operation: operation, unrecorded: &unrecorded) { return acquisition }

@@ -38,12 +38,12 @@ extension ProcessMutex {
     /// Takes the lock, blocking the calling thread until it is free or `deadline` passes.
     ///
     /// The deadline is absolute on `CLOCK_MONOTONIC`, so the wait never drifts; signals do not
-    /// cut it short. ``MonotonicDeadline/never`` waits as ``lock()`` does.
+    /// cut it short. ``Deadline/never`` waits as ``lock()`` does.
     ///
     /// - Returns: nil if the deadline passed first; otherwise as ``lock()``.
     /// - Throws: ``InterprocessError`` as ``lock()`` does.
     @inlinable
-    public func lock(until deadline: MonotonicDeadline) throws(InterprocessError) -> LockAcquisition? {
+    public func lock(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition? {
         let me = ThreadID.current
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)

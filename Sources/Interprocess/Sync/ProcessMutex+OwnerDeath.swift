@@ -30,7 +30,7 @@ extension ProcessMutex {
         case .dead(let identity):
             dead = identity
         case .unrecorded:
-            let now = MonotonicDeadline.now
+            let now = Deadline.now
             guard let first = unrecorded, first.word == seen else {
                 unrecorded = UnrecordedSighting(word: seen, at: now)
                 return nil
@@ -57,7 +57,7 @@ extension ProcessMutex {
         /// The lock word seen.
         var word: UInt32
         /// When it was first seen.
-        var at: MonotonicDeadline
+        var at: Deadline
     }
 
     /// Whether the owner record names the calling thread of this process (pid, start time and

@@ -29,7 +29,7 @@ extension ProcessRWLock {
     /// - Returns: how the lock was acquired, or nil if the deadline passed first (then no new
     ///   reader was kept out for longer than the wait).
     /// - Throws: as ``lockExclusive()``.
-    public func lockExclusive(until deadline: MonotonicDeadline) throws(InterprocessError) -> LockAcquisition? {
+    public func lockExclusive(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition? {
         try acquireExclusive(until: deadline, trying: false)
     }
 
@@ -79,7 +79,7 @@ extension ProcessRWLock {
 
     /// The exclusive side's lock: take the owner word (or take it over from a dead owner), then
     /// wait for the readers to drain. Nil when `trying` fails or the deadline passes.
-    func acquireExclusive(until deadline: MonotonicDeadline, trying: Bool) throws(InterprocessError) -> LockAcquisition? {
+    func acquireExclusive(until deadline: Deadline, trying: Bool) throws(InterprocessError) -> LockAcquisition? {
         let identity = CachedProcessIdentity.current
         let me = RWLockOwnerTag.owner(identity)
         var acquisition = LockAcquisition.acquired
@@ -137,7 +137,7 @@ extension ProcessRWLock {
     }
 
     /// Sleeps one slice on the release sequence while `owner` still holds the owner word.
-    private func parkWriter(owner: UInt64, until deadline: MonotonicDeadline) {
+    private func parkWriter(owner: UInt64, until deadline: Deadline) {
         releaseParking.sleepOnce(until: deadline) { words.owner.pointee.load(ordering: .sequentiallyConsistent) == owner }
     }
 

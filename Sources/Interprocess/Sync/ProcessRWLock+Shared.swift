@@ -36,7 +36,7 @@ extension ProcessRWLock {
     /// - Returns: true if this process now holds one more shared hold, false if the deadline
     ///   passed first.
     /// - Throws: as ``lockShared()``.
-    public func lockShared(until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    public func lockShared(until deadline: Deadline) throws(InterprocessError) -> Bool {
         try acquireShared(until: deadline, trying: false)
     }
 
@@ -68,7 +68,7 @@ extension ProcessRWLock {
     }
 
     /// The shared side's lock: enter a slot, then check that no writer has come.
-    func acquireShared(until deadline: MonotonicDeadline, trying: Bool) throws(InterprocessError) -> Bool {
+    func acquireShared(until deadline: Deadline, trying: Bool) throws(InterprocessError) -> Bool {
         let tag = RWLockOwnerTag.slot(CachedProcessIdentity.current)
         var spins = 0
         while true {
@@ -110,7 +110,7 @@ extension ProcessRWLock {
 
     /// Sleeps one slice on the release sequence while a writer holds the owner word.
     /// Returns false when the deadline has passed.
-    private func parkReader(until deadline: MonotonicDeadline) throws(InterprocessError) -> Bool {
+    private func parkReader(until deadline: Deadline) throws(InterprocessError) -> Bool {
         let parking = releaseParking
         parking.announce()
         defer { parking.withdraw() }

@@ -17,7 +17,7 @@ extension ProcessSemaphore {
     /// - Returns: true when a unit was taken, false when the deadline passed first.
     /// - Throws: `CancellationError` if the task is cancelled before a unit was taken (then
     ///   none was); ``InterprocessError/Code/resourceLimit`` if no waiting thread could be started.
-    public func wait(until deadline: MonotonicDeadline) async throws -> Bool {
+    public func wait(until deadline: Deadline) async throws -> Bool {
         try Task.checkCancellation()
         if tryWait() { return true }
         if deadline.hasPassed { return false }

@@ -29,7 +29,7 @@ extension ProcessSemaphore {
     /// - Parameter deadline: absolute, on `CLOCK_MONOTONIC`; a signal does not move it.
     /// - Returns: true when a unit was taken, false when the deadline passed first.
     @inlinable
-    public func wait(until deadline: MonotonicDeadline) -> Bool {
+    public func wait(until deadline: Deadline) -> Bool {
         if tryWait() { return true }
         return parkedWait(until: deadline)
     }
@@ -45,7 +45,7 @@ extension ProcessSemaphore {
 
     /// The slow path of the blocking waits: spin, then sleep on the count word.
     @usableFromInline
-    func parkedWait(until deadline: MonotonicDeadline) -> Bool {
+    func parkedWait(until deadline: Deadline) -> Bool {
         let parking = self.parking
         let outcome = parking.park(until: deadline) { ProcessSemaphore.attemptToTake(from: parking.word, seen: $0) }
         guard outcome == .acquired else { return false }

@@ -48,7 +48,7 @@ struct ProcessConditionSide: BenchSide, ~Copyable {
     }
 
     mutating func run(_ phase: BenchPhase) throws {
-        let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
+        let deadline = Deadline(nanoseconds: phase.deadline)
         for index in 0..<phase.count {
             let start = ipcb_ticks()
             _ = try mutex.lock()

@@ -19,7 +19,7 @@ struct ProcessMutexHandoffSide: BenchSide, ~Copyable {
     }
 
     /// Takes the lock until the turn word reads `want` under it, then sets `next`.
-    private func takeTurn(_ want: UInt64, _ next: UInt64, _ deadline: MonotonicDeadline) throws {
+    private func takeTurn(_ want: UInt64, _ next: UInt64, _ deadline: Deadline) throws {
         var spins = 0
         while true {
             _ = try mutex.lock()
@@ -35,7 +35,7 @@ struct ProcessMutexHandoffSide: BenchSide, ~Copyable {
     }
 
     mutating func run(_ phase: BenchPhase) throws {
-        let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
+        let deadline = Deadline(nanoseconds: phase.deadline)
         for index in 0..<phase.count {
             let start = ipcb_ticks()
             if initiates {

@@ -76,7 +76,7 @@ func spscRespondSpinning(_ producer: inout SPSCProducer, _ consumer: inout SPSCC
 /// that the responder parks), and times each round trip from the ping to the pong.
 func spscInitiateBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase, idleTicks: UInt64) throws {
     let samples = phase.samples
-    let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
+    let deadline = Deadline(nanoseconds: phase.deadline)
     let count = phase.count
     var round = phase.first
     var index = 0
@@ -100,7 +100,7 @@ func spscInitiateBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSC
 
 /// The responder, blocking.
 func spscRespondBlocking(_ producer: inout SPSCProducer, _ consumer: inout SPSCConsumer, _ phase: BenchPhase) throws {
-    let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
+    let deadline = Deadline(nanoseconds: phase.deadline)
     let count = phase.count
     var round = phase.first
     var index = 0

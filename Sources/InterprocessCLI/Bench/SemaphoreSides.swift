@@ -39,7 +39,7 @@ struct ProcessSemaphoreSide: BenchSide, ~Copyable {
     }
 
     mutating func run(_ phase: BenchPhase) throws {
-        let deadline = MonotonicDeadline(nanoseconds: phase.deadline)
+        let deadline = Deadline(nanoseconds: phase.deadline)
         if initiates {
             for index in 0..<phase.count {
                 let start = ipcb_ticks()

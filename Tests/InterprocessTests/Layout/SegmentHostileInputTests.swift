@@ -33,8 +33,8 @@ struct SegmentHostileInputTests {
             let error = #expect(throws: InterprocessError.self) { _ = try Segment(open: name, timeout: timeout) }
             #expect(error?.code == .timedOut)
         }
-        #expect(MonotonicDeadline.after(.milliseconds(-5)) <= MonotonicDeadline.now)
-        #expect(MonotonicDeadline.after(.seconds(Int64.max)) == .never)
+        #expect(Deadline.after(.milliseconds(-5)) <= Deadline.now)
+        #expect(Deadline.after(.seconds(Int64.max)) == .never)
     }
 
     @Test("a segment of the wrong kind fails with wrongKind at once, even while still initializing")

@@ -16,7 +16,7 @@ extension MemoryTests {
             defer { try? SharedMemory.remove(name) }
             let size = 256 << 20  // large enough that reserving it takes tens of milliseconds
             // All four start at the same moment, half a second from now.
-            let start = MonotonicDeadline.after(.milliseconds(500)).nanoseconds
+            let start = Deadline.after(.milliseconds(500)).nanoseconds
             let peers = try (0..<4).map { _ in
                 try TestSupport.BackgroundPeer(["shm-open-or-create", name, String(size), String(start)])
             }
@@ -41,12 +41,12 @@ extension MemoryTests {
 
             let opened = #expect(throws: InterprocessError.self) { _ = try SharedMemory(open: name) }
             #expect(opened?.code == .truncated)
-            let started = MonotonicDeadline.now
+            let started = Deadline.now
             let error = #expect(throws: InterprocessError.self) { _ = try SharedMemory(openOrCreate: name, size: 4096) }
             #expect(error?.code == .truncated)
             #expect(error?.name == name)
             // It waited for the creator a while, but not for ever.
-            let waited = MonotonicDeadline.now.nanoseconds - started.nanoseconds
+            let waited = Deadline.now.nanoseconds - started.nanoseconds
             #expect(waited >= 1_000_000_000)
             #expect(waited < 30_000_000_000)
             #expect(SharedMemory.exists(name))

@@ -81,9 +81,9 @@ extension ProcessEventTests {
             let event = try ProcessEvent(create: name, mode: .autoReset, initiallySet: true)
             try await event.wait()
             #expect(event.isSet == false)
-            let deadline = MonotonicDeadline.after(.milliseconds(100))
+            let deadline = Deadline.after(.milliseconds(100))
             #expect(try await event.wait(until: deadline) == false)
-            #expect(MonotonicDeadline.now >= deadline)
+            #expect(Deadline.now >= deadline)
             #expect(try await event.wait(timeout: .milliseconds(20)) == false)
         }
 

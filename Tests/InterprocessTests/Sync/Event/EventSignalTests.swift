@@ -57,14 +57,14 @@ extension ProcessEventTests {
         func deadlinesPass(mode: ProcessEvent.Mode) throws {
             try PlacedBuffer.with { base in
                 let event = try ProcessEvent.initialize(at: base, mode: mode)
-                let deadline = MonotonicDeadline.after(.milliseconds(100))
+                let deadline = Deadline.after(.milliseconds(100))
                 #expect(event.wait(until: deadline) == false)
-                #expect(MonotonicDeadline.now >= deadline)
+                #expect(Deadline.now >= deadline)
                 #expect(event.wait(timeout: .milliseconds(20)) == false)
                 #expect(event.wait(until: .now) == false)
                 #expect(event.waiterCount == 0)
                 event.set()
-                #expect(event.wait(until: MonotonicDeadline(nanoseconds: 0)) == true, "set: passes even with a past deadline")
+                #expect(event.wait(until: Deadline(nanoseconds: 0)) == true, "set: passes even with a past deadline")
             }
         }
     }

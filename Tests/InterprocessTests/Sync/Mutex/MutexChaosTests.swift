@@ -20,11 +20,11 @@ extension MutexTests {
             var random = SeededRandom(seed: Self.seed)
             let fixture = try MutexFixture("mx-chaos")
             let word = (fixture.base + ProcessMutex.Field.lockWord.offset).assumingMemoryBound(to: UInt32.self)
-            let end = MonotonicDeadline.after(.milliseconds(2500))
+            let end = Deadline.after(.milliseconds(2500))
             let endArgument = String(end.nanoseconds)
             var peers = try (0..<3).map { _ in try MutexPeers.start("mutex-chaos", fixture.name, endArgument) }
             var killed: Set<Int32> = [], holderKills = 0
-            while MonotonicDeadline.after(.milliseconds(400)) < end {
+            while Deadline.after(.milliseconds(400)) < end {
                 usleep(UInt32(10_000 + random.next() % 30_000))
                 let index = Int(random.next() % UInt64(peers.count))
                 let victim = peers[index]
@@ -72,7 +72,7 @@ extension MutexTests {
             var random = SeededRandom(seed: Self.seed)
             let fixture = try MutexFixture("mx-fuzz", recursive: random.next() % 2 == 0)
             let base = fixture.base
-            let end = MonotonicDeadline.after(.milliseconds(1500))
+            let end = Deadline.after(.milliseconds(1500))
             let peers = try (0..<3).map { _ in
                 try MutexPeers.start("mutex-fuzz", fixture.name, String(Self.seed % UInt64(Int.max)), String(end.nanoseconds))
             }

@@ -18,12 +18,12 @@ extension MutexTests {
             defer { MutexPeers.finish(holder, timeout: 0) }
             try #require(TestSupport.eventually { fixture.ownerPID == holder.processIdentifier }, "the peer never took the lock")
 
-            let deadline = MonotonicDeadline.after(.milliseconds(200))
+            let deadline = Deadline.after(.milliseconds(200))
             #expect(try mutex.lock(until: deadline) == nil)
-            #expect(MonotonicDeadline.now >= deadline, "returned before the deadline")
+            #expect(Deadline.now >= deadline, "returned before the deadline")
             #expect(try mutex.tryLock() == nil)
             #expect(try mutex.lock(timeout: .milliseconds(50)) == nil)
-            #expect(try mutex.lock(until: MonotonicDeadline(nanoseconds: 1)) == nil, "a deadline in the past")
+            #expect(try mutex.lock(until: Deadline(nanoseconds: 1)) == nil, "a deadline in the past")
             #expect(fixture.ownerPID == holder.processIdentifier, "a timed-out locker records nothing")
 
             // The holder releases after 2.5 s: a generous deadline acquires.

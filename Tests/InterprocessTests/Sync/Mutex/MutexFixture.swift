@@ -101,7 +101,7 @@ enum MutexPeers {
 
     /// A `CLOCK_MONOTONIC` time `delay` from now, in nanoseconds, for peers to start together.
     static func startTime(after delay: Duration) -> String {
-        String(MonotonicDeadline.after(delay).nanoseconds)
+        String(Deadline.after(delay).nanoseconds)
     }
 }
 

@@ -46,9 +46,9 @@ extension ProcessSemaphoreTests {
             let semaphore = try ProcessSemaphore(create: name, initialCount: 1)
             try await semaphore.wait()
             #expect(semaphore.currentCount == 0)
-            let deadline = MonotonicDeadline.after(.milliseconds(100))
+            let deadline = Deadline.after(.milliseconds(100))
             #expect(try await semaphore.wait(until: deadline) == false)
-            #expect(MonotonicDeadline.now >= deadline)
+            #expect(Deadline.now >= deadline)
             #expect(try await semaphore.wait(timeout: .milliseconds(20)) == false)
             #expect(semaphore.waiterCount == 0)
         }

@@ -66,16 +66,16 @@ extension ProcessSemaphoreTests {
         func deadlinesPass() throws {
             try PlacedBuffer.with { base in
                 let semaphore = try ProcessSemaphore.initialize(at: base)
-                let deadline = MonotonicDeadline.after(.milliseconds(100))
+                let deadline = Deadline.after(.milliseconds(100))
                 #expect(semaphore.wait(until: deadline) == false)
-                #expect(MonotonicDeadline.now >= deadline)
+                #expect(Deadline.now >= deadline)
                 #expect(semaphore.wait(timeout: .milliseconds(30)) == false)
                 #expect(semaphore.wait(until: .now) == false)
                 #expect(semaphore.currentCount == 0)
                 #expect(semaphore.waiterCount == 0)
                 // A unit that is there is taken even with a deadline already past.
                 try semaphore.post()
-                #expect(semaphore.wait(until: MonotonicDeadline(nanoseconds: 0)) == true)
+                #expect(semaphore.wait(until: Deadline(nanoseconds: 0)) == true)
                 #expect(semaphore.currentCount == 0)
             }
         }
@@ -100,7 +100,7 @@ extension ProcessSemaphoreTests {
 
 /// Polls `condition` every 5 ms (suspending, not blocking) for up to `seconds`.
 func eventuallyAsync(seconds: Int = 100, _ condition: () -> Bool) async -> Bool {
-    let deadline = MonotonicDeadline.after(.seconds(seconds))
+    let deadline = Deadline.after(.seconds(seconds))
     while !deadline.hasPassed {
         if condition() { return true }
         try? await Task.sleep(for: .milliseconds(5))
