@@ -26,7 +26,7 @@ extension InterprocessError {
         public static let known: [Code] = [
             .alreadyExists, .notFound, .invalidName, .invalidArgument, .permissionDenied, .readOnly,
             .insufficientSpace, .resourceLimit, .foreignSegment, .truncated, .corrupt,
-            .incompatibleVersion, .wrongKind, .sizeMismatch, .incompatibleConfiguration, .timedOut,
+            .incompatibleVersion, .wrongKind, .sizeMismatch, .incompatibleConfiguration, .timedOut, .cancelled,
             .creatorDied, .peerDied, .ownerDied, .notRecoverable, .systemError,
         ]
 
@@ -66,6 +66,8 @@ extension InterprocessError {
         public static let incompatibleConfiguration = Code(rawValue: "incompatibleConfiguration")
         /// A deadline passed before the operation could complete.
         public static let timedOut = Code(rawValue: "timedOut")
+        /// The task waiting for the operation was cancelled.
+        public static let cancelled = Code(rawValue: "cancelled")
         /// The process that was creating the segment died before it finished initializing it.
         public static let creatorDied = Code(rawValue: "creatorDied")
         /// A peer process died while it held a resource this operation needed.
