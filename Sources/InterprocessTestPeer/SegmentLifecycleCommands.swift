@@ -81,7 +81,7 @@ enum SegmentLifecycleCommands {
     private static func openAndCheck(_ name: String) throws(InterprocessError) -> Bool? {
         let segment: Segment
         do {
-            segment = try Segment(open: name, kind: .raw, timeout: .seconds(2))
+            segment = try Segment(open: name, kind: .raw)
         } catch {
             if error.code == .notFound { return nil }
             throw error

@@ -37,7 +37,7 @@ public struct MPMCConsumer: ~Copyable {
     ///
     /// - Throws: the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``, and
     ///   ``InterprocessError/Code/corrupt`` for a queue body that does not hold together.
-    public init(attachingTo name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+    public init(attachingTo name: String, timeout: Duration = .zero) throws(InterprocessError) {
         let mapping = try MPMCMapping(opening: name, timeout: timeout)
         head = mapping.word64(MPMCLayout.headOffset)
         slotSize = mapping.slotSize

@@ -40,7 +40,7 @@ public struct SPSCConsumer: ~Copyable {
     ///
     /// - Throws: ``InterprocessError/Code/alreadyExists`` while another live process is the
     ///   consumer; the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``.
-    public init(attachingTo name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+    public init(attachingTo name: String, timeout: Duration = .zero) throws(InterprocessError) {
         let mapping = try SPSCMapping(opening: name, timeout: timeout)
         let owner = mapping.word64(SPSCLayout.consumerOwnerOffset)
         let replaced = try EndpointClaim.claim(owner, role: "consumer", name: name)

@@ -105,7 +105,10 @@ public struct Segment: ~Copyable {
         until deadline: Deadline = .now
     ) throws(InterprocessError) {
         self = try AppearanceWait.open(until: deadline, operation: "open segment", name: name) { () throws(InterprocessError) in
-            try Segment(openingNow: name, kind: kind, kindVersion: kindVersion, access: access, deadline: deadline)
+            // Passing states (gc holding its lock a moment, a header being written by a creator of
+            // an older version) are waited out even without a deadline: they are not "missing".
+            try Segment(openingNow: name, kind: kind, kindVersion: kindVersion, access: access,
+                        deadline: Swift.max(deadline, .after(Segment.passingStateAllowance)))
         }
     }
 
@@ -120,6 +123,10 @@ public struct Segment: ~Copyable {
     ) throws(InterprocessError) {
         try self.init(open: name, kind: kind, kindVersion: kindVersion, access: access, until: .after(timeout))
     }
+
+    /// How long an open waits out a passing state of an existing segment when its own deadline
+    /// is shorter.
+    static let passingStateAllowance: Duration = .seconds(2)
 
     /// One attempt to open an existing segment; waits until `deadline` only for a creator that
     /// is still initializing it.

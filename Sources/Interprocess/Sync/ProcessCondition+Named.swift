@@ -26,7 +26,7 @@ extension ProcessCondition {
     ///
     /// - Throws: ``InterprocessError`` as ``Segment/init(open:kind:kindVersion:access:timeout:)``
     ///   does: `notFound`, `wrongKind` (a segment of another kind), `incompatibleVersion`, ...
-    public init(open name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+    public init(open name: String, timeout: Duration = .zero) throws(InterprocessError) {
         let segment = try Segment(open: name, kind: .condition, kindVersion: ProcessCondition.kindVersion, timeout: timeout)
         guard segment.body.count >= ProcessCondition.size else {
             throw InterprocessError(.corrupt, operation: "open condition", name: name,

@@ -40,7 +40,7 @@ extension ProcessEvent {
     /// - Throws: ``InterprocessError/Code/notFound``; `wrongKind` when the segment holds
     ///   something else; `incompatibleVersion` for an event of another layout version;
     ///   `truncated` or `corrupt` for a damaged one; `creatorDied`, `timedOut`, `permissionDenied`.
-    public init(open name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+    public init(open name: String, timeout: Duration = .zero) throws(InterprocessError) {
         let segment = try Segment(open: name, kind: .event, kindVersion: ProcessEvent.layoutVersion, timeout: timeout)
         guard segment.body.count >= ProcessEvent.size else {
             throw InterprocessError(.truncated, operation: "open an event", name: name,

@@ -28,7 +28,7 @@ extension ProcessMutex {
     ///
     /// - Throws: ``InterprocessError`` as ``Segment/init(open:kind:kindVersion:access:timeout:)``
     ///   does: `notFound`, `wrongKind` (a segment of another kind), `incompatibleVersion`, ...
-    public init(open name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+    public init(open name: String, timeout: Duration = .zero) throws(InterprocessError) {
         let segment = try Segment(open: name, kind: .mutex, kindVersion: ProcessMutex.kindVersion, timeout: timeout)
         guard segment.body.count >= ProcessMutex.size else {
             throw InterprocessError(.corrupt, operation: "open mutex", name: name,

@@ -30,7 +30,7 @@ extension ProcessRWLock {
     /// - Throws: ``InterprocessError/Code/notFound``; `wrongKind` when the segment holds
     ///   something else; `incompatibleVersion` for a lock of another layout version;
     ///   `truncated` or `corrupt` for a damaged one; `creatorDied`, `timedOut`, `permissionDenied`.
-    public init(open name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+    public init(open name: String, timeout: Duration = .zero) throws(InterprocessError) {
         let segment = try Segment(open: name, kind: .rwLock, kindVersion: RWLockLayout.version, timeout: timeout)
         guard segment.body.count >= RWLockLayout.size else {
             throw InterprocessError(.truncated, operation: "open a reader-writer lock", name: name,

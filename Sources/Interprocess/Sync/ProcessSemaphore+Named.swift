@@ -43,7 +43,7 @@ extension ProcessSemaphore {
     /// - Throws: ``InterprocessError/Code/notFound``; `wrongKind` when the segment holds
     ///   something else; `incompatibleVersion` for a semaphore of another layout version;
     ///   `truncated` or `corrupt` for a damaged one; `creatorDied`, `timedOut`, `permissionDenied`.
-    public init(open name: String, timeout: Duration = .seconds(5)) throws(InterprocessError) {
+    public init(open name: String, timeout: Duration = .zero) throws(InterprocessError) {
         let segment = try Segment(open: name, kind: .semaphore, kindVersion: ProcessSemaphore.layoutVersion, timeout: timeout)
         guard segment.body.count >= ProcessSemaphore.size else {
             throw InterprocessError(.truncated, operation: "open a semaphore", name: name,

@@ -4,7 +4,7 @@ import Testing
 /// Opening a segment that must be refused: the error it throws, recorded as an issue if it
 /// opens instead.
 func openFailure(
-    _ name: String, kind: SegmentKind? = nil, kindVersion: UInt32? = nil, timeout: Duration = .seconds(2),
+    _ name: String, kind: SegmentKind? = nil, kindVersion: UInt32? = nil, timeout: Duration = .zero,
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> InterprocessError? {
     do {

@@ -23,7 +23,7 @@ struct SegmentCreatorDeathTests {
             }
         }
         #expect(!SharedMemory.exists(name))
-        #expect(openFailure(name, timeout: .seconds(10))?.code == .notFound)
+        #expect(openFailure(name)?.code == .notFound)
         let leftovers = SegmentFile.pendingFiles(of: name)
         #expect(leftovers.count == 1)
 

@@ -58,7 +58,7 @@ struct SegmentInitializationTests {
         let creator = SlowCreator(name: name, initializingFor: 0.5)
         // Published only once ready: until then the name does not exist, and an opener is told
         // so at once instead of waiting.
-        #expect(openFailure(name, timeout: .seconds(20))?.code == .notFound)
+        #expect(openFailure(name)?.code == .notFound)
         #expect(creator.join() == nil)
         let opened = try Segment(open: name, timeout: .seconds(1))
         #expect(opened.body.load(as: UInt64.self) == SlowCreator.marker)

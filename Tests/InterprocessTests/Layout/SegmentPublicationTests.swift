@@ -53,7 +53,7 @@ struct SegmentPublicationTests {
             } else {
                 // Not published: told at once, not after waiting out the timeout.
                 do {
-                    _ = try Segment(open: name, timeout: .seconds(30))
+                    _ = try Segment(open: name)
                     problem("opened a name that does not exist")
                 } catch {
                     if error.code != .notFound { problem("open: \(error)") }
@@ -87,9 +87,9 @@ struct SegmentPublicationTests {
             let began = TestSupport.eventually { SharedMemory.exists(name) || !SegmentFile.pendingFiles(of: name).isEmpty }
             // Opened during the initialization and after its failure alike: never a wait for a
             // creator that will not finish (a timeout shorter than the creator's remaining life).
-            let during = Self.openCode(name, timeout: .milliseconds(1000))
+            let during = Self.openCode(name)
             let outcome = try creator.wait()
-            return (began, during, outcome, Self.openCode(name, timeout: .milliseconds(1000)))
+            return (began, during, outcome, Self.openCode(name))
         }
         #expect(began)
         #expect(during == .notFound)
@@ -100,9 +100,9 @@ struct SegmentPublicationTests {
     }
 
     /// The code `Segment(open:)` fails with, or nil if it opens.
-    private static func openCode(_ name: String, timeout: Duration) -> InterprocessError.Code? {
+    private static func openCode(_ name: String) -> InterprocessError.Code? {
         do {
-            _ = try Segment(open: name, timeout: timeout)
+            _ = try Segment(open: name)
             return nil
         } catch {
             return error.code
