@@ -7,18 +7,33 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Linux only (futex, memfd, /proc, OFD locks). Every library source file is wrapped in
+// `#if os(Linux)` (checked by .ci/check-linux-guard), so on other platforms `Interprocess` builds
+// as an empty module instead of breaking the build of a cross-platform package that depends on it;
+// for the same reason no Apple platform minimum is declared here.
 let package = Package(
     name: "swift-interprocess",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Interprocess", targets: ["Interprocess"]),
         .executable(name: "interprocess", targets: ["InterprocessCLI"]),
         .executable(name: "interprocess-test-peer", targets: ["InterprocessTestPeer"]),
     ],
+    // The command-line tool's dependencies (argument parser, histogram) are used only under this
+    // default trait. A package that wants just the library depends on us with `traits: []` and
+    // then resolves and fetches swift-system alone (SwiftPM prunes dependencies that no target
+    // uses under the enabled traits). The tool, the test peer and the tests build here, with the
+    // default trait on, so `swift run interprocess` and `swift test` need no flag.
+    traits: [
+        .trait(name: "CommandLineTool", description: "Builds the `interprocess` tool's dependencies."),
+        .default(enabledTraits: ["CommandLineTool"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // `swift package generate-documentation` (.ci/check-docs). No target uses it, so packages
+        // that depend on this one never resolve it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // What Swift cannot call directly: variadic syscall(2), CMSG macros, wait-status macros.
@@ -41,8 +56,8 @@ let package = Package(
                 "CInterprocessShim",
                 "CInterprocessBench",
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["CommandLineTool"])),
+                .product(name: "Histogram", package: "hdrhistogram-swift", condition: .when(traits: ["CommandLineTool"])),
             ],
             swiftSettings: strictSettings
         ),

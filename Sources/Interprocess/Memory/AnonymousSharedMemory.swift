@@ -1,5 +1,4 @@
 public import SystemPackage
-import CInterprocessShim
 
 #if canImport(Glibc)
 import Glibc
@@ -33,12 +32,12 @@ public struct AnonymousSharedMemory: ~Copyable {
     ///   - sealingSize: seal the size so that no process can grow or shrink it (default true).
     public init(size: Int, label: String = "interprocess", sealingSize: Bool = true) throws(InterprocessError) {
         let operation = "create anonymous shared memory"
-        let fd = try checkedValue(operation, name: label) { ipc_memfd_create(label, sealingSize ? 1 : 0) }
+        let fd = try checkedValue(operation, name: label) { MemoryFile.create(label: label, allowSealing: sealingSize) }
         do {
             try SpaceReservation.size(fd, to: size, policy: .reserve, operation: operation, name: label)
             if sealingSize {
                 try checkedCall("seal anonymous shared memory", name: label) {
-                    ipc_add_seals(fd, ipc_seal_shrink() | ipc_seal_grow() | ipc_seal_seal())
+                    MemoryFile.addSeals([.shrink, .grow, .seal], to: fd)
                 }
             }
             region = try MappedRegion(descriptor: fd, offset: 0, length: size, access: .readWrite, populate: false, label: label)
@@ -61,10 +60,10 @@ public struct AnonymousSharedMemory: ~Copyable {
             guard size > 0 else {
                 throw InterprocessError(.truncated, operation: operation, name: "fd \(descriptor.rawValue)", reason: "it is empty (0 bytes)")
             }
-            let seals = ipc_get_seals(descriptor.rawValue)
+            let seals = MemoryFile.seals(of: descriptor.rawValue)
             region = try MappedRegion(descriptor: descriptor.rawValue, offset: 0, length: size, access: access,
                                       populate: false, label: "fd \(descriptor.rawValue)")
-            isSizeSealed = seals >= 0 && seals & ipc_seal_shrink() != 0
+            isSizeSealed = seals?.contains(.shrink) ?? false
         } catch {
             close(descriptor.rawValue)
             throw error
@@ -78,7 +77,7 @@ public struct AnonymousSharedMemory: ~Copyable {
     /// - Throws: ``InterprocessError/Code/peerDied`` if the sender closed the socket first,
     ///   `corrupt` if the message carried no descriptor.
     public init(receivingFrom socket: FileDescriptor, access: MappedRegion.Access = .readWrite) throws(InterprocessError) {
-        let received = ipc_receive_descriptor(socket.rawValue)
+        let received = DescriptorPassing.receive(from: socket.rawValue)
         guard received >= 0 else {
             let errno = currentErrno
             let operation = "receive shared memory"
@@ -104,7 +103,7 @@ public struct AnonymousSharedMemory: ~Copyable {
     /// receiver gets its own descriptor to the same memory; this one stays open.
     public func send(over socket: FileDescriptor) throws(InterprocessError) {
         try checkedCall("send shared memory", name: "socket \(socket.rawValue)") {
-            ipc_send_descriptor(socket.rawValue, descriptor.rawValue)
+            DescriptorPassing.send(descriptor.rawValue, over: socket.rawValue)
         }
     }
 }

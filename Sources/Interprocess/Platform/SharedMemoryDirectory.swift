@@ -10,8 +10,8 @@ enum SharedMemoryDirectory {
     /// The directory that holds named shared memory.
     static let path = "/dev/shm"
 
-    /// The file that backs a named segment.
-    static func path(of name: SegmentName) -> String { path + "/" + name.rawValue }
+    /// The file that backs the named shared memory `name` (a name already checked by the caller).
+    static func path(of name: String) -> String { path + "/" + name }
 
     /// The names of the regular files in the directory, sorted. Entries that are not valid
     /// segment names (glibc's semaphores `sem.*` are valid; anything with odd bytes is not) are

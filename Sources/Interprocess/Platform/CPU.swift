@@ -1,0 +1,11 @@
+public import CInterprocessShim
+
+/// The processor, as spin loops see it. The hint is a C `static inline` function, so it inlines
+/// into the loop as one instruction; callers above Platform use this instead of the C shim.
+@usableFromInline
+enum CPU {
+    /// Tells the processor this thread is spinning (`pause` on x86, `yield` on arm64), which
+    /// saves power and frees the core's resources for a sibling hyperthread.
+    @inlinable @inline(__always)
+    static func relax() { ipc_cpu_relax() }
+}
