@@ -44,7 +44,8 @@ let package = Package(
         .target(
             name: "Interprocess",
             dependencies: [
-                "CInterprocessShim",
+                // Only Linux builds the shim; elsewhere the module is empty (see the note above).
+                .target(name: "CInterprocessShim", condition: .when(platforms: [.linux])),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
