@@ -89,6 +89,7 @@ public struct Segment: ~Copyable {
     /// appear until `deadline` (default: now, so a missing segment fails at once).
     ///
     /// - Parameters:
+    ///   - name: the segment's name (see ``SegmentName`` for the rules).
     ///   - kind: the kind expected, or nil to accept any.
     ///   - kindVersion: the body layout version expected, or nil to accept any.
     ///   - access: read-write (default) or read-only.

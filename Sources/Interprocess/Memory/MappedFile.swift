@@ -36,6 +36,8 @@ public struct MappedFile: ~Copyable {
     /// Creates a new file of `size` bytes (it must not exist) and maps it read-write.
     ///
     /// - Parameters:
+    ///   - path: where to create the file; its directory must exist.
+    ///   - size: the file's size in bytes, at least 1.
     ///   - permissions: the file's mode, exactly (the umask is not applied). Default `0600`.
     ///   - allocation: reserve the storage now (default) or leave the file sparse.
     /// - Throws: ``InterprocessError/Code/alreadyExists``, `invalidArgument` for a size below 1,
@@ -74,6 +76,7 @@ public struct MappedFile: ~Copyable {
     /// Maps an existing file, or a window of it.
     ///
     /// - Parameters:
+    ///   - path: the file to map.
     ///   - access: ``MappedRegion/Access/readWrite`` writes reach the file; `readOnly`;
     ///     `copyOnWrite` writes stay private to this mapping.
     ///   - offset: where the window starts, in bytes (any value; alignment is handled).
