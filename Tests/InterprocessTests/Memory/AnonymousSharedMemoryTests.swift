@@ -84,6 +84,24 @@ extension MemoryTests {
             #expect(seen == [0xc0, 0xde])
         }
 
+        @Test("adopting memory without a size seal, or a file that cannot carry seals, reports it unsealed", .timeLimit(.minutes(1)))
+        func adoptingUnsealed() throws {
+            let unsealed = try AnonymousSharedMemory(size: 4096, sealingSize: false)
+            let adoptedMemory = try AnonymousSharedMemory(adopting: FileDescriptor(rawValue: dup(unsealed.descriptor.rawValue)))
+            let memorySealed = adoptedMemory.isSizeSealed
+            #expect(!memorySealed)
+
+            let path = "/tmp/\(TestSupport.uniqueName("adopt-file"))"
+            let file = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            #expect(file >= 0)
+            defer { unlink(path) }
+            #expect(ftruncate(file, 4096) == 0)
+            let adoptedFile = try AnonymousSharedMemory(adopting: FileDescriptor(rawValue: file))
+            let (size, sealed) = (adoptedFile.size, adoptedFile.isSizeSealed)
+            #expect(size == 4096)
+            #expect(!sealed)
+        }
+
         @Test("receiving from a socket whose sender closed it throws peerDied")
         func receiveFromClosedSocket() throws {
             var pair: [Int32] = [-1, -1]
