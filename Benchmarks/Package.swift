@@ -8,8 +8,9 @@ let package = Package(
     name: "InterprocessBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // Named, because a path dependency is otherwise known by its folder name (which differs per clone).
-        .package(name: "swift-interprocess", path: ".."),
+        // Named, because a path dependency is otherwise known by its folder name (which differs per clone);
+        // traits: [] leaves out the command-line tool's dependencies, as for any user of the library.
+        .package(name: "swift-interprocess", path: "..", traits: []),
         // MallocInterposer: counts every malloc/free in the measured region (mallocCountTotal).
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
