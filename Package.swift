@@ -9,8 +9,8 @@ let strictSettings: [SwiftSetting] = [
 
 // Linux only (futex, memfd, /proc, OFD locks). Every library source file is wrapped in
 // `#if os(Linux)` (checked by .ci/check-linux-guard), so on other platforms `Interprocess` builds
-// as an empty module instead of breaking the build of a cross-platform package that depends on it;
-// for the same reason no Apple platform minimum is declared here.
+// as an empty module instead of breaking the build of a cross-platform package that depends on it.
+// No Apple platform minimum is declared: it would only reject dependents whose own is lower.
 let package = Package(
     name: "swift-interprocess",
     products: [
