@@ -14,7 +14,8 @@ struct CollectGarbageCommand: ParsableCommand {
             has it open shares). Foreign files, and segments whose header fails its checksum \
             (their creator cannot be trusted), are never removed. Hidden files that creators \
             killed while building a segment left behind (.ipc-new.*) are removed too. \
-            Every segment kept is listed with the reason: 'kept NAME: REASON'.
+            Every segment kept is listed with the reason: 'kept NAME: REASON'. \
+            JSON: {"dryRun", "segments": [removed], "decisions": [{"name", "action", "reason"}]}.
             """
     )
 

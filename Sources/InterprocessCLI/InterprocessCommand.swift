@@ -13,7 +13,8 @@ struct InterprocessCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self, CollectGarbageCommand.self,
+            ListCommand.self, InspectCommand.self, WatchCommand.self, DumpCommand.self, CreateCommand.self, RemoveCommand.self,
+            CollectGarbageCommand.self,
             DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )
