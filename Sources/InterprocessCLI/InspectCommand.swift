@@ -23,7 +23,7 @@ struct InspectCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try UsageChecks.fileName(name)
+        try UsageChecks.segmentName(name)
     }
 
     func run() throws {

@@ -20,7 +20,7 @@ struct RemoveCommand: ParsableCommand {
 
     func validate() throws {
         if names.isEmpty { throw ValidationError("name at least one segment to remove") }
-        for name in names { try UsageChecks.fileName(name) }
+        for name in names { try UsageChecks.segmentName(name) }
     }
 
     struct Outcome: Encodable {

@@ -29,7 +29,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try UsageChecks.fileName(name)
+        try UsageChecks.segmentName(name)
         guard interval.duration > .zero else { throw ValidationError("--interval must be more than 0 (got '\(interval)')") }
         if let count { _ = try UsageChecks.integer(count, option: "--count", in: 1...Int.max) }
     }
