@@ -153,14 +153,7 @@ struct CreateCommand: ParsableCommand {
     private func make(_ configuration: Configuration, permissions: FilePermissions) throws(InterprocessError) {
         switch configuration {
         case .raw(let bodySize):
-            // MERGE: `Segment(create:)` throws untyped errors today (its initializer closure may);
-            // once it throws InterprocessError, drop the do/catch.
-            do {
-                _ = try Segment(create: name, kind: .raw, bodySize: bodySize, permissions: permissions)
-            } catch {
-                throw (error as? InterprocessError)
-                    ?? InterprocessError(.systemError, operation: "create segment", name: name, reason: "\(error)")
-            }
+            try QueueCreation.createRaw(name, bodySize: bodySize, permissions: permissions)
         case .spsc(let capacity, let maximumRecordSize):
             try QueueCreation.createSPSC(name, capacity: capacity, maximumRecordSize: maximumRecordSize, permissions: permissions)
         case .mpmc(let slotCount, let slotSize):

@@ -10,15 +10,7 @@ extension ProcessMutex {
     /// Read without the lock: another process may change the mutex as soon as it is taken.
     public struct State: Sendable, Hashable, Codable {
         /// Whether the lock is usable, and whether its state awaits repair.
-        public enum Consistency: String, Sendable, Hashable, Codable {
-            /// Free, or held normally.
-            case consistent
-            /// Held by a process that took it over from a dead owner and has not yet called
-            /// ``ProcessMutex/markConsistent()``.
-            case ownerDied
-            /// An owner died and nobody repaired it: every lock throws `notRecoverable`.
-            case notRecoverable
-        }
+        public typealias Consistency = LockConsistency
 
         /// Whether some thread holds the lock.
         public var isLocked: Bool

@@ -8,14 +8,7 @@ extension ProcessRWLock {
     /// ```
     public struct State: Sendable, Hashable, Codable {
         /// Whether the lock is usable, and whether its state awaits repair.
-        public enum Consistency: String, Sendable, Hashable, Codable {
-            /// Nobody died holding it exclusively (or the state was repaired).
-            case consistent
-            /// The writer took it over from a dead writer and has not yet marked it consistent.
-            case ownerDied
-            /// A writer died and nobody repaired it: every lock throws `notRecoverable`.
-            case notRecoverable
-        }
+        public typealias Consistency = LockConsistency
 
         /// A process holding the shared side (one reader slot).
         public struct Reader: Sendable, Hashable, Codable {
