@@ -69,6 +69,7 @@ struct BenchCommand: ParsableCommand {
             iterations: iterations ?? (quick ? 2000 : 1_000_000),
             latencyWarmup: quick ? 200 : 20_000,
             latencySeconds: quick ? 0.05 : 2,
+            minimumRounds: quick ? 100 : 1000,
             throughputSeconds: seconds ?? (quick ? 0.02 : 0.5),
             pilotSeconds: quick ? 0.002 : 0.05,
             clock: BenchClock(calibratingFor: quick ? 20 : 200))
