@@ -25,7 +25,7 @@ struct CollectGarbageCommand: ParsableCommand {
     @Option(name: .long, help: "Consider only segments whose names start with this prefix.")
     var prefix: String = ""
 
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Keep segments younger than this (e.g. 30s, 10m, 2h, 1d, 1h30m).", valueName: "duration"))
     var olderThan: DurationArgument?
 

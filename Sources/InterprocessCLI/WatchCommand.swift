@@ -20,7 +20,7 @@ struct WatchCommand: ParsableCommand {
     @Argument(help: "The segment's name (as in /dev/shm, without a leading '/').")
     var name: String
 
-    @Option(name: .long, help: ArgumentHelp("Time between ticks (e.g. 200ms, 1s).", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Time between ticks (e.g. 200ms, 1s).", valueName: "duration"))
     var interval: DurationArgument = DurationArgument(argument: "1s")!
 
     @Option(name: .long, parsing: .unconditional, help: "Stop after this many ticks (default: until interrupted).")
