@@ -26,4 +26,11 @@ struct CLIJSONShapeTests {
             #expect(keys.isSubset(of: Set(object.keys)), "\(arguments): \(object.keys.sorted())")
         }
     }
+
+    @Test func helpStatesTheConvention() throws {
+        let help = try TestSupport.cli("--help")
+        #expect(help.standardOutput.contains("standard output is one JSON object"), "\(help)")
+        let inspectHelp = try TestSupport.cli("inspect", "--help")
+        #expect(inspectHelp.standardOutput.contains("one object whose keys name"), "\(inspectHelp)")
+    }
 }
