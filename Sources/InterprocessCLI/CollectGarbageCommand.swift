@@ -14,7 +14,8 @@ struct CollectGarbageCommand: ParsableCommand {
             has it open shares). Foreign files, and segments whose header fails its checksum \
             (their creator cannot be trusted), are never removed. Hidden files that creators \
             killed while building a segment left behind (.ipc-new.*) are removed too. \
-            Every segment kept is listed with the reason: 'kept NAME: REASON'.
+            Every segment kept is listed with the reason: 'kept NAME: REASON'. \
+            JSON: {"dryRun", "segments": [removed], "decisions": [{"name", "action", "reason"}]}.
             """
     )
 
@@ -24,7 +25,7 @@ struct CollectGarbageCommand: ParsableCommand {
     @Option(name: .long, help: "Consider only segments whose names start with this prefix.")
     var prefix: String = ""
 
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Keep segments younger than this (e.g. 30s, 10m, 2h, 1d, 1h30m).", valueName: "duration"))
     var olderThan: DurationArgument?
 

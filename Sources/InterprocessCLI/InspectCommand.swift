@@ -1,12 +1,20 @@
 import ArgumentParser
 import Interprocess
 
-/// `interprocess inspect NAME`: the header field by field, and the validation verdict.
+/// `interprocess inspect NAME`: the header field by field, the validation verdict, and the live
+/// state of what the segment holds.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a segment's header and whether it is valid.",
-        discussion: "Exits 2 when the segment exists but is not valid, 1 when it cannot be read."
+        abstract: "Show a segment's header, whether it is valid, and the live state of what it holds.",
+        discussion: """
+            The live state depends on the kind: a mutex's owner (pid, liveness, depth) and \
+            consistency; a semaphore's count and maximum; an event's state and mode; a \
+            reader-writer lock's writer and readers; a condition's waiters; a queue's layout. \
+            JSON: {"segment": {...}, "state": {...}} ("stateError" when the state cannot be read). \
+            Exits 2 when the segment exists but is not valid (or its state is corrupt), 1 when it \
+            cannot be read, 64 for a bad name.
+            """
     )
 
     @Argument(help: "The segment's name (as in /dev/shm, without a leading '/').")
@@ -14,23 +22,63 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try UsageChecks.segmentName(name)
+    }
+
     func run() throws {
-        let report: SegmentReport
+        let snapshot: Snapshot
         do {
-            report = try SegmentReport.inspect(name)
+            snapshot = try Snapshot.take(name)
         } catch {
             throw output.report(error)
         }
         if output.json {
-            try output.printJSON(ReportJSON(report))
+            try output.printJSON(snapshot.json)
         } else {
-            print(describe(report))
+            print(snapshot.text)
         }
-        let usable: Set<SegmentReport.Verdict> = [.valid, .initializing]
-        if !usable.contains(report.verdict) { throw ExitCode.invalidSegment }
+        if !snapshot.isUsable { throw ExitCode.invalidSegment }
+    }
+}
+
+/// A segment's report and live state, taken together: what `inspect` prints once and `watch`
+/// prints at every tick.
+struct Snapshot {
+    var report: SegmentReport
+    var state: LiveState?
+    var stateError: InterprocessError?
+
+    /// Inspects `name` and, when it is a valid segment of a kind with a state, reads that state.
+    static func take(_ name: String) throws(InterprocessError) -> Snapshot {
+        let report = try SegmentReport.inspect(name)
+        var snapshot = Snapshot(report: report)
+        if report.verdict == .valid, let kind = report.header?.kind {
+            do {
+                snapshot.state = try LiveState.read(name, kind: kind)
+            } catch {
+                snapshot.stateError = error
+            }
+        }
+        return snapshot
     }
 
-    private func describe(_ report: SegmentReport) -> String {
+    /// Whether the segment can be used: valid (or still being initialized) and not corrupt.
+    var isUsable: Bool {
+        let usable: Set<SegmentReport.Verdict> = [.valid, .initializing]
+        return usable.contains(report.verdict) && stateError?.code != .corrupt
+    }
+
+    struct JSON: Encodable {
+        var segment: ReportJSON
+        var state: LiveState?
+        var stateError: ErrorJSON?
+    }
+
+    var json: JSON { JSON(segment: ReportJSON(report), state: state, stateError: stateError.map(ErrorJSON.init)) }
+
+    /// The header and the state, one labelled line each.
+    var text: String {
         var lines: [[String]] = [
             ["name", report.name],
             ["size", "\(report.fileSize) bytes (\(Formatting.size(report.fileSize)))"],
@@ -55,6 +103,8 @@ struct InspectCommand: ParsableCommand {
         }
         let mapped = report.attachedPIDs.isEmpty ? "none" : report.attachedPIDs.map(String.init).joined(separator: ", ")
         lines.append(["mapped by", mapped])
+        if let state { lines += state.rows }
+        if let stateError { lines.append(["live state", "unreadable: \(stateError.description)"]) }
         return Formatting.table(lines.map { [$0[0] + ":", $0[1]] })
     }
 }

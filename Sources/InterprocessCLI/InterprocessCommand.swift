@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `interprocess`: list, inspect, create and remove shared-memory segments.
+/// `interprocess`: list, inspect, watch, dump, create and remove shared-memory segments.
 @main
 struct InterprocessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,11 +9,20 @@ struct InterprocessCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 the operation failed (the reason is printed); \
             2 `inspect` found the segment but it is not valid (foreign, truncated, corrupt, \
-            incompatible version, or its creator died while initializing it); 64 bad usage.
+            incompatible version, its creator died while initializing it, or its live state is \
+            corrupt); 64 bad usage (an unknown option, a bad name, size, count, duration, CPU or \
+            kind, an option of another kind, a configuration out of range).
+
+            --json, for every command: standard output is one JSON object whose top-level keys \
+            name the result sets (lists under plural keys such as "segments" or "results", one \
+            item under singular keys such as "segment" or "state"); a failure is \
+            {"error": {"code", "message", "name", "errno"}}. `watch --json` prints one such \
+            object per line, per tick.
             """,
         version: "0.1.0",
         subcommands: [
-            ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self, CollectGarbageCommand.self,
+            ListCommand.self, InspectCommand.self, WatchCommand.self, DumpCommand.self, CreateCommand.self, RemoveCommand.self,
+            CollectGarbageCommand.self,
             DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )

@@ -9,7 +9,7 @@ struct ListCommand: ParsableCommand {
         discussion: """
             Every file is listed: name, size, owner, mode. For segments of this library also their \
             kind, layout version, state, creator pid and whether it is alive, age, and the number of \
-            processes that have them mapped. Other files show as 'foreign'.
+            processes that have them mapped. Other files show as 'foreign'. JSON: {"segments": [...]}.
             """
     )
 
@@ -21,7 +21,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let reports = SegmentReport.all().filter { !onlyOurs || $0.isOurs }
         if output.json {
-            try output.printJSON(reports.map(ReportJSON.init))
+            try output.printJSON(["segments": reports.map(ReportJSON.init)])
             return
         }
         var rows = [["NAME", "SIZE", "OWNER", "MODE", "KIND", "VER", "STATE", "CREATOR", "ALIVE", "AGE", "MAPPED"]]

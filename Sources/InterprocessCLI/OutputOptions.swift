@@ -3,26 +3,44 @@ import Foundation
 import Interprocess
 
 /// `--json`, shared by every subcommand, and the printing both formats need.
+///
+/// The JSON convention, the same for every command: standard output carries exactly one JSON
+/// object (`watch`: one object per line, per tick), whose top-level keys name its result sets —
+/// a list under a plural key (`segments`, `results`, `decisions`, `latency`), one item under a
+/// singular key (`segment`, `state`, `header`). A failure is `{"error": {...}}` with the
+/// error's `code`, `message`, `name` and `errno`. Usage errors are text on standard error.
 struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print JSON for machines instead of text for people.")
+    /// The convention above, for `--help`.
+    static let jsonHelp = "Print JSON for machines: one object whose keys name the result sets (errors: {\"error\": {...}})."
+
+    @Flag(name: .long, help: ArgumentHelp(stringLiteral: OutputOptions.jsonHelp))
     var json = false
 
     /// Prints `value` as pretty, key-sorted JSON on standard output.
     func printJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
+        print(try OutputOptions.encode(value, pretty: true))
     }
 
-    /// Reports a library error in the chosen format and returns the exit code for it.
+    /// Prints `value` as key-sorted JSON on one line (for streams of objects, such as `watch`).
+    func printJSONLine(_ value: some Encodable) throws {
+        print(try OutputOptions.encode(value, pretty: false))
+    }
+
+    static func encode(_ value: some Encodable, pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Reports a library error in the chosen format and returns the exit code for it: 64 for a
+    /// bad name or an out-of-range configuration (bad usage), 1 for everything else.
     func report(_ error: InterprocessError) -> ExitCode {
         if json {
             try? printJSON(["error": ErrorJSON(error)])
         } else {
             printError(error.description)
         }
-        return .failure
+        return error.code.isUsageError ? .validationFailure : .failure
     }
 }
 

@@ -8,7 +8,8 @@ struct RemoveCommand: ParsableCommand {
         abstract: "Remove segments by name.",
         discussion: """
             Processes that have a segment mapped keep their mapping; the memory is freed when the \
-            last one unmaps it. Exits 1 if any name could not be removed (the others still are).
+            last one unmaps it. Exits 1 if any name could not be removed (the others still are). \
+            JSON: {"results": [{"name", "removed", "error"}]}.
             """
     )
 
@@ -19,6 +20,7 @@ struct RemoveCommand: ParsableCommand {
 
     func validate() throws {
         if names.isEmpty { throw ValidationError("name at least one segment to remove") }
+        for name in names { try UsageChecks.segmentName(name) }
     }
 
     struct Outcome: Encodable {
@@ -39,7 +41,7 @@ struct RemoveCommand: ParsableCommand {
                 if !output.json { printError(error.description) }
             }
         }
-        if output.json { try output.printJSON(outcomes) }
+        if output.json { try output.printJSON(["results": outcomes]) }
         if outcomes.contains(where: { !$0.removed }) { throw ExitCode.failure }
     }
 }

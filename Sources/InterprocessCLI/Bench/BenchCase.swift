@@ -4,7 +4,7 @@ import ArgumentParser
 /// condition and semaphore ping-pong beside glibc's robust pthread objects) add a case here, their
 /// transports to ``BenchTransport``, and their sides to ``BenchSides``.
 enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
-    /// One-way latency, from ping-pong round trips of 8-byte messages.
+    /// One-way latency, from ping-pong round trips of 8-byte to 1 MiB messages.
     case latency
     /// Messages per second and bytes per second, one producer process to one consumer process.
     case throughput
@@ -83,6 +83,12 @@ enum BenchTransport: String, Codable, CaseIterable {
         }
     }
 
+    /// The transports `--only` selects with this one beside itself: `spsc` is the SPSC queue
+    /// in every group (its latency cases `spsc-spin`, `spsc-blocking`, `spsc-parked` too).
+    var family: [BenchTransport] {
+        self == .spsc ? [.spscSpin, .spscBlocking, .spscParked] : []
+    }
+
     /// Whether the transport is a byte stream between two descriptors.
     var isStream: Bool { self == .pipe || self == .unixSocket || self == .tcp }
 }
@@ -121,7 +127,7 @@ enum BenchSelection: ExpressibleByArgument, Equatable {
         selections.isEmpty || selections.contains { selection in
             switch selection {
             case .group(let group): group == benchCase.group
-            case .transport(let transport): transport == benchCase.transport
+            case .transport(let transport): transport == benchCase.transport || transport.family.contains(benchCase.transport)
             }
         }
     }
@@ -137,8 +143,14 @@ struct BenchCase: Hashable, CustomStringConvertible {
         group == .lock ? "\(group.rawValue) \(transport.rawValue)" : "\(group.rawValue) \(transport.rawValue) \(messageSize) B"
     }
 
-    /// The message size of every latency case.
+    /// The message size of every latency case, and the smallest of ``latencySizes``.
     static let latencyMessageSize = 8
+    /// The message sizes of the latency cases: 8 bytes for every transport, the bigger ones for
+    /// the transports that carry a payload (``payloadLatencyTransports``).
+    static let latencySizes = [8, 1024, 64 * 1024, 1024 * 1024]
+    /// The latency transports that carry messages of any size; the C floor, the futex and the
+    /// lock handoffs carry none, and `spsc-parked` measures wake-ups (8 bytes only).
+    static let payloadLatencyTransports: [BenchTransport] = [.spscSpin, .spscBlocking, .pipe, .unixSocket, .tcp]
     /// The message sizes of the throughput cases.
     static let throughputSizes = [8, 64, 1024, 64 * 1024, 1024 * 1024]
     /// The message sizes of the MPMC throughput cases.
@@ -147,6 +159,8 @@ struct BenchCase: Hashable, CustomStringConvertible {
     /// The latency cases, floor first.
     static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .processCondition, .processMutexHandoff, .futex, .futexWake, .posixSemaphore, .pthreadCondition, .pthreadMutexHandoff, .pipe, .unixSocket, .tcp].map {
         BenchCase(group: .latency, transport: $0, messageSize: latencyMessageSize)
+    } + latencySizes.dropFirst().flatMap { size in
+        payloadLatencyTransports.map { BenchCase(group: .latency, transport: $0, messageSize: size) }
     }
 
     /// The throughput cases, by size, floor first.

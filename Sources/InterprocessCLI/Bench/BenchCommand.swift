@@ -12,33 +12,41 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Each case starts its peer as a second process (this executable, `bench-peer`), pins \
             the two to different CPUs, warms up, then measures. Latency: one-way = round trip / 2, \
-            8-byte ping-pong, p50/p90/p99/p99.9/max. Throughput: 8 B to 1 MiB messages, msgs/s \
-            and GB/s. Use a release build: `swift build -c release`.
+            ping-pong of 8 B (every transport) and 1 KiB, 64 KiB, 1 MiB messages (the SPSC queue, \
+            pipe, Unix socket, TCP), p50/p90/p99/p99.9/max. Throughput: 8 B to 1 MiB messages, \
+            msgs/s and GB/s. Progress (case n/total, elapsed) goes to standard error, with --json \
+            too. JSON: {"latency": [...], "throughput": [...], "locks": [...], "machine", ...}. \
+            Use a release build: `swift build -c release`.
             """
     )
 
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock) or transport (e.g. spsc, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
-    @Option(help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
+    @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
     var iterations: Int?
 
-    @Option(help: "Seconds per throughput measurement (default 0.5, quick 0.02).")
+    @Option(parsing: .unconditional, help: "Seconds per throughput measurement (default 0.5, quick 0.02).")
     var seconds: Double?
 
     @Flag(help: "Run both processes on the same CPU (the first of --cpus).")
     var sameCPU = false
 
-    @Option(help: "The CPUs of the bench and of its peer, as A,B.")
+    @Option(parsing: .unconditional, help: "The CPUs of the bench and of its peer, as A,B (CPUs this process may run on).")
     var cpus = "0,1"
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard parsedCPUs != nil else { throw ValidationError("--cpus takes two CPU numbers, as 0,1") }
+        guard let (benchCPU, peerCPU) = parsedCPUs else { throw ValidationError("--cpus takes two CPU numbers, as 0,1 (got '\(cpus)')") }
+        if let allowed = UsageChecks.allowedCPUs() {
+            for cpu in [benchCPU, peerCPU] where !allowed.contains(cpu) {
+                throw ValidationError("--cpus: CPU \(cpu) is not one this process may run on (\(allowed.sorted().map(String.init).joined(separator: ",")))")
+            }
+        }
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive") }
     }
@@ -61,6 +69,7 @@ struct BenchCommand: ParsableCommand {
             iterations: iterations ?? (quick ? 2000 : 1_000_000),
             latencyWarmup: quick ? 200 : 20_000,
             latencySeconds: quick ? 0.05 : 2,
+            minimumRounds: quick ? 100 : 1000,
             throughputSeconds: seconds ?? (quick ? 0.02 : 0.5),
             pilotSeconds: quick ? 0.002 : 0.05,
             clock: BenchClock(calibratingFor: quick ? 20 : 200))
@@ -69,13 +78,19 @@ struct BenchCommand: ParsableCommand {
             machine: .current(), cpus: [benchCPU, peerCPU], quick: quick, latency: [], throughput: [])
         let runner = CaseRunner(settings: settings)
         var serial = 0
+        var progress = BenchProgress(total: BenchCase.latencyCases.filter { BenchSelection.selects(only, $0) }.count
+            + BenchCase.throughputCases.filter { BenchSelection.selects(only, $0) }.count
+            + LockBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
-                progress(benchCase)
-                // A parked round trip idles 200 µs first: fewer warm-up rounds.
+                progress.starting(benchCase)
+                // A parked round trip idles 200 µs first: fewer warm-up rounds. Big messages
+                // take longer per round: fewer too, down to 50.
                 let idles = benchCase.transport == .spscParked || benchCase.transport == .futexWake
-                let warmup = idles ? settings.latencyWarmup / 20 : settings.latencyWarmup
+                let base = idles ? settings.latencyWarmup / 20 : settings.latencyWarmup
+                let warmup = benchCase.messageSize <= BenchCase.latencyMessageSize
+                    ? base : max(min(base, 50), base * BenchCase.latencyMessageSize / benchCase.messageSize)
                 let measured = try runner.run(benchCase, serial: serial) { control, peer in
                     LatencyDriver(control: control, peer: peer, settings: settings, warmup: warmup)
                 }
@@ -86,7 +101,7 @@ struct BenchCommand: ParsableCommand {
             }
             for benchCase in BenchCase.throughputCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
-                progress(benchCase)
+                progress.starting(benchCase)
                 let measured = try runner.run(benchCase, serial: serial) { control, peer in
                     ThroughputDriver(control: control, peer: peer, settings: settings, messageSize: benchCase.messageSize)
                 }
@@ -98,7 +113,7 @@ struct BenchCommand: ParsableCommand {
                     gigabytesPerSecond: perSecond * Double(benchCase.messageSize) / 1e9))
             }
             for benchCase in LockBench.cases where BenchSelection.selects(only, benchCase) {
-                progress(benchCase)
+                progress.starting(benchCase)
                 report.locks.append(try LockBench.run(benchCase, pairs: quick ? 100_000 : 10_000_000))
             }
         } catch let error as InterprocessError {
@@ -107,16 +122,12 @@ struct BenchCommand: ParsableCommand {
             printError("bench failed: \(error)")
             throw ExitCode.failure
         }
+        progress.finished()
         report.computeRatios()
         if output.json {
             try output.printJSON(report)
         } else {
             print(BenchTable.render(report), terminator: "")
         }
-    }
-
-    private func progress(_ benchCase: BenchCase) {
-        guard !output.json else { return }
-        FileHandle.standardError.write(Data("bench: \(benchCase)…\n".utf8))
     }
 }

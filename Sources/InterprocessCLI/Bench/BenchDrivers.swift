@@ -40,7 +40,7 @@ struct LatencyDriver: SideDriver {
         round &+= UInt64(warmup)
         let perRound = max(1, Double(ipcb_monotonic_ns() - started) / Double(warmup))
         let affordable = Int(settings.latencySeconds * 1e9 / perRound)
-        let rounds = max(1, min(settings.iterations, max(affordable, min(settings.iterations, 1000))))
+        let rounds = max(1, min(settings.iterations, max(affordable, min(settings.iterations, settings.minimumRounds))))
 
         let samples = UnsafeMutablePointer<UInt64>.allocate(capacity: rounds)
         defer { samples.deallocate() }

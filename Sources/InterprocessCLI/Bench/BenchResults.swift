@@ -32,7 +32,8 @@ struct Percentiles: Codable {
 }
 
 /// A latency case's result: each percentile, and its ratio (higher is slower) to the C spin
-/// floor and to the best baseline (the one with the lowest p50).
+/// floor and to the best baseline (the one with the lowest p50) of the same message size (no
+/// floor ratio beyond 8 bytes: the floor carries no payload).
 struct LatencyRow: Codable {
     var transport: BenchTransport
     var role: BenchRole
@@ -78,14 +79,16 @@ struct BenchReport: Codable {
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {
-        let floor = latency.first { $0.role == .floor }
-        let best = latency.filter { $0.role == .baseline && $0.transport.pairedBaseline == nil }
-            .min { $0.oneWayNanoseconds.p50 < $1.oneWayNanoseconds.p50 }
         for index in latency.indices {
+            // Rows are compared with rows of the same message size (the C floor has 8 bytes only).
+            let peers = latency.filter { $0.messageBytes == latency[index].messageBytes }
+            let floor = peers.first { $0.role == .floor }
+            let best = peers.filter { $0.role == .baseline && $0.transport.pairedBaseline == nil }
+                .min { $0.oneWayNanoseconds.p50 < $1.oneWayNanoseconds.p50 }
             if let floor { latency[index].ratioToFloor = latency[index].oneWayNanoseconds.ratio(to: floor.oneWayNanoseconds) }
             if let paired = latency[index].transport.pairedBaseline {
                 // Lock handoffs: over the same handoff with glibc's object.
-                if let baseline = latency.first(where: { $0.transport == paired }) {
+                if let baseline = peers.first(where: { $0.transport == paired }) {
                     latency[index].bestBaseline = paired
                     latency[index].ratioToBestBaseline = latency[index].oneWayNanoseconds.ratio(to: baseline.oneWayNanoseconds)
                 }

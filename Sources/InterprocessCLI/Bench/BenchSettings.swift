@@ -13,6 +13,9 @@ struct BenchSettings {
     var latencyWarmup: Int
     /// The most a latency measurement may take: slow transports get fewer round trips.
     var latencySeconds: Double
+    /// The fewest round trips a latency measurement takes, however slow (1000; 100 quick, so
+    /// that a smoke test of the 1 MiB cases stays short).
+    var minimumRounds = 1000
     /// How long each throughput measurement should take.
     var throughputSeconds: Double
     /// The warm-up phases of a throughput case double their count until one takes this long.

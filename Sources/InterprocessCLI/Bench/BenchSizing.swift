@@ -22,6 +22,9 @@ enum BenchSizing {
     /// it parks.
     static let parkingIdleNanoseconds = 200_000.0
 
-    /// The capacity of each latency queue.
-    static let latencyQueueBytes = 4096
+    /// The capacity of each latency queue: 4 KiB for 8-byte messages, else as a throughput
+    /// ring's (room for four messages at least).
+    static func latencyQueueBytes(for messageSize: Int) -> Int {
+        messageSize <= BenchCase.latencyMessageSize ? 4096 : ringBytes(for: messageSize)
+    }
 }

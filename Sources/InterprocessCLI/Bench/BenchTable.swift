@@ -6,12 +6,12 @@ enum BenchTable {
         var text = "interprocess bench — \(report.machine.cpuModel), \(report.machine.logicalCPUs) CPUs, \(report.machine.kernel); "
         text += "bench on CPU \(report.cpus[0]), peer on CPU \(report.cpus[1])\(report.quick ? " (quick: short runs)" : "")\n"
         if !report.latency.isEmpty {
-            text += "\nLatency, one way (round trip / 2), \(report.latency[0].messageBytes)-byte messages (none for the semaphore and condition handoffs), in ns. "
-            text += "×floor: p50 and p99.9 over the C spin floor's; ×best: p50 over the best channel baseline's (\(report.latency[0].bestBaseline?.rawValue ?? "-")), or for the semaphore, condition and mutex handoffs over glibc's sem_t, pthread_cond_t and robust pthread_mutex_t.\n\n"
-            var rows = [["transport", "p50", "p90", "p99", "p99.9", "max", "×floor p50", "×floor p99.9", "×best p50", "sleeps/rt", "round trips"]]
+            text += "\nLatency, one way (round trip / 2), in ns, by message size (no payload for the futex and the semaphore, condition and mutex handoffs). "
+            text += "×floor: p50 and p99.9 over the C spin floor's (8 B only); ×best: p50 over the best channel baseline's of the same size (8 B: \(report.latency[0].bestBaseline?.rawValue ?? "-")), or for the semaphore, condition and mutex handoffs over glibc's sem_t, pthread_cond_t and robust pthread_mutex_t.\n\n"
+            var rows = [["size", "transport", "p50", "p90", "p99", "p99.9", "max", "×floor p50", "×floor p99.9", "×best p50", "sleeps/rt", "round trips"]]
             for row in report.latency {
                 let value = row.oneWayNanoseconds
-                rows.append([label(row.transport, row.role), ns(value.p50), ns(value.p90), ns(value.p99), ns(value.p999), ns(value.max),
+                rows.append([Formatting.size(row.messageBytes), label(row.transport, row.role), ns(value.p50), ns(value.p90), ns(value.p99), ns(value.p999), ns(value.max),
                              ratio(row.ratioToFloor?.p50), ratio(row.ratioToFloor?.p999), ratio(row.ratioToBestBaseline?.p50),
                              String(format: "%.2f", row.sleepsPerRoundTrip), String(row.rounds)])
             }

@@ -31,7 +31,7 @@ struct CaseRunner {
         case .spscSpin, .spscBlocking, .spscParked:
             for direction in ["ping", "pong"] {
                 let name = "\(prefix)-\(direction)"
-                try SPSCQueue.create(name, capacity: BenchSizing.latencyQueueBytes, maximumRecordSize: benchCase.messageSize)
+                try SPSCQueue.create(name, capacity: BenchSizing.latencyQueueBytes(for: benchCase.messageSize), maximumRecordSize: benchCase.messageSize)
                 queueNames.append(name)
             }
         case .spsc:

@@ -1,3 +1,4 @@
+import CInterprocessShim
 import Foundation
 
 #if canImport(Glibc)
@@ -35,7 +36,7 @@ struct PeerProcess: ~Copyable {
     static func checkAlive(_ pid: pid_t) throws {
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid {
-            throw BenchFailure("the peer process \(pid) exited early with status \(status)")
+            throw BenchFailure("the peer process \(pid) \(describeExit(status)) early")
         }
     }
 
@@ -44,7 +45,7 @@ struct PeerProcess: ~Copyable {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         exited = true
-        guard status == 0 else { throw BenchFailure("the peer process exited with status \(status)") }
+        guard status == 0 else { throw BenchFailure("the peer process \(describeExit(status))") }
     }
 
     deinit {
@@ -54,4 +55,16 @@ struct PeerProcess: ~Copyable {
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         }
     }
+}
+
+/// A wait status in words ("exited with status 1", "was killed by signal 9 (SIGKILL)"), never
+/// the raw number.
+func describeExit(_ status: Int32) -> String {
+    if ipc_wifexited(status) != 0 { return "exited with status \(ipc_wexitstatus(status))" }
+    if ipc_wifsignaled(status) != 0 {
+        let signal = ipc_wtermsig(status)
+        let name = strsignal(signal).map { String(cString: $0) } ?? "signal \(signal)"
+        return "was killed by signal \(signal) (\(name))"
+    }
+    return "stopped (wait status 0x\(String(status, radix: 16)))"
 }

@@ -58,6 +58,17 @@ enum BenchSides {
             let idleTicks = benchCase.transport == .futexWake ? context.idleTicks : 0
             var side = CFutexSide(context, initiates: isBench, idleTicks: idleTicks)
             return try driver.drive(&side)
+        case (.latency, let transport) where (transport == .spscSpin || transport == .spscBlocking)
+            && benchCase.messageSize > BenchCase.latencyMessageSize:
+            if isBench {
+                var side = try SPSCPayloadPingSide(context, spinning: benchCase.transport == .spscSpin)
+                return try driver.drive(&side)
+            }
+            var side = try SPSCPayloadPongSide(context, spinning: benchCase.transport == .spscSpin)
+            return try driver.drive(&side)
+        case (.latency, let transport) where transport.isStream && benchCase.messageSize > BenchCase.latencyMessageSize:
+            var side = StreamPayloadLatencySide(context, initiates: isBench)
+            return try driver.drive(&side)
         case (.latency, .spscSpin), (.latency, .spscBlocking), (.latency, .spscParked):
             let mode: SPSCPingPongMode = switch benchCase.transport {
             case .spscSpin: .spinning

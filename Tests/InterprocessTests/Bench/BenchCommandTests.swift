@@ -10,6 +10,11 @@ struct BenchCommandTests {
         "posix-semaphore", "pthread-condition", "pthread-mutex-handoff",
         "pipe", "unix-socket", "tcp-loopback",
     ]
+    /// The latency rows beyond 8 bytes: the transports that carry a payload, at each size.
+    static let payloadLatencyRows = [1024, 65536, 1_048_576].flatMap { size in
+        ["spsc-spin", "spsc-blocking", "pipe", "unix-socket", "tcp-loopback"].map { "\(size) \($0)" }
+    }
+    static let latencyRows = latencyTransports.map { "8 \($0)" } + payloadLatencyRows
     static let throughputTransports = ["c-ring", "spsc", "pipe", "unix-socket", "tcp-loopback"]
     static let lockTransports = ["process-mutex", "pthread-robust"]
     static let sizes = [8, 64, 1024, 65536, 1_048_576]
@@ -26,9 +31,9 @@ struct BenchCommandTests {
         #expect((report["date"] as? String)?.isEmpty == false)
 
         let latency = try #require(report["latency"] as? [[String: Any]])
-        #expect(latency.compactMap { $0["transport"] as? String } == Self.latencyTransports)
+        #expect(latency.map { "\($0["messageBytes"] as? Int ?? 0) \($0["transport"] as? String ?? "?")" } == Self.latencyRows)
         for row in latency {
-            let name = row["transport"] as? String ?? "?"
+            let name = "\(row["messageBytes"] ?? "?") B \(row["transport"] as? String ?? "?")"
             let oneWay = try #require(row["oneWayNanoseconds"] as? [String: Any], "\(name)")
             let values = try ["p50", "p90", "p99", "p99.9", "max"].map { key in
                 try #require(Self.number(oneWay[key]), "\(name) \(key)")
@@ -36,8 +41,12 @@ struct BenchCommandTests {
             #expect(values.allSatisfy { $0.isFinite && $0 > 0 }, "\(name): \(values)")
             #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }, "percentiles of \(name) must not decrease: \(values)")
             #expect((row["rounds"] as? Int ?? 0) >= 1, "\(name)")
-            let floorRatio = try #require(row["ratioToFloor"] as? [String: Any], "\(name)")
-            #expect(Self.positive(floorRatio["p50"]), "\(name)")
+            if row["messageBytes"] as? Int == 8 {
+                let floorRatio = try #require(row["ratioToFloor"] as? [String: Any], "\(name)")
+                #expect(Self.positive(floorRatio["p50"]), "\(name)")
+            } else {
+                #expect(row["ratioToFloor"] == nil, "the floor carries no payload: \(name)")
+            }
             let bestRatio = try #require(row["ratioToBestBaseline"] as? [String: Any], "\(name)")
             #expect(Self.positive(bestRatio["p99.9"]), "\(name)")
         }
@@ -73,9 +82,26 @@ struct BenchCommandTests {
         let outcome = try TestSupport.cli("bench", "--quick", "--json", "--only", "latency", "--iterations", "100")
         try #require(outcome.status == 0, "\(outcome)")
         let report = try CLIJSON.object(outcome.standardOutput)
-        #expect((report["latency"] as? [Any])?.count == Self.latencyTransports.count)
+        #expect((report["latency"] as? [Any])?.count == Self.latencyRows.count)
         #expect((report["throughput"] as? [Any])?.isEmpty == true)
         #expect((report["locks"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func onlySPSCIncludesItsLatencyCasesAndProgressGoesToStandardError() throws {
+        let outcome = try TestSupport.cli("bench", "--quick", "--json", "--only", "spsc", "--iterations", "100", "--seconds", "0.01")
+        try #require(outcome.status == 0, "\(outcome)")
+        let report = try CLIJSON.object(outcome.standardOutput)
+        let latency = try #require(report["latency"] as? [[String: Any]])
+        #expect(Set(latency.compactMap { $0["transport"] as? String }) == ["spsc-spin", "spsc-blocking", "spsc-parked"])
+        #expect(Set(latency.compactMap { $0["messageBytes"] as? Int }) == [8, 1024, 65536, 1_048_576])
+        let throughput = try #require(report["throughput"] as? [[String: Any]])
+        #expect(Set(throughput.compactMap { $0["transport"] as? String }) == ["spsc"])
+        let total = latency.count + throughput.count
+        let progress = outcome.standardError.split(separator: "\n").filter { $0.hasPrefix("bench [") }
+        #expect(progress.count == total, "\(outcome.standardError)")
+        #expect(progress.first?.hasPrefix("bench [1/\(total), ") == true, "\(outcome.standardError)")
+        #expect(progress.last?.hasPrefix("bench [\(total)/\(total), ") == true)
+        #expect(outcome.standardError.contains("bench: \(total) cases in "), "\(outcome.standardError)")
     }
 
     @Test func badCPUListIsAUsageError() throws {

@@ -15,7 +15,7 @@ struct CLIForeignSegmentTests {
 
         let inspected = try TestSupport.cli("inspect", name, "--json")
         #expect(inspected.status == 2, "\(inspected)")
-        let report = try CLIJSON.object(inspected.standardOutput)
+        let report = try #require(try CLIJSON.object(inspected.standardOutput)["segment"] as? [String: Any])
         #expect(report["verdict"] as? String == "foreign")
         #expect(report["ours"] as? Bool == false)
         #expect((report["problem"] as? String)?.contains("SWIFTIPC") == true)
@@ -37,7 +37,7 @@ struct CLIForeignSegmentTests {
 
         let first = try TestSupport.cli("inspect", truncated, "--json")
         #expect(first.status == 2)
-        #expect(try CLIJSON.object(first.standardOutput)["verdict"] as? String == "truncated")
+        #expect((try CLIJSON.object(first.standardOutput)["segment"] as? [String: Any])?["verdict"] as? String == "truncated")
 
         let second = try TestSupport.cli("inspect", empty)
         #expect(second.status == 2)
@@ -45,7 +45,7 @@ struct CLIForeignSegmentTests {
 
         let listed = try TestSupport.cli("ls", "--ours", "--json")
         #expect(listed.status == 0)
-        let names = try CLIJSON.array(listed.standardOutput).compactMap { $0["name"] as? String }
+        let names = try CLIJSON.list(listed.standardOutput, "segments").compactMap { $0["name"] as? String }
         #expect(names.contains(truncated))
         #expect(!names.contains(empty))
     }

@@ -10,11 +10,11 @@ struct CLIRoundTripTests {
 
         let created = try TestSupport.cli("create", name, "--size", "4K", "--mode", "640")
         #expect(created.status == 0, "\(created)")
-        #expect(created.standardOutput.contains("created \(name)"))
+        #expect(created.standardOutput.contains("created raw \(name)"))
 
         let listed = try TestSupport.cli("ls", "--json")
         #expect(listed.status == 0, "\(listed)")
-        let entry = try #require(try CLIJSON.array(listed.standardOutput).first { $0["name"] as? String == name })
+        let entry = try #require(try CLIJSON.list(listed.standardOutput, "segments").first { $0["name"] as? String == name })
         #expect(entry["fileSize"] as? Int == 4096 + SegmentHeader.size)
         #expect(entry["mode"] as? String == "0640")
         #expect(entry["verdict"] as? String == "valid")
@@ -27,7 +27,7 @@ struct CLIRoundTripTests {
 
         let inspected = try TestSupport.cli("inspect", name, "--json")
         #expect(inspected.status == 0, "\(inspected)")
-        let report = try CLIJSON.object(inspected.standardOutput)
+        let report = try #require(try CLIJSON.object(inspected.standardOutput)["segment"] as? [String: Any])
         let header = try #require(report["header"] as? [String: Any])
         #expect(header["magic"] as? String == "SWIFTIPC")
         #expect(header["kindName"] as? String == "raw")
@@ -63,8 +63,8 @@ struct CLIRoundTripTests {
         #expect(try TestSupport.cli("create", "x", "--size", "lots").status == 64)
         #expect(try TestSupport.cli("create", "x", "--size", "1", "--mode", "999").status == 64)
         let badName = try TestSupport.cli("create", "no/slash", "--size", "1", "--json")
-        #expect(badName.status == 1)
-        #expect(try CLIJSON.object(badName.standardOutput)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "invalidName")
+        #expect(badName.status == 64)
+        #expect(badName.standardError.contains("not a valid segment name"), "\(badName)")
         let tooBig = try TestSupport.cli("create", TestSupport.uniqueName("huge"), "--size", "1000T", "--json")
         #expect(tooBig.status == 1)
         #expect(tooBig.standardOutput.contains("insufficientSpace"))
@@ -77,7 +77,7 @@ struct CLIRoundTripTests {
         _ = try SharedMemory(create: present, size: 64)
         let outcome = try TestSupport.cli("rm", missing, present, "--json")
         #expect(outcome.status == 1)
-        let results = try CLIJSON.array(outcome.standardOutput)
+        let results = try CLIJSON.list(outcome.standardOutput, "results")
         #expect(results.map { $0["removed"] as? Bool } == [false, true])
         #expect(!SharedMemory.exists(present))
     }

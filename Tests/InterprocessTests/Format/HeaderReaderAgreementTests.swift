@@ -10,7 +10,12 @@ import Glibc
 /// reader `scripts/read_segment_header.py`, and `interprocess inspect --json`.
 @Suite(.timeLimit(.minutes(1)))
 struct HeaderReaderAgreementTests {
-    /// The part of `interprocess inspect NAME --json` these tests read.
+    /// `interprocess inspect NAME --json`: the report under "segment".
+    struct InspectEnvelope: Decodable {
+        var segment: InspectOutput
+    }
+
+    /// The part of the report these tests read.
     struct InspectOutput: Decodable {
         var name: String
         var fileSize: Int
@@ -51,11 +56,13 @@ struct HeaderReaderAgreementTests {
 
         let outcome = try TestSupport.cli("inspect", name, "--json")
         try #require(outcome.status == 0 && outcome.signal == nil, "interprocess inspect --json: \(outcome)")
+        // The report is under "segment" (the CLI's JSON convention: one object, a key per result set).
         let topLevel = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        let report = topLevel?["segment"] as? [String: Any]
         for key in ["name", "fileSize", "verdict", "creatorLiveness", "attachedPIDs", "ageSeconds", "header"] {
-            #expect(topLevel?[key] != nil, "inspect --json has no \"\(key)\"")
+            #expect(report?[key] != nil, "inspect --json has no \"segment.\(key)\"")
         }
-        let cli = try JSONDecoder().decode(InspectOutput.self, from: Data(outcome.standardOutput.utf8))
+        let cli = try JSONDecoder().decode(InspectEnvelope.self, from: Data(outcome.standardOutput.utf8)).segment
         let header = try #require(cli.header, "inspect --json has no header object")
         for key in HeaderReaderScript.keys.sorted() {
             #expect(header[key] == python[key],

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Interprocess
+
+/// What `interprocess create --kind` makes.
+enum CreateKind: String, CaseIterable, ExpressibleByArgument {
+    case raw, spsc, mpmc, mutex, semaphore, event, rwlock, condition
+
+    /// The segment kind it creates.
+    var segmentKind: SegmentKind {
+        switch self {
+        case .raw: .raw
+        case .spsc: .spscQueue
+        case .mpmc: .mpmcQueue
+        case .mutex: .mutex
+        case .semaphore: .semaphore
+        case .event: .event
+        case .rwlock: .rwLock
+        case .condition: .condition
+        }
+    }
+
+    /// The kind-specific options this kind accepts (every other one is a usage error).
+    var options: Set<String> {
+        switch self {
+        case .raw: ["--size"]
+        case .spsc: ["--capacity", "--max-record"]
+        case .mpmc: ["--slots", "--slot-size"]
+        case .mutex: ["--recursive"]
+        case .semaphore: ["--initial", "--maximum"]
+        case .event: ["--event-mode", "--initially-set"]
+        case .rwlock, .condition: []
+        }
+    }
+
+    /// The options this kind cannot do without.
+    var requiredOptions: [String] {
+        switch self {
+        case .raw: ["--size"]
+        case .spsc: ["--capacity", "--max-record"]
+        case .mpmc: ["--slots", "--slot-size"]
+        case .event: ["--event-mode"]
+        case .mutex, .semaphore, .rwlock, .condition: []
+        }
+    }
+}
+
+/// `--event-mode`.
+enum EventModeArgument: String, CaseIterable, ExpressibleByArgument {
+    case auto, manual
+
+    var mode: ProcessEvent.Mode { self == .auto ? .autoReset : .manualReset }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Interprocess
+
+/// The live state of a segment's structure, as `inspect` and `watch` print it: the library's
+/// own `state` snapshot of each kind (encoded as is under the `state` key), read through a
+/// handle opened for the purpose.
+enum LiveState: Encodable {
+    case mutex(ProcessMutex.State)
+    case semaphore(ProcessSemaphore.State)
+    case event(ProcessEvent.State)
+    case rwLock(ProcessRWLock.State)
+    case condition(ProcessCondition.State)
+    case queue(QueueSummary)
+
+    /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
+    static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
+        switch kind {
+        case .mutex: return .mutex(try ProcessMutex(open: name).state)
+        case .semaphore: return .semaphore(try ProcessSemaphore(open: name).state)
+        case .event: return .event(try ProcessEvent(open: name).currentState)
+        case .rwLock: return .rwLock(try ProcessRWLock(open: name).state)
+        case .condition: return .condition(try ProcessCondition(open: name).state)
+        case .spscQueue, .mpmcQueue: return .queue(try QueueSummary.read(name, kind: kind))
+        default: return nil
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .mutex(let state): try state.encode(to: encoder)
+        case .semaphore(let state): try state.encode(to: encoder)
+        case .event(let state): try state.encode(to: encoder)
+        case .rwLock(let state): try state.encode(to: encoder)
+        case .condition(let state): try state.encode(to: encoder)
+        case .queue(let summary): try summary.encode(to: encoder)
+        }
+    }
+
+    /// Label and value rows, for people.
+    var rows: [[String]] {
+        switch self {
+        case .mutex(let state):
+            let owner = state.owner.map { "\(LiveState.describe($0, state.ownerLiveness)), thread \(state.ownerThread ?? 0)" }
+            return [
+                ["locked", state.isLocked ? "yes, depth \(state.depth)" : "no"],
+                ["owner", owner ?? (state.isLocked ? "thread \(state.ownerThread ?? 0) (not yet recorded)" : "none")],
+                ["consistency", state.consistency.rawValue],
+                ["waiters", state.hasWaiters ? "some may be asleep" : "none"],
+                ["recursive", state.isRecursive ? "yes" : "no"],
+            ]
+        case .semaphore(let state):
+            return [["count", "\(state.count) of at most \(state.maximumCount)"], ["waiters", "\(state.waiters)"]]
+        case .event(let state):
+            return [["set", state.isSet ? "yes" : "no"], ["mode", state.mode.description],
+                    ["times set", "\(state.setCount)"], ["waiters", "\(state.waiters)"]]
+        case .rwLock(let state):
+            let readers = state.readers.map { "\(LiveState.describe($0.identity, $0.liveness)) ×\($0.holds)" }
+            return [
+                ["writer", state.writer.map { LiveState.describe($0, state.writerLiveness) } ?? "none"],
+                ["readers", readers.isEmpty ? "none" : readers.joined(separator: ", ")],
+                ["consistency", state.consistency.rawValue],
+                ["waiters", "\(state.releaseWaiters) for a release, \(state.drainWaiters) for readers to leave"],
+            ]
+        case .condition(let state):
+            return [["waiters", "\(state.waiters)"], ["wake sequence", "\(state.wakeSequence)"]]
+        case .queue(let summary):
+            return summary.rows
+        }
+    }
+
+    /// The state on one line, for `watch` in a pipe.
+    var summary: String {
+        rows.map { "\($0[0].replacingOccurrences(of: " ", with: "-"))=\($0[1])" }.joined(separator: " ")
+    }
+
+    static func describe(_ identity: ProcessIdentity, _ liveness: ProcessIdentity.Liveness?) -> String {
+        "pid \(identity.pid) (\(liveness?.rawValue ?? "unknown"))"
+    }
+}
