@@ -71,10 +71,10 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("SPSC.trySend+tryReceive.UInt64") { benchmark in
         let name = segmentName("spsc8")
         try? SPSCQueue.remove(name)
-        try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
+        _ = try SPSCQueue(create: name, capacity: 1 << 16, maximumRecordSize: 1024)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         benchmark.startMeasurement()
         for index in benchmark.scaledIterations {
             guard try producer.trySend(UInt64(truncatingIfNeeded: index)) else { fatalError("full") }
@@ -87,10 +87,10 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("SPSC.reserve+commit.peek+release.64B") { benchmark in
         let name = segmentName("spsc64")
         try? SPSCQueue.remove(name)
-        try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
+        _ = try SPSCQueue(create: name, capacity: 1 << 16, maximumRecordSize: 1024)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         benchmark.startMeasurement()
         for index in benchmark.scaledIterations {
             guard let space = try producer.tryReserve(MemoryLayout<Record64>.size) else { fatalError("full") }
@@ -106,14 +106,14 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("SPSC.trySendBytes+tryReceiveInto.64B") { benchmark in
         let name = segmentName("spsccopy")
         try? SPSCQueue.remove(name)
-        try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
+        _ = try SPSCQueue(create: name, capacity: 1 << 16, maximumRecordSize: 1024)
         defer { try? SPSCQueue.remove(name) }
         let source = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 64)
         let destination = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 64)
         defer { source.deallocate(); destination.deallocate() }
         source.initializeMemory(as: UInt8.self, repeating: 7)
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             guard try producer.trySend(UnsafeRawBufferPointer(source)) else { fatalError("full") }
@@ -127,10 +127,10 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("SPSC.batch64.trySend+peek+release.UInt64") { benchmark in
         let name = segmentName("spscbatch")
         try? SPSCQueue.remove(name)
-        try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 1024)
+        _ = try SPSCQueue(create: name, capacity: 1 << 16, maximumRecordSize: 1024)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         let batches = benchmark.scaledIterations.count / batchSize
         benchmark.startMeasurement()
         for batch in 0..<batches {
@@ -156,10 +156,10 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("MPMC.trySend+tryReceive.UInt64") { benchmark in
         let name = segmentName("mpmc8")
         try? MPMCQueue.remove(name)
-        try MPMCQueue.create(name, slotCount: 1024, slotSize: 64)
+        _ = try MPMCQueue(create: name, slotCount: 1024, slotSize: 64)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         benchmark.startMeasurement()
         for index in benchmark.scaledIterations {
             guard try producer.trySend(UInt64(truncatingIfNeeded: index)) else { fatalError("full") }
@@ -172,14 +172,14 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("MPMC.trySendBytes+tryReceiveInto.64B") { benchmark in
         let name = segmentName("mpmc64")
         try? MPMCQueue.remove(name)
-        try MPMCQueue.create(name, slotCount: 1024, slotSize: 64)
+        _ = try MPMCQueue(create: name, slotCount: 1024, slotSize: 64)
         defer { try? MPMCQueue.remove(name) }
         let source = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 64)
         let destination = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 64)
         defer { source.deallocate(); destination.deallocate() }
         source.initializeMemory(as: UInt8.self, repeating: 7)
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             guard try producer.trySend(UnsafeRawBufferPointer(source)) else { fatalError("full") }
