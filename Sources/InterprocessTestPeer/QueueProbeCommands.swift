@@ -145,6 +145,32 @@ enum QueueProbeCommands {
         }
         print("sent \(count)")
     }
+
+    /// `queue-open-wait spsc|mpmc NAME TIMEOUT_MS`: opens the queue, waiting up to TIMEOUT_MS
+    /// for it to appear, makes a consumer and receives one UInt64 (waiting as long); prints
+    /// "received V", or "timed-out: MESSAGE" if the queue or the record did not come in time.
+    static func openWait(_ arguments: inout Arguments) throws {
+        let kind = try arguments.next("spsc|mpmc")
+        let name = try arguments.next("NAME")
+        let timeout = Duration.milliseconds(try arguments.nextInt("TIMEOUT_MS"))
+        try arguments.finish()
+        do {
+            let value: UInt64
+            switch kind {
+            case "spsc":
+                var consumer = try SPSCQueue(open: name, timeout: timeout).makeConsumer()
+                value = try consumer.receive(as: UInt64.self, timeout: timeout)
+            case "mpmc":
+                var consumer = try MPMCQueue(open: name, timeout: timeout).makeConsumer()
+                value = try consumer.receive(as: UInt64.self, timeout: timeout)
+            default:
+                throw UsageError("kind must be spsc or mpmc (got '\(kind)')")
+            }
+            print("received \(value)")
+        } catch let error as InterprocessError where error.code == .timedOut {
+            print("timed-out: \(error)")
+        }
+    }
 }
 
 /// A 512-byte value, larger than the slots of the tests' queues.
