@@ -100,7 +100,7 @@ extension QueueConsumer where Self: ~Copyable {
         try _receiveRecord(accepting: 0...Int.max, until: nil) { record in String(decoding: record, as: UTF8.self) }
     }
 
-    /// Receives the next record as UTF-8 text (repaired as in ``tryReceive(as:)-(String.Type)``),
+    /// Receives the next record as UTF-8 text (invalid UTF-8 repaired, as `tryReceive(as: String.self)` does),
     /// waiting as long as it takes.
     @inlinable
     public mutating func receive(as type: String.Type) throws(InterprocessError) -> String {

@@ -9,7 +9,7 @@ public import Synchronization
 /// `trySend…`, `send…`, `send…(until:)` and `send…(timeout:)`. Blocking spins briefly, then
 /// parks on a futex; the consumer only makes a system call to wake it when it is parked.
 ///
-/// SPSC-only, for hot loops: batching with ``trySend(_:publish:)-(Value,_)`` and ``publish()``
+/// SPSC-only, for hot loops: batching with `trySend(_:publish:)` and ``publish()``
 /// (many records, one index store), and the unsafe zero-copy pair ``tryReserve(_:)`` /
 /// ``commit(_:publish:)``.
 @frozen
