@@ -157,7 +157,7 @@ public struct MPMCConsumer: ~Copyable, QueueConsumer {
         }
         guard let claim = claimed else {
             if deadline == nil { return nil }
-            throw timedOutError()
+            try QueueFailure.raise(timedOutError())
         }
         defer { release(claim) }
         return try read(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))

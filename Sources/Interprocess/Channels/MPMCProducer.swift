@@ -66,7 +66,7 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
                     return (slot, position)
                 }
                 // Same sequence, so the claimant was not 0: no queue frees a slot so.
-                if found == position { throw claimantError(at: position) }
+                if found == position { try QueueFailure.raise(claimantError(at: position)) }
             } else {
                 let distance = (sequence & MPMCLayout.positionMask) &- position
                 if distance <= reach {
@@ -125,18 +125,18 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
         byteCount: Int, until deadline: Deadline?,
         _ write: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int
     ) throws(InterprocessError) -> Bool {
-        guard byteCount >= 0, byteCount <= slotSize else { throw recordSizeError(byteCount) }
+        guard byteCount >= 0, byteCount <= slotSize else { try QueueFailure.raise(recordSizeError(byteCount)) }
         let claim = if let deadline { try claimSlotBlocking(until: deadline) } else { try claimSlotNow() }
         guard let (slot, position) = claim else {
             if deadline == nil { return false }
-            throw timedOutError()
+            try QueueFailure.raise(timedOutError())
         }
         let count: Int
         do {
             count = try write(UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: byteCount))
         } catch {
             abandon(slot, position: position)
-            throw error
+            try QueueFailure.raise(error)
         }
         publish(slot, position: position, count: count)
         return true

@@ -37,14 +37,14 @@ extension QueueConsumer where Self: ~Copyable {
 
     /// Receives the next record as a `Value`, or nil when the queue is empty. A record whose
     /// length is not `MemoryLayout<Value>.size` is an error and stays in the queue.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func tryReceive<Value: InterprocessValue>(as type: Value.Type) throws(InterprocessError) -> Value? {
         let size = MemoryLayout<Value>.size
         return try _receiveRecord(accepting: size...size, until: nil) { record in record.baseAddress!.loadUnaligned(as: Value.self) }
     }
 
     /// Receives the next record as a `Value`, waiting as long as it takes.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func receive<Value: InterprocessValue>(as type: Value.Type) throws(InterprocessError) -> Value {
         try receive(as: type, until: .never)
     }
@@ -52,7 +52,7 @@ extension QueueConsumer where Self: ~Copyable {
     /// Receives the next record as a `Value`, waiting until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` if no record arrived.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func receive<Value: InterprocessValue>(as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value {
         let size = MemoryLayout<Value>.size
         return try _receiveRecord(accepting: size...size, until: deadline) { record in record.baseAddress!.loadUnaligned(as: Value.self) }!

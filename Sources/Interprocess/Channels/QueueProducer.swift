@@ -37,7 +37,7 @@ extension QueueProducer where Self: ~Copyable {
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` if `Value` is larger than the
     ///   queue's largest record.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func trySend<Value: InterprocessValue>(_ value: Value) throws(InterprocessError) -> Bool {
         try _sendRecord(byteCount: MemoryLayout<Value>.size, until: nil) { space in
             space.baseAddress!.storeBytes(of: value, as: Value.self)
@@ -46,7 +46,7 @@ extension QueueProducer where Self: ~Copyable {
     }
 
     /// Sends a copy of `value`, waiting as long as it takes for room.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func send<Value: InterprocessValue>(_ value: Value) throws(InterprocessError) {
         try send(value, until: .never)
     }
@@ -54,7 +54,7 @@ extension QueueProducer where Self: ~Copyable {
     /// Sends a copy of `value`, waiting for room until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` if the queue stayed full.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func send<Value: InterprocessValue>(_ value: Value, until deadline: Deadline) throws(InterprocessError) {
         _ = try _sendRecord(byteCount: MemoryLayout<Value>.size, until: deadline) { space in
             space.baseAddress!.storeBytes(of: value, as: Value.self)

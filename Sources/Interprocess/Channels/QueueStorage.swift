@@ -84,3 +84,17 @@ enum QueueOpening {
                           reason: "it exists with a \(field) of \(existing), but \(requested) was asked for")
     }
 }
+
+/// Throwing from the endpoints' `_sendRecord` / `_receiveRecord`, and from the inlinable code
+/// they inline (`tryReserve`, `claimSlot`), goes through this call rather than a `throw`
+/// statement: with a `throw` there, Swift 6.3 stops devirtualizing the protocol witness when a
+/// client calls a `QueueProducer` form on a concrete endpoint, and every message pays an
+/// indirect call through the witness table (seen in `objdump` of `interprocess bench`'s loops).
+@usableFromInline
+enum QueueFailure {
+    /// Throws `error`. Not inlinable on purpose (see the type's comment); only error paths call it.
+    @usableFromInline
+    static func raise(_ error: InterprocessError) throws(InterprocessError) -> Never {
+        throw error
+    }
+}

@@ -143,12 +143,12 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
     ) throws(InterprocessError) -> Result? {
         while true {
             if let record = try tryPeek() {
-                guard accepted.contains(record.count) else { throw lengthError(record.count, accepted) }
+                guard accepted.contains(record.count) else { try QueueFailure.raise(lengthError(record.count, accepted)) }
                 defer { release() }
                 return try read(record)
             }
             guard let deadline else { return nil }
-            if !waitForRecord(until: deadline) { throw timedOutError() }
+            if !waitForRecord(until: deadline) { try QueueFailure.raise(timedOutError()) }
         }
     }
 

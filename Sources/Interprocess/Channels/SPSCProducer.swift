@@ -87,7 +87,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
     ///   consumer's `head`, read when the ring looks full, cannot be right (see `docs/FORMAT.md`).
     @inlinable @inline(__always)
     public mutating func tryReserve(_ count: Int) throws(InterprocessError) -> UnsafeMutableRawBufferPointer? {
-        guard count >= 0, count <= maximumRecordSize else { throw recordSizeError(count) }
+        guard count >= 0, count <= maximumRecordSize else { try QueueFailure.raise(recordSizeError(count)) }
         let offset = Int(truncatingIfNeeded: position) & mask
         let needed = SPSCLayout.footprint(count)
         let contiguous = capacity &- offset
@@ -97,7 +97,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
         let end = position &+ UInt64(truncatingIfNeeded: padding &+ needed)
         if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) {
             let released = head.pointee.load(ordering: .acquiring)
-            guard mapping.indicesAreValid(tail: position, head: released) else { throw headError(released) }
+            guard mapping.indicesAreValid(tail: position, head: released) else { try QueueFailure.raise(headError(released)) }
             cachedHead = released
             if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) { return nil }
         }
@@ -152,7 +152,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
                 return true
             }
             guard let deadline else { return false }
-            if !waitForSpace(byteCount, until: deadline) { throw timedOutError() }
+            if !waitForSpace(byteCount, until: deadline) { try QueueFailure.raise(timedOutError()) }
         }
     }
 
