@@ -139,22 +139,29 @@ struct QueueLifecycleTests {
         }
     }
 
-    @Test("the queue value is Sendable: endpoints made from it in other tasks share its mapping")
-    func sharedAcrossTasks() async throws {
-        let queue = try SPSCQueue(create: TestSupport.uniqueName("q-tasks"), capacity: 1024, maximumRecordSize: 64,
+    @Test("the queue value is Sendable: endpoints made from it on other threads share its mapping")
+    func sharedAcrossThreads() throws {
+        let queue = try SPSCQueue(create: TestSupport.uniqueName("q-threads"), capacity: 1024, maximumRecordSize: 64,
                                   lifetime: .removedWhenCreatorCloses)
-        async let sent: Void = Task.detached {
-            var producer = try queue.makeProducer()
-            for value in UInt64(0)..<100 { try producer.send(value, timeout: .seconds(5)) }
-        }.value
-        let received = try await Task.detached {
-            var consumer = try queue.makeConsumer()
-            var sum = UInt64(0)
-            for _ in 0..<100 { sum += try consumer.receive(as: UInt64.self, timeout: .seconds(5)) }
-            return sum
-        }.value
-        try await sent
-        #expect(received == 4950)
+        // Threads, not tasks: these are the blocking forms, which must not wait on the
+        // cooperative pool.
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<InterprocessError?>(nil)
+        Thread.detachNewThread {
+            do {
+                var producer = try queue.makeProducer()
+                for value in UInt64(0)..<100 { try producer.send(value, timeout: .seconds(10)) }
+            } catch {
+                failure.withLock { $0 = error as? InterprocessError }
+            }
+            done.signal()
+        }
+        var consumer = try queue.makeConsumer()
+        var sum = UInt64(0)
+        for _ in 0..<100 { sum += try consumer.receive(as: UInt64.self, timeout: .seconds(10)) }
+        done.wait()
+        #expect(sum == 4950)
+        #expect(failure.withLock { $0 } == nil)
     }
 
     @Test("limits are public: the ranges a create checks")
