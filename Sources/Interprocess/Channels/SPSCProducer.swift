@@ -159,7 +159,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
     /// Sends a copy of `value`'s bytes if there is room, publishing it only if `publish` is
     /// true; returns false when the queue is full. SPSC-only, for batching: send many with
     /// `publish: false`, then call ``publish()`` once.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func trySend<Value: InterprocessValue>(_ value: Value, publish: Bool) throws(InterprocessError) -> Bool {
         guard let space = try tryReserve(MemoryLayout<Value>.size) else { return false }
         space.baseAddress!.storeBytes(of: value, as: Value.self)
@@ -169,7 +169,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
 
     /// Sends a copy of the bytes `bytes` points to if there is room, publishing it only if
     /// `publish` is true; returns false when the queue is full. SPSC-only, for batching.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func trySend(_ bytes: UnsafeRawBufferPointer, publish: Bool) throws(InterprocessError) -> Bool {
         guard let space = try tryReserve(bytes.count) else { return false }
         commit(QueueBytes.copy(bytes, into: space), publish: publish)
