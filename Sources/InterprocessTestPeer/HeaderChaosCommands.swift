@@ -123,18 +123,18 @@ enum NamedChaosCommands {
                     }
                 case "spsc":
                     if flip {
-                        var producer = try SPSCProducer(attachingTo: name, timeout: timeout)
+                        var producer = try SPSCQueue(open: name, timeout: timeout).makeProducer()
                         _ = try producer.trySend(UInt64(opens))
                     } else {
-                        var consumer = try SPSCConsumer(attachingTo: name, timeout: timeout)
+                        var consumer = try SPSCQueue(open: name, timeout: timeout).makeConsumer()
                         _ = try consumer.tryReceive(as: UInt64.self)
                     }
                 default:
                     if flip {
-                        var producer = try MPMCProducer(attachingTo: name, timeout: timeout)
+                        var producer = try MPMCQueue(open: name, timeout: timeout).makeProducer()
                         _ = try producer.trySend(UInt64(opens))
                     } else {
-                        var consumer = try MPMCConsumer(attachingTo: name, timeout: timeout)
+                        var consumer = try MPMCQueue(open: name, timeout: timeout).makeConsumer()
                         _ = try consumer.tryReceive(as: UInt64.self)
                     }
                 }

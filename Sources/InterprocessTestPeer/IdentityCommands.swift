@@ -25,12 +25,12 @@ enum IdentityCommands {
         try arguments.finish()
         switch side {
         case "producer":
-            let producer = try SPSCProducer(attachingTo: name)
+            let producer = try SPSCQueue(open: name).makeProducer()
             UnbufferedLine.line("attached")
             try PeerHoldTime("forever").wait()
             _ = consume producer
         case "consumer":
-            let consumer = try SPSCConsumer(attachingTo: name)
+            let consumer = try SPSCQueue(open: name).makeConsumer()
             UnbufferedLine.line("attached")
             try PeerHoldTime("forever").wait()
             _ = consume consumer

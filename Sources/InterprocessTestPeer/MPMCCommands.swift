@@ -18,14 +18,16 @@ enum MPMCCommands {
         let producerID = UInt32(try arguments.nextInt("PRODUCER"))
         let count = try arguments.nextInt("COUNT")
         let consumers = try arguments.nextInt("CONSUMERS")
-        var producer = try MPMCProducer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
         let maximum = producer.slotSize
         for sequence in 0..<UInt64(count) {
             let size = QueueCommands.recordSize(run: producerID, sequence: sequence, maximum: maximum)
-            _ = try producer.send(count: size) { QueueCommands.fill($0, run: producerID, sequence: sequence) }
+            try producer.send(upTo: size) { QueueCommands.fill(&$0, count: size, run: producerID, sequence: sequence) }
         }
         for _ in 0..<consumers {
-            _ = try producer.send(count: QueueCommands.minimumRecord) { QueueCommands.fill($0, run: producerID, sequence: endOfStream) }
+            try producer.send(upTo: QueueCommands.minimumRecord) {
+                QueueCommands.fill(&$0, count: QueueCommands.minimumRecord, run: producerID, sequence: endOfStream)
+            }
         }
         print("sent \(count)")
     }
@@ -46,18 +48,26 @@ enum MPMCCommands {
         let name = try arguments.next("NAME")
         let producers = try arguments.nextInt("PRODUCERS")
         let timeout = try arguments.nextInt("TIMEOUT_MS")
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         let deadline = Deadline.after(.milliseconds(timeout))
         var tallies: [UInt32: Tally] = [:]
         var ends = 0, received = 0
         while ends < producers {
-            let outcome = try consumer.receive(until: deadline) { record throws(UsageError) -> (UInt32, UInt64) in
-                try check(record)
-                return (record.loadUnaligned(fromByteOffset: 0, as: UInt32.self), record.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
+            // The closure throws only InterprocessError: a bad record comes out as a Result.
+            let outcome = try untilTimeout { () throws(InterprocessError) in
+                try consumer.receive(until: deadline) { record in
+                    record.withUnsafeBytes { bytes in
+                        Result { () throws(UsageError) in
+                            try check(bytes)
+                            return (bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self), bytes.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
+                        }
+                    }
+                }
             }
-            guard let (producerID, sequence) = outcome else {
+            guard let outcome else {
                 throw UsageError("timed out after \(received) records and \(ends) of \(producers) ends of stream")
             }
+            let (producerID, sequence) = try outcome.get()
             if sequence == endOfStream {
                 ends += 1
                 continue
@@ -93,10 +103,10 @@ enum MPMCCommands {
     static func claimThenDie(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
         let value = UInt64(try arguments.nextInt("VALUE"))
-        var producer = try MPMCProducer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
         guard try producer.trySend(value) else { throw UsageError("the queue is full") }
-        _ = try producer.trySend(count: 8) { space in
-            space.storeBytes(of: UInt32(0xDEAD), as: UInt32.self)
+        _ = try producer.trySend(upTo: 8) { out in
+            out.append(UInt32(0xDEAD), as: UInt32.self)
             print("dying")
             fflush(nil)
             kill(getpid(), SIGKILL)
@@ -108,9 +118,9 @@ enum MPMCCommands {
     /// "reading VALUE" (its first 8 bytes as a UInt64), and kills itself while holding it.
     static func readThenDie(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         _ = try consumer.receive(until: .after(.seconds(10))) { record in
-            print("reading \(record.count >= 8 ? record.loadUnaligned(as: UInt64.self) : 0)")
+            print("reading \(record.byteCount >= 8 ? record.unsafeLoadUnaligned(as: UInt64.self) : 0)")
             fflush(nil)
             kill(getpid(), SIGKILL)
         }

@@ -35,7 +35,7 @@ enum QueueChaosCommands {
             if roll % 8 == 0 { usleep(UInt32((roll >> 8) % 300)) }
         }
         if kind == "spsc" {
-            var producer = try attach { () throws(InterprocessError) in try SPSCProducer(attachingTo: queue, timeout: .seconds(2)) }
+            var producer = try attach { () throws(InterprocessError) in try SPSCQueue(open: queue, timeout: .seconds(2)).makeProducer() }
             for sequence in 0..<UInt64(QueueChaosLedger.sequences) {
                 let size = QueueCommands.recordSize(run: producerID, sequence: sequence, maximum: producer.maximumRecordSize)
                 var space = try producer.tryReserve(size)
@@ -50,11 +50,11 @@ enum QueueChaosCommands {
                 pause()
             }
         } else {
-            var producer = try attach { () throws(InterprocessError) in try MPMCProducer(attachingTo: queue, timeout: .seconds(2)) }
+            var producer = try attach { () throws(InterprocessError) in try MPMCQueue(open: queue, timeout: .seconds(2)).makeProducer() }
             for sequence in 0..<UInt64(QueueChaosLedger.sequences) {
                 let size = QueueCommands.recordSize(run: producerID, sequence: sequence, maximum: producer.slotSize)
-                _ = try producer.send(count: size) { space in
-                    QueueCommands.fill(space, run: producerID, sequence: sequence)
+                try producer.send(upTo: size) { out in
+                    QueueCommands.fill(&out, count: size, run: producerID, sequence: sequence)
                     linger()  // a kill here leaves a claimed slot unpublished: consumers skip it
                 }
                 sent.pointee.store(sequence + 1, ordering: .relaxed)
@@ -80,7 +80,7 @@ enum QueueChaosCommands {
             if roll % 8 == 0 { usleep(UInt32(roll % 300)) }  // widens the mid-borrow window
         }
         if kind == "spsc" {
-            var consumer = try attach { () throws(InterprocessError) in try SPSCConsumer(attachingTo: queue, timeout: .seconds(2)) }
+            var consumer = try attach { () throws(InterprocessError) in try SPSCQueue(open: queue, timeout: .seconds(2)).makeConsumer() }
             while true {
                 guard let record = try consumer.tryPeek() else {
                     if !consumer.waitForRecord(until: .after(.milliseconds(500))) && drain { return }
@@ -91,14 +91,16 @@ enum QueueChaosCommands {
                 consumer.release()
             }
         } else {
-            var consumer = try attach { () throws(InterprocessError) in try MPMCConsumer(attachingTo: queue, timeout: .seconds(2)) }
+            var consumer = try attach { () throws(InterprocessError) in try MPMCQueue(open: queue, timeout: .seconds(2)).makeConsumer() }
             while true {
-                let received: Bool? = try consumer.receive(until: .after(.milliseconds(500))) { record in
-                    ledger.record(record, ordered: false)
-                    linger()
-                    return true
-                }
-                if received == nil && drain {
+                let received = try untilTimeout { () throws(InterprocessError) in
+                    try consumer.receive(until: .after(.milliseconds(500))) { record in
+                        record.withUnsafeBytes { ledger.record($0, ordered: false) }
+                        linger()
+                        return true
+                    }
+                } != nil
+                if !received && drain {
                     ledger.word(QueueChaosLedger.skippedOffset).pointee.store(consumer.skippedRecords, ordering: .relaxed)
                     ledger.word(QueueChaosLedger.redeliveredOffset).pointee.store(consumer.redeliveredRecords, ordering: .relaxed)
                     return

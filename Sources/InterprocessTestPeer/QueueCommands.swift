@@ -34,6 +34,14 @@ enum QueueCommands {
         space.storeBytes(of: sum, toByteOffset: space.count - 8, as: UInt64.self)
     }
 
+    /// Fills the first `count` bytes of `out` as ``fill(_:run:sequence:)`` does.
+    static func fill(_ out: inout OutputRawSpan, count: Int, run: UInt32, sequence: UInt64) {
+        out.withUnsafeMutableBytes { buffer, initialized in
+            fill(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), run: run, sequence: sequence)
+            initialized = count
+        }
+    }
+
     /// `spsc-produce NAME RUN COUNT MAXSIZE [BATCH]`: sends COUNT records of run RUN, publishing
     /// every BATCH records (default 1), blocking when full. Prints "sent COUNT".
     static func produce(_ arguments: inout Arguments) throws {
@@ -42,7 +50,7 @@ enum QueueCommands {
         let count = try arguments.nextInt("COUNT")
         let maximum = try arguments.nextInt("MAXSIZE")
         let batch = max(1, arguments.nextIfPresent().flatMap { Int($0) } ?? 1)
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         if let replaced = producer.replacedProducer { print("replaced \(replaced)") }
         for sequence in 0..<UInt64(count) {
             let size = recordSize(run: run, sequence: sequence, maximum: maximum)
@@ -65,7 +73,7 @@ enum QueueCommands {
         let run = UInt32(try arguments.nextInt("RUN"))
         let count = try arguments.nextInt("COUNT")
         let maximum = try arguments.nextInt("MAXSIZE")
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         if let replaced = producer.replacedProducer { print("replaced \(replaced)") }
         for sequence in 0..<UInt64(count) {
             let size = recordSize(run: run, sequence: sequence, maximum: maximum)
@@ -93,7 +101,7 @@ enum QueueCommands {
         let count = try arguments.nextInt("COUNT")
         let timeout = try arguments.nextInt("TIMEOUT_MS")
         let expectEmpty = arguments.nextIfPresent() == "--expect-empty"
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         if let replaced = consumer.replacedConsumer { print("replaced \(replaced)") }
         let deadline = Deadline.after(.milliseconds(timeout))
         var nextSequence: [UInt32: UInt64] = [:]
@@ -132,7 +140,7 @@ enum QueueCommands {
     /// 10 s), prints "borrowed VALUE" (its first 8 bytes as a UInt64), and kills itself.
     static func borrowThenDie(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         guard consumer.waitForRecord(until: .after(.seconds(10))), let record = try consumer.tryPeek(), record.count >= 8 else {
             throw UsageError("no 8-byte record arrived")
         }

@@ -30,13 +30,13 @@ enum QueueProbeCommands {
         let form = try form(&arguments)
         let timeout = try arguments.nextInt("TIMEOUT_MS")
         try arguments.finish()
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: consumer.maximumRecordSize, alignment: 8)
         defer { buffer.deallocate() }
         for _ in 0..<count {
             let length = switch form {
             case .try: try consumer.tryReceive(into: buffer)
-            case .wait: try consumer.receive(into: buffer, until: .after(.milliseconds(timeout)))
+            case .wait: try untilTimeout { () throws(InterprocessError) in try consumer.receive(into: buffer, until: .after(.milliseconds(timeout))) }
             }
             guard let length else {
                 print(form == .try ? "empty" : "timed-out")
@@ -55,13 +55,13 @@ enum QueueProbeCommands {
         let form = try form(&arguments)
         let timeout = try arguments.nextInt("TIMEOUT_MS")
         try arguments.finish()
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         let bytes = [UInt8](repeating: 0x5A, count: size)
         for sent in 0..<count {
             let done = try bytes.withUnsafeBytes { bytes throws(InterprocessError) in
                 switch form {
                 case .try: try producer.trySend(bytes)
-                case .wait: try producer.send(bytes, until: .after(.milliseconds(timeout)))
+                case .wait: try untilTimeout { () throws(InterprocessError) in try producer.send(bytes, until: .after(.milliseconds(timeout))) } != nil
                 }
             }
             if !done {
@@ -83,7 +83,7 @@ enum QueueProbeCommands {
         let timeout = try arguments.nextInt("TIMEOUT_MS")
         let size = try arguments.nextInt("BUFFER")
         try arguments.finish()
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 8)
         defer { buffer.deallocate() }
         for _ in 0..<count {
@@ -94,20 +94,21 @@ enum QueueProbeCommands {
                 line = try consumer.tryReceive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]))
                     .map { record(UnsafeRawBufferPointer(rebasing: buffer[0..<$0])) }
             case ("into", .wait):
-                line = try consumer.receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]), until: deadline)
-                    .map { record(UnsafeRawBufferPointer(rebasing: buffer[0..<$0])) }
+                line = try untilTimeout { () throws(InterprocessError) in
+                    try consumer.receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]), until: deadline)
+                }.map { record(UnsafeRawBufferPointer(rebasing: buffer[0..<$0])) }
             case ("as", .try):
                 line = try consumer.tryReceive(as: UInt64.self).map { withUnsafeBytes(of: $0) { record($0) } }
             case ("as", .wait):
-                line = try consumer.receive(as: UInt64.self, until: deadline).map { withUnsafeBytes(of: $0) { record($0) } }
+                line = try untilTimeout { () throws(InterprocessError) in try consumer.receive(as: UInt64.self, until: deadline) }.map { withUnsafeBytes(of: $0) { record($0) } }
             case ("large", .try):
                 line = try consumer.tryReceive(as: LargeValue.self).map { withUnsafeBytes(of: $0) { record($0) } }
             case ("large", .wait):
-                line = try consumer.receive(as: LargeValue.self, until: deadline).map { withUnsafeBytes(of: $0) { record($0) } }
+                line = try untilTimeout { () throws(InterprocessError) in try consumer.receive(as: LargeValue.self, until: deadline) }.map { withUnsafeBytes(of: $0) { record($0) } }
             case ("borrow", .try):
-                line = try consumer.tryReceive { record($0) }
+                line = try consumer.tryReceive { $0.withUnsafeBytes { record($0) } }
             case ("borrow", .wait):
-                line = try consumer.receive(until: deadline) { record($0) }
+                line = try untilTimeout { () throws(InterprocessError) in try consumer.receive(until: deadline) { $0.withUnsafeBytes { record($0) } } }
             default:
                 throw UsageError("mode must be into, as, large or borrow (got '\(mode)')")
             }
@@ -128,13 +129,13 @@ enum QueueProbeCommands {
         let form = try form(&arguments)
         let timeout = try arguments.nextInt("TIMEOUT_MS")
         try arguments.finish()
-        var producer = try MPMCProducer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
         let bytes = [UInt8](repeating: 0x5A, count: size)
         for sent in 0..<count {
             let done = try bytes.withUnsafeBytes { bytes throws(InterprocessError) in
                 switch form {
                 case .try: try producer.trySend(bytes)
-                case .wait: try producer.send(bytes, until: .after(.milliseconds(timeout)))
+                case .wait: try untilTimeout { () throws(InterprocessError) in try producer.send(bytes, until: .after(.milliseconds(timeout))) } != nil
                 }
             }
             if !done {
@@ -144,9 +145,35 @@ enum QueueProbeCommands {
         }
         print("sent \(count)")
     }
+
+    /// `queue-open-wait spsc|mpmc NAME TIMEOUT_MS`: opens the queue, waiting up to TIMEOUT_MS
+    /// for it to appear, makes a consumer and receives one UInt64 (waiting as long); prints
+    /// "received V", or "timed-out: MESSAGE" if the queue or the record did not come in time.
+    static func openWait(_ arguments: inout Arguments) throws {
+        let kind = try arguments.next("spsc|mpmc")
+        let name = try arguments.next("NAME")
+        let timeout = Duration.milliseconds(try arguments.nextInt("TIMEOUT_MS"))
+        try arguments.finish()
+        do {
+            let value: UInt64
+            switch kind {
+            case "spsc":
+                var consumer = try SPSCQueue(open: name, timeout: timeout).makeConsumer()
+                value = try consumer.receive(as: UInt64.self, timeout: timeout)
+            case "mpmc":
+                var consumer = try MPMCQueue(open: name, timeout: timeout).makeConsumer()
+                value = try consumer.receive(as: UInt64.self, timeout: timeout)
+            default:
+                throw UsageError("kind must be spsc or mpmc (got '\(kind)')")
+            }
+            print("received \(value)")
+        } catch let error as InterprocessError where error.code == .timedOut {
+            print("timed-out: \(error)")
+        }
+    }
 }
 
 /// A 512-byte value, larger than the slots of the tests' queues.
-struct LargeValue: BitwiseCopyable {
+struct LargeValue: InterprocessValue {
     var words: (SIMD64<UInt64>)
 }

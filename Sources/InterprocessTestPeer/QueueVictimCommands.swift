@@ -93,8 +93,9 @@ enum QueueVictimCommands {
 
     /// Attaches both ends and runs up to 200 random calls; a library error ends the round.
     static func spscRound(_ name: String, _ random: inout PeerRandom, _ tally: inout Tally, _ buffer: UnsafeMutableRawBufferPointer) throws {
-        var producer = try SPSCProducer(attachingTo: name, timeout: .milliseconds(100))
-        var consumer = try SPSCConsumer(attachingTo: name, timeout: .milliseconds(100))
+        let queue = try SPSCQueue(open: name, timeout: .milliseconds(100))
+        var producer = try queue.makeProducer()
+        var consumer = try queue.makeConsumer()
         let limit = consumer.maximumRecordSize
         let into = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit])
         for _ in 0..<200 {
@@ -106,7 +107,7 @@ enum QueueVictimCommands {
                 _ = try producer.trySend(bytes)
             case 1:
                 let deadline = RandomDeadline(&random)
-                _ = try producer.send(bytes, until: deadline.deadline)
+                _ = try untilTimeout { () throws(InterprocessError) in try producer.send(bytes, until: deadline.deadline) }
                 try checkReturned(deadline, &tally, "send(_:until:)")
             case 2:
                 if let length = try consumer.tryReceive(into: into) {
@@ -117,7 +118,7 @@ enum QueueVictimCommands {
                 }
             case 3:
                 let deadline = RandomDeadline(&random)
-                let length = try consumer.receive(into: into, until: deadline.deadline)
+                let length = try untilTimeout { () throws(InterprocessError) in try consumer.receive(into: into, until: deadline.deadline) }
                 try checkReturned(deadline, &tally, "receive(into:until:)")
                 if let length { try checkLength(length, limit: limit, "receive(into:until:)"); tally.records += 1 } else { tally.empty += 1 }
             case 4:
@@ -134,7 +135,7 @@ enum QueueVictimCommands {
                 }
             default:
                 let deadline = RandomDeadline(&random)
-                let value = try consumer.receive(as: UInt64.self, until: deadline.deadline)
+                let value = try untilTimeout { () throws(InterprocessError) in try consumer.receive(as: UInt64.self, until: deadline.deadline) }
                 try checkReturned(deadline, &tally, "receive(as:until:)")
                 if value != nil { tally.records += 1 } else { tally.empty += 1 }
             }
@@ -144,8 +145,9 @@ enum QueueVictimCommands {
     /// Attaches a producer and a consumer and runs up to 200 random calls; a library error
     /// ends the round.
     static func mpmcRound(_ name: String, _ random: inout PeerRandom, _ tally: inout Tally, _ buffer: UnsafeMutableRawBufferPointer) throws {
-        var producer = try MPMCProducer(attachingTo: name, timeout: .milliseconds(100))
-        var consumer = try MPMCConsumer(attachingTo: name, timeout: .milliseconds(100))
+        let queue = try MPMCQueue(open: name, timeout: .milliseconds(100))
+        var producer = try queue.makeProducer()
+        var consumer = try queue.makeConsumer()
         let limit = consumer.slotSize
         for _ in 0..<200 {
             tally.operations += 1
@@ -158,10 +160,10 @@ enum QueueVictimCommands {
                 _ = try producer.trySend(bytes)
             case 1:
                 let deadline = RandomDeadline(&random)
-                _ = try producer.send(bytes, until: deadline.deadline)
+                _ = try untilTimeout { () throws(InterprocessError) in try producer.send(bytes, until: deadline.deadline) }
                 try checkReturned(deadline, &tally, "send(_:until:)")
             case 2:
-                _ = try producer.trySend(count: size) { $0.initializeMemory(as: UInt8.self, repeating: 0xA5) }
+                _ = try producer.trySend(upTo: size) { $0.append(repeating: UInt8(0xA5), count: size, as: UInt8.self) }
             case 3:
                 if let length = try consumer.tryReceive(into: into) {
                     try checkLength(length, limit: limit, "tryReceive(into:)")
@@ -171,25 +173,27 @@ enum QueueVictimCommands {
                 }
             case 4:
                 let deadline = RandomDeadline(&random)
-                let length = try consumer.receive(into: into, until: deadline.deadline)
+                let length = try untilTimeout { () throws(InterprocessError) in try consumer.receive(into: into, until: deadline.deadline) }
                 try checkReturned(deadline, &tally, "receive(into:until:)")
                 if let length { try checkLength(length, limit: limit, "receive(into:until:)"); tally.records += 1 } else { tally.empty += 1 }
             case 5:
                 let count = try consumer.tryReceive { record in
-                    var sum: UInt8 = 0
-                    for byte in record { sum &+= byte }
-                    _ = sum
-                    return record.count
+                    record.withUnsafeBytes { bytes in
+                        var sum: UInt8 = 0
+                        for byte in bytes { sum &+= byte }
+                        _ = sum
+                        return bytes.count
+                    }
                 }
                 if let count { try checkLength(count, limit: limit, "tryReceive(_:)"); tally.records += 1 } else { tally.empty += 1 }
             case 6:
                 let deadline = RandomDeadline(&random)
-                let value = try consumer.receive(as: UInt64.self, until: deadline.deadline)
+                let value = try untilTimeout { () throws(InterprocessError) in try consumer.receive(as: UInt64.self, until: deadline.deadline) }
                 try checkReturned(deadline, &tally, "receive(as:until:)")
                 if value != nil { tally.records += 1 } else { tally.empty += 1 }
             default:
                 let deadline = RandomDeadline(&random)
-                let count = try consumer.receive(until: deadline.deadline) { $0.count }
+                let count = try untilTimeout { () throws(InterprocessError) in try consumer.receive(until: deadline.deadline) { $0.byteCount } }
                 try checkReturned(deadline, &tally, "receive(until:_:)")
                 if let count { try checkLength(count, limit: limit, "receive(until:_:)"); tally.records += 1 } else { tally.empty += 1 }
             }

@@ -110,6 +110,7 @@ struct TestPeer {
                                                        like spsc-receive, by the receive named
           mpmc-send NAME COUNT SIZE try|wait TIMEOUT_MS
                                                        like spsc-send
+          queue-open-wait spsc|mpmc NAME TIMEOUT_MS    open (waiting for it to appear), receive one UInt64
           queue-victim spsc|mpmc NAME MS SEED          random sends and receives for MS while the test
                                                        rewrites the queue; "ops N records R ..."
           event-chaos-wait SHM SLOT SEED               take the event at SHM@0 forever, counting takes
@@ -200,6 +201,7 @@ struct TestPeer {
         case "spsc-send": try QueueProbeCommands.spscSend(&arguments)
         case "mpmc-receive": try QueueProbeCommands.mpmcReceive(&arguments)
         case "mpmc-send": try QueueProbeCommands.mpmcSend(&arguments)
+        case "queue-open-wait": try QueueProbeCommands.openWait(&arguments)
         case "queue-victim": try QueueVictimCommands.run(&arguments)
         case "event-chaos-wait": try EventChaosCommands.wait(&arguments)
         case "event-chaos-set": try EventChaosCommands.set(&arguments)

@@ -5,19 +5,19 @@ public import Synchronization
 @usableFromInline
 typealias MPMCRecordClaim = (slot: UnsafeMutableRawPointer, position: UInt64, length: Int)
 
-/// A consuming end of an ``MPMCQueue``. Any number of consumers may be attached at once, in any
-/// number of processes; each record goes to exactly one of them.
+/// A consuming end of an ``MPMCQueue``, made by ``MPMCQueue/makeConsumer()``. Any number of
+/// consumers may exist at once, in any number of processes; each record goes to exactly one.
 ///
-/// Copy records out with ``tryReceive(into:)`` and ``tryReceive(as:)``, or read one in place
-/// with ``tryReceive(_:)``. Every receive comes non-blocking (returns nil when the queue is
-/// empty), blocking, and with a deadline.
+/// Receives come in the forms every queue consumer shares (see ``QueueConsumer``): values,
+/// bytes, strings, copies into a buffer, and the record lent in place as a `RawSpan`, each as
+/// `tryReceive…`, `receive…`, `receive…(until:)` and `receive…(timeout:)`.
 ///
 /// A consumer that dies while reading a record in place does not lose it: the record is
 /// delivered again to another consumer (see ``MPMCQueue``). A consumer identifies itself in the
-/// slots it claims by its process identity, read once when it attaches: don't use it in a
-/// child forked after that.
+/// slots it claims by its process identity, read when it is made: don't use it in a child
+/// forked after that.
 @frozen
-public struct MPMCConsumer: ~Copyable {
+public struct MPMCConsumer: ~Copyable, QueueConsumer {
     @usableFromInline let mapping: MPMCMapping
     @usableFromInline let head: UnsafeMutablePointer<Atomic<UInt64>>
     /// The largest record this queue accepts, in bytes.
@@ -33,12 +33,8 @@ public struct MPMCConsumer: ~Copyable {
     /// Where the next look for dead readers resumes: each look scans a bounded stretch of slots.
     @usableFromInline var recoveryCursor: Int
 
-    /// Attaches as a consumer.
-    ///
-    /// - Throws: the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``, and
-    ///   ``InterprocessError/Code/corrupt`` for a queue body that does not hold together.
-    public init(attachingTo name: String, timeout: Duration = .zero) throws(InterprocessError) {
-        let mapping = try MPMCMapping(opening: name, timeout: timeout)
+    /// A consumer of `mapping`'s queue (see ``MPMCQueue/makeConsumer()``).
+    init(_ mapping: MPMCMapping) {
         head = mapping.word64(MPMCLayout.headOffset)
         slotSize = mapping.slotSize
         slotCount = mapping.slotCount
@@ -145,88 +141,26 @@ public struct MPMCConsumer: ~Copyable {
         return try claimRecordWaiting(accepting: accepted, until: deadline)
     }
 
-    // MARK: Copying receives
+    // MARK: Receiving
 
-    /// Copies the next record into `buffer` and returns its length, or nil when the queue is
-    /// empty. A record longer than `buffer` is an ``InterprocessError/Code/invalidArgument``
-    /// error and stays in the queue.
-    @inlinable
-    public mutating func tryReceive(into buffer: UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int? {
-        guard let claim = try claimRecordNow(accepting: 0...buffer.count) else { return nil }
-        return copy(claim, into: buffer)
-    }
-
-    /// Copies the next record into `buffer`, waiting until `deadline`; returns its length, or
-    /// nil if the deadline passed.
-    @inlinable
-    public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline = .never) throws(InterprocessError) -> Int? {
-        let accepted = 0...buffer.count
-        guard let claim = try claimRecordBlocking(accepting: accepted, until: deadline) else { return nil }
-        return copy(claim, into: buffer)
-    }
-
-    /// Receives the next record as a value of type `Value`, or nil when the queue is empty. A
-    /// record whose length is not `MemoryLayout<Value>.size` is an error and stays in the queue.
-    @inlinable
-    public mutating func tryReceive<Value: BitwiseCopyable>(as type: Value.Type) throws(InterprocessError) -> Value? {
-        let size = MemoryLayout<Value>.size
-        guard let claim = try claimRecordNow(accepting: size...size) else { return nil }
-        let value = (claim.slot + MPMCLayout.slotPayloadOffset).loadUnaligned(as: Value.self)
-        release(claim)
-        return value
-    }
-
-    /// Receives the next record as a `Value`, waiting until `deadline`; nil if it passed.
-    @inlinable
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value? {
-        let size = MemoryLayout<Value>.size
-        guard let claim = try claimRecordBlocking(accepting: size...size, until: deadline) else { return nil }
-        let value = (claim.slot + MPMCLayout.slotPayloadOffset).loadUnaligned(as: Value.self)
-        release(claim)
-        return value
-    }
-
-    /// Receives the next record as a `Value`, waiting as long as it takes.
-    @inlinable
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type) throws(InterprocessError) -> Value {
-        while true {
-            if let value = try receive(as: type, until: .never) { return value }
-        }
-    }
-
+    /// The one operation every ``QueueConsumer`` form goes through (see there). If the process
+    /// dies inside `read`, the record is delivered again to another consumer.
     @inlinable @inline(__always)
-    func copy(_ claim: MPMCRecordClaim, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        if claim.length > 0 {
-            buffer.baseAddress!.copyMemory(from: claim.slot + MPMCLayout.slotPayloadOffset, byteCount: claim.length)
+    public mutating func _receiveRecord<Result>(
+        accepting accepted: ClosedRange<Int>, until deadline: Deadline?,
+        _ read: (UnsafeRawBufferPointer) throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result? {
+        let claimed = if let deadline {
+            try claimRecordBlocking(accepting: accepted, until: deadline)
+        } else {
+            try claimRecordNow(accepting: accepted)
         }
-        release(claim)
-        return claim.length
-    }
-
-    // MARK: Reading in place
-
-    /// Calls `body` with the next record in place and releases it afterwards (also when `body`
-    /// throws); returns nil without calling `body` when the queue is empty.
-    ///
-    /// If the process dies inside `body`, the record is delivered again to another consumer.
-    @inlinable
-    public mutating func tryReceive<Result, Failure: Error>(
-        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
-    ) throws -> Result? {
-        guard let claim = try claimRecordNow(accepting: 0...slotSize) else { return nil }
+        guard let claim = claimed else {
+            if deadline == nil { return nil }
+            try QueueFailure.raise(timedOutError())
+        }
         defer { release(claim) }
-        return try body(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
-    }
-
-    /// Like ``tryReceive(_:)``, waiting until `deadline`; nil (without calling `body`) if it passed.
-    @inlinable
-    public mutating func receive<Result, Failure: Error>(
-        until deadline: Deadline = .never, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
-    ) throws -> Result? {
-        let accepted = 0...slotSize
-        guard let claim = try claimRecordBlocking(accepting: accepted, until: deadline) else { return nil }
-        defer { release(claim) }
-        return try body(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
+        return try read(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
     }
 
     /// The head to go on from when the slot at `position` holds a sequence out of ``reach``: the
@@ -244,7 +178,7 @@ public struct MPMCConsumer: ~Copyable {
         let reason = position > MPMCLayout.positionMask
             ? "its head \(position) is past the largest position (2^62 - 1)"
             : "its head is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
-        throw InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue, reason: reason)
+        throw InterprocessError(.corrupt, operation: "receive", name: mapping.storage.name, reason: reason)
     }
 
     @usableFromInline
@@ -252,18 +186,22 @@ public struct MPMCConsumer: ~Copyable {
         let reason = position > MPMCLayout.positionMask
             ? "its head \(position) is past the largest position (2^62 - 1)"
             : "the record at position \(position) is published (sequence \(sequence)) but its slot names a claimant; a published slot's claimant is 0"
-        return InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue, reason: reason)
+        return InterprocessError(.corrupt, operation: "receive", name: mapping.storage.name, reason: reason)
     }
 
     @usableFromInline
     func lengthError(_ length: Int, _ accepted: ClosedRange<Int>) -> InterprocessError {
         if length > slotSize {
-            return InterprocessError(.corrupt, operation: "receive", name: mapping.segment.name.rawValue,
+            return InterprocessError(.corrupt, operation: "receive", name: mapping.storage.name,
                                      reason: "a record claims \(length) bytes, more than a slot's \(slotSize)")
         }
-        let wanted = accepted.lowerBound == accepted.upperBound ? "the \(accepted.lowerBound) bytes of the requested type"
-            : "at most the \(accepted.upperBound) bytes the buffer holds"
-        return InterprocessError(.invalidArgument, operation: "receive", name: mapping.segment.name.rawValue,
-                                 reason: "the next record is \(length) bytes, not \(wanted)")
+        return InterprocessError(.invalidArgument, operation: "receive", name: mapping.storage.name,
+                                 reason: QueueBytes.lengthMismatch(length, accepted))
+    }
+
+    @usableFromInline
+    func timedOutError() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "receive", name: mapping.storage.name,
+                          reason: "no record arrived before the deadline")
     }
 }

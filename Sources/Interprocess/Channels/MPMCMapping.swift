@@ -15,18 +15,22 @@ public import Synchronization
 /// with many parties: a woken waiter that finds nothing to do parks again. A wake-up lost to a
 /// process killed between its transition and its wake delays a waiter by at most
 /// ``FutexParking/recheckInterval``.
+///
+/// Copyable: the queue value and each endpoint hold one, all sharing the one ``QueueStorage``
+/// that owns the segment (see ``SPSCMapping``).
 @usableFromInline
-struct MPMCMapping: ~Copyable {
-    @usableFromInline let segment: Segment
+struct MPMCMapping: @unchecked Sendable {
+    // @unchecked: immutable after init; the pointers are into a mapping `storage` keeps alive.
+    @usableFromInline let storage: QueueStorage
     @usableFromInline let base: UnsafeMutableRawPointer
     @usableFromInline let ring: UnsafeMutableRawPointer
     @usableFromInline let slotCount: Int
     @usableFromInline let slotSize: Int
     @usableFromInline let stride: Int
 
-    init(opening name: String, timeout: Duration) throws(InterprocessError) {
-        let segment = try Segment(open: name, kind: MPMCQueue.kind, kindVersion: MPMCLayout.version, timeout: timeout)
-        let body = segment.body
+    init(_ storage: QueueStorage) throws(InterprocessError) {
+        let body = storage.segment.body
+        let name = storage.name
         let operation = "open queue"
         guard body.count > MPMCLayout.ringOffset else {
             throw InterprocessError(.corrupt, operation: operation, name: name, reason: "its body of \(body.count) bytes is too small for a queue")
@@ -58,7 +62,7 @@ struct MPMCMapping: ~Copyable {
         self.slotCount = Int(count)
         self.slotSize = size
         self.stride = stride
-        self.segment = segment
+        self.storage = storage
     }
 
     /// The atomic 64-bit word at `offset` in the body, bound for this process.

@@ -1,19 +1,18 @@
 import CInterprocessShim
 public import Synchronization
 
-/// A producing end of an ``MPMCQueue``. Any number of producers may be attached at once, in
-/// any number of processes; each process (or thread) uses its own.
+/// A producing end of an ``MPMCQueue``, made by ``MPMCQueue/makeProducer()``. Any number of
+/// producers may exist at once, in any number of processes; each process (or thread) uses its own.
 ///
-/// Copy a record in with ``trySend(_:)-(UnsafeRawBufferPointer)`` or send any `BitwiseCopyable`
-/// value, or write it in place with ``trySend(count:_:)``. Every send comes non-blocking
-/// (`try…`, returns false when the queue is full), blocking, and with a deadline. Blocking spins
-/// briefly, then parks on a futex; consumers only make a system call to wake it when it is
-/// actually parked.
+/// Sends come in the forms every queue producer shares (see ``QueueProducer``): values, bytes,
+/// strings, buffers, and records written in place through an `OutputRawSpan`, each as
+/// `trySend…`, `send…`, `send…(until:)` and `send…(timeout:)`. Blocking spins briefly, then
+/// parks on a futex; consumers only make a system call to wake it when it is parked.
 ///
-/// A producer identifies itself in the slots it claims by its process identity, read once when
-/// it attaches: don't use it in a child forked after that.
+/// A producer identifies itself in the slots it claims by its process identity, read when it
+/// is made: don't use it in a child forked after that.
 @frozen
-public struct MPMCProducer: ~Copyable {
+public struct MPMCProducer: ~Copyable, QueueProducer {
     @usableFromInline let mapping: MPMCMapping
     @usableFromInline let tail: UnsafeMutablePointer<Atomic<UInt64>>
     /// The largest record this queue accepts, in bytes.
@@ -27,12 +26,8 @@ public struct MPMCProducer: ~Copyable {
     /// When a failed non-blocking send may next look for slots held by dead processes.
     @usableFromInline var nextRecovery: Deadline
 
-    /// Attaches as a producer.
-    ///
-    /// - Throws: the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``, and
-    ///   ``InterprocessError/Code/corrupt`` for a queue body that does not hold together.
-    public init(attachingTo name: String, timeout: Duration = .zero) throws(InterprocessError) {
-        let mapping = try MPMCMapping(opening: name, timeout: timeout)
+    /// A producer of `mapping`'s queue (see ``MPMCQueue/makeProducer()``).
+    init(_ mapping: MPMCMapping) {
         tail = mapping.word64(MPMCLayout.tailOffset)
         slotSize = mapping.slotSize
         slotCount = mapping.slotCount
@@ -71,7 +66,7 @@ public struct MPMCProducer: ~Copyable {
                     return (slot, position)
                 }
                 // Same sequence, so the claimant was not 0: no queue frees a slot so.
-                if found == position { throw claimantError(at: position) }
+                if found == position { try QueueFailure.raise(claimantError(at: position)) }
             } else {
                 let distance = (sequence & MPMCLayout.positionMask) &- position
                 if distance <= reach {
@@ -120,112 +115,31 @@ public struct MPMCProducer: ~Copyable {
         return try claimSlotWaiting(until: deadline)
     }
 
-    // MARK: Copying sends
+    // MARK: Sending
 
-    /// Sends a copy of `bytes` if there is room; returns false when the queue is full.
-    ///
-    /// - Throws: ``InterprocessError/Code/invalidArgument`` for more than ``slotSize`` bytes.
-    @inlinable
-    public mutating func trySend(_ bytes: UnsafeRawBufferPointer) throws(InterprocessError) -> Bool {
-        guard bytes.count <= slotSize else { throw recordSizeError(bytes.count) }
-        guard let (slot, position) = try claimSlotNow() else { return false }
-        if let source = bytes.baseAddress {
-            (slot + MPMCLayout.slotPayloadOffset).copyMemory(from: source, byteCount: bytes.count)
+    /// The one operation every ``QueueProducer`` form goes through (see there). If `write`
+    /// throws, the slot is published as skipped (consumers pass over it, and it counts in
+    /// ``skippedRecords``); if the process dies inside `write`, consumers skip it the same way.
+    @inlinable @inline(__always)
+    public mutating func _sendRecord(
+        byteCount: Int, until deadline: Deadline?,
+        _ write: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int
+    ) throws(InterprocessError) -> Bool {
+        guard byteCount >= 0, byteCount <= slotSize else { try QueueFailure.raise(recordSizeError(byteCount)) }
+        let claim = if let deadline { try claimSlotBlocking(until: deadline) } else { try claimSlotNow() }
+        guard let (slot, position) = claim else {
+            if deadline == nil { return false }
+            try QueueFailure.raise(timedOutError())
         }
-        publish(slot, position: position, count: bytes.count)
-        return true
-    }
-
-    /// Sends a copy of `value`'s bytes if there is room; returns false when the queue is full.
-    ///
-    /// - Throws: ``InterprocessError/Code/invalidArgument`` if `Value` is larger than ``slotSize``.
-    @inlinable
-    public mutating func trySend<Value: BitwiseCopyable>(_ value: Value) throws(InterprocessError) -> Bool {
-        guard MemoryLayout<Value>.size <= slotSize else { throw recordSizeError(MemoryLayout<Value>.size) }
-        guard let (slot, position) = try claimSlotNow() else { return false }
-        (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
-        publish(slot, position: position, count: MemoryLayout<Value>.size)
-        return true
-    }
-
-    /// Sends a copy of `bytes`, waiting for room until `deadline`; returns false if it passed.
-    @inlinable
-    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: Deadline) throws(InterprocessError) -> Bool {
-        guard bytes.count <= slotSize else { throw recordSizeError(bytes.count) }
-        guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
-        if let source = bytes.baseAddress {
-            (slot + MPMCLayout.slotPayloadOffset).copyMemory(from: source, byteCount: bytes.count)
-        }
-        publish(slot, position: position, count: bytes.count)
-        return true
-    }
-
-    /// Sends a copy of `bytes`, waiting as long as it takes for room.
-    @inlinable
-    public mutating func send(_ bytes: UnsafeRawBufferPointer) throws(InterprocessError) {
-        _ = try send(bytes, until: .never)
-    }
-
-    /// Sends a copy of `value`, waiting for room until `deadline`; returns false if it passed.
-    @inlinable
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: Deadline) throws(InterprocessError) -> Bool {
-        guard MemoryLayout<Value>.size <= slotSize else { throw recordSizeError(MemoryLayout<Value>.size) }
-        guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
-        (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
-        publish(slot, position: position, count: MemoryLayout<Value>.size)
-        return true
-    }
-
-    /// Sends a copy of `value`, waiting as long as it takes for room.
-    @inlinable
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value) throws(InterprocessError) {
-        _ = try send(value, until: .never)
-    }
-
-    // MARK: Writing in place
-
-    /// Claims a slot and calls `body` to write a record of `count` bytes straight into it, then
-    /// publishes it; returns false without calling `body` when the queue is full.
-    ///
-    /// If `body` throws, the slot is published as skipped (consumers pass over it, and it
-    /// counts in ``skippedRecords``) and the error is rethrown. If the process dies inside
-    /// `body`, consumers skip the slot the same way.
-    ///
-    /// - Throws: ``InterprocessError/Code/invalidArgument`` for a `count` outside 0...``slotSize``,
-    ///   or what `body` throws.
-    @inlinable
-    public mutating func trySend<Failure: Error>(
-        count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
-    ) throws -> Bool {
-        guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
-        guard let (slot, position) = try claimSlotNow() else { return false }
-        try write(slot, position: position, count: count, body)
-        return true
-    }
-
-    /// Like ``trySend(count:_:)``, waiting for room until `deadline`; returns false (without
-    /// calling `body`) if it passed.
-    @inlinable
-    public mutating func send<Failure: Error>(
-        count: Int, until deadline: Deadline = .never, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
-    ) throws -> Bool {
-        guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
-        guard let (slot, position) = try claimSlotBlocking(until: deadline) else { return false }
-        try write(slot, position: position, count: count, body)
-        return true
-    }
-
-    @inlinable
-    func write<Failure: Error>(
-        _ slot: UnsafeMutableRawPointer, position: UInt64, count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
-    ) throws(Failure) {
+        let count: Int
         do {
-            try body(UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: count))
+            count = try write(UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: byteCount))
         } catch {
             abandon(slot, position: position)
-            throw error
+            try QueueFailure.raise(error)
         }
         publish(slot, position: position, count: count)
+        return true
     }
 
     /// The tail to go on from when the slot at `position` holds a sequence out of ``reach``: the
@@ -242,7 +156,7 @@ public struct MPMCProducer: ~Copyable {
         let reason = position > MPMCLayout.positionMask
             ? "its tail \(position) is past the largest position (2^62 - 1)"
             : "its tail is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
-        throw InterprocessError(.corrupt, operation: "send", name: mapping.segment.name.rawValue, reason: reason)
+        throw InterprocessError(.corrupt, operation: "send", name: mapping.storage.name, reason: reason)
     }
 
     @usableFromInline
@@ -250,12 +164,18 @@ public struct MPMCProducer: ~Copyable {
         let reason = position > MPMCLayout.positionMask
             ? "its tail \(position) is past the largest position (2^62 - 1)"
             : "the slot for position \(position) is free (sequence \(position)) but names a claimant; a free slot's claimant is 0"
-        return InterprocessError(.corrupt, operation: "send", name: mapping.segment.name.rawValue, reason: reason)
+        return InterprocessError(.corrupt, operation: "send", name: mapping.storage.name, reason: reason)
+    }
+
+    @usableFromInline
+    func timedOutError() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "send", name: mapping.storage.name,
+                          reason: "the queue stayed full until the deadline")
     }
 
     @usableFromInline
     func recordSizeError(_ count: Int) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "send", name: mapping.segment.name.rawValue,
+        InterprocessError(.invalidArgument, operation: "send", name: mapping.storage.name,
                           reason: "a record of \(count) bytes is outside this queue's limit of 0...\(slotSize) bytes")
     }
 }

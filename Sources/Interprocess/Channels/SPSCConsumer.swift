@@ -1,17 +1,20 @@
 import CInterprocessShim
 public import Synchronization
 
-/// The consuming end of an ``SPSCQueue``: at most one per queue at a time, across all processes.
+/// The consuming end of an ``SPSCQueue``: at most one live per queue at a time, across all
+/// processes. Made by ``SPSCQueue/makeConsumer()``.
 ///
-/// Zero-copy: ``tryPeek()`` borrows the next record in place, and ``release(publish:)`` hands its
-/// space back to the producer; ``tryReceive(_:)`` does both around a closure. Or copy out with
-/// ``tryReceive(into:)`` and ``tryReceive(as:)``. Every receive comes non-blocking, blocking and
-/// with a deadline.
+/// Receives come in the forms every queue consumer shares (see ``QueueConsumer``): values,
+/// bytes, strings, copies into a buffer, and the record lent in place as a `RawSpan`, each as
+/// `tryReceive…`, `receive…`, `receive…(until:)` and `receive…(timeout:)`.
 ///
-/// A record is released only by ``release(publish:)``: if the consumer dies while it holds a
-/// borrowed record, the next consumer to attach receives that record again.
+/// SPSC-only, for hot loops: the unsafe borrow ``tryPeek()`` / ``release(publish:)`` and
+/// batched releases with ``publishReleases()``.
+///
+/// A record is released only when a receive completes (or by ``release(publish:)``): if the
+/// consumer dies while it holds a record, the next consumer receives that record again.
 @frozen
-public struct SPSCConsumer: ~Copyable {
+public struct SPSCConsumer: ~Copyable, QueueConsumer {
     @usableFromInline let mapping: SPSCMapping
     @usableFromInline let ring: UnsafeMutableRawPointer
     @usableFromInline let mask: Int
@@ -36,12 +39,9 @@ public struct SPSCConsumer: ~Copyable {
     /// The pid of a dead consumer whose place this one took, if any.
     public let replacedConsumer: Int32?
 
-    /// Attaches as the queue's consumer, continuing after the last record released.
-    ///
-    /// - Throws: ``InterprocessError/Code/alreadyExists`` while another live process is the
-    ///   consumer; the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``.
-    public init(attachingTo name: String, timeout: Duration = .zero) throws(InterprocessError) {
-        let mapping = try SPSCMapping(opening: name, timeout: timeout)
+    /// Claims the consumer's place in `mapping`'s queue (see ``SPSCQueue/makeConsumer()``).
+    init(_ mapping: SPSCMapping) throws(InterprocessError) {
+        let name = mapping.storage.name
         let owner = mapping.word64(SPSCLayout.consumerOwnerOffset)
         let replaced = try EndpointClaim.claim(owner, role: "consumer", name: name)
         let indices: (tail: UInt64, head: UInt64)
@@ -76,8 +76,11 @@ public struct SPSCConsumer: ~Copyable {
 
     // MARK: Zero-copy
 
-    /// Borrows the next record in place, or returns nil when the queue is empty. The bytes stay
-    /// valid and unchanged until ``release(publish:)``; peeking again returns the same record.
+    /// **Unsafe, SPSC-only, for hot loops** (the safe in-place form is
+    /// ``QueueConsumer/tryReceive(_:)``): borrows the next record in place, or returns nil when
+    /// the queue is empty. The bytes stay valid and unchanged only until ``release(publish:)``;
+    /// reading them afterwards reads whatever the producer writes there next. Peeking again
+    /// returns the same record.
     ///
     /// - Throws: ``InterprocessError/Code/corrupt`` if the producer's `tail` or the next record
     ///   header cannot be right (see `docs/FORMAT.md`); the record stays where it is, so every
@@ -130,45 +133,27 @@ public struct SPSCConsumer: ~Copyable {
         if FutexParking.mayHaveSleepers(producerSleeping) { wakeProducer() }
     }
 
-    /// Calls `body` with the next record in place and releases it afterwards (also when `body`
-    /// throws); returns nil without calling `body` when the queue is empty.
-    @inlinable
-    public mutating func tryReceive<Result, Failure: Error>(
-        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
-    ) throws -> Result? {
-        guard let record = try tryPeek() else { return nil }
-        defer { release() }
-        return try body(record)
-    }
+    // MARK: Receiving
 
-    // MARK: Copying receives
-
-    /// Copies the next record into `buffer` and returns its length, or nil when the queue is
-    /// empty. A record longer than `buffer` is an ``InterprocessError/Code/invalidArgument``
-    /// error and stays in the queue.
-    @inlinable
-    public mutating func tryReceive(into buffer: UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int? {
-        guard let record = try tryPeek() else { return nil }
-        guard record.count <= buffer.count else { throw bufferTooSmallError(record.count, buffer.count) }
-        if let source = record.baseAddress, record.count > 0 {
-            buffer.baseAddress!.copyMemory(from: source, byteCount: record.count)
+    /// The one operation every ``QueueConsumer`` form goes through (see there).
+    @inlinable @inline(__always)
+    public mutating func _receiveRecord<Result>(
+        accepting accepted: ClosedRange<Int>, until deadline: Deadline?,
+        _ read: (UnsafeRawBufferPointer) throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result? {
+        while true {
+            if let record = try tryPeek() {
+                guard accepted.contains(record.count) else { try QueueFailure.raise(lengthError(record.count, accepted)) }
+                defer { release() }
+                return try read(record)
+            }
+            guard let deadline else { return nil }
+            if !waitForRecord(until: deadline) { try QueueFailure.raise(timedOutError()) }
         }
-        release()
-        return record.count
-    }
-
-    /// Receives the next record as a value of type `Value`, or nil when the queue is empty. A
-    /// record whose length is not `MemoryLayout<Value>.size` is an error and stays in the queue.
-    @inlinable
-    public mutating func tryReceive<Value: BitwiseCopyable>(as type: Value.Type) throws(InterprocessError) -> Value? {
-        guard let record = try tryPeek() else { return nil }
-        guard record.count == MemoryLayout<Value>.size else { throw typeSizeError(record.count, MemoryLayout<Value>.size) }
-        let value = record.baseAddress!.loadUnaligned(as: Value.self)
-        release()
-        return value
     }
 
     /// Waits until a record is available or `deadline` passes; returns whether one is.
+    /// SPSC-only: with ``tryPeek()``, a blocking unsafe borrow.
     @inlinable
     public mutating func waitForRecord(until deadline: Deadline = .never) -> Bool {
         if position != cachedTail { return true }
@@ -177,34 +162,6 @@ public struct SPSCConsumer: ~Copyable {
         let ready = parkUntilRecord(until: deadline)
         cachedTail = position
         return ready
-    }
-
-    /// Receives the next record as a `Value`, waiting until `deadline`; nil if it passed.
-    @inlinable
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value? {
-        while true {
-            if let value = try tryReceive(as: type) { return value }
-            if !waitForRecord(until: deadline) { return nil }
-        }
-    }
-
-    /// Receives the next record as a `Value`, waiting as long as it takes.
-    @inlinable
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type) throws(InterprocessError) -> Value {
-        while true {
-            if let value = try tryReceive(as: type) { return value }
-            _ = waitForRecord(until: .never)
-        }
-    }
-
-    /// Copies the next record into `buffer`, waiting until `deadline`; returns its length, or
-    /// nil if the deadline passed.
-    @inlinable
-    public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline = .never) throws(InterprocessError) -> Int? {
-        while true {
-            if let count = try tryReceive(into: buffer) { return count }
-            if !waitForRecord(until: deadline) { return nil }
-        }
     }
 
     // MARK: Slow paths (not inlined)
@@ -269,14 +226,14 @@ public struct SPSCConsumer: ~Copyable {
     }
 
     @usableFromInline
-    func bufferTooSmallError(_ needed: Int, _ available: Int) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "receive", name: mapping.segment.name.rawValue,
-                          reason: "the next record is \(needed) bytes, but the buffer holds \(available)")
+    func timedOutError() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "receive", name: mapping.storage.name,
+                          reason: "no record arrived before the deadline")
     }
 
     @usableFromInline
-    func typeSizeError(_ length: Int, _ expected: Int) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "receive", name: mapping.segment.name.rawValue,
-                          reason: "the next record is \(length) bytes, not the \(expected) bytes of the requested type")
+    func lengthError(_ length: Int, _ accepted: ClosedRange<Int>) -> InterprocessError {
+        InterprocessError(.invalidArgument, operation: "receive", name: mapping.storage.name,
+                          reason: QueueBytes.lengthMismatch(length, accepted))
     }
 }

@@ -38,7 +38,7 @@ enum SPSCLayout {
 
     /// The smallest and largest ring capacities. The upper bound keeps the low 32 bits of an
     /// index (the futex word a parked side sleeps on) changing on every publish.
-    public static let capacityRange = 64...(1 << 31)
+    static let capacityRange = 64...(1 << 31)
 
     /// The bytes a record with a payload of `count` occupies in the ring.
     @inlinable @inline(__always)

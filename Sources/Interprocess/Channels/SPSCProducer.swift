@@ -1,18 +1,19 @@
 import CInterprocessShim
 public import Synchronization
 
-/// The producing end of an ``SPSCQueue``: at most one per queue at a time, across all processes.
+/// The producing end of an ``SPSCQueue``: at most one live per queue at a time, across all
+/// processes. Made by ``SPSCQueue/makeProducer()``.
 ///
-/// Zero-copy: ``tryReserve(_:)`` hands out space in the ring, you write the record in place,
-/// and ``commit(_:publish:)`` makes it visible. Or copy in with ``trySend(_:)-(UnsafeRawBufferPointer)``
-/// and ``send(_:)-(UnsafeRawBufferPointer)``, or send any `BitwiseCopyable` value.
-/// To batch, commit with `publish: false` and call ``publish()`` once for many records.
+/// Sends come in the forms every queue producer shares (see ``QueueProducer``): values, bytes,
+/// strings, buffers, and records written in place through an `OutputRawSpan`, each as
+/// `trySend…`, `send…`, `send…(until:)` and `send…(timeout:)`. Blocking spins briefly, then
+/// parks on a futex; the consumer only makes a system call to wake it when it is parked.
 ///
-/// Every send comes non-blocking (`try…`, returns false when the queue is full), blocking, and
-/// with a deadline. Blocking spins briefly, then parks on a futex; the consumer only makes a
-/// system call to wake it when it is actually parked.
+/// SPSC-only, for hot loops: batching with `trySend(_:publish:)` and ``publish()``
+/// (many records, one index store), and the unsafe zero-copy pair ``tryReserve(_:)`` /
+/// ``commit(_:publish:)``.
 @frozen
-public struct SPSCProducer: ~Copyable {
+public struct SPSCProducer: ~Copyable, QueueProducer {
     @usableFromInline let mapping: SPSCMapping
     @usableFromInline let ring: UnsafeMutableRawPointer
     @usableFromInline let mask: Int
@@ -36,12 +37,9 @@ public struct SPSCProducer: ~Copyable {
     /// The pid of a dead producer whose place this one took, if any.
     public let replacedProducer: Int32?
 
-    /// Attaches as the queue's producer, continuing after the last record published.
-    ///
-    /// - Throws: ``InterprocessError/Code/alreadyExists`` while another live process is the
-    ///   producer; the errors of ``Segment/init(open:kind:kindVersion:access:timeout:)``.
-    public init(attachingTo name: String, timeout: Duration = .zero) throws(InterprocessError) {
-        let mapping = try SPSCMapping(opening: name, timeout: timeout)
+    /// Claims the producer's place in `mapping`'s queue (see ``SPSCQueue/makeProducer()``).
+    init(_ mapping: SPSCMapping) throws(InterprocessError) {
+        let name = mapping.storage.name
         let owner = mapping.word64(SPSCLayout.producerOwnerOffset)
         let replaced = try EndpointClaim.claim(owner, role: "producer", name: name)
         let indices: (tail: UInt64, head: UInt64)
@@ -78,8 +76,10 @@ public struct SPSCProducer: ~Copyable {
 
     // MARK: Zero-copy
 
-    /// Reserves space for a record of `count` bytes and returns it for writing in place, or nil
-    /// when the queue is full. Nothing is visible to the consumer until ``commit(_:publish:)``.
+    /// **Unsafe, SPSC-only, for hot loops** (the safe in-place form is
+    /// ``QueueProducer/trySend(upTo:_:)``): reserves space for a record of `count` bytes and
+    /// returns it for writing in place, or nil when the queue is full. The buffer is valid only
+    /// until ``commit(_:publish:)``; writing through it afterwards corrupts other records. Nothing is visible to the consumer until ``commit(_:publish:)``.
     /// A second reservation before committing replaces the first.
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` when `count` exceeds
@@ -87,7 +87,7 @@ public struct SPSCProducer: ~Copyable {
     ///   consumer's `head`, read when the ring looks full, cannot be right (see `docs/FORMAT.md`).
     @inlinable @inline(__always)
     public mutating func tryReserve(_ count: Int) throws(InterprocessError) -> UnsafeMutableRawBufferPointer? {
-        guard count >= 0, count <= maximumRecordSize else { throw recordSizeError(count) }
+        guard count >= 0, count <= maximumRecordSize else { try QueueFailure.raise(recordSizeError(count)) }
         let offset = Int(truncatingIfNeeded: position) & mask
         let needed = SPSCLayout.footprint(count)
         let contiguous = capacity &- offset
@@ -97,7 +97,7 @@ public struct SPSCProducer: ~Copyable {
         let end = position &+ UInt64(truncatingIfNeeded: padding &+ needed)
         if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) {
             let released = head.pointee.load(ordering: .acquiring)
-            guard mapping.indicesAreValid(tail: position, head: released) else { throw headError(released) }
+            guard mapping.indicesAreValid(tail: position, head: released) else { try QueueFailure.raise(headError(released)) }
             cachedHead = released
             if end &- cachedHead > UInt64(truncatingIfNeeded: capacity) { return nil }
         }
@@ -138,54 +138,42 @@ public struct SPSCProducer: ~Copyable {
         if FutexParking.mayHaveSleepers(consumerSleeping) { wakeConsumer() }
     }
 
-    // MARK: Copying sends
+    // MARK: Sending
 
-    /// Sends a copy of `bytes` if there is room; returns false when the queue is full.
-    @inlinable
-    public mutating func trySend(_ bytes: UnsafeRawBufferPointer, publish: Bool = true) throws(InterprocessError) -> Bool {
-        guard let space = try tryReserve(bytes.count) else { return false }
-        if let source = bytes.baseAddress { space.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
-        commit(bytes.count, publish: publish)
-        return true
+    /// The one operation every ``QueueProducer`` form goes through (see there).
+    @inlinable @inline(__always)
+    public mutating func _sendRecord(
+        byteCount: Int, until deadline: Deadline?,
+        _ write: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int
+    ) throws(InterprocessError) -> Bool {
+        while true {
+            if let space = try tryReserve(byteCount) {
+                commit(try write(space))
+                return true
+            }
+            guard let deadline else { return false }
+            if !waitForSpace(byteCount, until: deadline) { try QueueFailure.raise(timedOutError()) }
+        }
     }
 
-    /// Sends a copy of `value`'s bytes if there is room; returns false when the queue is full.
-    @inlinable
-    public mutating func trySend<Value: BitwiseCopyable>(_ value: Value, publish: Bool = true) throws(InterprocessError) -> Bool {
+    /// Sends a copy of `value`'s bytes if there is room, publishing it only if `publish` is
+    /// true; returns false when the queue is full. SPSC-only, for batching: send many with
+    /// `publish: false`, then call ``publish()`` once.
+    @inlinable @inline(__always)
+    public mutating func trySend<Value: InterprocessValue>(_ value: Value, publish: Bool) throws(InterprocessError) -> Bool {
         guard let space = try tryReserve(MemoryLayout<Value>.size) else { return false }
         space.baseAddress!.storeBytes(of: value, as: Value.self)
         commit(MemoryLayout<Value>.size, publish: publish)
         return true
     }
 
-    /// Sends a copy of `bytes`, waiting for room until `deadline`; returns false if it passed.
-    @inlinable
-    public mutating func send(_ bytes: UnsafeRawBufferPointer, until deadline: Deadline) throws(InterprocessError) -> Bool {
-        while true {
-            if try trySend(bytes) { return true }
-            if !waitForSpace(bytes.count, until: deadline) { return false }
-        }
-    }
-
-    /// Sends a copy of `bytes`, waiting as long as it takes for room.
-    @inlinable
-    public mutating func send(_ bytes: UnsafeRawBufferPointer) throws(InterprocessError) {
-        _ = try send(bytes, until: .never)
-    }
-
-    /// Sends a copy of `value`, waiting for room until `deadline`; returns false if it passed.
-    @inlinable
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: Deadline) throws(InterprocessError) -> Bool {
-        while true {
-            if try trySend(value) { return true }
-            if !waitForSpace(MemoryLayout<Value>.size, until: deadline) { return false }
-        }
-    }
-
-    /// Sends a copy of `value`, waiting as long as it takes for room.
-    @inlinable
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value) throws(InterprocessError) {
-        _ = try send(value, until: .never)
+    /// Sends a copy of the bytes `bytes` points to if there is room, publishing it only if
+    /// `publish` is true; returns false when the queue is full. SPSC-only, for batching.
+    @inlinable @inline(__always)
+    public mutating func trySend(_ bytes: UnsafeRawBufferPointer, publish: Bool) throws(InterprocessError) -> Bool {
+        guard let space = try tryReserve(bytes.count) else { return false }
+        commit(QueueBytes.copy(bytes, into: space), publish: publish)
+        return true
     }
 
     // MARK: Slow paths (not inlined)
@@ -193,7 +181,8 @@ public struct SPSCProducer: ~Copyable {
     /// Publishes what is committed, then waits until a record of `count` bytes fits or the
     /// deadline passes: spinning first, then parked on the consumer's index. Returns whether
     /// it fits (or whether the consumer's index is corrupt, which the following
-    /// ``tryReserve(_:)`` then reports). Use it with ``tryReserve(_:)`` for a blocking zero-copy send.
+    /// ``tryReserve(_:)`` then reports). SPSC-only: with ``tryReserve(_:)``, a blocking unsafe
+    /// zero-copy send.
     public mutating func waitForSpace(_ count: Int, until deadline: Deadline) -> Bool {
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
@@ -241,8 +230,14 @@ public struct SPSCProducer: ~Copyable {
     }
 
     @usableFromInline
+    func timedOutError() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "send", name: mapping.storage.name,
+                          reason: "the queue stayed full until the deadline")
+    }
+
+    @usableFromInline
     func recordSizeError(_ count: Int) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "send", name: mapping.segment.name.rawValue,
+        InterprocessError(.invalidArgument, operation: "send", name: mapping.storage.name,
                           reason: "a record of \(count) bytes is outside this queue's limit of 0...\(maximumRecordSize) bytes")
     }
 }

@@ -39,7 +39,7 @@ extension SPSCMapping {
         } else {
             reason = "its tail \(tail) is \(tail &- head) bytes ahead of its \(headName) \(head), more than the capacity of \(capacity) bytes"
         }
-        return InterprocessError(.corrupt, operation: operation, name: segment.name.rawValue, reason: reason)
+        return InterprocessError(.corrupt, operation: operation, name: storage.name, reason: reason)
     }
 
     /// The error for a record header at `index` (ring offset `offset`) that cannot be right,
@@ -63,7 +63,7 @@ extension SPSCMapping {
         } else {
             what = "a length of \(length) bytes, past the tail \(tail) (\(available) bytes published)"
         }
-        return InterprocessError(.corrupt, operation: "receive", name: segment.name.rawValue,
+        return InterprocessError(.corrupt, operation: "receive", name: storage.name,
                                  reason: "the record header at index \(index) (ring offset \(offset)) holds \(what)")
     }
 }

@@ -31,16 +31,16 @@ struct CaseRunner {
         case .spscSpin, .spscBlocking, .spscParked:
             for direction in ["ping", "pong"] {
                 let name = "\(prefix)-\(direction)"
-                try SPSCQueue.create(name, capacity: BenchSizing.latencyQueueBytes(for: benchCase.messageSize), maximumRecordSize: benchCase.messageSize)
+                _ = try SPSCQueue(create: name, capacity: BenchSizing.latencyQueueBytes(for: benchCase.messageSize), maximumRecordSize: benchCase.messageSize)
                 queueNames.append(name)
             }
         case .spsc:
             let name = "\(prefix)-queue"
-            try SPSCQueue.create(name, capacity: BenchSizing.ringBytes(for: benchCase.messageSize), maximumRecordSize: benchCase.messageSize)
+            _ = try SPSCQueue(create: name, capacity: BenchSizing.ringBytes(for: benchCase.messageSize), maximumRecordSize: benchCase.messageSize)
             queueNames.append(name)
         case .mpmc:
             let name = "\(prefix)-queue"
-            try MPMCQueue.create(name, slotCount: mpmcBenchSlotCount, slotSize: benchCase.messageSize)
+            _ = try MPMCQueue(create: name, slotCount: mpmcBenchSlotCount, slotSize: benchCase.messageSize)
             queueNames.append(name)
         default:
             break

@@ -22,7 +22,7 @@ struct MPMCProducerSide: BenchSide, ~Copyable {
     let index: Int
 
     init(_ context: SideContext) throws {
-        producer = try MPMCProducer(attachingTo: context.queueNames[0])
+        producer = try MPMCQueue(open: context.queueNames[0]).makeProducer()
         messageSize = context.messageSize
         index = context.producerIndex
     }
@@ -46,7 +46,7 @@ struct MPMCConsumerSide: BenchSide, ~Copyable {
 
     init(_ context: SideContext) throws {
         guard let second = context.secondControl else { throw BenchFailure("the MPMC bench has no second producer") }
-        consumer = try MPMCConsumer(attachingTo: context.queueNames[0])
+        consumer = try MPMCQueue(open: context.queueNames[0]).makeConsumer()
         sink = .allocate(byteCount: context.messageSize, alignment: 64)
         sink.initializeMemory(as: UInt8.self, repeating: 0)
         self.second = second
@@ -72,7 +72,7 @@ struct MPMCConsumerSide: BenchSide, ~Copyable {
 }
 
 /// Sends `count` copies of `message`, spinning while the queue is full.
-func mpmcProduce<Message: BitwiseCopyable>(_ producer: inout MPMCProducer, _ message: Message, count: Int, deadline: UInt64) throws {
+func mpmcProduce<Message: InterprocessValue>(_ producer: inout MPMCProducer, _ message: Message, count: Int, deadline: UInt64) throws {
     var sent = 0
     var polls = 0
     while sent < count {
@@ -87,7 +87,7 @@ func mpmcProduce<Message: BitwiseCopyable>(_ producer: inout MPMCProducer, _ mes
 }
 
 /// Receives `count` messages of `Message`'s size, copying each into `sink`.
-func mpmcConsume<Message: BitwiseCopyable>(_ consumer: inout MPMCConsumer, into sink: UnsafeMutablePointer<Message>, count: Int, deadline: UInt64) throws {
+func mpmcConsume<Message: InterprocessValue>(_ consumer: inout MPMCConsumer, into sink: UnsafeMutablePointer<Message>, count: Int, deadline: UInt64) throws {
     var received = 0
     var polls = 0
     while received < count {

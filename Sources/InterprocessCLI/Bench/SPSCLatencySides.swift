@@ -17,8 +17,8 @@ struct SPSCPingSide: BenchSide, ~Copyable {
     let mode: SPSCPingPongMode
 
     init(_ context: SideContext, mode: SPSCPingPongMode) throws {
-        let producer = try SPSCProducer(attachingTo: context.queueNames[0])
-        let consumer = try SPSCConsumer(attachingTo: context.queueNames[1])
+        let producer = try SPSCQueue(open: context.queueNames[0]).makeProducer()
+        let consumer = try SPSCQueue(open: context.queueNames[1]).makeConsumer()
         self.producer = producer
         self.consumer = consumer
         self.mode = mode
@@ -40,8 +40,8 @@ struct SPSCPongSide: BenchSide, ~Copyable {
     let mode: SPSCPingPongMode
 
     init(_ context: SideContext, mode: SPSCPingPongMode) throws {
-        let consumer = try SPSCConsumer(attachingTo: context.queueNames[0])
-        let producer = try SPSCProducer(attachingTo: context.queueNames[1])
+        let consumer = try SPSCQueue(open: context.queueNames[0]).makeConsumer()
+        let producer = try SPSCQueue(open: context.queueNames[1]).makeProducer()
         self.producer = producer
         self.consumer = consumer
         self.mode = mode

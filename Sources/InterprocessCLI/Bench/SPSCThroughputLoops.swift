@@ -8,12 +8,12 @@ import Interprocess
 // message is copied in by the producer and out by the consumer, as a pipe or socket does.
 
 /// A 64-byte message: a compile-time size, so that copies inline to vector moves.
-struct Message64: BitwiseCopyable {
+struct Message64: InterprocessValue {
     var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (1, 2, 3, 4, 5, 6, 7, 8)
 }
 
 /// Sends `count` copies of `message` (a value whose size is known at compile time).
-func spscProduce<Message: BitwiseCopyable>(_ producer: inout SPSCProducer, _ message: Message, count: Int, batch: Int, deadline: UInt64) throws {
+func spscProduce<Message: InterprocessValue>(_ producer: inout SPSCProducer, _ message: Message, count: Int, batch: Int, deadline: UInt64) throws {
     let mask = batch &- 1
     var sent = 0
     var polls = 0
@@ -51,7 +51,7 @@ func spscProduce(_ producer: inout SPSCProducer, bytes message: UnsafeRawBufferP
 }
 
 /// Receives `count` records of `Message`'s size, copying each into `sink`.
-func spscConsume<Message: BitwiseCopyable>(_ consumer: inout SPSCConsumer, into sink: UnsafeMutablePointer<Message>, count: Int, batch: Int, deadline: UInt64) throws {
+func spscConsume<Message: InterprocessValue>(_ consumer: inout SPSCConsumer, into sink: UnsafeMutablePointer<Message>, count: Int, batch: Int, deadline: UInt64) throws {
     let mask = batch &- 1
     var received = 0
     var polls = 0

@@ -7,7 +7,7 @@ struct SPSCProducerSide: BenchSide, ~Copyable {
     let batch: Int
 
     init(_ context: SideContext) throws {
-        producer = try SPSCProducer(attachingTo: context.queueNames[0])
+        producer = try SPSCQueue(open: context.queueNames[0]).makeProducer()
         message = .allocate(byteCount: context.messageSize, alignment: 64)
         message.initializeMemory(as: UInt8.self, repeating: 0x5A)
         batch = BenchSizing.batch(for: context.messageSize)
@@ -31,7 +31,7 @@ struct SPSCConsumerSide: BenchSide, ~Copyable {
     let batch: Int
 
     init(_ context: SideContext) throws {
-        consumer = try SPSCConsumer(attachingTo: context.queueNames[0])
+        consumer = try SPSCQueue(open: context.queueNames[0]).makeConsumer()
         sink = .allocate(byteCount: context.messageSize, alignment: 64)
         sink.initializeMemory(as: UInt8.self, repeating: 0)
         batch = BenchSizing.batch(for: context.messageSize)

@@ -5,10 +5,10 @@ import Testing
 struct MPMCQueueBasicsTests {
     @Test func recordsOfEverySizeRoundTripThroughManyLaps() throws {
         let name = TestSupport.uniqueName("mpmc")
-        try MPMCQueue.create(name, slotCount: 8, slotSize: 100)
+        _ = try MPMCQueue(create: name, slotCount: 8, slotSize: 100)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         var buffer = [UInt8](repeating: 0, count: 100)
         // 1 000 records through 8 slots: many laps, lengths from 0 to the slot size.
         for round in 0..<200 {
@@ -28,10 +28,10 @@ struct MPMCQueueBasicsTests {
 
     @Test func typedValuesAndInPlaceRecordsRoundTrip() throws {
         let name = TestSupport.uniqueName("mpmc-typed")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 16)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         for value in UInt64(0)..<50 {
             try producer.send(value)
             #expect(try consumer.receive(as: UInt64.self) == value)
@@ -47,12 +47,13 @@ struct MPMCQueueBasicsTests {
         #expect(throws: InterprocessError.self) { _ = try small.withUnsafeMutableBytes { try consumer.tryReceive(into: $0) } }
         #expect(try consumer.tryReceive(as: UInt64.self) == 7)
 
-        #expect(try producer.trySend(count: 3) { space in space.copyBytes(from: [1, 2, 3]) })
-        #expect(try consumer.tryReceive { Array($0) } == [1, 2, 3])
+        #expect(try producer.trySend(upTo: 8) { out in for byte: UInt8 in 1...3 { out.append(byte, as: UInt8.self) } })
+        #expect(try consumer.tryReceive() == [1, 2, 3])
         // A throwing writer publishes nothing; its slot is skipped and counted.
-        struct Refused: Error {}
-        #expect(throws: Refused.self) { _ = try producer.trySend(count: 3) { _ in throw Refused() } }
-        #expect(try consumer.tryReceive { Array($0) } == nil)
+        let refused = InterprocessError(.invalidArgument, operation: "write", name: nil, reason: "refused")
+        let thrown = #expect(throws: InterprocessError.self) { _ = try producer.trySend(upTo: 3) { (_: inout OutputRawSpan) throws(InterprocessError) in throw refused } }
+        #expect(thrown?.reason == "refused")
+        #expect(try consumer.tryReceive() == nil)
         #expect(consumer.skippedRecords == 1)
         #expect(try producer.trySend(UInt32(9)))
         #expect(try consumer.tryReceive(as: UInt32.self) == 9)
@@ -60,18 +61,20 @@ struct MPMCQueueBasicsTests {
 
     @Test func fullAndEmptyAndDeadlines() throws {
         let name = TestSupport.uniqueName("mpmc-full")
-        try MPMCQueue.create(name, slotCount: 16, slotSize: 8)
+        _ = try MPMCQueue(create: name, slotCount: 16, slotSize: 8)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         #expect(try consumer.tryReceive(as: UInt64.self) == nil)
         let start = Deadline.now
-        #expect(try consumer.receive(as: UInt64.self, until: .after(.milliseconds(30))) == nil)
+        let timedOut = #expect(throws: InterprocessError.self) { _ = try consumer.receive(as: UInt64.self, until: .after(.milliseconds(30))) }
+        #expect(timedOut?.code == .timedOut)
         #expect(Deadline.now.nanoseconds - start.nanoseconds >= 30_000_000)
         var sent = 0
         while try producer.trySend(UInt64(sent)) { sent += 1 }
         #expect(sent == 16)
-        #expect(try producer.send(UInt64(99), until: .after(.milliseconds(30))) == false)
+        let full = #expect(throws: InterprocessError.self) { try producer.send(UInt64(99), until: .after(.milliseconds(30))) }
+        #expect(full?.code == .timedOut)
         #expect(try consumer.tryReceive(as: UInt64.self) == 0)
         #expect(try producer.trySend(UInt64(16)))
         #expect(try producer.trySend(UInt64(17)) == false)
@@ -82,23 +85,25 @@ struct MPMCQueueBasicsTests {
 
     @Test func oversizedRecordsAndBadConfigurationsAreRefused() throws {
         let name = TestSupport.uniqueName("mpmc-big")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 100)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 100)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
         #expect(producer.slotSize == 100 && producer.slotCount == 4)
         let big = [UInt8](repeating: 1, count: 101)
         let error = #expect(throws: InterprocessError.self) { _ = try big.withUnsafeBytes { try producer.trySend($0) } }
         #expect(error?.code == .invalidArgument)
         #expect(error?.description.contains("101") == true)
-        #expect(throws: InterprocessError.self) { _ = try producer.trySend(count: 101) { _ in } }
-        #expect(throws: InterprocessError.self) { _ = try producer.trySend(SIMD32<UInt32>()) }
+        #expect(throws: InterprocessError.self) { _ = try producer.trySend(upTo: 101) { _ in } }
+        struct Wide: InterprocessValue { var words = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                                                      UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0)) }
+        #expect(throws: InterprocessError.self) { _ = try producer.trySend(Wide()) }
         // Nothing was claimed by the refused sends: all 4 slots are free.
         for value in 0..<4 { #expect(try producer.trySend(UInt8(value))) }
         #expect(try producer.trySend(UInt8(4)) == false)
 
         for (count, size) in [(0, 8), (1, 8), (3, 8), (1000, 8), (1 << 25, 8), (4, 0), (4, (1 << 24) + 1), (-4, 8), (4, -1)] {
             let bad = #expect(throws: InterprocessError.self, "slotCount \(count), slotSize \(size)") {
-                try MPMCQueue.create(TestSupport.uniqueName("mpmc-bad"), slotCount: count, slotSize: size)
+                _ = try MPMCQueue(create: TestSupport.uniqueName("mpmc-bad"), slotCount: count, slotSize: size)
             }
             #expect(bad?.code == .invalidArgument)
         }
@@ -108,17 +113,17 @@ struct MPMCQueueBasicsTests {
         let name = TestSupport.uniqueName("mpmc-kind")
         _ = try Segment(create: name, bodySize: 4096)
         defer { try? SharedMemory.remove(name) }
-        let error = #expect(throws: InterprocessError.self) { _ = try MPMCProducer(attachingTo: name) }
+        let error = #expect(throws: InterprocessError.self) { _ = try MPMCQueue(open: name).makeProducer() }
         #expect(error?.code == .wrongKind)
         let spsc = TestSupport.uniqueName("mpmc-spsc")
-        try SPSCQueue.create(spsc, capacity: 1024, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: spsc, capacity: 1024, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(spsc) }
-        #expect(throws: InterprocessError.self) { _ = try MPMCConsumer(attachingTo: spsc) }
+        #expect(throws: InterprocessError.self) { _ = try MPMCQueue(open: spsc).makeConsumer() }
     }
 
     @Test func aCorruptQueueBodyIsRefused() throws {
         let name = TestSupport.uniqueName("mpmc-corrupt")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 40)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 40)
         defer { try? MPMCQueue.remove(name) }
         let segment = try Segment(open: name)
         let body = segment.body.baseAddress!
@@ -127,10 +132,10 @@ struct MPMCQueueBasicsTests {
                                 (8, [3, 0, 0, 0, 0, 0, 0, 0]), (16, [200, 0, 0, 0]), (20, [128, 0, 0, 0])] as [(Int, [UInt8])] {
             let saved = Array(UnsafeRawBufferPointer(start: body + offset, count: bytes.count))
             (body + offset).copyMemory(from: bytes, byteCount: bytes.count)
-            let error = #expect(throws: InterprocessError.self, "bytes \(bytes) at \(offset)") { _ = try MPMCConsumer(attachingTo: name) }
+            let error = #expect(throws: InterprocessError.self, "bytes \(bytes) at \(offset)") { _ = try MPMCQueue(open: name).makeConsumer() }
             #expect(error?.code == .corrupt)
             (body + offset).copyMemory(from: saved, byteCount: saved.count)
         }
-        _ = try MPMCConsumer(attachingTo: name)
+        _ = try MPMCQueue(open: name).makeConsumer()
     }
 }

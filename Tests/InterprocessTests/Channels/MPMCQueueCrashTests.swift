@@ -12,10 +12,10 @@ struct MPMCQueueCrashTests {
     @Test("a producer killed between claiming and publishing a slot: consumers skip it and go on (100 times)")
     func producerKilledHoldingASlot() throws {
         let name = TestSupport.uniqueName("mpmc-kill-p")
-        try MPMCQueue.create(name, slotCount: 8, slotSize: 16)
+        _ = try MPMCQueue(create: name, slotCount: 8, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         for run in UInt64(0)..<100 {
             let dying = try TestSupport.peer("mpmc-claim-then-die", name, String(run * 10))
             #expect(dying.signal == SIGKILL, "\(dying)")
@@ -43,10 +43,10 @@ struct MPMCQueueCrashTests {
     @Test("a consumer killed while reading a record: another consumer receives it again (100 times)")
     func consumerKilledWhileReading() throws {
         let name = TestSupport.uniqueName("mpmc-kill-c")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 16)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         for value in UInt64(1000)..<1100 {
             try producer.send(value)
             try producer.send(value + 10_000)
@@ -64,9 +64,9 @@ struct MPMCQueueCrashTests {
     @Test("a consumer killed while reading: a producer that laps its slot publishes the record again")
     func producerRepublishesADeadReadersRecord() throws {
         let name = TestSupport.uniqueName("mpmc-kill-c-lap")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 16)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
         try producer.send(UInt64(7))
         let reader = try TestSupport.peer("mpmc-read-then-die", name)
         #expect(reader.signal == SIGKILL, "\(reader)")
@@ -74,8 +74,8 @@ struct MPMCQueueCrashTests {
         for value in UInt64(1)...3 { #expect(try producer.trySend(value)) }
         // Waiting for room, the producer finds the dead reader, publishes its record again at
         // position 4, and then finds the queue full (slot 1 holds record 1).
-        #expect(try producer.send(UInt64(99), until: .after(.milliseconds(200))) == false)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        #expect(try untilTimeout { () throws(InterprocessError) in try producer.send(UInt64(99), until: .after(.milliseconds(200))) } == nil)
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         #expect(consumer.redeliveredRecords == 1)
         for expected in [UInt64(1), 2, 3, 7] {
             #expect(try consumer.tryReceive(as: UInt64.self) == expected)

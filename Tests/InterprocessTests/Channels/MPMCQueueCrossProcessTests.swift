@@ -27,7 +27,7 @@ struct MPMCQueueCrossProcessTests {
     @Test("2 producer processes × 2 consumer processes: every one of 10 000 000 records is delivered exactly once, whole")
     func twoByTwoExactlyOnce() throws {
         let name = TestSupport.uniqueName("mpmc-2x2")
-        try MPMCQueue.create(name, slotCount: 256, slotSize: 40)
+        _ = try MPMCQueue(create: name, slotCount: 256, slotSize: 40)
         defer { try? MPMCQueue.remove(name) }
         let perProducer: UInt64 = 5_000_000
         let consumers = try (0..<2).map { _ in

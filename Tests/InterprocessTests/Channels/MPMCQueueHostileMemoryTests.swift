@@ -22,8 +22,8 @@ struct MPMCQueueHostileMemoryTests {
     /// A queue of 4 slots of 64 bytes holding `records` 8-byte records (100, 101, …).
     private func queue(_ label: String, records: UInt64) throws -> String {
         let name = TestSupport.uniqueName(label)
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 64)
-        var producer = try MPMCProducer(attachingTo: name)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 64)
+        var producer = try MPMCQueue(open: name).makeProducer()
         for value in 0..<records { try producer.send(value + 100) }
         return name
     }
@@ -113,8 +113,8 @@ struct MPMCQueueHostileMemoryTests {
     func healthyQueueIsNotCorrupt() throws {
         let name = try queue("mpmc-healthy", records: 0)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         for round in UInt64(0)..<1000 {
             for index in 0..<(round % 5) { #expect(try producer.trySend(round * 10 + index)) }
             #expect(try producer.trySend(UInt64(0)) == (round % 5 == 4 ? false : true))

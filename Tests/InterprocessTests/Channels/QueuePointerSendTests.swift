@@ -17,9 +17,9 @@ struct QueuePointerSendTests {
     @Test("SPSC: a String's UTF-8 buffer and an array's buffer arrive as their bytes")
     func spscBuffers() throws {
         let name = TestSupport.uniqueName("spsc-buffers")
-        try SPSCQueue.create(name, capacity: 4096, maximumRecordSize: 256)
+        _ = try SPSCQueue(create: name, capacity: 4096, maximumRecordSize: 256)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         var text = Self.text
         try text.withUTF8 { try producer.send($0) }
         let numbers: [UInt32] = [1, 2, 0xDEAD_BEEF]
@@ -33,9 +33,9 @@ struct QueuePointerSendTests {
     @Test("MPMC: a String's UTF-8 buffer arrives as its bytes")
     func mpmcBuffers() throws {
         let name = TestSupport.uniqueName("mpmc-buffers")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 64)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 64)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
         var text = Self.text
         try text.withUTF8 { _ = try producer.send($0, until: .after(.seconds(5))) }
         let received = try QueueSegmentEditing.probe("mpmc-receive", name, "2", "into", "try", "0", "64")

@@ -91,8 +91,8 @@ struct QueueRandomMutationTests {
     func createSPSC(_ name: String, _ random: inout SeededRandom) throws -> ([Target], UInt64) {
         let capacity = 64 << Int(random.next() % 5)
         let maximum = 1 + Int(random.next() % UInt64(capacity / 2 - 8))
-        try SPSCQueue.create(name, capacity: capacity, maximumRecordSize: maximum)
-        var producer = try SPSCProducer(attachingTo: name)
+        _ = try SPSCQueue(create: name, capacity: capacity, maximumRecordSize: maximum)
+        var producer = try SPSCQueue(open: name).makeProducer()
         let bytes = [UInt8](repeating: 0x33, count: maximum)
         for _ in 0..<(random.next() % 8) {
             _ = try bytes.withUnsafeBytes { try producer.trySend(UnsafeRawBufferPointer(rebasing: $0[0..<Int(random.next() % UInt64(maximum + 1))])) }
@@ -108,8 +108,8 @@ struct QueueRandomMutationTests {
     func createMPMC(_ name: String, _ random: inout SeededRandom) throws -> ([Target], UInt64) {
         let slotCount = 2 << Int(random.next() % 4)
         let slotSize = [1, 8, 16, 40, 64, 100][Int(random.next() % 6)]
-        try MPMCQueue.create(name, slotCount: slotCount, slotSize: slotSize)
-        var producer = try MPMCProducer(attachingTo: name)
+        _ = try MPMCQueue(create: name, slotCount: slotCount, slotSize: slotSize)
+        var producer = try MPMCQueue(open: name).makeProducer()
         let bytes = [UInt8](repeating: 0x33, count: slotSize)
         for _ in 0..<(random.next() % UInt64(slotCount + 1)) {
             _ = try bytes.withUnsafeBytes { try producer.trySend(UnsafeRawBufferPointer(rebasing: $0[0..<Int(random.next() % UInt64(slotSize + 1))])) }

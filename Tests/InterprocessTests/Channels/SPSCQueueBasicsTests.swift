@@ -5,10 +5,10 @@ import Testing
 struct SPSCQueueBasicsTests {
     @Test func recordsArriveInOrderWithTheirSizes() throws {
         let name = TestSupport.uniqueName("spsc")
-        try SPSCQueue.create(name, capacity: 4096, maximumRecordSize: 512)
+        _ = try SPSCQueue(create: name, capacity: 4096, maximumRecordSize: 512)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         // 3 000 records through a 4 KiB ring: many wrap-arounds, with padding at the end.
         for round in 0..<300 {
             for index in 0..<10 {
@@ -17,7 +17,7 @@ struct SPSCQueueBasicsTests {
             }
             for index in 0..<10 {
                 let expected = [UInt8](repeating: UInt8(truncatingIfNeeded: round &+ index), count: (round * 7 + index * 13) % 300)
-                let received = try consumer.tryReceive { Array($0) }
+                let received = try consumer.tryReceive()
                 #expect(received == expected)
             }
         }
@@ -26,10 +26,10 @@ struct SPSCQueueBasicsTests {
 
     @Test func typedValuesRoundTrip() throws {
         let name = TestSupport.uniqueName("spsc-typed")
-        try SPSCQueue.create(name, capacity: 1024, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: name, capacity: 1024, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         for value in UInt64(0)..<200 {
             try producer.send(value)
             #expect(try consumer.receive(as: UInt64.self) == value)
@@ -41,17 +41,19 @@ struct SPSCQueueBasicsTests {
 
     @Test func fullAndEmptyAndDeadlines() throws {
         let name = TestSupport.uniqueName("spsc-full")
-        try SPSCQueue.create(name, capacity: 256, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: name, capacity: 256, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         #expect(try consumer.tryReceive(as: UInt64.self) == nil)
-        #expect(try consumer.receive(as: UInt64.self, until: .after(.milliseconds(30))) == nil)
+        let timedOut = #expect(throws: InterprocessError.self) { _ = try consumer.receive(as: UInt64.self, until: .after(.milliseconds(30))) }
+        #expect(timedOut?.code == .timedOut)
         var sent = 0
         while try producer.trySend(UInt64(sent)) { sent += 1 }
         // 16-byte records (8 header + 8 payload) fill a 256-byte ring exactly.
         #expect(sent == 16)
-        #expect(try producer.send(UInt64(99), until: .after(.milliseconds(30))) == false)
+        let full = #expect(throws: InterprocessError.self) { try producer.send(UInt64(99), until: .after(.milliseconds(30))) }
+        #expect(full?.code == .timedOut)
         #expect(try consumer.tryReceive(as: UInt64.self) == 0)
         #expect(try producer.trySend(UInt64(16)))
         for expected in 1...16 { #expect(try consumer.tryReceive(as: UInt64.self) == UInt64(expected)) }
@@ -59,9 +61,9 @@ struct SPSCQueueBasicsTests {
 
     @Test func oversizedRecordsAndBadConfigurationsAreRefused() throws {
         let name = TestSupport.uniqueName("spsc-big")
-        try SPSCQueue.create(name, capacity: 1024, maximumRecordSize: 100)
+        _ = try SPSCQueue(create: name, capacity: 1024, maximumRecordSize: 100)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         let big = [UInt8](repeating: 1, count: 101)
         let error = #expect(throws: InterprocessError.self) { _ = try big.withUnsafeBytes { try producer.trySend($0) } }
         #expect(error?.code == .invalidArgument)
@@ -69,7 +71,7 @@ struct SPSCQueueBasicsTests {
 
         for (capacity, maximum) in [(1000, 10), (32, 8), (1024, 0), (1024, 505), (1 << 32, 10)] {
             let bad = #expect(throws: InterprocessError.self) {
-                try SPSCQueue.create(TestSupport.uniqueName("spsc-bad"), capacity: capacity, maximumRecordSize: maximum)
+                _ = try SPSCQueue(create: TestSupport.uniqueName("spsc-bad"), capacity: capacity, maximumRecordSize: maximum)
             }
             #expect(bad?.code == .invalidArgument)
         }
@@ -77,28 +79,28 @@ struct SPSCQueueBasicsTests {
 
     @Test func aSecondLiveProducerOrConsumerIsRefused() throws {
         let name = TestSupport.uniqueName("spsc-second")
-        try SPSCQueue.create(name, capacity: 1024, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: name, capacity: 1024, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(name) }
         do {
-            let first = try SPSCProducer(attachingTo: name)
-            let error = #expect(throws: InterprocessError.self) { _ = try SPSCProducer(attachingTo: name) }
+            let first = try SPSCQueue(open: name).makeProducer()
+            let error = #expect(throws: InterprocessError.self) { _ = try SPSCQueue(open: name).makeProducer() }
             #expect(error?.code == .alreadyExists)
-            let consumer = try SPSCConsumer(attachingTo: name)
-            #expect(throws: InterprocessError.self) { _ = try SPSCConsumer(attachingTo: name) }
+            let consumer = try SPSCQueue(open: name).makeConsumer()
+            #expect(throws: InterprocessError.self) { _ = try SPSCQueue(open: name).makeConsumer() }
             _ = consumer
             _ = first
         }
         // Both detached: the places are free again.
-        let again = try SPSCProducer(attachingTo: name)
+        let again = try SPSCQueue(open: name).makeProducer()
         #expect(again.replacedProducer == nil)
     }
 
     @Test func zeroCopyReserveCommitPeekRelease() throws {
         let name = TestSupport.uniqueName("spsc-zc")
-        try SPSCQueue.create(name, capacity: 4096, maximumRecordSize: 1000)
+        _ = try SPSCQueue(create: name, capacity: 4096, maximumRecordSize: 1000)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
+        var consumer = try SPSCQueue(open: name).makeConsumer()
 
         let space = try #require(try producer.tryReserve(1000))
         for index in 0..<10 { space[index] = UInt8(index) }
@@ -121,7 +123,7 @@ struct SPSCQueueBasicsTests {
         let name = TestSupport.uniqueName("spsc-kind")
         _ = try Segment(create: name, bodySize: 4096)
         defer { try? SharedMemory.remove(name) }
-        let error = #expect(throws: InterprocessError.self) { _ = try SPSCProducer(attachingTo: name) }
+        let error = #expect(throws: InterprocessError.self) { _ = try SPSCQueue(open: name).makeProducer() }
         #expect(error?.code == .wrongKind)
     }
 }

@@ -14,7 +14,7 @@ struct SPSCQueueCrossProcessTests {
     @Test("ten million records of random sizes arrive exactly, in order, with valid checksums")
     func tenMillionRecords() throws {
         let name = TestSupport.uniqueName("spsc-10m")
-        try SPSCQueue.create(name, capacity: 1 << 16, maximumRecordSize: 200)
+        _ = try SPSCQueue(create: name, capacity: 1 << 16, maximumRecordSize: 200)
         defer { try? SPSCQueue.remove(name) }
         let count = "10000000"
         let (producer, consumer) = try runTogether(
@@ -29,7 +29,7 @@ struct SPSCQueueCrossProcessTests {
     @Test("a producer killed while writing a record never exposes it, and the next producer continues (100 times)")
     func producerKilledMidWrite() throws {
         let name = TestSupport.uniqueName("spsc-kill-p")
-        try SPSCQueue.create(name, capacity: 1 << 14, maximumRecordSize: 1000)
+        _ = try SPSCQueue(create: name, capacity: 1 << 14, maximumRecordSize: 1000)
         defer { try? SPSCQueue.remove(name) }
         for run in 0..<100 {
             let dying = try TestSupport.peer("spsc-produce-then-die", name, String(run), "3", "1000")
@@ -45,16 +45,16 @@ struct SPSCQueueCrossProcessTests {
     @Test("a consumer killed while it borrows a record: the next consumer receives that record again (100 times)")
     func consumerKilledWhileBorrowing() throws {
         let name = TestSupport.uniqueName("spsc-kill-c")
-        try SPSCQueue.create(name, capacity: 4096, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: name, capacity: 4096, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         for value in UInt64(1000)..<UInt64(1100) {
             try producer.send(value)
             let borrower = try TestSupport.peer("spsc-borrow-then-die", name)
             #expect(borrower.signal == SIGKILL, "\(borrower)")
             #expect(borrower.standardOutput.contains("borrowed \(value)"), "\(borrower)")
             // Taking over the dead consumer's place, this process gets the same record.
-            var consumer = try SPSCConsumer(attachingTo: name)
+            var consumer = try SPSCQueue(open: name).makeConsumer()
             #expect(consumer.replacedConsumer != nil)
             #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == value)
         }

@@ -15,8 +15,8 @@ struct SPSCQueueHostileMemoryTests {
     /// A queue of 1024 bytes (records up to 64 bytes) holding `records` 8-byte records.
     private func queue(_ label: String, records: UInt64) throws -> String {
         let name = TestSupport.uniqueName(label)
-        try SPSCQueue.create(name, capacity: 1024, maximumRecordSize: 64)
-        var producer = try SPSCProducer(attachingTo: name)
+        _ = try SPSCQueue(create: name, capacity: 1024, maximumRecordSize: 64)
+        var producer = try SPSCQueue(open: name).makeProducer()
         for value in 0..<records { try producer.send(value + 100) }
         return name
     }
@@ -40,9 +40,9 @@ struct SPSCQueueHostileMemoryTests {
         let name = try queue("spsc-far", records: 0)
         defer { try? SPSCQueue.remove(name) }
         do {
-            var consumer = try SPSCConsumer(attachingTo: name)
+            var consumer = try SPSCQueue(open: name).makeConsumer()
             do {
-                var producer = try SPSCProducer(attachingTo: name)
+                var producer = try SPSCQueue(open: name).makeProducer()
                 for value in UInt64(0)..<4 { try producer.send(value) }
             }
             #expect(try consumer.tryReceive(as: UInt64.self) == 0)
@@ -87,7 +87,7 @@ struct SPSCQueueHostileMemoryTests {
     func headPastTheProducer() throws {
         let name = try queue("spsc-head", records: 0)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         var sent: UInt64 = 0
         while try producer.trySend(sent) { sent += 1 }
         #expect(sent == 64)  // 1024 bytes of 16-byte records
@@ -101,7 +101,7 @@ struct SPSCQueueHostileMemoryTests {
     func headAheadWhileWaiting() throws {
         let name = try queue("spsc-head-wait", records: 0)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         var sent: UInt64 = 0
         while try producer.trySend(sent) { sent += 1 }
         // Another process writes the head 8 bytes past the tail once the producer is parked.
@@ -136,11 +136,11 @@ struct SPSCQueueHostileMemoryTests {
     @Test("a padding record at the ring's end is passed only when the record after it was published with it")
     func paddingAtTheEnd() throws {
         let name = TestSupport.uniqueName("spsc-pad-end")
-        try SPSCQueue.create(name, capacity: 64, maximumRecordSize: 24)
+        _ = try SPSCQueue(create: name, capacity: 64, maximumRecordSize: 24)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         do {
-            var consumer = try SPSCConsumer(attachingTo: name)
+            var consumer = try SPSCQueue(open: name).makeConsumer()
             // 32 + 16 bytes, then a 32-byte record that needs padding of the last 16.
             let first = [UInt8](repeating: 1, count: 24), second = [UInt8](repeating: 2, count: 8)
             #expect(try first.withUnsafeBytes { try producer.trySend($0) })

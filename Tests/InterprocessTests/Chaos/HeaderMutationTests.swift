@@ -99,8 +99,8 @@ struct HeaderMutationTests {
         _ = try ProcessMutex(create: names[2])
         _ = try ProcessCondition(create: names[3])
         _ = try ProcessRWLock(create: names[4])
-        try SPSCQueue.create(names[5], capacity: 1024, maximumRecordSize: 64)
-        try MPMCQueue.create(names[6], slotCount: 8, slotSize: 64)
+        _ = try SPSCQueue(create: names[5], capacity: 1024, maximumRecordSize: 64)
+        _ = try MPMCQueue(create: names[6], slotCount: 8, slotSize: 64)
         let files = try names.map { try OpenedMemory($0) }
         let ranges = files.map { 0..<min($0.memory.size, SegmentHeader.size + 512) }
         let originals = zip(files, ranges).map { [UInt8](UnsafeRawBufferPointer(start: $0.base, count: $1.count)) }

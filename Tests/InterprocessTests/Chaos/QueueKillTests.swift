@@ -32,9 +32,9 @@ struct QueueKillTests {
             try? SharedMemory.remove(ledgerName)
         }
         if kind == "spsc" {
-            try SPSCQueue.create(queue, capacity: 4096, maximumRecordSize: 200)
+            _ = try SPSCQueue(create: queue, capacity: 4096, maximumRecordSize: 200)
         } else {
-            try MPMCQueue.create(queue, slotCount: 16, slotSize: 120)
+            _ = try MPMCQueue(create: queue, slotCount: 16, slotSize: 120)
         }
         let ledger = try SharedMemory(create: ledgerName, size: Self.ledgerSize)
         let base = ledger.region.baseAddress
@@ -111,16 +111,16 @@ struct QueueKillTests {
 
         // The queue still works: fresh endpoints take over from the dead ones.
         if kind == "spsc" {
-            var producer = try SPSCProducer(attachingTo: queue)
-            var consumer = try SPSCConsumer(attachingTo: queue)
+            var producer = try SPSCQueue(open: queue).makeProducer()
+            var consumer = try SPSCQueue(open: queue).makeConsumer()
             for value in UInt64(1)...3 { try producer.send(value) }
             for value in UInt64(1)...3 { #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == value, "\(context)") }
         } else {
-            var producer = try MPMCProducer(attachingTo: queue)
-            var consumer = try MPMCConsumer(attachingTo: queue)
+            var producer = try MPMCQueue(open: queue).makeProducer()
+            var consumer = try MPMCQueue(open: queue).makeConsumer()
             for value in UInt64(1)...3 { try producer.send(value) }
             var received: Set<UInt64> = []
-            for _ in 1...3 { if let value = try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) { received.insert(value) } }
+            for _ in 1...3 { if let value = try untilTimeout({ () throws(InterprocessError) in try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) }) { received.insert(value) } }
             #expect(received == [1, 2, 3], "\(context)")
         }
     }

@@ -86,10 +86,10 @@ struct PIDNamespaceTests {
     func spscEndpoint() throws {
         let name = TestSupport.uniqueName("ns-spsc")
         defer { try? SPSCQueue.remove(name) }
-        try SPSCQueue.create(name, capacity: 4096, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: name, capacity: 4096, maximumRecordSize: 64)
         let peer = try Self.peerInNewNamespace("identity-spsc-hold", name, "producer")
         try peer.expectLine("attached")
-        #expect(Self.code { _ = try SPSCProducer(attachingTo: name) } == .alreadyExists)
+        #expect(Self.code { _ = try SPSCQueue(open: name).makeProducer() } == .alreadyExists)
     }
 
     @Test("a creator that died in another namespace while creating: its hidden file is kept by gc, not judged dead")

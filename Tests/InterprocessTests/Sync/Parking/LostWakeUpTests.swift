@@ -88,9 +88,9 @@ struct LostWakeUpTests {
     @Test("SPSC: head advanced with the producer parked and no wake: the producer goes on")
     func spscProducerWithoutWake() throws {
         let name = TestSupport.uniqueName("park-spsc")
-        try SPSCQueue.create(name, capacity: 256, maximumRecordSize: 32)
+        _ = try SPSCQueue(create: name, capacity: 256, maximumRecordSize: 32)
         defer { try? SPSCQueue.remove(name) }
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         let count = 200
         let producer = try WaiterPeer("spsc-produce", name, "0", String(count), "32")
         let sleeping = consumer.mapping.word32(SPSCLayout.producerSleepingOffset)
@@ -117,9 +117,9 @@ struct LostWakeUpTests {
     @Test("MPMC: slots freed with a producer parked and its waiter count lost: the producer goes on")
     func mpmcProducerWithoutWake() throws {
         let name = TestSupport.uniqueName("park-mpmc")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 32)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 32)
         defer { try? MPMCQueue.remove(name) }
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         let count = 50
         let producer = try WaiterPeer("mpmc-produce", name, "0", String(count), "1")
         let waiting = consumer.mapping.word32(MPMCLayout.producersWaitingOffset)
@@ -129,10 +129,12 @@ struct LostWakeUpTests {
         defer { buffer.deallocate() }
         var received = 0
         while try consumer.tryReceive(into: buffer) != nil { received += 1 }
-        let resumed = try consumer.receive(into: buffer, until: .after(.seconds(Int64(Self.noticeWithin)))) != nil
+        let resumed = try untilTimeout { () throws(InterprocessError) in try consumer.receive(into: buffer, until: .after(.seconds(Int64(Self.noticeWithin)))) } != nil
         #expect(resumed, "the producer stayed parked with free slots")
         received += 1
-        while received < count + 1, try consumer.receive(into: buffer, until: .after(.seconds(10))) != nil { received += 1 }
+        while received < count + 1, try untilTimeout({ () throws(InterprocessError) in try consumer.receive(into: buffer, until: .after(.seconds(10))) }) != nil {
+            received += 1
+        }
         #expect(received == count + 1, "\(count) records and one end of stream")
         #expect(try producer.finish() == "sent \(count)")
     }
@@ -140,20 +142,20 @@ struct LostWakeUpTests {
     @Test("MPMC: waiter counts at UInt32.max (written by a peer) wrap instead of trapping")
     func mpmcWaiterCountsWrap() async throws {
         let name = TestSupport.uniqueName("park-mpmc-max")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 16)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
         // In a child process: on overflow-checked arithmetic the park traps.
         await #expect(processExitsWith: .success) { [name = name as String] in
-            var consumer = try MPMCConsumer(attachingTo: name)
-            var producer = try MPMCProducer(attachingTo: name)
+            var consumer = try MPMCQueue(open: name).makeConsumer()
+            var producer = try MPMCQueue(open: name).makeProducer()
             for offset in [MPMCLayout.consumersWaitingOffset, MPMCLayout.producersWaitingOffset] {
                 consumer.mapping.word32(offset).pointee.store(.max, ordering: .relaxed)
             }
             // Parks (and times out) with the count wrapping through zero.
-            guard try consumer.receive(as: UInt64.self, until: .after(.milliseconds(100))) == nil else { exit(2) }
+            guard try untilTimeout({ () throws(InterprocessError) in try consumer.receive(as: UInt64.self, until: .after(.milliseconds(100))) }) == nil else { exit(2) }
             for value in UInt64(0)..<4 { try producer.send(value) }
             // The ring is full: the producer parks on its wrapped count, and times out.
-            guard try !producer.send(UInt64(9), until: .after(.milliseconds(100))) else { exit(3) }
+            guard try untilTimeout({ () throws(InterprocessError) in try producer.send(UInt64(9), until: .after(.milliseconds(100))) }) == nil else { exit(3) }
             guard try consumer.receive(as: UInt64.self) == 0 else { exit(4) }
         }
     }

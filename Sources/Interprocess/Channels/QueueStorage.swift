@@ -1,0 +1,100 @@
+import SystemPackage
+
+/// The mapping of one opened queue segment, shared by a queue value and every endpoint made
+/// from it.
+///
+/// A queue value (``SPSCQueue``, ``MPMCQueue``) is copyable and `Sendable`; its endpoints are
+/// `~Copyable`. All of them hold a reference to this one object, so the segment stays mapped
+/// while any of them lives, and is unmapped (and, for a queue created with
+/// ``Lifetime/removedWhenCreatorCloses``, its name removed) when the last one goes away. The
+/// reference is retained once when an endpoint is made; per-message code reads only the raw
+/// pointers the endpoint copied out of it, so messages cause no reference counting.
+@usableFromInline
+final class QueueStorage: Sendable {
+    /// The mapped segment; immutable, so the class is `Sendable` as is.
+    let segment: Segment
+
+    init(_ segment: consuming Segment) {
+        self.segment = segment
+    }
+
+    /// The queue's name, for error messages.
+    @usableFromInline
+    var name: String { segment.name.rawValue }
+}
+
+/// The `create` / `open` / `openOrCreate` steps every queue type shares, with errors reported in
+/// the caller's words ("create queue", "open queue").
+enum QueueOpening {
+    /// Creates the queue's segment, running `initialize` on its zero-filled body before any
+    /// other process can open it.
+    static func create(
+        _ name: String, kind: SegmentKind, version: UInt32, bodySize: Int,
+        permissions: FilePermissions, lifetime: Lifetime,
+        initialize: (UnsafeMutableRawPointer) -> Void
+    ) throws(InterprocessError) -> QueueStorage {
+        do {
+            return QueueStorage(try Segment(create: name, kind: kind, kindVersion: version, bodySize: bodySize,
+                                            permissions: permissions, lifetime: lifetime) { body in
+                initialize(body.baseAddress!)
+            })
+        } catch let error as InterprocessError {
+            throw error.reported(as: "create queue")
+        } catch {
+            // `initialize` throws nothing, and `Segment` throws only InterprocessError.
+            throw InterprocessError(.systemError, operation: "create queue", name: name, reason: "\(error)")
+        }
+    }
+
+    /// Opens the queue's segment, waiting until `deadline` for it to appear.
+    static func open(_ name: String, kind: SegmentKind, version: UInt32, until deadline: Deadline) throws(InterprocessError) -> QueueStorage {
+        do {
+            return QueueStorage(try Segment(open: name, kind: kind, kindVersion: version, until: deadline))
+        } catch {
+            throw error.reported(as: "open queue")
+        }
+    }
+
+    /// Opens the queue, or creates it if there is none: a create that loses a race to another
+    /// creator opens the winner's queue, and an open that loses a race to a remove creates again,
+    /// so that two processes racing end up with one queue.
+    static func openOrCreate<Queue>(
+        _ name: String,
+        create: () throws(InterprocessError) -> Queue,
+        open: () throws(InterprocessError) -> Queue
+    ) throws(InterprocessError) -> Queue {
+        var races = 0
+        while true {
+            do {
+                return try create()
+            } catch where error.code == .alreadyExists {}
+            do {
+                return try open()
+            } catch where error.code == .notFound {
+                // Removed between our create and our open: try again, a few times.
+                races += 1
+                if races == 8 { throw error.reported(as: "open or create queue") }
+            }
+        }
+    }
+
+    /// The error for an existing queue whose `field` differs from the one asked for.
+    static func incompatible(_ name: String, field: String, existing: Int, requested: Int) -> InterprocessError {
+        InterprocessError(.incompatibleConfiguration, operation: "open or create queue", name: name,
+                          reason: "it exists with a \(field) of \(existing), but \(requested) was asked for")
+    }
+}
+
+/// Throwing from the endpoints' `_sendRecord` / `_receiveRecord`, and from the inlinable code
+/// they inline (`tryReserve`, `claimSlot`), goes through this call rather than a `throw`
+/// statement: with a `throw` there, Swift 6.3 stops devirtualizing the protocol witness when a
+/// client calls a `QueueProducer` form on a concrete endpoint, and every message pays an
+/// indirect call through the witness table (seen in `objdump` of `interprocess bench`'s loops).
+@usableFromInline
+enum QueueFailure {
+    /// Throws `error`. Not inlinable on purpose (see the type's comment); only error paths call it.
+    @usableFromInline
+    static func raise(_ error: InterprocessError) throws(InterprocessError) -> Never {
+        throw error
+    }
+}
