@@ -10,7 +10,8 @@ enum LiveState: Encodable {
     case event(ProcessEvent.State)
     case rwLock(ProcessRWLock.State)
     case condition(ProcessCondition.State)
-    case queue(QueueSummary)
+    case spsc(SPSCQueue.State)
+    case mpmc(MPMCQueue.State)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -20,7 +21,8 @@ enum LiveState: Encodable {
         case .event: return .event(try ProcessEvent(open: name).currentState)
         case .rwLock: return .rwLock(try ProcessRWLock(open: name).state)
         case .condition: return .condition(try ProcessCondition(open: name).state)
-        case .spscQueue, .mpmcQueue: return .queue(try QueueSummary.read(name, kind: kind))
+        case .spscQueue: return .spsc(try SPSCQueue(open: name).state)
+        case .mpmcQueue: return .mpmc(try MPMCQueue(open: name).state)
         default: return nil
         }
     }
@@ -32,7 +34,8 @@ enum LiveState: Encodable {
         case .event(let state): try state.encode(to: encoder)
         case .rwLock(let state): try state.encode(to: encoder)
         case .condition(let state): try state.encode(to: encoder)
-        case .queue(let summary): try summary.encode(to: encoder)
+        case .spsc(let state): try state.encode(to: encoder)
+        case .mpmc(let state): try state.encode(to: encoder)
         }
     }
 
@@ -63,8 +66,23 @@ enum LiveState: Encodable {
             ]
         case .condition(let state):
             return [["waiters", "\(state.waiters)"], ["wake sequence", "\(state.wakeSequence)"]]
-        case .queue(let summary):
-            return summary.rows
+        case .spsc(let state):
+            return [
+                ["capacity", "\(Formatting.size(state.capacity)), records up to \(Formatting.size(state.maximumRecordSize))"],
+                ["depth", state.depth.map { "\(Formatting.size($0)) published, not yet released" } ?? "unknown"],
+                ["tail / head", "\(state.tail) / \(state.head)"],
+                ["producer", state.producer.map { LiveState.describe($0.identity, $0.liveness) } ?? "none"],
+                ["consumer", state.consumer.map { LiveState.describe($0.identity, $0.liveness) } ?? "none"],
+                ["parked", "producer \(state.producerSleeping ? "yes" : "no"), consumer \(state.consumerSleeping ? "yes" : "no")"],
+            ] + (state.problem.map { [["problem", $0]] } ?? [])
+        case .mpmc(let state):
+            return [
+                ["capacity", "\(state.slotCount) slots of \(Formatting.size(state.slotSize))"],
+                ["depth", state.depth.map { "\($0) records" } ?? "unknown"],
+                ["tail / head", "\(state.tail) / \(state.head)"],
+                ["waiting", "\(state.producersWaiting) producers, \(state.consumersWaiting) consumers"],
+                ["skipped / redelivered", "\(state.skippedRecords) / \(state.redeliveredRecords)"],
+            ] + (state.problem.map { [["problem", $0]] } ?? [])
         }
     }
 

@@ -30,8 +30,8 @@ struct SPSCPayloadPingSide: BenchSide, ~Copyable {
     let answer: UnsafeMutableRawBufferPointer
 
     init(_ context: SideContext, spinning: Bool) throws {
-        let producer = try SPSCProducer(attachingTo: context.queueNames[0])
-        let consumer = try SPSCConsumer(attachingTo: context.queueNames[1])
+        let producer = try SPSCQueue(open: context.queueNames[0]).makeProducer()
+        let consumer = try SPSCQueue(open: context.queueNames[1]).makeConsumer()
         self.producer = producer
         self.consumer = consumer
         self.spinning = spinning
@@ -62,7 +62,7 @@ struct SPSCPayloadPingSide: BenchSide, ~Copyable {
                 }
             } else {
                 try producer.send(UnsafeRawBufferPointer(message))
-                guard try consumer.receive(into: answer, until: deadline) != nil else { throw BenchFailure("no pong in time") }
+                _ = try consumer.receive(into: answer, until: deadline)
             }
             let echo = answer.load(as: UInt64.self)
             guard echo == round else { throw BenchFailure("pong \(echo) for ping \(round)") }
@@ -82,8 +82,8 @@ struct SPSCPayloadPongSide: BenchSide, ~Copyable {
     let spinning: Bool
 
     init(_ context: SideContext, spinning: Bool) throws {
-        let consumer = try SPSCConsumer(attachingTo: context.queueNames[0])
-        let producer = try SPSCProducer(attachingTo: context.queueNames[1])
+        let consumer = try SPSCQueue(open: context.queueNames[0]).makeConsumer()
+        let producer = try SPSCQueue(open: context.queueNames[1]).makeProducer()
         self.producer = producer
         self.consumer = consumer
         self.spinning = spinning
