@@ -1,0 +1,74 @@
+/// The producer's `async` sends: they suspend the task while the queue is full, sleeping on the
+/// process's one waiter thread (see ``ProcessWaiter``), and never block a thread.
+///
+/// Like the blocking sends, a waiting producer looks for a dead consumer's slot at the tail now
+/// and then: its task is resumed at least every ``FutexParking/recheckInterval`` (20 ms) to
+/// look (every ``MPMCMapping/recoveryInterval`` while a process holds the slot).
+extension MPMCProducer {
+    /// Claims a slot, suspending the task until there is room.
+    mutating func claimSlot(until deadline: Deadline) async throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64) {
+        let operation = "send to queue", name = mapping.segment.name.rawValue
+        let parking = FutexParking(word: mapping.word32(MPMCLayout.notFullOffset), waiters: mapping.word32(MPMCLayout.producersWaitingOffset))
+        let view = MPMCRingView(mapping, index: MPMCLayout.tailOffset)
+        while true {
+            try ProcessWaiter.checkCancellation(operation: operation, name: name)
+            if let claim = try claimSlot() { return claim }
+            let (recovered, claimed) = recoverDeadReaderAtTail()
+            if recovered { continue }
+            if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: name) }
+            let slice = deadline.earlier(than: .after(claimed ? MPMCMapping.recoveryInterval : FutexParking.recheckInterval))
+            let outcome = try await ProcessWaiter.shared.wait(
+                on: parking, until: slice, operation: operation, name: name,
+                check: parking.blockedCheck { !view.spaceMayBeAvailable() })
+            if outcome == .cancelled { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name) }
+        }
+    }
+
+    /// Sends a copy of `value`'s bytes, suspending the task while the queue is full.
+    ///
+    /// - Throws: ``InterprocessError/Code/cancelled`` when the task is cancelled (nothing is
+    ///   sent); ``InterprocessError/Code/invalidArgument`` for a value larger than ``slotSize``.
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value) async throws(InterprocessError) {
+        try await send(value, until: .never)
+    }
+
+    /// Sends a copy of `value`'s bytes, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (nothing was sent).
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: Deadline) async throws(InterprocessError) {
+        let size = MemoryLayout<Value>.size
+        guard size <= slotSize else { throw recordSizeError(size) }
+        let (slot, position) = try await claimSlot(until: deadline)
+        (slot + MPMCLayout.slotPayloadOffset).storeBytes(of: value, as: Value.self)
+        publish(slot, position: position, count: size)
+    }
+
+    /// Sends a copy of `value`'s bytes, suspending the task at most `timeout`.
+    public mutating func send<Value: BitwiseCopyable>(_ value: Value, timeout: Duration) async throws(InterprocessError) {
+        try await send(value, until: .after(timeout))
+    }
+
+    /// Sends a copy of `bytes` as one record, suspending the task while the queue is full.
+    ///
+    /// - Throws: ``InterprocessError/Code/cancelled`` when the task is cancelled (nothing is
+    ///   sent); ``InterprocessError/Code/invalidArgument`` for more than ``slotSize`` bytes.
+    public mutating func send(contentsOf bytes: some Collection<UInt8>) async throws(InterprocessError) {
+        try await send(contentsOf: bytes, until: .never)
+    }
+
+    /// Sends a copy of `bytes` as one record, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (nothing was sent).
+    public mutating func send(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) async throws(InterprocessError) {
+        let count = bytes.count
+        guard count <= slotSize else { throw recordSizeError(count) }
+        let (slot, position) = try await claimSlot(until: deadline)
+        UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: count).copyBytes(from: bytes)
+        publish(slot, position: position, count: count)
+    }
+
+    /// Sends a copy of `bytes` as one record, suspending the task at most `timeout`.
+    public mutating func send(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) {
+        try await send(contentsOf: bytes, until: .after(timeout))
+    }
+}
