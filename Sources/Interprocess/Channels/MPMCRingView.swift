@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What the process's waiter thread reads of an MPMC queue to tell whether a parked side may
 /// proceed: the same two sequentially consistent loads as the blocking waits
 /// (``MPMCConsumer``'s `recordMayBeReady`, ``MPMCProducer``'s `spaceMayBeAvailable`), on
@@ -9,6 +11,13 @@ struct MPMCRingView: @unchecked Sendable {
     let ring: UnsafeMutableRawPointer
     let slotCount: Int
     let stride: Int
+
+    init(index: UnsafeMutablePointer<Atomic<UInt64>>, ring: UnsafeMutableRawPointer, slotCount: Int, stride: Int) {
+        self.index = index
+        self.ring = ring
+        self.slotCount = slotCount
+        self.stride = stride
+    }
 
     /// A view of `mapping` that follows the index at `indexOffset` (the head or the tail).
     init(_ mapping: borrowing MPMCMapping, index indexOffset: Int) {
@@ -36,5 +45,3 @@ struct MPMCRingView: @unchecked Sendable {
         return sequence(at: position) & MPMCLayout.positionMask >= position
     }
 }
-
-import Synchronization
