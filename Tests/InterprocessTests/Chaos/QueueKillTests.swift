@@ -114,7 +114,10 @@ struct QueueKillTests {
             var producer = try SPSCProducer(attachingTo: queue)
             var consumer = try SPSCConsumer(attachingTo: queue)
             for value in UInt64(1)...3 { try producer.send(value) }
-            for value in UInt64(1)...3 { #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == value, "\(context)") }
+            for value in UInt64(1)...3 {
+                let received: UInt64? = try consumer.receive(as: UInt64.self, until: .after(.seconds(5)))
+                #expect(received == value, "\(context)")
+            }
         } else {
             var producer = try MPMCProducer(attachingTo: queue)
             var consumer = try MPMCConsumer(attachingTo: queue)
