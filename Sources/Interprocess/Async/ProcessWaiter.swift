@@ -2,8 +2,8 @@ import Synchronization
 
 /// The one thread per process on which every `async` wait of this library sleeps.
 ///
-/// An async wait that cannot complete at once (``ProcessSemaphore/wait()-(_)``, a queue's
-/// `receive() async`, …) registers with the process's waiter: the futex word it waits on, a
+/// An async wait that cannot complete at once (a semaphore's or an event's `wait() async`, a
+/// queue's `receive() async` or `send(_:) async`, …) registers with the process's waiter: the futex word it waits on, a
 /// check the waiter runs to see whether it may proceed, its deadline, and its continuation. It
 /// never blocks a thread of Swift's cooperative pool and never starts a thread of its own.
 ///
@@ -14,7 +14,7 @@ import Synchronization
 /// waits on one word share one entry) plus a private wake word that a new registration bumps.
 /// Each registration is counted in its primitive's waiter count for as long as it is
 /// registered, so wakers in any process call `FUTEX_WAKE` exactly as they do for a blocked
-/// thread, and the same store → load handshake (``FutexParking``) rules out lost wake-ups:
+/// thread, and the same store → load handshake as theirs (`docs/FORMAT.md`) rules out lost wake-ups:
 /// the thread reads each word, then runs each check, then sleeps expecting the values it read.
 ///
 /// When it wakes it runs every registration's check under its lock (a few atomic loads, and
@@ -25,7 +25,7 @@ import Synchronization
 ///
 /// ## The 20 ms bound
 ///
-/// The thread never sleeps longer than ``FutexParking/recheckInterval`` (20 ms) while anything
+/// The thread never sleeps longer than ``recheckInterval`` (20 ms) while anything
 /// is registered, so a wake-up lost to a process killed between its update and its
 /// `FUTEX_WAKE` delays an async waiter by at most 20 ms, as it does a blocked thread. Idle with
 /// registrations, the thread wakes 50 times a second and runs every check (microseconds for a
@@ -53,7 +53,7 @@ import Synchronization
 /// resume on any thread of the pool after an `await`, so it could neither unlock nor be judged
 /// alive. Hold locks only in synchronous code; wait asynchronously on a semaphore, an event or
 /// a queue.
-final class ProcessWaiter: @unchecked Sendable {
+public final class ProcessWaiter: @unchecked Sendable {
     // @unchecked: the wake word is a pointer to an atomic allocated once and never freed; all
     // other state is behind `state`'s lock.
 
@@ -62,12 +62,16 @@ final class ProcessWaiter: @unchecked Sendable {
 
     /// How many distinct shared words one sleep of the thread watches: `futex_waitv`'s limit
     /// less the wake word.
-    static let maximumWatchedWords = Futex.waitAnyLimit - 1
+    public static let maximumWatchedWords = Futex.waitAnyLimit - 1
+
+    /// The longest the waiter thread sleeps while anything is registered, and so the longest a
+    /// wake-up lost to a killed process delays an async wait: 20 ms, as for a blocked thread.
+    public static var recheckInterval: Duration { FutexParking.recheckInterval }
 
     /// The longest sleep while some registered word could not be slept on (more than
     /// ``maximumWatchedWords`` distinct words, a kernel without `futex_waitv`, or a word a peer
     /// keeps rewriting).
-    static let crowdedSleep = Duration.milliseconds(1)
+    public static let crowdedSleep = Duration.milliseconds(1)
 
     /// What the thread and the registering tasks share.
     struct State: ~Copyable {

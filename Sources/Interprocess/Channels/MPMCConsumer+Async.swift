@@ -2,8 +2,8 @@
 /// the process's one waiter thread (see ``ProcessWaiter``), and never block a thread.
 ///
 /// Like the blocking receives, a waiting consumer looks for slots held by dead processes now
-/// and then: its task is resumed at least every ``FutexParking/recheckInterval`` (20 ms) to
-/// look (every ``MPMCMapping/recoveryInterval`` while a process holds a slot it waits for).
+/// and then: its task is resumed at least every ``ProcessWaiter/recheckInterval`` (20 ms) to
+/// look (every 2 ms while a process holds a slot it waits for).
 extension MPMCConsumer {
     /// Claims a record whose length is in `accepted`, suspending the task until there is one.
     mutating func claimRecord(accepting accepted: ClosedRange<Int>, until deadline: Deadline) async throws(InterprocessError) -> MPMCRecordClaim {

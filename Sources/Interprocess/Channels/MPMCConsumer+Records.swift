@@ -17,7 +17,7 @@ extension MPMCConsumer {
         Records(box: ConsumerBox(self))
     }
 
-    /// The records of a consumer, in the order received; see ``records()``. Iterate it from
+    /// The records of a consumer, in the order received; see ``MPMCConsumer/records()``. Iterate it from
     /// one task, once: its iterators share the one consumer.
     public struct Records: AsyncSequence {
         /// One received record.

@@ -2,8 +2,8 @@
 /// process's one waiter thread (see ``ProcessWaiter``), and never block a thread.
 ///
 /// Like the blocking sends, a waiting producer looks for a dead consumer's slot at the tail now
-/// and then: its task is resumed at least every ``FutexParking/recheckInterval`` (20 ms) to
-/// look (every ``MPMCMapping/recoveryInterval`` while a process holds the slot).
+/// and then: its task is resumed at least every ``ProcessWaiter/recheckInterval`` (20 ms) to
+/// look (every 2 ms while a process holds the slot).
 extension MPMCProducer {
     /// Claims a slot, suspending the task until there is room.
     mutating func claimSlot(until deadline: Deadline) async throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64) {

@@ -31,7 +31,7 @@ import Musl
 /// consumer of an MPMC queue may have taken the record first.
 ///
 /// A wake-up lost to a process killed between its publish and its `FUTEX_WAKE` delays the
-/// signal by at most ``FutexParking/recheckInterval`` (20 ms).
+/// signal by at most ``ProcessWaiter/recheckInterval`` (20 ms).
 ///
 /// ## Cost
 ///
