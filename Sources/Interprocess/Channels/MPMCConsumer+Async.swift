@@ -96,4 +96,19 @@ extension MPMCConsumer {
     public mutating func receive(timeout: Duration) async throws(InterprocessError) -> [UInt8] {
         try await receive(until: .after(timeout))
     }
+
+    /// Calls `body` with the next record in place, suspending the task until there is one, and
+    /// releases the record afterwards (also when `body` throws). The async twin of the
+    /// blocking `receive(until:_:)`; if the process dies inside `body`, the record is
+    /// delivered again to another consumer.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (`body` was
+    ///   not called); ``InterprocessError/Code/cancelled``; what `body` throws.
+    public mutating func receive<Result>(
+        until deadline: Deadline = .never, _ body: (UnsafeRawBufferPointer) throws(InterprocessError) -> Result
+    ) async throws(InterprocessError) -> Result {
+        let claim = try await claimRecord(accepting: 0...slotSize, until: deadline)
+        defer { release(claim) }
+        return try body(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
+    }
 }

@@ -71,4 +71,20 @@ extension MPMCProducer {
     public mutating func send(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: bytes, until: .after(timeout))
     }
+
+    /// Claims a slot, suspending the task until there is room, and calls `body` to write a
+    /// record of `count` bytes straight into it, then publishes it. The async twin of the
+    /// blocking `send(count:until:_:)`: if `body` throws, the slot is published as skipped and
+    /// the error rethrown.
+    ///
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` for a `count` outside 0...``slotSize``;
+    ///   ``InterprocessError/Code/timedOut`` when the deadline passed first (`body` was not
+    ///   called); ``InterprocessError/Code/cancelled``; what `body` throws.
+    public mutating func send(
+        count: Int, until deadline: Deadline = .never, _ body: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
+        let (slot, position) = try await claimSlot(until: deadline)
+        try write(slot, position: position, count: count, body)
+    }
 }

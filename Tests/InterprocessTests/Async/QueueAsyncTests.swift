@@ -154,4 +154,33 @@ struct QueueAsyncTests {
         #expect(try await mpmcConsumer.receive(as: UInt64.self) == 2)
         #expect(try mpmcConsumer.tryReceive(as: UInt64.self) == nil)
     }
+
+    @Test("zero-copy async forms: MPMC closures, SPSC waitForRecord then tryPeek, waitForSpace then tryReserve")
+    func zeroCopyForms() async throws {
+        let mpmc = TestSupport.uniqueName("async-mpmc-zc"), spsc = TestSupport.uniqueName("async-spsc-zc")
+        try MPMCQueue.create(mpmc, slotCount: 2, slotSize: 8)
+        defer { try? MPMCQueue.remove(mpmc) }
+        try SPSCQueue.create(spsc, capacity: 64, maximumRecordSize: 24)
+        defer { try? SPSCQueue.remove(spsc) }
+
+        var producer = try MPMCProducer(attachingTo: mpmc)
+        var consumer = try MPMCConsumer(attachingTo: mpmc)
+        try await producer.send(count: 3) { $0.copyBytes(from: [1, 2, 3]) }
+        #expect(try await consumer.receive { [UInt8]($0) } == [1, 2, 3])
+        #expect(await thrownCode { () async throws(InterprocessError) in
+            _ = try await consumer.receive(until: .after(.milliseconds(30))) { $0.count }
+        } == .timedOut)
+
+        var spscProducer = try SPSCProducer(attachingTo: spsc)
+        var spscConsumer = try SPSCConsumer(attachingTo: spsc)
+        while try spscProducer.trySend(UInt64(5)) {}
+        #expect(await thrownCode { () async throws(InterprocessError) in
+            try await spscProducer.waitForSpace(8, until: .after(.milliseconds(30)))
+        } == .timedOut)
+        try await spscConsumer.waitForRecord()
+        #expect(try spscConsumer.tryPeek()?.count == 8)
+        spscConsumer.release()
+        try await spscProducer.waitForSpace(8, until: .after(.seconds(10)))
+        #expect(try spscProducer.tryReserve(8) != nil)
+    }
 }
