@@ -50,10 +50,18 @@ extension ProcessWaiter {
             if look.again { continue }
             var until = look.wakeBy
             if look.crowded || !waitvWorks { until = until.earlier(than: .after(ProcessWaiter.crowdedSleep)) }
+            var slept = false
             if waitvWorks {
-                if Futex.waitAny(list, until: until) == .unsupported { waitvWorks = false }
-            } else {
-                _ = Futex.wait(on: wakeFutexWord, expecting: wakeSeen, until: until)
+                switch Futex.waitAny(list, until: until) {
+                case .recheck, .timedOut: slept = true
+                case .unsupported: waitvWorks = false
+                case .failed: break
+                }
+            }
+            if !slept {
+                // Without futex_waitv (or after it failed): sleep on the wake word alone, briefly.
+                _ = Futex.wait(on: wakeFutexWord, expecting: wakeSeen,
+                               until: until.earlier(than: .after(ProcessWaiter.crowdedSleep)))
             }
         }
     }

@@ -44,6 +44,8 @@ enum Futex {
         case timedOut
         /// The kernel has no `futex_waitv` (before Linux 5.16).
         case unsupported
+        /// Another error (`EINVAL`, `ENOMEM`): the call did not sleep.
+        case failed
     }
 
     /// Sleeps until any of `list`'s words no longer holds its expected value or is woken, or
@@ -60,7 +62,8 @@ enum Futex {
         switch currentErrno {
         case .timedOut: return .timedOut
         case .noFunction: return .unsupported
-        default: return .recheck
+        case .resourceTemporarilyUnavailable, .interrupted, .badAddress: return .recheck
+        default: return .failed
         }
     }
 
