@@ -2,9 +2,13 @@ import Foundation
 @testable import Interprocess
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The queues' async sends and receives and their `records()` sequences, against real peer
 /// processes; deadlines and cancellation.
-@Suite("Queue async", .timeLimit(.minutes(1)))
+@Suite("Queue async", .timeLimit(.minutes(5)))
 struct QueueAsyncTests {
     /// Checks a self-checking record of the test peer (run, sequence, filler, FNV-1a checksum)
     /// and returns its run and sequence number.
@@ -42,10 +46,10 @@ struct QueueAsyncTests {
         try SPSCQueue.create(name, capacity: 64, maximumRecordSize: 24)
         defer { try? SPSCQueue.remove(name) }
         var producer = try SPSCProducer(attachingTo: name)
-        let consumer = try TestSupport.BackgroundPeer(["spsc-receive", name, "200", "wait", "5000"])
+        let consumer = try TestSupport.BackgroundPeer(["spsc-receive", name, "200", "wait", "60000"])
         for value in UInt64(0)..<200 {
             if value.isMultiple(of: 2) {
-                try await producer.send(value, timeout: .seconds(10))
+                try await producer.send(value, timeout: .seconds(60))
             } else {
                 try await producer.send(contentsOf: withUnsafeBytes(of: value, Array.init))
             }
@@ -83,7 +87,7 @@ struct QueueAsyncTests {
         try MPMCQueue.create(name, slotCount: 2, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
         var producer = try MPMCProducer(attachingTo: name)
-        let consumer = try TestSupport.BackgroundPeer(["mpmc-receive", name, "100", "into", "wait", "5000", "16"])
+        let consumer = try TestSupport.BackgroundPeer(["mpmc-receive", name, "100", "into", "wait", "60000", "16"])
         for value in UInt64(0)..<100 {
             try await producer.send(value)
         }
@@ -98,12 +102,12 @@ struct QueueAsyncTests {
         try MPMCQueue.create(name, slotCount: 4, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
         var consumer = try MPMCConsumer(attachingTo: name)
-        let sender = try TestSupport.BackgroundPeer(["mpmc-send", name, "2", "16", "wait", "5000"])
-        let first = try await consumer.receive(timeout: .seconds(10))
+        let sender = try TestSupport.BackgroundPeer(["mpmc-send", name, "2", "16", "wait", "60000"])
+        let first = try await consumer.receive(timeout: .seconds(60))
         #expect(first == [UInt8](repeating: 0x5A, count: 16))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 8)
         defer { buffer.deallocate() }
-        #expect(try await consumer.receive(into: buffer, timeout: .seconds(10)) == 16)
+        #expect(try await consumer.receive(into: buffer, timeout: .seconds(60)) == 16)
         #expect(try sender.wait().standardOutput.contains("sent 2"))
     }
 
@@ -182,5 +186,30 @@ struct QueueAsyncTests {
         spscConsumer.release()
         try await spscProducer.waitForSpace(8, until: .after(.seconds(10)))
         #expect(try spscProducer.tryReserve(8) != nil)
+    }
+
+    @Test("a producer killed between its publish and its wake-up: the async receive proceeds within the recheck interval")
+    func producerKilledBeforeWaking() async throws {
+        let name = TestSupport.uniqueName("async-spsc-kill")
+        try SPSCQueue.create(name, capacity: 256, maximumRecordSize: 64)
+        defer { try? SPSCQueue.remove(name) }
+        let receiver = Task {
+            var consumer = try SPSCConsumer(attachingTo: name)
+            // Only the waiter thread's re-check finds the record, long before this deadline.
+            return try await consumer.receive(as: UInt64.self, timeout: .seconds(30))
+        }
+        do {
+            // The consumer's sleeping flag, read through a producer attached only for that.
+            let probe = try SPSCProducer(attachingTo: name)
+            #expect(await eventuallyAsync { probe.consumerSleeping.pointee.load(ordering: .relaxed) == 1 }, "the receive sleeps")
+        }
+        await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
+            var producer = try SPSCProducer(attachingTo: name)
+            _ = try producer.trySend(UInt64(77), publish: false)
+            // A publish's first half only: the tail, and no FUTEX_WAKE.
+            producer.tail.pointee.store(producer.position, ordering: .sequentiallyConsistent)
+            kill(getpid(), SIGKILL)
+        }
+        #expect(try await receiver.value == 77)
     }
 }

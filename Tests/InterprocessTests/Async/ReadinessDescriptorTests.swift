@@ -8,7 +8,7 @@ import Glibc
 
 /// Readiness descriptors (eventfd) of queue endpoints, watched with poll(2) while a peer
 /// process sends or receives.
-@Suite("Readiness descriptors", .timeLimit(.minutes(1)))
+@Suite("Readiness descriptors", .timeLimit(.minutes(5)))
 struct ReadinessDescriptorTests {
     /// Whether `descriptor` becomes readable within `milliseconds`.
     static func readable(_ descriptor: Int32, within milliseconds: Int32) -> Bool {
@@ -30,7 +30,7 @@ struct ReadinessDescriptorTests {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 100, alignment: 8)
         defer { buffer.deallocate() }
         var received = 0
-        while received < 300, Self.readable(readiness.fileDescriptor, within: 5_000) {
+        while received < 300, Self.readable(readiness.fileDescriptor, within: 30_000) {
             readiness.clear()
             while try consumer.tryReceive(into: buffer) != nil { received += 1 }
         }
@@ -49,7 +49,7 @@ struct ReadinessDescriptorTests {
         try producer.send(UInt64(7))
         do {
             let early = try consumer.makeReadinessDescriptor()
-            #expect(Self.readable(early.fileDescriptor, within: 5_000), "a record is waiting")
+            #expect(Self.readable(early.fileDescriptor, within: 30_000), "a record is waiting")
         }
         #expect(try consumer.tryReceive(as: UInt64.self) == 7)
         let readiness = try consumer.makeReadinessDescriptor()
@@ -58,7 +58,7 @@ struct ReadinessDescriptorTests {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
         defer { buffer.deallocate() }
         var received = 0
-        while received < 101, Self.readable(readiness.fileDescriptor, within: 5_000) {
+        while received < 101, Self.readable(readiness.fileDescriptor, within: 30_000) {
             readiness.clear()
             while try consumer.tryReceive(into: buffer) != nil { received += 1 }
         }
@@ -81,10 +81,10 @@ struct ReadinessDescriptorTests {
         let mpmcReadiness = try mpmcProducer.makeReadinessDescriptor()
         #expect(!Self.readable(spscReadiness.fileDescriptor, within: 50), "a full queue is not writable")
         #expect(!Self.readable(mpmcReadiness.fileDescriptor, within: 50))
-        let spscPeer = try TestSupport.BackgroundPeer(["spsc-receive", spsc, "1", "wait", "5000"])
-        let mpmcPeer = try TestSupport.BackgroundPeer(["mpmc-receive", mpmc, "1", "as", "wait", "5000", "8"])
-        #expect(Self.readable(spscReadiness.fileDescriptor, within: 5_000))
-        #expect(Self.readable(mpmcReadiness.fileDescriptor, within: 5_000))
+        let spscPeer = try TestSupport.BackgroundPeer(["spsc-receive", spsc, "1", "wait", "60000"])
+        let mpmcPeer = try TestSupport.BackgroundPeer(["mpmc-receive", mpmc, "1", "as", "wait", "60000", "8"])
+        #expect(Self.readable(spscReadiness.fileDescriptor, within: 30_000))
+        #expect(Self.readable(mpmcReadiness.fileDescriptor, within: 30_000))
         #expect(try spscProducer.trySend(UInt64(2)))
         #expect(try mpmcProducer.trySend(UInt64(2)))
         _ = try spscPeer.wait()
