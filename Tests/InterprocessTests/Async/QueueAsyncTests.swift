@@ -212,4 +212,34 @@ struct QueueAsyncTests {
         }
         #expect(try await receiver.value == 77)
     }
+
+    @Test("async sends of buffer pointers send the bytes they point to, never the pointer")
+    func bufferPointersSendTheirBytes() async throws {
+        let spsc = TestSupport.uniqueName("async-spsc-ptr"), mpmc = TestSupport.uniqueName("async-mpmc-ptr")
+        try SPSCQueue.create(spsc, capacity: 256, maximumRecordSize: 64)
+        defer { try? SPSCQueue.remove(spsc) }
+        try MPMCQueue.create(mpmc, slotCount: 8, slotSize: 64)
+        defer { try? MPMCQueue.remove(mpmc) }
+        var spscProducer = try SPSCProducer(attachingTo: spsc)
+        var spscConsumer = try SPSCConsumer(attachingTo: spsc)
+        var mpmcProducer = try MPMCProducer(attachingTo: mpmc)
+        var mpmcConsumer = try MPMCConsumer(attachingTo: mpmc)
+        let text: [UInt8] = Array("three bytes? no, more".utf8)
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 8)
+        defer { raw.deallocate() }
+        raw.copyBytes(from: text)
+        let typed = raw.bindMemory(to: UInt8.self)
+        try await spscProducer.send(UnsafeRawBufferPointer(raw))
+        try await spscProducer.send(raw, timeout: .seconds(60))
+        try await spscProducer.send(UnsafeBufferPointer(typed), until: .never)
+        try await spscProducer.send(typed)
+        try await mpmcProducer.send(UnsafeRawBufferPointer(raw))
+        try await mpmcProducer.send(raw)
+        try await mpmcProducer.send(UnsafeBufferPointer(typed), timeout: .seconds(60))
+        try await mpmcProducer.send(typed)
+        for form in 0..<4 {
+            #expect(try await spscConsumer.receive() == text, "SPSC form \(form)")
+            #expect(try await mpmcConsumer.receive() == text, "MPMC form \(form)")
+        }
+    }
 }
