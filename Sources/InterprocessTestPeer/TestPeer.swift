@@ -81,6 +81,8 @@ struct TestPeer {
           sem-post TARGET TIMES                        post the semaphore TARGET (a name, or SHM@OFFSET
                                                        for one placed in shared memory) TIMES times;
                                                        "posted N"
+          sem-post-each SHM COUNT STRIDE               post once to each of COUNT semaphores placed STRIDE
+                                                       apart in SHM; "posted COUNT"
           sem-wait TARGET TIMES TIMEOUT-MS             take a unit TIMES times, each within TIMEOUT-MS;
                                                        "acquired N" or "timed out after N"
           event-wait TARGET TIMEOUT-MS                 wait for the event; "signaled" or "timed out"
@@ -182,6 +184,7 @@ struct TestPeer {
         case "rw-writer": try RWLockCommands.writer(&arguments)
         case "rw-reader": try RWLockCommands.reader(&arguments)
         case "sem-post": try SemaphoreEventCommands.post(&arguments)
+        case "sem-post-each": try AsyncCommands.postEach(&arguments)
         case "sem-wait": try SemaphoreEventCommands.wait(&arguments)
         case "event-wait": try SemaphoreEventCommands.eventWait(&arguments)
         case "event-set": try SemaphoreEventCommands.eventSet(&arguments)

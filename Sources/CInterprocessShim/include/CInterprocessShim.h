@@ -40,6 +40,55 @@ static inline int ipc_futex_wake(uint32_t *word, int32_t count) {
 #endif
 }
 
+/// One entry of a futex_waitv(2) call: the kernel's `struct futex_waitv`, spelled out because
+/// older kernel headers lack it.
+struct ipc_futex_waitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct ipc_futex_waitv) == 24, "struct futex_waitv is 24 bytes");
+
+/// The most entries one futex_waitv(2) call takes (FUTEX_WAITV_MAX).
+static inline int ipc_futex_waitv_max(void) { return 128; }
+
+/// Fills `entry` for a process-shared 32-bit futex word expected to hold `expected`.
+static inline void ipc_futex_waitv_set(struct ipc_futex_waitv *entry, uint32_t *word, uint32_t expected) {
+    entry->val = expected;
+    entry->uaddr = (uint64_t)(uintptr_t)word;
+    entry->flags = 0x02; /* FUTEX2_SIZE_U32, shared (no FUTEX2_PRIVATE) */
+    entry->reserved = 0;
+}
+
+/// futex_waitv(2) (Linux 5.16+): sleeps until any of the `count` words no longer holds its
+/// expected value or is woken, or until the absolute CLOCK_MONOTONIC `deadline` (`NULL`: no
+/// limit). Returns the index of a woken word, or -1 with errno (EAGAIN: a word differed
+/// already; ETIMEDOUT; EINTR; ENOSYS on older kernels; EFAULT: a word is not mapped).
+static inline int ipc_futex_waitv(struct ipc_futex_waitv *entries, unsigned int count, const struct timespec *deadline) {
+#if defined(__linux__)
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449 /* the same number on x86_64 and arm64 */
+#endif
+    return (int)syscall(SYS_futex_waitv, entries, count, 0, deadline, CLOCK_MONOTONIC);
+#else
+    (void)entries; (void)count; (void)deadline;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/// eventfd(2) with EFD_CLOEXEC | EFD_NONBLOCK and a counter starting at 0. Returns the
+/// descriptor or -1 with errno.
+static inline int ipc_eventfd_create(void) {
+#if defined(__linux__)
+    return (int)syscall(SYS_eventfd2, 0, 02000000 /* EFD_CLOEXEC */ | 04000 /* EFD_NONBLOCK */);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 /// memfd_create(2) with MFD_CLOEXEC, plus MFD_ALLOW_SEALING when `allow_sealing` is non-zero.
 static inline int ipc_memfd_create(const char *name, int allow_sealing) {
 #if defined(__linux__)

@@ -1,40 +1,46 @@
 extension ProcessSemaphore {
-    /// Takes a unit, suspending the task (never blocking a thread of the cooperative pool) while
-    /// there is none.
+    /// Takes a unit, suspending the task while there is none. Never blocks a thread: the wait
+    /// sleeps on the process's one waiter thread (see ``ProcessWaiter``).
     ///
-    /// If a unit is there it is taken at once, on the calling thread. Otherwise a thread of its
-    /// own sleeps on the semaphore and resumes the task.
+    /// ```swift
+    /// try await jobs.wait()
+    /// ```
     ///
-    /// - Throws: `CancellationError` if the task is cancelled before a unit was taken (then
-    ///   none was); ``InterprocessError/Code/resourceLimit`` if no waiting thread could be started.
-    public func wait() async throws {
-        _ = try await wait(until: .never)
+    /// If a unit is there it is taken at once, on the calling thread.
+    ///
+    /// - Throws: ``InterprocessError/Code/cancelled`` if the task is cancelled before a unit was
+    ///   taken (then none was); ``InterprocessError/Code/resourceLimit`` if the process's waiter
+    ///   thread could not be started.
+    public func wait() async throws(InterprocessError) {
+        try await wait(until: .never)
     }
 
-    /// Takes a unit, suspending the task (never blocking a thread of the cooperative pool) at
-    /// most until `deadline`.
+    /// Takes a unit, suspending the task at most until `deadline`.
     ///
-    /// - Returns: true when a unit was taken, false when the deadline passed first.
-    /// - Throws: `CancellationError` if the task is cancelled before a unit was taken (then
-    ///   none was); ``InterprocessError/Code/resourceLimit`` if no waiting thread could be started.
-    public func wait(until deadline: Deadline) async throws -> Bool {
-        try Task.checkCancellation()
-        if tryWait() { return true }
-        if deadline.hasPassed { return false }
+    /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (no unit was
+    ///   taken); ``InterprocessError/Code/cancelled`` as the async `wait()`.
+    public func wait(until deadline: Deadline) async throws(InterprocessError) {
+        let operation = "wait on semaphore"
+        try ProcessWaiter.checkCancellation(operation: operation, name: name)
+        if tryWait() { return }
+        if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: name) }
         let parking = self.parking
-        return try await AsyncParking.wait(parking, operation: "wait on a semaphore", name: name) { cancellation in
-            let outcome = parking.park(until: deadline, isCancelled: { cancellation.isCancelled }) {
-                ProcessSemaphore.attemptToTake(from: parking.word, seen: $0)
-            }
-            if outcome == .acquired { ProcessSemaphore.passOnWakeUp(parking) }
-            return outcome
+        let attempt = parking.attemptCheck { [count = UnsafeSendable(parking.word)] seen in
+            ProcessSemaphore.attemptToTake(from: count.value, seen: seen)
         }
+        let outcome = try await ProcessWaiter.shared.wait(on: parking, until: deadline, operation: operation, name: name) {
+            let poll = attempt()
+            // As a blocked waiter does: hand a wake-up on if units are left.
+            if case .proceed = poll { ProcessSemaphore.passOnWakeUp(parking) }
+            return poll
+        }
+        try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
     }
 
     /// Takes a unit, suspending the task at most `timeout` (see the async `wait(until:)`).
     ///
-    /// - Returns: true when a unit was taken, false when the time ran out first.
-    public func wait(timeout: Duration) async throws -> Bool {
+    /// - Throws: ``InterprocessError/Code/timedOut`` when the time ran out first.
+    public func wait(timeout: Duration) async throws(InterprocessError) {
         try await wait(until: .after(timeout))
     }
 }

@@ -22,10 +22,12 @@ struct MPMCQueueCrashTests {
             #expect(dying.standardOutput.contains("dying"), "\(dying)")
             // A record sent after the dead one's slot.
             try producer.send(run * 10 + 1)
-            #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == run * 10)
+            let first: UInt64? = try consumer.receive(as: UInt64.self, until: .after(.seconds(5)))
+            #expect(first == run * 10)
             // Alternate the kinds of receive: blocking (parks, then looks) and polling.
             if run % 2 == 0 {
-                #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == run * 10 + 1, "run \(run)")
+                let second: UInt64? = try consumer.receive(as: UInt64.self, until: .after(.seconds(5)))
+                #expect(second == run * 10 + 1, "run \(run)")
             } else {
                 var value: UInt64?
                 _ = TestSupport.eventually(timeout: 5) {
@@ -54,8 +56,10 @@ struct MPMCQueueCrashTests {
             #expect(reader.signal == SIGKILL, "\(reader)")
             #expect(reader.standardOutput.contains("reading \(value)"), "\(reader)")
             // The record after it first (it is at the head), then the dead reader's, taken over.
-            #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == value + 10_000)
-            #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == value)
+            let after: UInt64? = try consumer.receive(as: UInt64.self, until: .after(.seconds(5)))
+            #expect(after == value + 10_000)
+            let again: UInt64? = try consumer.receive(as: UInt64.self, until: .after(.seconds(5)))
+            #expect(again == value)
             #expect(consumer.redeliveredRecords == value - 999)
         }
         #expect(consumer.skippedRecords == 0)

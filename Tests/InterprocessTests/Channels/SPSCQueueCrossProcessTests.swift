@@ -56,7 +56,8 @@ struct SPSCQueueCrossProcessTests {
             // Taking over the dead consumer's place, this process gets the same record.
             var consumer = try SPSCQueue(open: name).makeConsumer()
             #expect(consumer.replacedConsumer != nil)
-            #expect(try consumer.receive(as: UInt64.self, until: .after(.seconds(5))) == value)
+            let received: UInt64? = try consumer.receive(as: UInt64.self, until: .after(.seconds(5)))
+            #expect(received == value)
         }
     }
 }

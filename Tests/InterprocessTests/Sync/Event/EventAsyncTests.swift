@@ -2,7 +2,8 @@
 import Testing
 
 extension ProcessEventTests {
-    /// The async waits: they never block the cooperative pool, and end on cancellation.
+    /// The async waits: they never block the cooperative pool, throw `.timedOut` at their
+    /// deadline, and `.cancelled` on cancellation.
     ///
     /// Generous limits: while other suites run, their blocking waits for peer processes can occupy
     /// the cooperative pool's threads (two on a 2-core machine) for tens of seconds.
@@ -20,7 +21,8 @@ extension ProcessEventTests {
                         let handle = try ProcessEvent(open: name)
                         // If this blocked a pool thread, the setter below could never run:
                         // the waits would time out and the test fail (never hang).
-                        return try await handle.wait(until: .after(.seconds(150)))
+                        try await handle.wait(until: .after(.seconds(150)))
+                        return true
                     }
                 }
                 group.addTask {
@@ -43,14 +45,12 @@ extension ProcessEventTests {
             let name = TestSupport.uniqueName("ev-async-auto")
             defer { try? ProcessEvent.remove(name) }
             let event = try ProcessEvent(create: name, mode: .autoReset)
-            await withTaskGroup(of: Result<Bool, any Error>.self) { group in
+            await withTaskGroup(of: InterprocessError.Code?.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        do {
+                        await thrownCode { () async throws(InterprocessError) in
                             let handle = try ProcessEvent(open: name)
-                            return .success(try await handle.wait(until: .after(.seconds(150))))
-                        } catch {
-                            return .failure(error)
+                            try await handle.wait(until: .after(.seconds(150)))
                         }
                     }
                 }
@@ -60,7 +60,7 @@ extension ProcessEventTests {
                 event.set()
                 for _ in 0..<2 {
                     let first = await group.next()
-                    #expect((try? first?.get()) == true)
+                    #expect(first == .some(nil), "a waiter was released")
                 }
                 // Give a wrong implementation time to release more than one per set.
                 try? await Task.sleep(for: .milliseconds(300))
@@ -68,13 +68,13 @@ extension ProcessEventTests {
                 #expect(event.isSet == false)
                 group.cancelAll()
                 for await rest in group {
-                    #expect(throws: CancellationError.self) { try rest.get() }
+                    #expect(rest == .cancelled)
                 }
             }
             #expect(event.waiterCount == 0)
         }
 
-        @Test("a set event returns at once; an async wait with a deadline times out")
+        @Test("a set event returns at once; an async wait with a deadline throws timedOut")
         func fastPathAndDeadline() async throws {
             let name = TestSupport.uniqueName("ev-async-dl")
             defer { try? ProcessEvent.remove(name) }
@@ -82,12 +82,12 @@ extension ProcessEventTests {
             try await event.wait()
             #expect(event.isSet == false)
             let deadline = Deadline.after(.milliseconds(100))
-            #expect(try await event.wait(until: deadline) == false)
+            #expect(await thrownCode { () async throws(InterprocessError) in try await event.wait(until: deadline) } == .timedOut)
             #expect(Deadline.now >= deadline)
-            #expect(try await event.wait(timeout: .milliseconds(20)) == false)
+            #expect(await thrownCode { () async throws(InterprocessError) in try await event.wait(timeout: .milliseconds(20)) } == .timedOut)
         }
 
-        @Test("cancelling an async wait ends it with CancellationError and leaves the signal for others")
+        @Test("cancelling an async wait ends it with .cancelled and leaves the signal for others")
         func cancellation() async throws {
             let name = TestSupport.uniqueName("ev-cancel")
             defer { try? ProcessEvent.remove(name) }
@@ -95,13 +95,12 @@ extension ProcessEventTests {
             let waiter = Task {
                 let handle = try ProcessEvent(open: name)
                 // A deadline, so that a wait that ignored cancellation fails the test instead of hanging.
-                return try await handle.wait(until: .after(.seconds(150)))
+                try await handle.wait(until: .after(.seconds(150)))
             }
             #expect(await eventuallyAsync { event.waiterCount == 1 }, "the waiter went to sleep")
             waiter.cancel()
-            let result = await waiter.result
-            #expect(throws: CancellationError.self) { try result.get() }
-            #expect(await eventuallyAsync { event.waiterCount == 0 })
+            #expect(thrownCode(await waiter.result) == .cancelled)
+            #expect(event.waiterCount == 0, "cancellation withdrew the registration")
             event.set()
             #expect(event.tryWait() == true, "the cancelled waiter did not take the signal")
         }

@@ -2,7 +2,8 @@
 import Testing
 
 extension ProcessSemaphoreTests {
-    /// The async waits: they never block the cooperative pool, and end on cancellation.
+    /// The async waits: they never block the cooperative pool, throw `.timedOut` at their
+    /// deadline, and `.cancelled` on cancellation.
     ///
     /// Generous limits: while other suites run, their blocking waits for peer processes can occupy
     /// the cooperative pool's threads (two on a 2-core machine) for tens of seconds.
@@ -20,7 +21,8 @@ extension ProcessSemaphoreTests {
                         let handle = try ProcessSemaphore(open: name)
                         // If this blocked a pool thread, the poster below could never run:
                         // the waits would time out and the test fail (never hang).
-                        return try await handle.wait(until: .after(.seconds(150)))
+                        try await handle.wait(until: .after(.seconds(150)))
+                        return true
                     }
                 }
                 group.addTask {
@@ -39,7 +41,7 @@ extension ProcessSemaphoreTests {
             #expect(await eventuallyAsync { semaphore.waiterCount == 0 })
         }
 
-        @Test("a unit that is there is taken at once; an async wait with a deadline times out")
+        @Test("a unit that is there is taken at once; an async wait with a deadline throws timedOut")
         func fastPathAndDeadline() async throws {
             let name = TestSupport.uniqueName("sem-async-dl")
             defer { try? ProcessSemaphore.remove(name) }
@@ -47,13 +49,13 @@ extension ProcessSemaphoreTests {
             try await semaphore.wait()
             #expect(semaphore.currentCount == 0)
             let deadline = Deadline.after(.milliseconds(100))
-            #expect(try await semaphore.wait(until: deadline) == false)
+            #expect(await thrownCode { () async throws(InterprocessError) in try await semaphore.wait(until: deadline) } == .timedOut)
             #expect(Deadline.now >= deadline)
-            #expect(try await semaphore.wait(timeout: .milliseconds(20)) == false)
+            #expect(await thrownCode { () async throws(InterprocessError) in try await semaphore.wait(timeout: .milliseconds(20)) } == .timedOut)
             #expect(semaphore.waiterCount == 0)
         }
 
-        @Test("cancelling an async wait ends it with CancellationError and takes no unit")
+        @Test("cancelling an async wait ends it with .cancelled and takes no unit")
         func cancellation() async throws {
             let name = TestSupport.uniqueName("sem-cancel")
             defer { try? ProcessSemaphore.remove(name) }
@@ -61,13 +63,12 @@ extension ProcessSemaphoreTests {
             let waiter = Task {
                 let handle = try ProcessSemaphore(open: name)
                 // A deadline, so that a wait that ignored cancellation fails the test instead of hanging.
-                return try await handle.wait(until: .after(.seconds(150)))
+                try await handle.wait(until: .after(.seconds(150)))
             }
             #expect(await eventuallyAsync { semaphore.waiterCount == 1 }, "the waiter went to sleep")
             waiter.cancel()
-            let result = await waiter.result
-            #expect(throws: CancellationError.self) { try result.get() }
-            #expect(await eventuallyAsync { semaphore.waiterCount == 0 })
+            #expect(thrownCode(await waiter.result) == .cancelled)
+            #expect(semaphore.waiterCount == 0, "cancellation withdrew the registration")
             try semaphore.post()
             #expect(semaphore.tryWait() == true, "the cancelled waiter did not take the unit")
 
@@ -78,8 +79,7 @@ extension ProcessSemaphoreTests {
                 let handle = try ProcessSemaphore(open: name)
                 try await handle.wait()
             }
-            let early = await cancelledFirst.result
-            #expect(throws: CancellationError.self) { try early.get() }
+            #expect(thrownCode(await cancelledFirst.result) == .cancelled)
             #expect(semaphore.currentCount == 1)
         }
     }

@@ -1,0 +1,73 @@
+/// What a one-time wait's check found.
+enum WaiterPoll: Sendable {
+    /// The wait is over: the task may proceed (a unit was taken for it, or its state changed).
+    case proceed
+    /// Nothing yet: sleep while the futex word holds this value (read before the check).
+    case sleep(expecting: UInt32)
+    /// The word kept changing under the check (a peer rewriting it): look again soon.
+    case retry
+}
+
+/// What a standing watch (a readiness descriptor) sees on each look.
+struct WatchObservation: Sendable {
+    /// The futex word's value, read before the rest.
+    var word: UInt32
+    /// Whether the watched side may proceed now (records to receive, room to send).
+    var ready: Bool
+    /// A value that changes with every new record (or every release): the descriptor is
+    /// signalled once per value seen ready.
+    var progress: UInt64
+}
+
+/// One registered wait or watch.
+struct Registration: Sendable {
+    /// The futex word and waiter count; the registration counts as a waiter while it exists.
+    let parking: FutexParking
+    /// When a one-time wait gives up (a watch has none).
+    let deadline: Deadline
+    var kind: Kind
+
+    enum Kind: Sendable {
+        /// An async wait: `check` runs on the waiter thread; the continuation is resumed once.
+        case once(check: @Sendable () -> WaiterPoll, continuation: CheckedContinuation<ParkingOutcome, Never>)
+        /// A readiness descriptor: stays until removed; signals `descriptor` when `observe` sees
+        /// the side ready with a progress value not signalled yet.
+        case watch(observe: @Sendable () -> WatchObservation, descriptor: Int32, signalled: UInt64?)
+    }
+}
+
+extension FutexParking {
+    /// A check for a word that is the state itself (a semaphore's count, an event's state): reads
+    /// the word, then tries `attempt`, a few times while it reports ``ParkingAttempt/retry``.
+    func attemptCheck(_ attempt: @escaping @Sendable (UInt32) -> ParkingAttempt) -> @Sendable () -> WaiterPoll {
+        let word = self.word
+        return { [word = UnsafeSendable(word)] in
+            for _ in 0..<64 {
+                let seen = word.value.pointee.load(ordering: .sequentiallyConsistent)
+                switch attempt(seen) {
+                case .acquired: return .proceed
+                case .wait: return .sleep(expecting: seen)
+                case .retry: continue
+                }
+            }
+            return .retry
+        }
+    }
+
+    /// A check for a wake-up sequence word: reads the word, then asks `stillBlocked` (sequentially
+    /// consistent loads of the state).
+    func blockedCheck(_ stillBlocked: @escaping @Sendable () -> Bool) -> @Sendable () -> WaiterPoll {
+        let word = self.word
+        return { [word = UnsafeSendable(word)] in
+            let seen = word.value.pointee.load(ordering: .sequentiallyConsistent)
+            return stillBlocked() ? .sleep(expecting: seen) : .proceed
+        }
+    }
+}
+
+/// A pointer (or other value) into shared memory handed to the waiter thread. Every access
+/// through it is atomic, and the registration holding it ends before the memory is unmapped.
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

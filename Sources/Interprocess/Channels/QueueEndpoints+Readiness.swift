@@ -1,0 +1,89 @@
+import Synchronization
+
+// The looks a ReadinessDescriptor's watch takes at each kind of endpoint, on the descriptor's own
+// mapping of the queue. Every word read is only compared: a value a peer wrote at worst makes
+// the descriptor readable when nothing is there (a hint), never a read outside the mapping.
+
+extension SPSCConsumer {
+    /// A descriptor that becomes readable when records are available (see ``ReadinessDescriptor``).
+    ///
+    /// - Throws: ``InterprocessError/Code/resourceLimit`` if no eventfd or waiter thread could
+    ///   be had; errors of mapping the queue again.
+    public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
+        try ReadinessDescriptor(segment: mapping.segment, operation: "watch queue") { body in
+            let tail = (body + SPSCLayout.tailOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+            let head = (body + SPSCLayout.headOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+            let sleeping = (body + SPSCLayout.consumerSleepingOffset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+            let parking = FutexParking(word: body + SPSCLayout.tailOffset, waiters: sleeping, sleepers: .single)
+            let words = UnsafeSendable((tail, head))
+            return (parking, {
+                let published = words.value.0.pointee.load(ordering: .sequentiallyConsistent)
+                let released = words.value.1.pointee.load(ordering: .sequentiallyConsistent)
+                return WatchObservation(word: UInt32(truncatingIfNeeded: published), ready: published != released, progress: published)
+            })
+        }
+    }
+}
+
+extension SPSCProducer {
+    /// A descriptor that becomes readable when the queue has room (see ``ReadinessDescriptor``):
+    /// at least one byte free, which may still be too little for the next record (then
+    /// ``tryReserve(_:)`` returns nil: clear and wait again).
+    public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
+        let capacity = UInt64(truncatingIfNeeded: self.capacity)
+        return try ReadinessDescriptor(segment: mapping.segment, operation: "watch queue") { body in
+            let tail = (body + SPSCLayout.tailOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+            let head = (body + SPSCLayout.headOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+            let sleeping = (body + SPSCLayout.producerSleepingOffset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+            let parking = FutexParking(word: body + SPSCLayout.headOffset, waiters: sleeping, sleepers: .single)
+            let words = UnsafeSendable((tail, head))
+            return (parking, {
+                let released = words.value.1.pointee.load(ordering: .sequentiallyConsistent)
+                let published = words.value.0.pointee.load(ordering: .sequentiallyConsistent)
+                return WatchObservation(word: UInt32(truncatingIfNeeded: released),
+                                        ready: published &- released < capacity, progress: released)
+            })
+        }
+    }
+}
+
+extension MPMCConsumer {
+    /// A descriptor that becomes readable when a record may be available (see
+    /// ``ReadinessDescriptor``; another consumer may take it first).
+    public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
+        try mapping.readinessDescriptor(futex: MPMCLayout.notEmptyOffset, waiting: MPMCLayout.consumersWaitingOffset,
+                                        index: MPMCLayout.headOffset, progress: MPMCLayout.tailOffset) { $0.recordMayBeReady() }
+    }
+}
+
+extension MPMCProducer {
+    /// A descriptor that becomes readable when a slot may be free (see ``ReadinessDescriptor``;
+    /// another producer may take it first).
+    public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
+        try mapping.readinessDescriptor(futex: MPMCLayout.notFullOffset, waiting: MPMCLayout.producersWaitingOffset,
+                                        index: MPMCLayout.tailOffset, progress: MPMCLayout.headOffset) { $0.spaceMayBeAvailable() }
+    }
+}
+
+extension MPMCMapping {
+    /// A readiness descriptor for one side: parks on the futex word at `futex` counted at
+    /// `waiting`; ready when `ready` says so of a view following the index at `index`; signals
+    /// once per value of the other side's index at `progress`.
+    func readinessDescriptor(
+        futex: Int, waiting: Int, index: Int, progress: Int, ready: @escaping @Sendable (MPMCRingView) -> Bool
+    ) throws(InterprocessError) -> ReadinessDescriptor {
+        let slotCount = self.slotCount, stride = self.stride
+        return try ReadinessDescriptor(segment: segment, operation: "watch queue") { body in
+            let view = MPMCRingView(index: (body + index).bindMemory(to: Atomic<UInt64>.self, capacity: 1),
+                                    ring: body + MPMCLayout.ringOffset, slotCount: slotCount, stride: stride)
+            let word = (body + futex).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+            let parking = FutexParking(word: word, waiters: (body + waiting).bindMemory(to: Atomic<UInt32>.self, capacity: 1))
+            let words = UnsafeSendable((word, (body + progress).bindMemory(to: Atomic<UInt64>.self, capacity: 1)))
+            return (parking, {
+                let seen = words.value.0.pointee.load(ordering: .sequentiallyConsistent)
+                return WatchObservation(word: seen, ready: ready(view),
+                                        progress: words.value.1.pointee.load(ordering: .sequentiallyConsistent))
+            })
+        }
+    }
+}

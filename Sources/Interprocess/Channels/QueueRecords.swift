@@ -1,0 +1,80 @@
+/// A queue consumer that can receive a record as bytes, suspending the task: what
+/// ``QueueRecords`` needs of ``SPSCConsumer`` and ``MPMCConsumer``.
+public protocol AsyncRecordReceiving: ~Copyable {
+    /// Receives the next record as bytes, suspending the task while the queue is empty.
+    mutating func receive() async throws(InterprocessError) -> [UInt8]
+}
+
+extension SPSCConsumer: AsyncRecordReceiving {
+    /// The records this consumer receives, as an `AsyncSequence` of byte arrays; takes the
+    /// consumer over (see ``QueueRecords``).
+    ///
+    /// ```swift
+    /// for try await record in consumer.records() { handle(record) }
+    /// ```
+    public consuming func records() -> QueueRecords<SPSCConsumer> { QueueRecords(self) }
+}
+
+extension MPMCConsumer: AsyncRecordReceiving {
+    /// The records this consumer receives, as an `AsyncSequence` of byte arrays; takes the
+    /// consumer over (see ``QueueRecords``).
+    ///
+    /// ```swift
+    /// for try await record in consumer.records() { handle(record) }
+    /// ```
+    public consuming func records() -> QueueRecords<MPMCConsumer> { QueueRecords(self) }
+}
+
+/// The records a queue consumer receives, in order, as an `AsyncSequence` of byte arrays: made
+/// by `records()` on ``SPSCConsumer`` and ``MPMCConsumer``, which it takes over (the consumer is
+/// released when the sequence and its iterators are gone).
+///
+/// ```swift
+/// for try await record in consumer.records() {
+///     handle(record)                   // [UInt8]
+/// }
+/// ```
+///
+/// Each element is received with the consumer's async `receive()`: the iterator suspends while
+/// the queue is empty, without blocking a thread. Iteration never ends by itself (a queue has
+/// no end); it throws ``InterprocessError/Code/cancelled`` when the iterating task is cancelled,
+/// and any other receive error (``InterprocessError/Code/corrupt``…); after an error, `next()`
+/// returns nil. Iterate it from one task, once: its iterators share the one consumer.
+public struct QueueRecords<Consumer: AsyncRecordReceiving & ~Copyable>: AsyncSequence {
+    /// One received record.
+    public typealias Element = [UInt8]
+    /// What a receive throws.
+    public typealias Failure = InterprocessError
+
+    let box: Box
+
+    init(_ consumer: consuming Consumer) { box = Box(consumer) }
+
+    /// An iterator receiving from the consumer.
+    public func makeAsyncIterator() -> Iterator { Iterator(box: box) }
+
+    /// Receives one record per `next()`.
+    public struct Iterator: AsyncIteratorProtocol {
+        let box: Box
+
+        /// The next record, suspending the task until one arrives; nil after an error.
+        public mutating func next() async throws(InterprocessError) -> [UInt8]? {
+            if box.failed { return nil }
+            do {
+                return try await box.consumer.receive()
+            } catch {
+                box.failed = true
+                throw error
+            }
+        }
+    }
+
+    /// Owns the consumer for the sequence and its iterators.
+    final class Box: @unchecked Sendable {
+        // @unchecked: iterated from one task at a time (documented on QueueRecords); a second
+        // concurrent iterator is caught by the exclusivity check on `consumer`.
+        var consumer: Consumer
+        var failed = false
+        init(_ consumer: consuming Consumer) { self.consumer = consumer }
+    }
+}
