@@ -7,7 +7,7 @@
 extension MPMCConsumer {
     /// Claims a record whose length is in `accepted`, suspending the task until there is one.
     mutating func claimRecord(accepting accepted: ClosedRange<Int>, until deadline: Deadline) async throws(InterprocessError) -> MPMCRecordClaim {
-        let operation = "receive from queue", name = mapping.segment.name.rawValue
+        let operation = "receive from queue", name = mapping.storage.segment.name.rawValue
         let parking = FutexParking(word: mapping.word32(MPMCLayout.notEmptyOffset), waiters: mapping.word32(MPMCLayout.consumersWaitingOffset))
         let view = MPMCRingView(mapping, index: MPMCLayout.headOffset)
         var holdersSeen = false
@@ -46,7 +46,9 @@ extension MPMCConsumer {
     ///   errors of the async `receive(into:)`.
     public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline) async throws(InterprocessError) -> Int {
         let claim = try await claimRecord(accepting: 0...buffer.count, until: deadline)
-        return copy(claim, into: buffer)
+        buffer.baseAddress?.copyMemory(from: claim.slot + MPMCLayout.slotPayloadOffset, byteCount: claim.length)
+        release(claim)
+        return claim.length
     }
 
     /// Copies the next record into `buffer`, suspending the task at most `timeout`.
@@ -57,14 +59,14 @@ extension MPMCConsumer {
     /// Receives the next record as a `Value`, suspending the task while the queue is empty. A
     /// record whose length is not `MemoryLayout<Value>.size` is an
     /// ``InterprocessError/Code/invalidArgument`` error and stays in the queue.
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type) async throws(InterprocessError) -> Value {
+    public mutating func receive<Value: InterprocessValue>(as type: Value.Type) async throws(InterprocessError) -> Value {
         try await receive(as: type, until: .never)
     }
 
     /// Receives the next record as a `Value`, suspending the task at most until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first.
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: Deadline) async throws(InterprocessError) -> Value {
+    public mutating func receive<Value: InterprocessValue>(as type: Value.Type, until deadline: Deadline) async throws(InterprocessError) -> Value {
         let size = MemoryLayout<Value>.size
         let claim = try await claimRecord(accepting: size...size, until: deadline)
         let value = (claim.slot + MPMCLayout.slotPayloadOffset).loadUnaligned(as: Value.self)
@@ -73,7 +75,7 @@ extension MPMCConsumer {
     }
 
     /// Receives the next record as a `Value`, suspending the task at most `timeout`.
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, timeout: Duration) async throws(InterprocessError) -> Value {
+    public mutating func receive<Value: InterprocessValue>(as type: Value.Type, timeout: Duration) async throws(InterprocessError) -> Value {
         try await receive(as: type, until: .after(timeout))
     }
 
@@ -95,20 +97,5 @@ extension MPMCConsumer {
     /// Receives the next record as bytes, suspending the task at most `timeout`.
     public mutating func receive(timeout: Duration) async throws(InterprocessError) -> [UInt8] {
         try await receive(until: .after(timeout))
-    }
-
-    /// Calls `body` with the next record in place, suspending the task until there is one, and
-    /// releases the record afterwards (also when `body` throws). The async twin of the
-    /// blocking `receive(until:_:)`; if the process dies inside `body`, the record is
-    /// delivered again to another consumer.
-    ///
-    /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (`body` was
-    ///   not called); ``InterprocessError/Code/cancelled``; what `body` throws.
-    public mutating func receive<Result>(
-        until deadline: Deadline = .never, _ body: (UnsafeRawBufferPointer) throws(InterprocessError) -> Result
-    ) async throws(InterprocessError) -> Result {
-        let claim = try await claimRecord(accepting: 0...slotSize, until: deadline)
-        defer { release(claim) }
-        return try body(UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length))
     }
 }

@@ -7,7 +7,7 @@
 extension MPMCProducer {
     /// Claims a slot, suspending the task until there is room.
     mutating func claimSlot(until deadline: Deadline) async throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64) {
-        let operation = "send to queue", name = mapping.segment.name.rawValue
+        let operation = "send to queue", name = mapping.storage.segment.name.rawValue
         let parking = FutexParking(word: mapping.word32(MPMCLayout.notFullOffset), waiters: mapping.word32(MPMCLayout.producersWaitingOffset))
         let view = MPMCRingView(mapping, index: MPMCLayout.tailOffset)
         while true {
@@ -28,14 +28,14 @@ extension MPMCProducer {
     ///
     /// - Throws: ``InterprocessError/Code/cancelled`` when the task is cancelled (nothing is
     ///   sent); ``InterprocessError/Code/invalidArgument`` for a value larger than ``slotSize``.
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value) async throws(InterprocessError) {
+    public mutating func send<Value: InterprocessValue>(_ value: Value) async throws(InterprocessError) {
         try await send(value, until: .never)
     }
 
     /// Sends a copy of `value`'s bytes, suspending the task at most until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (nothing was sent).
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: Deadline) async throws(InterprocessError) {
+    public mutating func send<Value: InterprocessValue>(_ value: Value, until deadline: Deadline) async throws(InterprocessError) {
         let size = MemoryLayout<Value>.size
         guard size <= slotSize else { throw recordSizeError(size) }
         let (slot, position) = try await claimSlot(until: deadline)
@@ -44,7 +44,7 @@ extension MPMCProducer {
     }
 
     /// Sends a copy of `value`'s bytes, suspending the task at most `timeout`.
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, timeout: Duration) async throws(InterprocessError) {
+    public mutating func send<Value: InterprocessValue>(_ value: Value, timeout: Duration) async throws(InterprocessError) {
         try await send(value, until: .after(timeout))
     }
 
@@ -70,21 +70,5 @@ extension MPMCProducer {
     /// Sends a copy of `bytes` as one record, suspending the task at most `timeout`.
     public mutating func send(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: bytes, until: .after(timeout))
-    }
-
-    /// Claims a slot, suspending the task until there is room, and calls `body` to write a
-    /// record of `count` bytes straight into it, then publishes it. The async twin of the
-    /// blocking `send(count:until:_:)`: if `body` throws, the slot is published as skipped and
-    /// the error rethrown.
-    ///
-    /// - Throws: ``InterprocessError/Code/invalidArgument`` for a `count` outside 0...``slotSize``;
-    ///   ``InterprocessError/Code/timedOut`` when the deadline passed first (`body` was not
-    ///   called); ``InterprocessError/Code/cancelled``; what `body` throws.
-    public mutating func send(
-        count: Int, until deadline: Deadline = .never, _ body: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Void
-    ) async throws(InterprocessError) {
-        guard count >= 0, count <= slotSize else { throw recordSizeError(count) }
-        let (slot, position) = try await claimSlot(until: deadline)
-        try write(slot, position: position, count: count, body)
     }
 }

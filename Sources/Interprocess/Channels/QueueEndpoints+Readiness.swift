@@ -10,7 +10,7 @@ extension SPSCConsumer {
     /// - Throws: ``InterprocessError/Code/resourceLimit`` if no eventfd or waiter thread could
     ///   be had; errors of mapping the queue again.
     public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
-        try ReadinessDescriptor(segment: mapping.segment, operation: "watch queue") { body in
+        try ReadinessDescriptor(segment: mapping.storage.segment, operation: "watch queue") { body in
             let tail = (body + SPSCLayout.tailOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let head = (body + SPSCLayout.headOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let sleeping = (body + SPSCLayout.consumerSleepingOffset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
@@ -31,7 +31,7 @@ extension SPSCProducer {
     /// ``tryReserve(_:)`` returns nil: clear and wait again).
     public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
         let capacity = UInt64(truncatingIfNeeded: self.capacity)
-        return try ReadinessDescriptor(segment: mapping.segment, operation: "watch queue") { body in
+        return try ReadinessDescriptor(segment: mapping.storage.segment, operation: "watch queue") { body in
             let tail = (body + SPSCLayout.tailOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let head = (body + SPSCLayout.headOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let sleeping = (body + SPSCLayout.producerSleepingOffset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
@@ -73,7 +73,7 @@ extension MPMCMapping {
         futex: Int, waiting: Int, index: Int, progress: Int, ready: @escaping @Sendable (MPMCRingView) -> Bool
     ) throws(InterprocessError) -> ReadinessDescriptor {
         let slotCount = self.slotCount, stride = self.stride
-        return try ReadinessDescriptor(segment: segment, operation: "watch queue") { body in
+        return try ReadinessDescriptor(segment: storage.segment, operation: "watch queue") { body in
             let view = MPMCRingView(index: (body + index).bindMemory(to: Atomic<UInt64>.self, capacity: 1),
                                     ring: body + MPMCLayout.ringOffset, slotCount: slotCount, stride: stride)
             let word = (body + futex).bindMemory(to: Atomic<UInt32>.self, capacity: 1)

@@ -1,5 +1,5 @@
 // The typed buffer-pointer async sends, on each producer type: generic like the value form
-// `send<Value: BitwiseCopyable>(_:)`, they outrank it only as members of the same type (see
+// `send<Value: InterprocessValue>(_:)`, they outrank it only as members of the same type (see
 // QueueProducer+AsyncBuffers.swift).
 
 extension SPSCProducer {

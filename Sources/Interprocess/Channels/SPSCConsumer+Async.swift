@@ -55,14 +55,14 @@ extension SPSCConsumer {
     /// Receives the next record as a `Value`, suspending the task while the queue is empty. A
     /// record whose length is not `MemoryLayout<Value>.size` is an
     /// ``InterprocessError/Code/invalidArgument`` error and stays in the queue.
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type) async throws(InterprocessError) -> Value {
+    public mutating func receive<Value: InterprocessValue>(as type: Value.Type) async throws(InterprocessError) -> Value {
         try await receive(as: type, until: .never)
     }
 
     /// Receives the next record as a `Value`, suspending the task at most until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first.
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, until deadline: Deadline) async throws(InterprocessError) -> Value {
+    public mutating func receive<Value: InterprocessValue>(as type: Value.Type, until deadline: Deadline) async throws(InterprocessError) -> Value {
         while true {
             try await waitForRecord(until: deadline)
             if let value = try tryReceive(as: type) { return value }
@@ -70,7 +70,7 @@ extension SPSCConsumer {
     }
 
     /// Receives the next record as a `Value`, suspending the task at most `timeout`.
-    public mutating func receive<Value: BitwiseCopyable>(as type: Value.Type, timeout: Duration) async throws(InterprocessError) -> Value {
+    public mutating func receive<Value: InterprocessValue>(as type: Value.Type, timeout: Duration) async throws(InterprocessError) -> Value {
         try await receive(as: type, until: .after(timeout))
     }
 
@@ -99,5 +99,5 @@ extension SPSCConsumer {
     }
 
     /// The queue's name, for errors.
-    var queueName: String { mapping.segment.name.rawValue }
+    var queueName: String { mapping.storage.segment.name.rawValue }
 }

@@ -9,7 +9,7 @@ extension SPSCProducer {
     ///   ``InterprocessError/Code/cancelled`` when the task was cancelled.
     public mutating func waitForSpace(_ count: Int, until deadline: Deadline = .never) async throws(InterprocessError) {
         let operation = "send to queue"
-        let name = mapping.segment.name.rawValue
+        let name = mapping.storage.segment.name.rawValue
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
         let needed = SPSCLayout.footprint(max(0, min(count, maximumRecordSize)))
@@ -41,15 +41,15 @@ extension SPSCProducer {
     /// - Throws: ``InterprocessError/Code/cancelled`` when the task is cancelled (nothing is
     ///   sent); ``InterprocessError/Code/invalidArgument`` for a value larger than
     ///   ``maximumRecordSize``.
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value) async throws(InterprocessError) {
+    public mutating func send<Value: InterprocessValue>(_ value: Value) async throws(InterprocessError) {
         try await send(value, until: .never)
     }
 
     /// Sends a copy of `value`'s bytes, suspending the task at most until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (nothing was sent).
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, until deadline: Deadline) async throws(InterprocessError) {
-        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.segment.name.rawValue)
+    public mutating func send<Value: InterprocessValue>(_ value: Value, until deadline: Deadline) async throws(InterprocessError) {
+        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.segment.name.rawValue)
         while true {
             if try trySend(value) { return }
             try await waitForSpace(MemoryLayout<Value>.size, until: deadline)
@@ -57,7 +57,7 @@ extension SPSCProducer {
     }
 
     /// Sends a copy of `value`'s bytes, suspending the task at most `timeout`.
-    public mutating func send<Value: BitwiseCopyable>(_ value: Value, timeout: Duration) async throws(InterprocessError) {
+    public mutating func send<Value: InterprocessValue>(_ value: Value, timeout: Duration) async throws(InterprocessError) {
         try await send(value, until: .after(timeout))
     }
 
@@ -73,7 +73,7 @@ extension SPSCProducer {
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (nothing was sent).
     public mutating func send(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) async throws(InterprocessError) {
-        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.segment.name.rawValue)
+        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.segment.name.rawValue)
         let count = bytes.count
         while true {
             if let space = try tryReserve(count) {

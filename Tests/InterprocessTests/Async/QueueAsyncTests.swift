@@ -24,9 +24,9 @@ struct QueueAsyncTests {
     @Test("SPSC: records() receives 2,000 records a peer process sends, whole and in order")
     func spscRecordsFromPeer() async throws {
         let name = TestSupport.uniqueName("async-spsc-records")
-        try SPSCQueue.create(name, capacity: 4096, maximumRecordSize: 200)
+        _ = try SPSCQueue(create: name, capacity: 4096, maximumRecordSize: 200)
         defer { try? SPSCQueue.remove(name) }
-        let consumer = try SPSCConsumer(attachingTo: name)
+        let consumer = try SPSCQueue(open: name).makeConsumer()
         let producer = try TestSupport.BackgroundPeer(["spsc-produce", name, "7", "2000", "200"])
         var next: UInt64 = 0
         for try await record in consumer.records() {
@@ -43,9 +43,9 @@ struct QueueAsyncTests {
     func spscSendToPeer() async throws {
         let name = TestSupport.uniqueName("async-spsc-send")
         // Room for four 8-byte records: the sends wait for the peer most of the time.
-        try SPSCQueue.create(name, capacity: 64, maximumRecordSize: 24)
+        _ = try SPSCQueue(create: name, capacity: 64, maximumRecordSize: 24)
         defer { try? SPSCQueue.remove(name) }
-        var producer = try SPSCProducer(attachingTo: name)
+        var producer = try SPSCQueue(open: name).makeProducer()
         let consumer = try TestSupport.BackgroundPeer(["spsc-receive", name, "200", "wait", "60000"])
         for value in UInt64(0)..<200 {
             if value.isMultiple(of: 2) {
@@ -62,9 +62,9 @@ struct QueueAsyncTests {
     @Test("MPMC: records() receives what a peer process sends, up to its end of stream")
     func mpmcRecordsFromPeer() async throws {
         let name = TestSupport.uniqueName("async-mpmc-records")
-        try MPMCQueue.create(name, slotCount: 16, slotSize: 64)
+        _ = try MPMCQueue(create: name, slotCount: 16, slotSize: 64)
         defer { try? MPMCQueue.remove(name) }
-        let consumer = try MPMCConsumer(attachingTo: name)
+        let consumer = try MPMCQueue(open: name).makeConsumer()
         let producer = try TestSupport.BackgroundPeer(["mpmc-produce", name, "3", "1000", "1"])
         var next: UInt64 = 0
         for try await record in consumer.records() {
@@ -84,9 +84,9 @@ struct QueueAsyncTests {
     @Test("MPMC: async sends wait for room while a peer process receives")
     func mpmcSendToPeer() async throws {
         let name = TestSupport.uniqueName("async-mpmc-send")
-        try MPMCQueue.create(name, slotCount: 2, slotSize: 16)
+        _ = try MPMCQueue(create: name, slotCount: 2, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
-        var producer = try MPMCProducer(attachingTo: name)
+        var producer = try MPMCQueue(open: name).makeProducer()
         let consumer = try TestSupport.BackgroundPeer(["mpmc-receive", name, "100", "into", "wait", "60000", "16"])
         for value in UInt64(0)..<100 {
             try await producer.send(value)
@@ -99,9 +99,9 @@ struct QueueAsyncTests {
     @Test("an async receive resumed by a peer's send; the value and bytes forms")
     func receiveResumedByPeer() async throws {
         let name = TestSupport.uniqueName("async-mpmc-peer")
-        try MPMCQueue.create(name, slotCount: 4, slotSize: 16)
+        _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 16)
         defer { try? MPMCQueue.remove(name) }
-        var consumer = try MPMCConsumer(attachingTo: name)
+        var consumer = try MPMCQueue(open: name).makeConsumer()
         let sender = try TestSupport.BackgroundPeer(["mpmc-send", name, "2", "16", "wait", "60000"])
         let first = try await consumer.receive(timeout: .seconds(60))
         #expect(first == [UInt8](repeating: 0x5A, count: 16))
@@ -114,32 +114,32 @@ struct QueueAsyncTests {
     @Test("queue waits throw timedOut at their deadline and cancelled when cancelled; the queue works on")
     func deadlinesAndCancellation() async throws {
         let spsc = TestSupport.uniqueName("async-spsc-dl"), mpmc = TestSupport.uniqueName("async-mpmc-dl")
-        try SPSCQueue.create(spsc, capacity: 64, maximumRecordSize: 24)
+        _ = try SPSCQueue(create: spsc, capacity: 64, maximumRecordSize: 24)
         defer { try? SPSCQueue.remove(spsc) }
-        try MPMCQueue.create(mpmc, slotCount: 2, slotSize: 8)
+        _ = try MPMCQueue(create: mpmc, slotCount: 2, slotSize: 8)
         defer { try? MPMCQueue.remove(mpmc) }
 
         #expect(await thrownCode { () async throws(InterprocessError) in
-            var consumer = try SPSCConsumer(attachingTo: spsc)
+            var consumer = try SPSCQueue(open: spsc).makeConsumer()
             _ = try await consumer.receive(as: UInt64.self, timeout: .milliseconds(50))
         } == .timedOut)
         #expect(await thrownCode { () async throws(InterprocessError) in
-            var consumer = try MPMCConsumer(attachingTo: mpmc)
+            var consumer = try MPMCQueue(open: mpmc).makeConsumer()
             _ = try await consumer.receive(until: .after(.milliseconds(50)))
         } == .timedOut)
         #expect(await thrownCode { () async throws(InterprocessError) in
-            var producer = try MPMCProducer(attachingTo: mpmc)
+            var producer = try MPMCQueue(open: mpmc).makeProducer()
             try await producer.send(UInt64(1))
             try await producer.send(UInt64(2))
             try await producer.send(UInt64(3), timeout: .milliseconds(50))
         } == .timedOut)
 
         let spscWaiter = Task {
-            var consumer = try SPSCConsumer(attachingTo: spsc)
+            var consumer = try SPSCQueue(open: spsc).makeConsumer()
             _ = try await consumer.receive()
         }
         let mpmcWaiter = Task {
-            var producer = try MPMCProducer(attachingTo: mpmc)
+            var producer = try MPMCQueue(open: mpmc).makeProducer()
             try await producer.send(UInt64(4))
         }
         try await Task.sleep(for: .milliseconds(100))
@@ -149,34 +149,23 @@ struct QueueAsyncTests {
         #expect(thrownCode(await mpmcWaiter.result) == .cancelled)
 
         // Nothing was sent or taken by the cancelled waits, and new endpoints carry on.
-        var producer = try SPSCProducer(attachingTo: spsc)
+        var producer = try SPSCQueue(open: spsc).makeProducer()
         try await producer.send(UInt64(42))
-        var consumer = try SPSCConsumer(attachingTo: spsc)
+        var consumer = try SPSCQueue(open: spsc).makeConsumer()
         #expect(try await consumer.receive(as: UInt64.self) == 42)
-        var mpmcConsumer = try MPMCConsumer(attachingTo: mpmc)
+        var mpmcConsumer = try MPMCQueue(open: mpmc).makeConsumer()
         #expect(try await mpmcConsumer.receive(as: UInt64.self) == 1)
         #expect(try await mpmcConsumer.receive(as: UInt64.self) == 2)
         #expect(try mpmcConsumer.tryReceive(as: UInt64.self) == nil)
     }
 
-    @Test("zero-copy async forms: MPMC closures, SPSC waitForRecord then tryPeek, waitForSpace then tryReserve")
+    @Test("zero-copy async forms: SPSC waitForRecord then tryPeek, waitForSpace then tryReserve")
     func zeroCopyForms() async throws {
-        let mpmc = TestSupport.uniqueName("async-mpmc-zc"), spsc = TestSupport.uniqueName("async-spsc-zc")
-        try MPMCQueue.create(mpmc, slotCount: 2, slotSize: 8)
-        defer { try? MPMCQueue.remove(mpmc) }
-        try SPSCQueue.create(spsc, capacity: 64, maximumRecordSize: 24)
-        defer { try? SPSCQueue.remove(spsc) }
+        let spsc = TestSupport.uniqueName("async-spsc-zc")
+        let queue = try SPSCQueue(create: spsc, capacity: 64, maximumRecordSize: 24, lifetime: .removedWhenCreatorCloses)
 
-        var producer = try MPMCProducer(attachingTo: mpmc)
-        var consumer = try MPMCConsumer(attachingTo: mpmc)
-        try await producer.send(count: 3) { $0.copyBytes(from: [1, 2, 3]) }
-        #expect(try await consumer.receive { [UInt8]($0) } == [1, 2, 3])
-        #expect(await thrownCode { () async throws(InterprocessError) in
-            _ = try await consumer.receive(until: .after(.milliseconds(30))) { $0.count }
-        } == .timedOut)
-
-        var spscProducer = try SPSCProducer(attachingTo: spsc)
-        var spscConsumer = try SPSCConsumer(attachingTo: spsc)
+        var spscProducer = try queue.makeProducer()
+        var spscConsumer = try queue.makeConsumer()
         while try spscProducer.trySend(UInt64(5)) {}
         #expect(await thrownCode { () async throws(InterprocessError) in
             try await spscProducer.waitForSpace(8, until: .after(.milliseconds(30)))
@@ -191,20 +180,20 @@ struct QueueAsyncTests {
     @Test("a producer killed between its publish and its wake-up: the async receive proceeds within the recheck interval")
     func producerKilledBeforeWaking() async throws {
         let name = TestSupport.uniqueName("async-spsc-kill")
-        try SPSCQueue.create(name, capacity: 256, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: name, capacity: 256, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(name) }
         let receiver = Task {
-            var consumer = try SPSCConsumer(attachingTo: name)
+            var consumer = try SPSCQueue(open: name).makeConsumer()
             // Only the waiter thread's re-check finds the record, long before this deadline.
             return try await consumer.receive(as: UInt64.self, timeout: .seconds(30))
         }
         do {
             // The consumer's sleeping flag, read through a producer attached only for that.
-            let probe = try SPSCProducer(attachingTo: name)
+            let probe = try SPSCQueue(open: name).makeProducer()
             #expect(await eventuallyAsync { probe.consumerSleeping.pointee.load(ordering: .relaxed) == 1 }, "the receive sleeps")
         }
         await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
-            var producer = try SPSCProducer(attachingTo: name)
+            var producer = try SPSCQueue(open: name).makeProducer()
             _ = try producer.trySend(UInt64(77), publish: false)
             // A publish's first half only: the tail, and no FUTEX_WAKE.
             producer.tail.pointee.store(producer.position, ordering: .sequentiallyConsistent)
@@ -216,14 +205,14 @@ struct QueueAsyncTests {
     @Test("async sends of buffer pointers send the bytes they point to, never the pointer")
     func bufferPointersSendTheirBytes() async throws {
         let spsc = TestSupport.uniqueName("async-spsc-ptr"), mpmc = TestSupport.uniqueName("async-mpmc-ptr")
-        try SPSCQueue.create(spsc, capacity: 256, maximumRecordSize: 64)
+        _ = try SPSCQueue(create: spsc, capacity: 256, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(spsc) }
-        try MPMCQueue.create(mpmc, slotCount: 8, slotSize: 64)
+        _ = try MPMCQueue(create: mpmc, slotCount: 8, slotSize: 64)
         defer { try? MPMCQueue.remove(mpmc) }
-        var spscProducer = try SPSCProducer(attachingTo: spsc)
-        var spscConsumer = try SPSCConsumer(attachingTo: spsc)
-        var mpmcProducer = try MPMCProducer(attachingTo: mpmc)
-        var mpmcConsumer = try MPMCConsumer(attachingTo: mpmc)
+        var spscProducer = try SPSCQueue(open: spsc).makeProducer()
+        var spscConsumer = try SPSCQueue(open: spsc).makeConsumer()
+        var mpmcProducer = try MPMCQueue(open: mpmc).makeProducer()
+        var mpmcConsumer = try MPMCQueue(open: mpmc).makeConsumer()
         let text: [UInt8] = Array("three bytes? no, more".utf8)
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 8)
         defer { raw.deallocate() }

@@ -21,9 +21,9 @@ struct ReadinessDescriptorTests {
     @Test("SPSC consumer: readable when a peer process sends; clear, then drain, receives every record")
     func spscConsumer() throws {
         let name = TestSupport.uniqueName("ready-spsc")
-        try SPSCQueue.create(name, capacity: 1024, maximumRecordSize: 100)
+        _ = try SPSCQueue(create: name, capacity: 1024, maximumRecordSize: 100)
         defer { try? SPSCQueue.remove(name) }
-        var consumer = try SPSCConsumer(attachingTo: name)
+        var consumer = try SPSCQueue(open: name).makeConsumer()
         let readiness = try consumer.makeReadinessDescriptor()
         #expect(!Self.readable(readiness.fileDescriptor, within: 50), "an empty queue is not readable")
         let producer = try TestSupport.BackgroundPeer(["spsc-produce", name, "1", "300", "100"])
@@ -42,10 +42,10 @@ struct ReadinessDescriptorTests {
     @Test("MPMC consumer: readable when a peer process sends; a descriptor made with records waiting is readable at once")
     func mpmcConsumer() throws {
         let name = TestSupport.uniqueName("ready-mpmc")
-        try MPMCQueue.create(name, slotCount: 8, slotSize: 64)
+        _ = try MPMCQueue(create: name, slotCount: 8, slotSize: 64)
         defer { try? MPMCQueue.remove(name) }
-        var consumer = try MPMCConsumer(attachingTo: name)
-        var producer = try MPMCProducer(attachingTo: name)
+        var consumer = try MPMCQueue(open: name).makeConsumer()
+        var producer = try MPMCQueue(open: name).makeProducer()
         try producer.send(UInt64(7))
         do {
             let early = try consumer.makeReadinessDescriptor()
@@ -69,13 +69,13 @@ struct ReadinessDescriptorTests {
     @Test("SPSC and MPMC producers: a full queue becomes readable when a peer process receives")
     func producers() throws {
         let spsc = TestSupport.uniqueName("ready-spsc-full"), mpmc = TestSupport.uniqueName("ready-mpmc-full")
-        try SPSCQueue.create(spsc, capacity: 64, maximumRecordSize: 24)
+        _ = try SPSCQueue(create: spsc, capacity: 64, maximumRecordSize: 24)
         defer { try? SPSCQueue.remove(spsc) }
-        try MPMCQueue.create(mpmc, slotCount: 2, slotSize: 8)
+        _ = try MPMCQueue(create: mpmc, slotCount: 2, slotSize: 8)
         defer { try? MPMCQueue.remove(mpmc) }
-        var spscProducer = try SPSCProducer(attachingTo: spsc)
+        var spscProducer = try SPSCQueue(open: spsc).makeProducer()
         while try spscProducer.trySend(UInt64(1)) {}
-        var mpmcProducer = try MPMCProducer(attachingTo: mpmc)
+        var mpmcProducer = try MPMCQueue(open: mpmc).makeProducer()
         while try mpmcProducer.trySend(UInt64(1)) {}
         let spscReadiness = try spscProducer.makeReadinessDescriptor()
         let mpmcReadiness = try mpmcProducer.makeReadinessDescriptor()
