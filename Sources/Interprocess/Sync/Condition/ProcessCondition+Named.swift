@@ -1,43 +1,67 @@
 public import SystemPackage
 
-extension ProcessCondition {
+extension ProcessCondition: NamedPrimitive {
     /// The layout version of a named condition's body (its segment's `kindVersion`).
     static let kindVersion: UInt32 = 1
+    static var noun: String { "condition" }
+    static var segmentKind: SegmentKind { .condition }
+    static var bodyVersion: UInt32 { kindVersion }
 
-    /// Creates a named condition: a segment of kind ``SegmentKind/condition`` that holds one placed
-    /// condition. The segment stays mapped while the handle lives, and exists until ``remove(_:)``.
+    /// Creates a named condition: a segment of kind ``SegmentKind/condition`` that holds one
+    /// placed condition, initialized before the name appears.
     ///
-    /// - Throws: ``InterprocessError`` as ``Segment/init(create:kind:kindVersion:bodySize:permissions:lifetime:initialize:)`` does.
-    public init(create name: String, permissions: FilePermissions = .ownerReadWrite) throws(InterprocessError) {
-        let segment: Segment
-        do {
-            segment = try Segment(create: name, kind: .condition, kindVersion: ProcessCondition.kindVersion,
-                                  bodySize: ProcessCondition.size, permissions: permissions) { body in
-                try ProcessCondition.initialize(at: body.baseAddress!)
-            }
-        } catch {
-            throw InterprocessError.wrapping(error, operation: "create condition", name: name)
+    /// - Parameters:
+    ///   - permissions: the segment's mode; default `0600`.
+    ///   - lifetime: whether the name outlives this handle (default ``Lifetime/persistent``).
+    /// - Throws: ``InterprocessError`` `alreadyExists`, `invalidName`, `permissionDenied`,
+    ///   `insufficientSpace` (reported as "create condition").
+    public init(create name: String, permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent) throws(InterprocessError) {
+        try self.init(creating: name, permissions: permissions, lifetime: lifetime) { address throws(InterprocessError) in
+            try ProcessCondition.initialize(at: address)
         }
-        let address = segment.body.baseAddress!
-        try self.init(validating: address, segment: segment, name: name)
     }
 
-    /// Opens a named condition, waiting up to `timeout` for its creator to finish initializing it.
+    /// Opens a named condition that exists now.
     ///
-    /// - Throws: ``InterprocessError`` as ``Segment/init(open:kind:kindVersion:access:timeout:)``
-    ///   does: `notFound`, `wrongKind` (a segment of another kind), `incompatibleVersion`, ...
-    public init(open name: String, timeout: Duration = .zero) throws(InterprocessError) {
-        let segment = try Segment(open: name, kind: .condition, kindVersion: ProcessCondition.kindVersion, timeout: timeout)
-        guard segment.body.count >= ProcessCondition.size else {
-            throw InterprocessError(.corrupt, operation: "open condition", name: name,
-                                    reason: "its body is \(segment.body.count) bytes, too small for a condition (\(ProcessCondition.size))")
+    /// - Throws: ``InterprocessError`` `notFound` at once if there is none; `wrongKind`,
+    ///   `incompatibleVersion`, `corrupt`, `permissionDenied`.
+    public init(open name: String) throws(InterprocessError) {
+        try self.init(opening: name, until: .now)
+    }
+
+    /// Opens a named condition, waiting until `deadline` for it to appear.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` if it did not appear in time; otherwise as
+    ///   ``init(open:)``.
+    public init(open name: String, until deadline: Deadline) throws(InterprocessError) {
+        try self.init(opening: name, until: deadline)
+    }
+
+    /// Opens a named condition, waiting up to `timeout` for it to appear; see ``init(open:until:)``.
+    public init(open name: String, timeout: Duration) throws(InterprocessError) {
+        try self.init(opening: name, until: .after(timeout))
+    }
+
+    /// Opens the named condition if it exists, or creates it; two processes racing end up with
+    /// one. ``wasCreated`` tells which happened.
+    public init(openOrCreate name: String, permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent) throws(InterprocessError) {
+        try self.init(openingOrCreating: name, permissions: permissions, lifetime: lifetime) { address throws(InterprocessError) in
+            try ProcessCondition.initialize(at: address)
         }
-        let address = segment.body.baseAddress!
-        try self.init(validating: address, segment: segment, name: name)
     }
 
     /// Removes a named condition's name; handles already open keep working.
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none.
     public static func remove(_ name: String) throws(InterprocessError) {
-        try Segment.remove(name)
+        try removeNamed(name)
+    }
+
+    /// Whether this handle created the named condition (false for a placed one, or one opened).
+    public var wasCreated: Bool {
+        switch segment {
+        case .some(let segment): segment.wasCreated
+        case .none: false
+        }
     }
 }

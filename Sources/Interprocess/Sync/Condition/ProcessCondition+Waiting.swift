@@ -11,26 +11,28 @@ extension ProcessCondition {
     /// - Throws: ``InterprocessError`` `invalidArgument` if the calling process does not hold `mutex`
     ///   exactly once (it still holds it then); `notRecoverable` if `mutex` cannot be re-acquired
     ///   (it is not held then).
+    @discardableResult
     public func wait(_ mutex: borrowing ProcessMutex) throws(InterprocessError) -> LockAcquisition {
-        // With no deadline the wait cannot time out, so the acquisition is never nil.
-        try wait(mutex, until: .never) ?? .acquired
+        try wait(mutex, until: .never)
     }
 
     /// Releases `mutex`, sleeps until signalled or until `deadline` (absolute, `CLOCK_MONOTONIC`),
     /// and re-acquires `mutex` — all of it by `deadline`. Blocks the calling thread.
     ///
-    /// The deadline bounds the whole call, re-acquiring the mutex included: when another thread
-    /// or process still holds the mutex at the deadline, the call throws
-    /// ``InterprocessError/Code/timedOut`` and returns **without the mutex held** (don't unlock
-    /// it then). A signal whose signaller or woken waiter was killed before the wake-up reached a
+    /// The deadline bounds the whole call, re-acquiring the mutex included, so the call never
+    /// outlasts it waiting for a mutex another process holds. When it throws
+    /// ``InterprocessError/Code/timedOut``, the calling thread does **not** hold `mutex` (if it
+    /// re-acquired it, it released it again): lock it again to re-check the predicate. Inside
+    /// ``ProcessMutex/withLock(onOwnerDeath:_:)-(OwnerDeathPolicy,_)`` just let the error
+    /// propagate. A signal whose signaller or woken waiter was killed before the wake-up reached a
     /// sleeper delays this waiter by at most 20 ms.
     ///
-    /// - Returns: nil if the deadline passed while waiting for a signal and the mutex was
-    ///   re-acquired (it is held); otherwise as ``wait(_:)``. An owner's death while
-    ///   re-acquiring is reported even after a timeout.
-    /// - Throws: ``InterprocessError`` `timedOut` if the deadline passed before the mutex could
-    ///   be re-acquired (it is **not** held then); otherwise as ``wait(_:)``.
-    public func wait(_ mutex: borrowing ProcessMutex, until deadline: Deadline) throws(InterprocessError) -> LockAcquisition? {
+    /// - Returns: how `mutex` was re-acquired, as ``wait(_:)`` (it is held). An owner's death
+    ///   while re-acquiring is returned even when the deadline passed: the caller must repair.
+    /// - Throws: ``InterprocessError`` `timedOut` if no signal came, or the mutex could not be
+    ///   re-acquired, by the deadline (the mutex is **not** held then); otherwise as ``wait(_:)``.
+    @discardableResult
+    public func wait(_ mutex: borrowing ProcessMutex, until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         let held = mutex.ownerRecord
         let me = CachedProcessIdentity.current
         guard held.pid == me.pid, held.depth == 1 else {
@@ -60,16 +62,24 @@ extension ProcessCondition {
             parking.sleep(expecting: observed, until: deadline)
         }
         parking.withdraw()
-        guard let acquisition = try mutex.lock(until: deadline) else {
+        let acquisition: LockAcquisition
+        do throws(InterprocessError) {
+            acquisition = try mutex.lock(until: deadline)
+        } catch where error.code == .timedOut {
             throw InterprocessError(.timedOut, operation: "wait on condition", name: name,
                                     reason: "the deadline passed before the mutex could be re-acquired; the mutex is NOT held")
         }
-        if !signalled, !acquisition.previousOwnerDied { return nil }
+        if !signalled, !acquisition.previousOwnerDied {
+            try mutex.unlock()
+            throw InterprocessError(.timedOut, operation: "wait on condition", name: name,
+                                    reason: "no signal came before the deadline; the mutex is NOT held")
+        }
         return acquisition
     }
 
     /// Waits for at most `timeout`; see ``wait(_:until:)``.
-    public func wait(_ mutex: borrowing ProcessMutex, timeout: Duration) throws(InterprocessError) -> LockAcquisition? {
+    @discardableResult
+    public func wait(_ mutex: borrowing ProcessMutex, timeout: Duration) throws(InterprocessError) -> LockAcquisition {
         try wait(mutex, until: .after(timeout))
     }
 

@@ -78,11 +78,11 @@ public struct ProcessCondition: ~Copyable, @unchecked Sendable {
     ///   condition was initialized there; `wrongKind` if a ``ProcessMutex`` was;
     ///   `incompatibleVersion` for another layout version.
     public init(placedAt address: UnsafeMutableRawPointer) throws(InterprocessError) {
-        try self.init(validating: address, segment: nil, name: nil)
+        try self.init(validating: address, name: nil, segment: nil)
     }
 
     /// Checks the header at `address` and builds the handle.
-    init(validating address: UnsafeMutableRawPointer, segment: consuming Segment?, name: String?) throws(InterprocessError) {
+    init(validating address: UnsafeMutableRawPointer, name: String?, segment: consuming Segment?) throws(InterprocessError) {
         try Placement.check(address, alignment: ProcessCondition.alignment, for: "condition")
         _ = try PrimitiveHeader.validate(
             at: address, tag: ProcessCondition.tag, primitive: "condition", objectSize: ProcessCondition.objectSize,

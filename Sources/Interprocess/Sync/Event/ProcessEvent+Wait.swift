@@ -11,6 +11,7 @@ extension ProcessEvent {
 
     /// Waits until the event is set, as long as it takes. Blocks the calling thread meanwhile.
     @inlinable
+    @available(*, noasync, message: "blocks the thread; use the async form of wait")
     public func wait() {
         let seen = state.pointee.load(ordering: .acquiring)
         if tryTake(seen) { return }
@@ -20,21 +21,32 @@ extension ProcessEvent {
     /// Waits until the event is set, at most until `deadline`. Blocks the calling thread meanwhile.
     ///
     /// - Parameter deadline: absolute, on `CLOCK_MONOTONIC`; a signal does not move it.
-    /// - Returns: true when the event was set (and, auto-reset, this waiter took the signal);
-    ///   false when the deadline passed first.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (an auto-reset
+    ///   event's signal was not taken).
     @inlinable
-    public func wait(until deadline: Deadline) -> Bool {
+    @available(*, noasync, message: "blocks the thread; use the async form of wait(until:)")
+    public func wait(until deadline: Deadline) throws(InterprocessError) {
         let seen = state.pointee.load(ordering: .acquiring)
-        if tryTake(seen) { return true }
-        return parkedWait(until: deadline, entry: seen)
+        if tryTake(seen) { return }
+        if !parkedWait(until: deadline, entry: seen) { throw timedOut() }
     }
 
     /// Waits until the event is set, at most `timeout`. Blocks the calling thread meanwhile.
     ///
-    /// - Returns: true when the event was set, false when the time ran out first.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the time ran out first.
     @inlinable
-    public func wait(timeout: Duration) -> Bool {
-        wait(until: .after(timeout))
+    @available(*, noasync, message: "blocks the thread; use the async form of wait(timeout:)")
+    public func wait(timeout: Duration) throws(InterprocessError) {
+        let seen = state.pointee.load(ordering: .acquiring)
+        if tryTake(seen) { return }
+        if !parkedWait(until: .after(timeout), entry: seen) { throw timedOut() }
+    }
+
+    /// The error of a wait whose deadline passed first.
+    @usableFromInline
+    func timedOut() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "wait on event", name: name,
+                          reason: "it was not set before the deadline")
     }
 
     /// Takes the signal if the state word `seen` says the event is set: a manual-reset event is

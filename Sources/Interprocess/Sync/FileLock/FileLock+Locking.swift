@@ -39,20 +39,28 @@ extension FileLock {
     /// backoff from 0.5 ms up to 20 ms (never past the deadline): a lock released while we
     /// sleep is noticed within one backoff step, and waiters are not served in order.
     ///
-    /// - Returns: true if this handle now holds the lock, false if the deadline passed first.
-    /// - Throws: as ``lock(_:bytes:)``.
-    public func lock(_ mode: Mode, bytes: Range<Int64>? = nil, until deadline: Deadline) throws(InterprocessError) -> Bool {
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (no lock was
+    ///   taken); otherwise as ``lock(_:bytes:)``.
+    public func lock(_ mode: Mode, bytes: Range<Int64>? = nil, until deadline: Deadline) throws(InterprocessError) {
         let (start, length) = try FileLock.span(bytes, operation: "lock file", name: path.string)
         var backoff: UInt64 = 500_000
         while true {
-            if try attempt(mode, start: start, length: length) { return true }
+            if try attempt(mode, start: start, length: length) { return }
             let now = Deadline.now
-            if now >= deadline { return false }
+            if now >= deadline {
+                throw InterprocessError(.timedOut, operation: "lock file", name: path.string,
+                                        reason: "another handle held a conflicting lock until the deadline passed")
+            }
             let wake = min(deadline.nanoseconds, now.nanoseconds &+ backoff)
             var time = Deadline(nanoseconds: wake).timespecValue
             while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &time, nil) == EINTR {}
             backoff = min(backoff * 2, 20_000_000)
         }
+    }
+
+    /// Takes the lock in `mode`, waiting at most `timeout`; see ``lock(_:bytes:until:)``.
+    public func lock(_ mode: Mode, bytes: Range<Int64>? = nil, timeout: Duration) throws(InterprocessError) {
+        try lock(mode, bytes: bytes, until: .after(timeout))
     }
 
     /// Releases what this handle holds on `bytes` (nil: the whole file). Releasing a lock that
@@ -70,7 +78,9 @@ extension FileLock {
     /// Blocks the calling thread while it waits for the lock.
     ///
     /// - Throws: what ``lock(_:bytes:)`` throws, and whatever `body` throws.
-    public func withLock<Result>(_ mode: Mode, bytes: Range<Int64>? = nil, _ body: () throws -> Result) throws -> Result {
+    public func withLock<Result: ~Copyable>(
+        _ mode: Mode, bytes: Range<Int64>? = nil, _ body: () throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result {
         try lock(mode, bytes: bytes)
         defer { try? unlock(bytes: bytes) }
         return try body()

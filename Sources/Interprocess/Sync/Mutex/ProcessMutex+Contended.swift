@@ -144,6 +144,13 @@ extension ProcessMutex {
         }
     }
 
+    /// The error of a lock whose deadline passed first.
+    @usableFromInline
+    func timedOut() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "lock mutex", name: name,
+                          reason: "another thread or process held it until the deadline passed")
+    }
+
     func notRecoverableError(operation: String) -> InterprocessError {
         InterprocessError(.notRecoverable, operation: operation, name: name, errno: .notRecoverable,
                           reason: "an owner died holding it and nobody repaired the state it protects (markConsistent was not called), so it stays unusable; re-create it")

@@ -13,8 +13,7 @@ extension ProcessMutex {
     ///   words hold values no mutex writes.
     @inlinable @discardableResult
     public func lock() throws(InterprocessError) -> LockAcquisition {
-        // Never nil: without a deadline the wait cannot time out.
-        try lock(until: .never) ?? .acquired
+        try lock(until: .never)
     }
 
     /// Takes the lock if it is free now; never sleeps.
@@ -40,21 +39,23 @@ extension ProcessMutex {
     /// The deadline is absolute on `CLOCK_MONOTONIC`, so the wait never drifts; signals do not
     /// cut it short. ``Deadline/never`` waits as ``lock()`` does.
     ///
-    /// - Returns: nil if the deadline passed first; otherwise as ``lock()``.
-    /// - Throws: ``InterprocessError`` as ``lock()`` does.
-    @inlinable
-    public func lock(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition? {
+    /// - Returns: as ``lock()``.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (the lock is
+    ///   not held then); otherwise as ``lock()``.
+    @inlinable @discardableResult
+    public func lock(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         let me = ThreadID.current
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
             return .acquired
         }
-        return try contendedLock(thread: me, until: deadline)
+        guard let acquisition = try contendedLock(thread: me, until: deadline) else { throw timedOut() }
+        return acquisition
     }
 
     /// Takes the lock, blocking the calling thread for at most `timeout`; see ``lock(until:)``.
-    @inlinable
-    public func lock(timeout: Duration) throws(InterprocessError) -> LockAcquisition? {
+    @inlinable @discardableResult
+    public func lock(timeout: Duration) throws(InterprocessError) -> LockAcquisition {
         try lock(until: .after(timeout))
     }
 

@@ -127,11 +127,11 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     ///   mutex was initialized there; `wrongKind` if a ``ProcessCondition`` was; `incompatibleVersion`
     ///   for another layout version.
     public init(placedAt address: UnsafeMutableRawPointer) throws(InterprocessError) {
-        try self.init(validating: address, segment: nil, name: nil)
+        try self.init(validating: address, name: nil, segment: nil)
     }
 
     /// Checks the header at `address` and builds the handle.
-    init(validating address: UnsafeMutableRawPointer, segment: consuming Segment?, name: String?) throws(InterprocessError) {
+    init(validating address: UnsafeMutableRawPointer, name: String?, segment: consuming Segment?) throws(InterprocessError) {
         let operation = name == nil ? "use a placed mutex" : "open mutex"
         try Placement.check(address, alignment: ProcessMutex.alignment, for: "mutex")
         try PlacedTag.check(at: address, tag: ProcessMutex.tag, version: ProcessMutex.layoutVersion, primitive: "mutex",

@@ -10,6 +10,7 @@ extension ProcessRWLock {
     /// - Returns: ``LockAcquisition/acquired``, or ``LockAcquisition/previousOwnerDied(_:)``
     ///   when the previous writer died holding it: repair, then ``markConsistent()``.
     /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable.
+    @discardableResult
     public func lockExclusive() throws(InterprocessError) -> LockAcquisition {
         // A wait without deadline only ends with the lock.
         try acquireExclusive(until: .never, trying: false) ?? .acquired
@@ -26,19 +27,24 @@ extension ProcessRWLock {
 
     /// Takes the exclusive side, waiting until `deadline` at the latest. Blocks the calling thread.
     ///
-    /// - Returns: how the lock was acquired, or nil if the deadline passed first (then no new
-    ///   reader was kept out for longer than the wait).
-    /// - Throws: as ``lockExclusive()``.
-    public func lockExclusive(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition? {
-        try acquireExclusive(until: deadline, trying: false)
+    /// - Returns: how the lock was acquired, as ``lockExclusive()``.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (then no new
+    ///   reader was kept out for longer than the wait); otherwise as ``lockExclusive()``.
+    @discardableResult
+    public func lockExclusive(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
+        guard let acquisition = try acquireExclusive(until: deadline, trying: false) else {
+            throw timedOut("lock the exclusive side of")
+        }
+        return acquisition
     }
 
     /// Takes the exclusive side, waiting at most `timeout`. Blocks the calling thread.
     ///
     /// - Returns: as ``lockExclusive(until:)``.
-    /// - Throws: as ``lockExclusive()``.
-    public func lockExclusive(timeout: Duration) throws(InterprocessError) -> LockAcquisition? {
-        try acquireExclusive(until: .after(timeout), trying: false)
+    /// - Throws: as ``lockExclusive(until:)``.
+    @discardableResult
+    public func lockExclusive(timeout: Duration) throws(InterprocessError) -> LockAcquisition {
+        try lockExclusive(until: .after(timeout))
     }
 
     /// Releases the exclusive side. Never waits; wakes sleeping readers and writers, if any.

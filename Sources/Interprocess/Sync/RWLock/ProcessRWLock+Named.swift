@@ -1,49 +1,65 @@
 public import SystemPackage
 
-extension ProcessRWLock {
+extension ProcessRWLock: NamedPrimitive {
+    static var noun: String { "reader-writer lock" }
+    static var segmentKind: SegmentKind { .rwLock }
+    static var bodyVersion: UInt32 { RWLockLayout.version }
+
     /// Creates a named lock: a segment of kind ``SegmentKind/rwLock`` whose body holds the placed
-    /// layout, initialized before any other process can open it.
+    /// layout, initialized before the name appears.
     ///
-    /// The segment stays until ``remove(_:)``; this handle keeps it mapped while it lives.
-    ///
+    /// - Parameters:
+    ///   - permissions: the segment's mode; default `0600`.
+    ///   - lifetime: whether the name outlives this handle (default ``Lifetime/persistent``).
     /// - Throws: ``InterprocessError/Code/alreadyExists``, `invalidName`, `permissionDenied`,
-    ///   `insufficientSpace` as ``Segment/init(create:kind:kindVersion:bodySize:permissions:lifetime:initialize:)`` does.
-    public init(create name: String, permissions: FilePermissions = .ownerReadWrite) throws(InterprocessError) {
-        let segment: Segment
-        do {
-            segment = try Segment(create: name, kind: .rwLock, kindVersion: RWLockLayout.version,
-                                  bodySize: RWLockLayout.size, permissions: permissions) { body in
-                RWLockLayout.write(at: body.baseAddress!)
-            }
-        } catch let error as InterprocessError {
-            throw error
-        } catch {
-            throw InterprocessError(.systemError, operation: "create a reader-writer lock", name: name, reason: "\(error)")
+    ///   `insufficientSpace` (reported as "create reader-writer lock").
+    public init(create name: String, permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent) throws(InterprocessError) {
+        try self.init(creating: name, permissions: permissions, lifetime: lifetime) { address in
+            RWLockLayout.write(at: address)
         }
-        let base = segment.body.baseAddress!
-        try self.init(validating: base, name: name, segment: segment)
     }
 
-    /// Opens a named lock another process created, waiting up to `timeout` for its creator to
-    /// finish initializing it.
+    /// Opens a named lock that exists now.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound``; `wrongKind` when the segment holds
-    ///   something else; `incompatibleVersion` for a lock of another layout version;
-    ///   `truncated` or `corrupt` for a damaged one; `creatorDied`, `timedOut`, `permissionDenied`.
-    public init(open name: String, timeout: Duration = .zero) throws(InterprocessError) {
-        let segment = try Segment(open: name, kind: .rwLock, kindVersion: RWLockLayout.version, timeout: timeout)
-        guard segment.body.count >= RWLockLayout.size else {
-            throw InterprocessError(.truncated, operation: "open a reader-writer lock", name: name,
-                                    reason: "its body has \(segment.body.count) bytes; a reader-writer lock needs \(RWLockLayout.size)")
-        }
-        let base = segment.body.baseAddress!
-        try self.init(validating: base, name: name, segment: segment)
+    /// - Throws: ``InterprocessError`` `notFound` at once if there is none; `wrongKind`,
+    ///   `incompatibleVersion`, `corrupt`, `permissionDenied`.
+    public init(open name: String) throws(InterprocessError) {
+        try self.init(opening: name, until: .now)
     }
 
-    /// Removes a named lock's name; processes that have it open keep using it.
+    /// Opens a named lock, waiting until `deadline` for it to appear.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is no segment of that name.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if it did not appear in time; otherwise as
+    ///   ``init(open:)``.
+    public init(open name: String, until deadline: Deadline) throws(InterprocessError) {
+        try self.init(opening: name, until: deadline)
+    }
+
+    /// Opens a named lock, waiting up to `timeout` for it to appear; see ``init(open:until:)``.
+    public init(open name: String, timeout: Duration) throws(InterprocessError) {
+        try self.init(opening: name, until: .after(timeout))
+    }
+
+    /// Opens the named lock if it exists, or creates it; two processes racing end up with one.
+    /// ``wasCreated`` tells which happened.
+    public init(openOrCreate name: String, permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent) throws(InterprocessError) {
+        try self.init(openingOrCreating: name, permissions: permissions, lifetime: lifetime) { address in
+            RWLockLayout.write(at: address)
+        }
+    }
+
+    /// Removes a named lock's name; handles already open keep working.
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none.
     public static func remove(_ name: String) throws(InterprocessError) {
-        try Segment.remove(name)
+        try removeNamed(name)
+    }
+
+    /// Whether this handle created the named lock (false for a placed one, or one opened).
+    public var wasCreated: Bool {
+        switch segment {
+        case .some(let segment): segment.wasCreated
+        case .none: false
+        }
     }
 }

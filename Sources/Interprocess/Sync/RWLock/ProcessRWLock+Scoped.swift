@@ -1,14 +1,4 @@
 extension ProcessRWLock {
-    /// Runs `body` holding the shared side, and releases it however `body` ends.
-    /// Blocks the calling thread until the shared side is granted.
-    ///
-    /// - Throws: what `body` throws, or ``InterprocessError`` as ``lockShared()`` does.
-    public func withSharedLock<Result>(_ body: () throws -> Result) throws -> Result {
-        try lockShared()
-        defer { try? unlockShared() }
-        return try body()
-    }
-
     /// Runs `body` holding the shared side; if the writer holding the exclusive side died, this
     /// reader repairs first: it takes the exclusive side over (as ``lockExclusive()`` does), runs
     /// `repair` with the dead writer's identity, marks the lock consistent, releases the
@@ -16,36 +6,41 @@ extension ProcessRWLock {
     ///
     /// This is the way forward for readers when no writer comes to repair: ``lockShared()``
     /// alone keeps throwing ``InterprocessError/Code/ownerDied`` until someone does. If another
-    /// process repairs first, `repair` does not run. Pass `{ _ in }` when the protected state
-    /// needs no repair. If `repair` throws, the exclusive side is released *without* being marked
-    /// consistent, so the lock becomes ``InterprocessError/Code/notRecoverable``, and the error
-    /// is rethrown; `body` does not run. Blocks the calling thread; a thread of this process that
-    /// holds the shared side meanwhile delays the repair until it unlocks.
+    /// process repairs first, `repair` does not run. If `repair` throws, the exclusive side is
+    /// released *without* being marked consistent, so the lock becomes
+    /// ``InterprocessError/Code/notRecoverable``, and the error is rethrown; `body` does not run.
+    /// Blocks the calling thread; a thread of this process that holds the shared side meanwhile
+    /// delays the repair until it unlocks.
     ///
     /// - Throws: what `repair` or `body` throws, or ``InterprocessError`` as ``lockShared()`` and
     ///   ``lockExclusive()`` do (except `ownerDied`, which this handles).
-    public func withSharedLock<Result>(
-        onOwnerDeath repair: (ProcessIdentity) throws -> Void, _ body: () throws -> Result
-    ) throws -> Result {
-        while true {
-            do {
-                try lockShared()
-                break
-            } catch let error where error.code == .ownerDied {
-                if case .previousOwnerDied(let dead) = try lockExclusive() {
-                    do {
-                        try repair(dead)
-                        try markConsistent()
-                    } catch {
-                        try? unlockExclusive()
-                        throw error
-                    }
-                }
-                try unlockExclusive()
-            }
+    public func withSharedLock<Result: ~Copyable>(
+        onOwnerDeath repair: (ProcessIdentity) throws(InterprocessError) -> Void,
+        _ body: () throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result {
+        try withSharedLock(repairing: repair, body)
+    }
+
+    /// Runs `body` holding the shared side, deciding by `policy` what happens if the writer
+    /// holding the exclusive side died: ``OwnerDeathPolicy/stateNeedsNoRepair`` marks the lock
+    /// consistent (taking the exclusive side a moment to do so) and runs `body`;
+    /// ``OwnerDeathPolicy/giveUp`` releases it unrepaired (it becomes
+    /// ``InterprocessError/Code/notRecoverable`` for everyone) and throws
+    /// ``InterprocessError/Code/ownerDied`` without running `body`.
+    ///
+    /// - Throws: what `body` throws, `ownerDied` as above, or ``InterprocessError`` as
+    ///   ``lockShared()`` and ``lockExclusive()`` do.
+    public func withSharedLock<Result: ~Copyable>(
+        onOwnerDeath policy: OwnerDeathPolicy, _ body: () throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result {
+        switch policy {
+        case .stateNeedsNoRepair:
+            return try withSharedLock(repairing: { _ in }, body)
+        case .giveUp:
+            return try withSharedLock(repairing: { (dead) throws(InterprocessError) in
+                throw giveUpError(dead, side: "shared")
+            }, body)
         }
-        defer { try? unlockShared() }
-        return try body()
     }
 
     /// Runs `body` holding the exclusive side; if the previous owner died holding it, first runs
@@ -54,14 +49,15 @@ extension ProcessRWLock {
     /// Blocks the calling thread until the lock is free. If `repair` throws, the lock is released
     /// *without* being marked consistent, so it becomes ``InterprocessError/Code/notRecoverable``,
     /// and the error is rethrown; `body` does not run. If `body` throws, the lock is released and
-    /// the error rethrown. Pass `{ _ in }` as `repair` when the protected state needs no repair.
+    /// the error rethrown.
     ///
     /// - Throws: what `repair` or `body` throws, or ``InterprocessError`` as ``lockExclusive()`` does.
-    public func withExclusiveLock<Result>(
-        onOwnerDeath repair: (ProcessIdentity) throws -> Void, _ body: () throws -> Result
-    ) throws -> Result {
+    public func withExclusiveLock<Result: ~Copyable>(
+        onOwnerDeath repair: (ProcessIdentity) throws(InterprocessError) -> Void,
+        _ body: () throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result {
         if case .previousOwnerDied(let dead) = try lockExclusive() {
-            do {
+            do throws(InterprocessError) {
                 try repair(dead)
                 try markConsistent()
             } catch {
@@ -72,28 +68,65 @@ extension ProcessRWLock {
         return try runHoldingExclusive(body)
     }
 
-    /// Runs `body` holding the exclusive side.
+    /// Runs `body` holding the exclusive side, deciding by `policy` what happens if the previous
+    /// owner died holding it (see ``OwnerDeathPolicy``).
     ///
-    /// Blocks the calling thread until the lock is free. If the previous owner died holding it,
-    /// there is nothing here to repair its state with, so `body` does not run: the lock is
-    /// released unrepaired, which makes it ``InterprocessError/Code/notRecoverable`` for everyone,
-    /// and this call throws ``InterprocessError/Code/ownerDied``. Use
-    /// ``withExclusiveLock(onOwnerDeath:_:)`` to repair instead.
-    ///
-    /// - Throws: what `body` throws, ``InterprocessError/Code/ownerDied`` as above, or
-    ///   ``InterprocessError`` as ``lockExclusive()`` does.
-    public func withExclusiveLock<Result>(_ body: () throws -> Result) throws -> Result {
-        if case .previousOwnerDied(let dead) = try lockExclusive() {
-            try? unlockExclusive()
-            throw InterprocessError(.ownerDied, operation: "lock the exclusive side of a reader-writer lock", name: name,
-                                    reason: "its previous owner (\(dead)) died holding it; withExclusiveLock(_:) cannot repair, so it was released unrepaired and is now not recoverable (use withExclusiveLock(onOwnerDeath:_:) to repair)")
+    /// - Throws: what `body` throws, ``InterprocessError/Code/ownerDied`` under
+    ///   ``OwnerDeathPolicy/giveUp``, or ``InterprocessError`` as ``lockExclusive()`` does.
+    public func withExclusiveLock<Result: ~Copyable>(
+        onOwnerDeath policy: OwnerDeathPolicy, _ body: () throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result {
+        switch policy {
+        case .stateNeedsNoRepair:
+            return try withExclusiveLock(onOwnerDeath: { _ in }, body)
+        case .giveUp:
+            return try withExclusiveLock(onOwnerDeath: { (dead) throws(InterprocessError) in
+                throw giveUpError(dead, side: "exclusive")
+            }, body)
         }
-        return try runHoldingExclusive(body)
     }
 
-    private func runHoldingExclusive<Result>(_ body: () throws -> Result) throws -> Result {
+    /// The shared side, repairing through the exclusive side while a dead writer's state waits.
+    private func withSharedLock<Result: ~Copyable>(
+        repairing repair: (ProcessIdentity) throws(InterprocessError) -> Void,
+        _ body: () throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result {
+        while true {
+            do throws(InterprocessError) {
+                try lockShared()
+                break
+            } catch where error.code == .ownerDied {
+                if case .previousOwnerDied(let dead) = try lockExclusive() {
+                    do throws(InterprocessError) {
+                        try repair(dead)
+                        try markConsistent()
+                    } catch {
+                        try? unlockExclusive()
+                        throw error
+                    }
+                }
+                try unlockExclusive()
+            }
+        }
         let result: Result
-        do {
+        do throws(InterprocessError) {
+            result = try body()
+        } catch {
+            try? unlockShared()
+            throw error
+        }
+        try unlockShared()
+        return result
+    }
+
+    private func giveUpError(_ dead: ProcessIdentity, side: String) -> InterprocessError {
+        InterprocessError(.ownerDied, operation: "lock the \(side) side of a reader-writer lock", name: name,
+                          reason: "the writer holding it (\(dead)) died; with the giveUp policy it was released unrepaired and is now not recoverable")
+    }
+
+    private func runHoldingExclusive<Result: ~Copyable>(_ body: () throws(InterprocessError) -> Result) throws(InterprocessError) -> Result {
+        let result: Result
+        do throws(InterprocessError) {
             result = try body()
         } catch {
             try? unlockExclusive()

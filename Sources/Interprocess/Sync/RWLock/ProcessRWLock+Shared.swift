@@ -33,19 +33,23 @@ extension ProcessRWLock {
 
     /// Takes the shared side, waiting until `deadline` at the latest. Blocks the calling thread.
     ///
-    /// - Returns: true if this process now holds one more shared hold, false if the deadline
-    ///   passed first.
-    /// - Throws: as ``lockShared()``.
-    public func lockShared(until deadline: Deadline) throws(InterprocessError) -> Bool {
-        try acquireShared(until: deadline, trying: false)
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (no hold was
+    ///   taken); otherwise as ``lockShared()``.
+    public func lockShared(until deadline: Deadline) throws(InterprocessError) {
+        guard try acquireShared(until: deadline, trying: false) else { throw timedOut("lock the shared side of") }
     }
 
     /// Takes the shared side, waiting at most `timeout`. Blocks the calling thread.
     ///
-    /// - Returns: as ``lockShared(until:)``.
-    /// - Throws: as ``lockShared()``.
-    public func lockShared(timeout: Duration) throws(InterprocessError) -> Bool {
-        try acquireShared(until: .after(timeout), trying: false)
+    /// - Throws: as ``lockShared(until:)``.
+    public func lockShared(timeout: Duration) throws(InterprocessError) {
+        try lockShared(until: .after(timeout))
+    }
+
+    /// The error of a lock whose deadline passed first.
+    func timedOut(_ action: String) -> InterprocessError {
+        InterprocessError(.timedOut, operation: "\(action) a reader-writer lock", name: name,
+                          reason: "it stayed held until the deadline passed")
     }
 
     /// Releases one shared hold of this process. Never waits; wakes a writer waiting for

@@ -19,6 +19,7 @@ extension ProcessSemaphore {
 
     /// Takes a unit, waiting as long as it takes. Blocks the calling thread while there is none.
     @inlinable
+    @available(*, noasync, message: "blocks the thread; use the async form of wait")
     public func wait() {
         if tryWait() { return }
         _ = parkedWait(until: .never)
@@ -27,20 +28,29 @@ extension ProcessSemaphore {
     /// Takes a unit, waiting at most until `deadline`. Blocks the calling thread meanwhile.
     ///
     /// - Parameter deadline: absolute, on `CLOCK_MONOTONIC`; a signal does not move it.
-    /// - Returns: true when a unit was taken, false when the deadline passed first.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (no unit was taken).
     @inlinable
-    public func wait(until deadline: Deadline) -> Bool {
-        if tryWait() { return true }
-        return parkedWait(until: deadline)
+    @available(*, noasync, message: "blocks the thread; use the async form of wait(until:)")
+    public func wait(until deadline: Deadline) throws(InterprocessError) {
+        if tryWait() { return }
+        if !parkedWait(until: deadline) { throw timedOut() }
     }
 
     /// Takes a unit, waiting at most `timeout`. Blocks the calling thread meanwhile.
     ///
-    /// - Returns: true when a unit was taken, false when the time ran out first.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the time ran out first (no unit was taken).
     @inlinable
-    public func wait(timeout: Duration) -> Bool {
-        if tryWait() { return true }
-        return parkedWait(until: .after(timeout))
+    @available(*, noasync, message: "blocks the thread; use the async form of wait(timeout:)")
+    public func wait(timeout: Duration) throws(InterprocessError) {
+        if tryWait() { return }
+        if !parkedWait(until: .after(timeout)) { throw timedOut() }
+    }
+
+    /// The error of a wait whose deadline passed first.
+    @usableFromInline
+    func timedOut() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "wait on semaphore", name: name,
+                          reason: "no unit became available before the deadline")
     }
 
     /// The slow path of the blocking waits: spin, then sleep on the count word.

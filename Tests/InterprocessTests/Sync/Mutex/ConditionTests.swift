@@ -31,7 +31,7 @@ extension MutexTests {
             let waiter = try MutexPeers.start("cond-wait", fixture.name, "20000")
             defer { MutexPeers.finish(waiter, timeout: 0) }
             try #require(TestSupport.eventually { fixture.conditionWaiters == 1 }, "the peer never waited")
-            try mutex.withLock { fixture.turn.pointee = 1 }
+            try mutex.withLock(onOwnerDeath: .giveUp) { fixture.turn.pointee = 1 }
             condition.signal()
             #expect(MutexPeers.finish(waiter, timeout: 10), "the waiter did not wake")
             #expect(waiter.terminationStatus == 0, "the waiter timed out instead of waking")
@@ -44,10 +44,10 @@ extension MutexTests {
             let mutex = try fixture.mutex(), condition = try fixture.condition()
             try mutex.lock()
             let deadline = Deadline.after(.milliseconds(150))
-            #expect(try condition.wait(mutex, until: deadline) == nil)
+            #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, until: deadline) } == nil)
             #expect(Deadline.now >= deadline, "returned before the deadline")
             #expect(fixture.ownerPID == getpid(), "the mutex is held again")
-            #expect(try condition.wait(mutex, timeout: .milliseconds(20)) == nil)
+            #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(20)) } == nil)
             try mutex.unlock()
             let other = try TestSupport.peer("mutex-lock", fixture.name, "10000")
             #expect(other.standardOutput == "acquired\n", "\(other)")
@@ -88,7 +88,7 @@ extension MutexTests {
             let mutex = try ProcessMutex(create: mutexName)
             try mutex.lock()
             opened.signal()  // nobody waits: a no-op
-            #expect(try condition.wait(mutex, timeout: .milliseconds(20)) == nil)
+            #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(20)) } == nil)
             try mutex.unlock()
         }
     }
