@@ -20,7 +20,7 @@ extension ProcessEvent {
     ///   ``InterprocessError/Code/resourceLimit`` if no waiting thread could be started.
     public func wait(until deadline: Deadline) async throws -> Bool {
         try Task.checkCancellation()
-        let entry = state.pointee.load(ordering: .acquiring)
+        let entry = stateWord.pointee.load(ordering: .acquiring)
         if tryTake(entry) { return true }
         if deadline.hasPassed { return false }
         let parking = self.parking, mode = self.mode

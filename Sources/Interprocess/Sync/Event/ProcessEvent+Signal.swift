@@ -10,12 +10,12 @@ extension ProcessEvent {
     /// - Complexity: one atomic compare-and-exchange and one load when nobody sleeps; no system call.
     @inlinable
     public func set() {
-        var seen = state.pointee.load(ordering: .relaxed)
+        var seen = stateWord.pointee.load(ordering: .relaxed)
         while seen & ProcessEvent.setBit == 0 {
             // Counting the set (bits 1–31) lets manual-reset waiters tell that a set happened
             // even if a reset follows before they run. Sequentially consistent: ordered before
             // the waiter-count load below (see FutexParking).
-            let (exchanged, original) = state.pointee.compareExchange(
+            let (exchanged, original) = stateWord.pointee.compareExchange(
                 expected: seen, desired: (seen &+ ProcessEvent.setIncrement) | ProcessEvent.setBit,
                 ordering: .sequentiallyConsistent)
             if exchanged { break }
@@ -32,7 +32,7 @@ extension ProcessEvent {
     /// withdraws a signal no waiter has taken yet.
     @inlinable
     public func reset() {
-        state.pointee.bitwiseAnd(~ProcessEvent.setBit, ordering: .releasing)
+        stateWord.pointee.bitwiseAnd(~ProcessEvent.setBit, ordering: .releasing)
     }
 
     /// The slow part of a set: somebody may sleep. Wakes one waiter (auto-reset) or all (manual-reset).

@@ -6,14 +6,14 @@ extension ProcessEvent {
     /// - Returns: true if the event was set (an auto-reset event is now unset again).
     @inlinable
     public func tryWait() -> Bool {
-        tryTake(state.pointee.load(ordering: .acquiring))
+        tryTake(stateWord.pointee.load(ordering: .acquiring))
     }
 
     /// Waits until the event is set, as long as it takes. Blocks the calling thread meanwhile.
     @inlinable
     @available(*, noasync, message: "blocks the thread; use the async form of wait")
     public func wait() {
-        let seen = state.pointee.load(ordering: .acquiring)
+        let seen = stateWord.pointee.load(ordering: .acquiring)
         if tryTake(seen) { return }
         _ = parkedWait(until: .never, entry: seen)
     }
@@ -26,7 +26,7 @@ extension ProcessEvent {
     @inlinable
     @available(*, noasync, message: "blocks the thread; use the async form of wait(until:)")
     public func wait(until deadline: Deadline) throws(InterprocessError) {
-        let seen = state.pointee.load(ordering: .acquiring)
+        let seen = stateWord.pointee.load(ordering: .acquiring)
         if tryTake(seen) { return }
         if !parkedWait(until: deadline, entry: seen) { throw timedOut() }
     }
@@ -37,7 +37,7 @@ extension ProcessEvent {
     @inlinable
     @available(*, noasync, message: "blocks the thread; use the async form of wait(timeout:)")
     public func wait(timeout: Duration) throws(InterprocessError) {
-        let seen = state.pointee.load(ordering: .acquiring)
+        let seen = stateWord.pointee.load(ordering: .acquiring)
         if tryTake(seen) { return }
         if !parkedWait(until: .after(timeout), entry: seen) { throw timedOut() }
     }
@@ -56,7 +56,7 @@ extension ProcessEvent {
         var seen = seen
         while seen & ProcessEvent.setBit != 0 {
             if mode == .manualReset { return true }
-            let (exchanged, original) = state.pointee.compareExchange(
+            let (exchanged, original) = stateWord.pointee.compareExchange(
                 expected: seen, desired: seen & ~ProcessEvent.setBit, successOrdering: .acquiring, failureOrdering: .acquiring)
             if exchanged { return true }
             seen = original
@@ -70,7 +70,7 @@ extension ProcessEvent {
     ///   by any set after it, even one already undone by a reset.
     @usableFromInline
     func parkedWait(until deadline: Deadline, entry: UInt32) -> Bool {
-        let state = self.state, mode = self.mode
+        let state = self.stateWord, mode = self.mode
         return parking.park(until: deadline) {
             ProcessEvent.attemptToTake(from: state, mode: mode, entry: entry, seen: $0)
         } == .acquired

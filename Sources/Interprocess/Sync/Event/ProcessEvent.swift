@@ -45,7 +45,7 @@ public import Synchronization
 /// least every 20 ms.
 public struct ProcessEvent: ~Copyable {
     /// How an event behaves once set.
-    public enum Mode: Sendable, Hashable, CustomStringConvertible {
+    public enum Mode: String, Sendable, Hashable, Codable, CustomStringConvertible {
         /// Releases one waiter per set, and is unset again as that waiter leaves.
         case autoReset
         /// Releases every waiter and stays set until ``ProcessEvent/reset()``.
@@ -61,7 +61,7 @@ public struct ProcessEvent: ~Copyable {
     public static let alignment = 64
 
     /// The state word: the futex word waiters sleep on.
-    @usableFromInline let state: UnsafeMutablePointer<Atomic<UInt32>>
+    @usableFromInline let stateWord: UnsafeMutablePointer<Atomic<UInt32>>
     /// How many waiters may be asleep.
     @usableFromInline let waiters: UnsafeMutablePointer<Atomic<UInt32>>
     /// The named segment holding the event, or nil for a placed one.
@@ -74,7 +74,7 @@ public struct ProcessEvent: ~Copyable {
 
     /// Whether the event is set right now. Only a snapshot: other processes may change it at
     /// any moment.
-    public var isSet: Bool { state.pointee.load(ordering: .relaxed) & ProcessEvent.setBit != 0 }
+    public var isSet: Bool { stateWord.pointee.load(ordering: .relaxed) & ProcessEvent.setBit != 0 }
 
     /// Validates the event at `base` (its tag, version and mode) and makes a handle on it.
     init(validating base: UnsafeMutableRawPointer, name: String?, segment: consuming Segment?) throws(InterprocessError) {
@@ -89,14 +89,14 @@ public struct ProcessEvent: ~Copyable {
             throw InterprocessError(.corrupt, operation: "open a placed event", name: name,
                                     reason: "its mode is \(rawMode); expected 1 (auto-reset) or 2 (manual-reset)")
         }
-        self.state = ProcessEvent.word(.state, at: base)
+        self.stateWord = ProcessEvent.word(.state, at: base)
         self.waiters = ProcessEvent.word(.waiters, at: base)
         self.segment = segment
         self.name = name
     }
 
     /// The futex protocol on this event's words.
-    var parking: FutexParking { FutexParking(word: state, waiters: waiters) }
+    var parking: FutexParking { FutexParking(word: stateWord, waiters: waiters) }
 
     /// The waiter count as stored (for tests: it includes waiters that died asleep).
     var waiterCount: UInt32 { parking.waiterCount }

@@ -119,7 +119,7 @@ extension MutexTests {
             #expect(interprocessError { _ = try condition.wait(mutex, timeout: .milliseconds(10)) }?.code == .invalidArgument)
             try mutex.unlock()
             #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(10)) } == nil)
-            try mutex.unlock()
+            #expect(mutex.recordedOwner == nil, "timedOut: not held")
             #expect(fixture.conditionWaiters == 0)
         }
     }
