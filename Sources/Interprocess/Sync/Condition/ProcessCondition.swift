@@ -4,17 +4,20 @@ import Synchronization
 /// process signals that the state it protects has changed.
 ///
 /// ```swift
-/// try mutex.lock()
-/// while !ready() {
-///     guard try condition.wait(mutex, until: deadline) != nil else { break }  // timed out
+/// try mutex.withLock(onOwnerDeath: .giveUp) { () throws(InterprocessError) in
+///     while !ready() {
+///         try condition.wait(mutex, until: deadline)  // throws timedOut, leaving the mutex released
+///     }
+///     consume()
 /// }
-/// try mutex.unlock()
 /// ```
 ///
 /// A wait may return without a signal (spuriously, or on a signal meant for another waiter):
-/// always re-check the predicate in a loop. Every wait re-acquires the mutex before it returns, as
-/// `pthread_cond_wait` does, and reports ``LockAcquisition/previousOwnerDied(_:)`` if the mutex's
-/// owner died meanwhile: repair and ``ProcessMutex/markConsistent()`` as after ``ProcessMutex/lock()``.
+/// always re-check the predicate in a loop. Every wait that returns has re-acquired the mutex, as
+/// `pthread_cond_wait` does; a wait that throws ``InterprocessError/Code/timedOut`` has not (inside
+/// `withLock`, just let the error propagate). A wait reports ``LockAcquisition/previousOwnerDied(_:)``
+/// if the mutex's owner died meanwhile: repair and ``ProcessMutex/markConsistent()`` as after
+/// ``ProcessMutex/lock()``.
 ///
 /// ## Why not glibc's `pthread_cond_t`
 ///
@@ -41,7 +44,8 @@ import Synchronization
 ///
 /// Placed at a 64-byte-aligned address in any shared mapping (``initialize(at:)``,
 /// ``init(placedAt:)``; the mapping must outlive the handle) or named, alone in a segment of kind
-/// ``SegmentKind/condition`` (``init(create:permissions:)``, ``init(open:timeout:)``).
+/// ``SegmentKind/condition`` (``init(create:permissions:lifetime:)``, ``init(open:)``, ``init(open:until:)``,
+/// ``init(openOrCreate:permissions:lifetime:)``).
 public struct ProcessCondition: ~Copyable, @unchecked Sendable {
     /// The bytes a placed condition takes: 128.
     public static let size = 128

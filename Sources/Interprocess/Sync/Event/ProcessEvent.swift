@@ -13,13 +13,14 @@ public import Synchronization
 ///
 /// It lives either at an address inside any shared mapping (``initialize(at:mode:initiallySet:)``
 /// and ``init(placedAt:)``) or alone in a named segment of kind ``SegmentKind/event``
-/// (``init(create:mode:initiallySet:permissions:)``, ``init(open:timeout:)``). The layout is in
+/// (``init(create:mode:initiallySet:permissions:lifetime:)``, ``init(open:)``, ``init(open:until:)``,
+/// ``init(openOrCreate:mode:initiallySet:permissions:lifetime:)``). The layout is in
 /// `docs/FORMAT.md`.
 ///
 /// ```swift
 /// let ready = try ProcessEvent(create: "config-ready", mode: .manualReset)
 /// ready.set()                                      // in the process that loaded the config
-/// if ready.wait(timeout: .seconds(5)) { /* … */ }  // in any process
+/// try ready.wait(timeout: .seconds(5))             // in any process; throws timedOut
 /// try await ready.wait()                           // from async code, without blocking the pool
 /// ```
 ///
@@ -28,8 +29,9 @@ public import Synchronization
 ///
 /// ## Blocking
 ///
-/// ``wait()``, ``wait(until:)`` and ``wait(timeout:)`` block the calling thread: don't call
-/// them from Swift concurrency's cooperative pool. The `async` forms of `wait` return at once
+/// ``wait()``, ``wait(until:)`` and ``wait(timeout:)`` block the calling thread (the deadline
+/// forms throw ``InterprocessError/Code/timedOut``); they are unavailable from async code,
+/// which uses the `async` forms. The `async` forms of `wait` return at once
 /// if the event is set, and otherwise wait on a thread of their own.
 ///
 /// ## When a process dies

@@ -28,7 +28,8 @@ import Musl
 /// with `fork` shares the open file description, and with it the lock.
 ///
 /// Blocking: ``lock(_:bytes:)`` blocks the calling thread until the lock is granted, and
-/// ``lock(_:bytes:until:)`` until the deadline; don't call them from Swift concurrency's
+/// ``lock(_:bytes:until:)`` and ``lock(_:bytes:timeout:)`` until the deadline (then they throw
+/// ``InterprocessError/Code/timedOut``); don't call them from Swift concurrency's
 /// cooperative pool for waits that may be long. ``tryLock(_:bytes:)`` and ``unlock(bytes:)``
 /// never wait.
 public struct FileLock: ~Copyable, Sendable {

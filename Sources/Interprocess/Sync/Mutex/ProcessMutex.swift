@@ -5,11 +5,11 @@ public import Synchronization
 ///
 /// A mutex lives either *placed* at a 64-byte-aligned address inside any shared mapping
 /// (``initialize(at:recursive:)`` once, then ``init(placedAt:)`` in every process), or *named*, alone in
-/// a segment of kind ``SegmentKind/mutex`` (``init(create:recursive:permissions:)``,
-/// ``init(open:timeout:)``).
+/// a segment of kind ``SegmentKind/mutex`` (``init(create:recursive:permissions:lifetime:)``,
+/// ``init(open:)``, ``init(open:until:)``, ``init(openOrCreate:recursive:permissions:lifetime:)``).
 ///
 /// ```swift
-/// let mutex = try ProcessMutex(create: "orders-lock")
+/// let mutex = try ProcessMutex(openOrCreate: "orders-lock")
 /// try mutex.withLock(onOwnerDeath: { dead in
 ///     rebuildIndex()              // the previous owner died mid-update
 /// }) {
@@ -17,14 +17,27 @@ public import Synchronization
 /// }
 /// ```
 ///
-/// ## Owner death
+/// ## Owner death: decide up front
 ///
-/// When the process (or thread) holding the lock dies, a later ``lock()`` returns
-/// ``LockAcquisition/previousOwnerDied(_:)`` with the dead owner's ``ProcessIdentity`` (pid 0 if it
-/// died in the few instructions between acquiring the lock and recording itself). The caller holds
-/// the lock; it repairs the protected state and calls ``markConsistent()`` before ``unlock()``. If
-/// it unlocks without that, the mutex becomes permanently unusable: every later lock throws
-/// ``InterprocessError/Code/notRecoverable`` instead of handing out broken state or deadlocking.
+/// A process that dies holding the lock — killed, crashed, or calling `exit()` inside the critical
+/// section — may leave the protected state half-updated. The next locker is told, and every way
+/// of locking makes it decide what happens then:
+///
+/// - **Scoped** (`withLock`): the decision is a required argument. A closure
+///   (`onOwnerDeath: { dead in … }`) repairs the state holding the lock, then the mutex is marked
+///   consistent and `body` runs. ``OwnerDeathPolicy/stateNeedsNoRepair`` marks it consistent at
+///   once (state that is valid at every point: a lock that only serializes, single-store updates).
+///   ``OwnerDeathPolicy/giveUp`` releases it unrepaired and throws
+///   ``InterprocessError/Code/ownerDied``: the mutex is then not recoverable for every process,
+///   which is right when nothing can repair the state and nobody must see it.
+/// - **Manual** (``lock()``): it returns ``LockAcquisition/previousOwnerDied(_:)`` with the dead
+///   owner's ``ProcessIdentity`` (pid 0 if it died in the few instructions between acquiring the
+///   lock and recording itself). The caller holds the lock; it repairs and calls
+///   ``markConsistent()`` before ``unlock()``. Unlocking without that makes the mutex permanently
+///   unusable: every later lock throws ``InterprocessError/Code/notRecoverable`` instead of handing
+///   out broken state or deadlocking.
+///
+/// Either way ``state`` shows the owner, whether it lives, and the mutex's consistency.
 ///
 /// A waiter notices the death within ``ownerCheckInterval`` of it: it sleeps on the lock in slices
 /// and, after each slice that ends with the lock still held, asks `/proc` whether the owner (its
@@ -47,7 +60,7 @@ public import Synchronization
 /// ## Blocking
 ///
 /// ``lock()``, ``lock(until:)``, ``lock(timeout:)`` and the `withLock` forms block the calling
-/// thread (after a brief spin). From Swift concurrency, keep critical sections short and never
+/// thread (after a brief spin); the deadline forms throw ``InterprocessError/Code/timedOut``. From Swift concurrency, keep critical sections short and never
 /// hold the lock across an `await` (the task may resume on another thread, which cannot unlock);
 /// for long waits, call from a dedicated thread. ``tryLock()``, ``unlock()`` and
 /// ``markConsistent()`` never sleep.
@@ -58,7 +71,7 @@ public import Synchronization
 /// lock is released first (every level of a recursive one; unrepaired state after an owner's
 /// death then becomes not recoverable, as with any unlock). A lock taken through another handle is
 /// left alone. The handle is `Sendable`: the lock is made for concurrent use, and the handle holds
-/// only its address (and the mapping).
+/// only its address (and the mapping). To use one handle from many tasks, wrap it in ``Shared``. To use one handle from many tasks, wrap it in ``Shared``.
 public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     /// The bytes a placed mutex takes: 128.
     public static let size = 128

@@ -9,16 +9,22 @@ import Synchronization
 ///
 /// It lives either at an address inside any shared mapping (its *placed* form,
 /// ``initialize(at:)`` and ``init(placedAt:)``) or alone in a named segment of kind
-/// ``SegmentKind/rwLock`` (``init(create:permissions:)``, ``init(open:timeout:)``). The layout
+/// ``SegmentKind/rwLock`` (``init(create:permissions:lifetime:)``, ``init(open:)``, ``init(open:until:)``,
+/// ``init(openOrCreate:permissions:lifetime:)``). The layout
 /// is in `docs/FORMAT.md` ("ProcessRWLock").
 ///
 /// ```swift
-/// let lock = try ProcessRWLock(create: "prices.lock")
-/// try lock.withSharedLock { /* read */ }
+/// let lock = try ProcessRWLock(openOrCreate: "prices.lock")
+/// try lock.withSharedLock(onOwnerDeath: .giveUp) { /* read */ }
 /// try lock.withExclusiveLock(onOwnerDeath: { dead in /* repair what `dead` half-wrote */ }) {
 ///     /* write */
 /// }
 /// ```
+///
+/// Every scoped form takes the owner-death decision as a required argument — a repair closure,
+/// ``OwnerDeathPolicy/stateNeedsNoRepair`` or ``OwnerDeathPolicy/giveUp`` — the same choice
+/// ``ProcessMutex`` offers (see "When a process dies" below). ``state`` shows the writer, the
+/// readers and the consistency.
 ///
 /// ## Cost
 ///
@@ -29,8 +35,8 @@ import Synchronization
 ///
 /// ## Blocking
 ///
-/// ``lockShared()``, ``lockExclusive()`` and their `until:`/`timeout:` forms, and the scoped
-/// forms, block the calling thread: don't call them from Swift concurrency's cooperative pool
+/// ``lockShared()``, ``lockExclusive()`` and their `until:`/`timeout:` forms (which throw
+/// ``InterprocessError/Code/timedOut``), and the scoped forms, block the calling thread: don't call them from Swift concurrency's cooperative pool
 /// for waits that may be long. The `try` forms and the unlocks never wait (a `try` form may
 /// read `/proc` once to tell whether a holder is dead).
 ///
@@ -48,7 +54,7 @@ import Synchronization
 ///   writer does: catch `ownerDied`, call ``lockExclusive()`` (the takeover returns
 ///   ``LockAcquisition/previousOwnerDied(_:)`` to exactly one process; the others wait, then
 ///   get ``LockAcquisition/acquired``), repair, ``markConsistent()``, ``unlockExclusive()``, and
-///   lock the shared side again — or let ``withSharedLock(onOwnerDeath:_:)`` do all of it. A
+///   lock the shared side again — or let ``withSharedLock(onOwnerDeath:_:)-(OwnerDeathPolicy,_)`` do all of it. A
 ///   lock is never taken from a process whose liveness is unknown
 ///   (``ProcessIdentity/Liveness/unknown``: another pid namespace, a hidden `/proc`).
 /// - **Holding the shared side:** each process counts its shared holds in a slot of its own,

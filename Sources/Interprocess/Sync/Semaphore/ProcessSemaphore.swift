@@ -5,13 +5,13 @@ public import Synchronization
 ///
 /// It lives either at an address inside any shared mapping (its *placed* form,
 /// ``initialize(at:initialCount:maximumCount:)`` and ``init(placedAt:)``) or alone in a named
-/// segment of kind ``SegmentKind/semaphore`` (``init(create:initialCount:maximumCount:permissions:)``,
-/// ``init(open:timeout:)``). The layout is in `docs/FORMAT.md`.
+/// segment of kind ``SegmentKind/semaphore`` (``init(create:initialCount:maximumCount:permissions:lifetime:)``,
+/// ``init(open:)``, ``init(open:until:)``, ``init(openOrCreate:initialCount:maximumCount:permissions:lifetime:)``). The layout is in `docs/FORMAT.md`.
 ///
 /// ```swift
-/// let jobs = try ProcessSemaphore(create: "jobs")
+/// let jobs = try ProcessSemaphore(openOrCreate: "jobs")
 /// try jobs.post()                                  // producer, in any process
-/// if jobs.wait(timeout: .seconds(1)) { /* took a unit */ }
+/// try jobs.wait(timeout: .seconds(1))              // took a unit, or threw timedOut
 /// try await jobs.wait()                            // from async code, without blocking the pool
 /// ```
 ///
@@ -21,8 +21,9 @@ public import Synchronization
 ///
 /// ## Blocking
 ///
-/// ``wait()``, ``wait(until:)`` and ``wait(timeout:)`` block the calling thread: don't call
-/// them from Swift concurrency's cooperative pool. The `async` forms of `wait` take a
+/// ``wait()``, ``wait(until:)`` and ``wait(timeout:)`` block the calling thread (the deadline
+/// forms throw ``InterprocessError/Code/timedOut``); they are unavailable from async code,
+/// which uses the `async` forms. The `async` forms of `wait` take a
 /// unit without blocking if one is there, and otherwise wait on a thread of their own.
 /// ``post()`` and ``tryWait()`` never block.
 ///
