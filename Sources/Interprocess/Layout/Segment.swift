@@ -198,8 +198,14 @@ public struct Segment: ~Copyable {
     }
 
     /// Removes a segment's name (see ``SharedMemory/remove(_:)``).
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none (reported as "remove segment").
     public static func remove(_ name: String) throws(InterprocessError) {
-        try SharedMemory.remove(name)
+        do throws(InterprocessError) {
+            try SharedMemory.remove(name)
+        } catch {
+            throw error.reported(as: "remove segment")
+        }
     }
 
     /// Reads and validates the header with `pread`, retrying until `deadline` while the file is
