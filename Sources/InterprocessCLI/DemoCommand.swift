@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
             throw InterprocessError(.peerDied, operation: "run the demo", name: name,
                                     reason: "the child process exited with status \(child.terminationStatus)")
         }
-        let answer = DemoCommand.read(from: segment.body, at: DemoCommand.answerOffset)
+        let answer = DemoCommand.read(from: segment.readableBody, at: DemoCommand.answerOffset)
         print("parent: the child wrote back \"\(answer)\"")
         let report = try SegmentReport.inspect(name)
         print("parent: `interprocess inspect \(name)` would say: \(report.verdict), creator pid \(report.header?.creator.pid ?? 0) \(report.creatorLiveness?.rawValue ?? "?")")
@@ -52,9 +52,9 @@ struct DemoCommand: ParsableCommand {
 
     private func runChild(_ name: String) throws {
         let segment = try Segment(open: name, kind: .raw)
-        let greeting = DemoCommand.read(from: segment.body, at: 0)
+        let greeting = DemoCommand.read(from: segment.readableBody, at: 0)
         print("child (pid \(getpid())): opened '\(name)', validated its header, and read \"\(greeting)\"")
-        DemoCommand.write("hello back from pid \(getpid())", into: segment.body, at: DemoCommand.answerOffset)
+        DemoCommand.write("hello back from pid \(getpid())", into: try segment.writableBody, at: DemoCommand.answerOffset)
     }
 
     private static func write(_ text: String, into body: UnsafeMutableRawBufferPointer, at offset: Int) {
@@ -63,7 +63,7 @@ struct DemoCommand: ParsableCommand {
         UnsafeMutableRawBufferPointer(rebasing: body[(offset + 4)...]).copyBytes(from: bytes)
     }
 
-    private static func read(from body: UnsafeMutableRawBufferPointer, at offset: Int) -> String {
+    private static func read(from body: UnsafeRawBufferPointer, at offset: Int) -> String {
         let count = min(Int(UInt32(littleEndian: body.load(fromByteOffset: offset, as: UInt32.self))), 1024)
         return String(decoding: body[(offset + 4)..<(offset + 4 + count)], as: UTF8.self)
     }

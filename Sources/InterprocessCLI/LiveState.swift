@@ -18,7 +18,7 @@ enum LiveState: Encodable {
         switch kind {
         case .mutex: return .mutex(try ProcessMutex(open: name).state)
         case .semaphore: return .semaphore(try ProcessSemaphore(open: name).state)
-        case .event: return .event(try ProcessEvent(open: name).currentState)
+        case .event: return .event(try ProcessEvent(open: name).state)
         case .rwLock: return .rwLock(try ProcessRWLock(open: name).state)
         case .condition: return .condition(try ProcessCondition(open: name).state)
         case .spscQueue: return .spsc(try SPSCQueue(open: name).state)

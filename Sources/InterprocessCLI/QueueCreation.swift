@@ -14,12 +14,6 @@ enum QueueCreation {
     }
 
     static func createRaw(_ name: String, bodySize: Int, permissions: FilePermissions) throws(InterprocessError) {
-        do {
-            _ = try Segment(create: name, kind: .raw, bodySize: bodySize, permissions: permissions)
-        } catch {
-            // Without an initializer nothing but the library throws here.
-            throw (error as? InterprocessError)
-                ?? InterprocessError(.systemError, operation: "create segment", name: name, reason: "\(error)")
-        }
+        _ = try Segment(create: name, kind: .raw, bodySize: bodySize, permissions: permissions)
     }
 }

@@ -54,7 +54,7 @@ enum ConditionChaosCommands {
                         let timeout = Duration.microseconds(Int64((roll >> 8) % 3_000))
                         switch Result(catching: { () throws(InterprocessError) in try condition.wait(mutex, timeout: timeout) }) {
                         case .success(let acquisition):
-                            if let acquisition { try words.check(acquisition, mutex) }
+                            try words.check(acquisition, mutex)
                         case .failure(let error):
                             guard error.code == .timedOut else { throw error }
                             try words.check(mutex.lock(), mutex)

@@ -30,7 +30,7 @@ enum EventChaosCommands {
             while true {
                 let roll = random.next()
                 switch roll % 4 {
-                case 0: guard event.wait(timeout: .microseconds(Int64((roll >> 8) % 3_000))) else { continue }
+                case 0: guard (try? event.wait(timeout: .microseconds(Int64((roll >> 8) % 3_000)))) != nil else { continue }
                 case 1:
                     guard event.tryWait() else {
                         usleep(100)

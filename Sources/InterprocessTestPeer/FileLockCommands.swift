@@ -18,7 +18,7 @@ enum FileLockCommands {
         let hold = try PeerHoldTime(arguments.nextIfPresent())
         try arguments.finish()
         let lock = try FileLock(path: FilePath(path), createIfMissing: false)
-        guard try lock.lock(mode, until: .after(.seconds(30))) else {
+        guard try timingOut({ () throws(InterprocessError) in try lock.lock(mode, until: .after(.seconds(30))) }) != nil else {
             UnbufferedLine.line("timed-out")
             exit(4)
         }

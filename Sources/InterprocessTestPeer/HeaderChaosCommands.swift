@@ -27,7 +27,7 @@ enum HeaderChaosCommands {
             do throws(InterprocessError) {
                 let segment = try Segment(open: name, kind: .raw, timeout: .milliseconds(20))
                 opens += 1
-                try exercise(segment.body.baseAddress!, segment.body.count, choice: roll)
+                try exercise(segment.writableBody.baseAddress!, segment.writableBody.count, choice: roll)
             } catch {
                 _ = error.code  // typed: any InterprocessError is an acceptable outcome
                 errors += 1
@@ -42,30 +42,28 @@ enum HeaderChaosCommands {
             throw InterprocessError(.corrupt, operation: "exercise", name: nil, reason: "body of \(count) bytes")
         }
         let semaphore = try ProcessSemaphore(placedAt: body + HeaderChaosLayout.semaphoreOffset)
-        if choice & 1 == 0 { _ = semaphore.tryWait() } else { _ = semaphore.wait(timeout: .milliseconds(1)) }
+        if choice & 1 == 0 { _ = semaphore.tryWait() } else { _ = try timingOut { () throws(InterprocessError) in try semaphore.wait(timeout: .milliseconds(1)) } }
         if choice & 2 == 0 { try semaphore.post() }
         let event = try ProcessEvent(placedAt: body + HeaderChaosLayout.eventOffset)
-        if choice & 4 == 0 { event.set() } else { _ = event.wait(timeout: .milliseconds(1)) }
+        if choice & 4 == 0 { event.set() } else { _ = try timingOut { () throws(InterprocessError) in try event.wait(timeout: .milliseconds(1)) } }
         let mutex = try ProcessMutex(placedAt: body + HeaderChaosLayout.mutexOffset)
         let condition = try ProcessCondition(placedAt: body + HeaderChaosLayout.conditionOffset)
-        if let acquisition = try mutex.lock(timeout: .milliseconds(2)) {
+        if let acquisition = try timingOut({ () throws(InterprocessError) in try mutex.lock(timeout: .milliseconds(2)) }) {
             if acquisition.previousOwnerDied { try mutex.markConsistent() }
             if choice & 8 == 0 {
                 condition.signal()
             } else {
-                do throws(InterprocessError) {
-                    _ = try condition.wait(mutex, timeout: .milliseconds(1))
-                } catch where error.code == .timedOut {
-                    // Not re-acquired by the deadline: not held, nothing to unlock.
-                    return
+                // Held again whether it was signalled or timed out.
+                if case .previousOwnerDied? = try timingOut({ () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(1)) }) {
+                    try mutex.markConsistent()
                 }
             }
             try mutex.unlock()
         }
         let lock = try ProcessRWLock(placedAt: body + HeaderChaosLayout.rwLockOffset)
         if choice & 16 == 0 {
-            if try lock.lockShared(timeout: .milliseconds(1)) { try lock.unlockShared() }
-        } else if let acquisition = try lock.lockExclusive(timeout: .milliseconds(1)) {
+            if try timingOut({ () throws(InterprocessError) in try lock.lockShared(timeout: .milliseconds(1)) }) != nil { try lock.unlockShared() }
+        } else if let acquisition = try timingOut({ () throws(InterprocessError) in try lock.lockExclusive(timeout: .milliseconds(1)) }) {
             if acquisition.previousOwnerDied { try lock.markConsistent() }
             try lock.unlockExclusive()
         }
@@ -100,13 +98,13 @@ enum NamedChaosCommands {
                 switch target {
                 case "sem":
                     let semaphore = try ProcessSemaphore(open: name, timeout: timeout)
-                    if flip { try semaphore.post() } else { _ = semaphore.wait(timeout: .milliseconds(1)) }
+                    if flip { try semaphore.post() } else { _ = try timingOut { () throws(InterprocessError) in try semaphore.wait(timeout: .milliseconds(1)) } }
                 case "event":
                     let event = try ProcessEvent(open: name, timeout: timeout)
-                    if flip { event.set() } else { _ = event.wait(timeout: .milliseconds(1)) }
+                    if flip { event.set() } else { _ = try timingOut { () throws(InterprocessError) in try event.wait(timeout: .milliseconds(1)) } }
                 case "mutex":
                     let mutex = try ProcessMutex(open: name, timeout: timeout)
-                    if let acquisition = try mutex.lock(timeout: .milliseconds(2)) {
+                    if let acquisition = try timingOut({ () throws(InterprocessError) in try mutex.lock(timeout: .milliseconds(2)) }) {
                         if acquisition.previousOwnerDied { try mutex.markConsistent() }
                         try mutex.unlock()
                     }
@@ -116,8 +114,8 @@ enum NamedChaosCommands {
                 case "rw":
                     let lock = try ProcessRWLock(open: name, timeout: timeout)
                     if flip {
-                        if try lock.lockShared(timeout: .milliseconds(1)) { try lock.unlockShared() }
-                    } else if let acquisition = try lock.lockExclusive(timeout: .milliseconds(1)) {
+                        if try timingOut({ () throws(InterprocessError) in try lock.lockShared(timeout: .milliseconds(1)) }) != nil { try lock.unlockShared() }
+                    } else if let acquisition = try timingOut({ () throws(InterprocessError) in try lock.lockExclusive(timeout: .milliseconds(1)) }) {
                         if acquisition.previousOwnerDied { try lock.markConsistent() }
                         try lock.unlockExclusive()
                     }

@@ -46,7 +46,7 @@ enum IdentityCommands {
         try arguments.finish()
         _ = try Segment(create: name, bodySize: 4096) { _ in
             UnbufferedLine.line("initializing")
-            try PeerHoldTime("forever").wait()
+            while true { sleep(60) }
         }
     }
 

@@ -18,7 +18,7 @@ enum MutexChaosCommands {
     static func unlock(_ arguments: inout Arguments) throws {
         let segment = try Segment(open: arguments.next("SEGMENT"), kind: .raw)
         try arguments.finish()
-        try ProcessMutex(placedAt: segment.body.baseAddress!).unlock()
+        try ProcessMutex(placedAt: segment.writableBody.baseAddress!).unlock()
         print("unlocked")
     }
 
@@ -31,14 +31,14 @@ enum MutexChaosCommands {
         let segment = try Segment(open: arguments.next("SEGMENT"), kind: .raw)
         let end = UInt64(try arguments.nextInt("END"))
         try arguments.finish()
-        let base = segment.body.baseAddress!
+        let base = try segment.writableBody.baseAddress!
         let mutex = try ProcessMutex(placedAt: base)
         func field(_ offset: Int) -> UnsafeMutablePointer<UInt64> { (base + offset).assumingMemoryBound(to: UInt64.self) }
         let counter = field(counterOffset), dirty = field(dirtyOffset), shadow = field(shadowOffset)
         let holder = field(holderOffset), reports = field(reportsOffset)
         var done = 0
         while Deadline.now.nanoseconds < end {
-            guard let acquisition = try mutex.lock(timeout: .seconds(20)) else { throw PeerFailure("not acquired within 20 s") }
+            let acquisition = try mutex.lock(timeout: .seconds(20))
             switch acquisition {
             case .acquired:
                 guard holder.pointee == 0, dirty.pointee == 0, counter.pointee == shadow.pointee else {
@@ -72,10 +72,10 @@ enum MutexChaosCommands {
         var random = PeerRandom(seed: UInt64(try arguments.nextInt("SEED")) ^ UInt64(getpid()))
         let end = UInt64(try arguments.nextInt("END"))
         try arguments.finish()
-        let mutex = try ProcessMutex(placedAt: segment.body.baseAddress!)
+        let mutex = try ProcessMutex(placedAt: segment.writableBody.baseAddress!)
         var operations = 0
         while Deadline.now.nanoseconds < end {
-            do {
+            do throws(InterprocessError) {
                 switch random.next() % 5 {
                 case 0: _ = try mutex.tryLock()
                 case 1: _ = try mutex.lock(timeout: .milliseconds(Int64(random.next() % 20)))

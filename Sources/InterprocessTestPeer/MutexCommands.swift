@@ -25,7 +25,7 @@ enum MutexCommands {
         let start = try arguments.nextInt("START")
         try arguments.finish()
         sleep(untilMonotonic: UInt64(start))
-        let mutex = try ProcessMutex(placedAt: segment.body.baseAddress!)
+        let mutex = try ProcessMutex(placedAt: segment.writableBody.baseAddress!)
         let counter = field(segment, counterOffset)
         for _ in 0..<count {
             try lockOrFail(mutex)
@@ -59,7 +59,7 @@ enum MutexCommands {
     }
 
     private static func dieHolding(_ segment: borrowing Segment) throws -> Never {
-        let mutex = try ProcessMutex(placedAt: segment.body.baseAddress!)
+        let mutex = try ProcessMutex(placedAt: segment.writableBody.baseAddress!)
         try lockOrFail(mutex)
         field(segment, dirtyOffset).pointee = 1
         field(segment, counterOffset).pointee &+= 1
@@ -89,7 +89,7 @@ enum MutexCommands {
             try report(ProcessMutex(open: first), timeout: timeout)
         } else {
             let segment = try Segment(open: first, kind: .raw)
-            try report(ProcessMutex(placedAt: segment.body.baseAddress!), timeout: timeout)
+            try report(ProcessMutex(placedAt: segment.writableBody.baseAddress!), timeout: timeout)
         }
     }
 
@@ -98,7 +98,7 @@ enum MutexCommands {
         let segment = try openSegment(&arguments)
         let milliseconds = try arguments.nextInt("MILLISECONDS")
         try arguments.finish()
-        let mutex = try ProcessMutex(placedAt: segment.body.baseAddress!)
+        let mutex = try ProcessMutex(placedAt: segment.writableBody.baseAddress!)
         try lockOrFail(mutex)
         usleep(UInt32(milliseconds) * 1000)
         try mutex.unlock()
@@ -112,7 +112,7 @@ enum MutexCommands {
         let rounds = try arguments.nextInt("ROUNDS")
         let player = UInt64(try arguments.nextInt("PLAYER"))
         try arguments.finish()
-        let base = segment.body.baseAddress!
+        let base = try segment.writableBody.baseAddress!
         let mutex = try ProcessMutex(placedAt: base)
         let condition = try ProcessCondition(placedAt: base + conditionOffset)
         let turn = field(segment, turnOffset), counter = field(segment, counterOffset)
@@ -120,7 +120,7 @@ enum MutexCommands {
         try lockOrFail(mutex)
         for round in 0..<rounds {
             while turn.pointee != player {
-                guard try condition.wait(mutex, until: deadline) != nil else {
+                guard try timingOut({ () throws(InterprocessError) in try condition.wait(mutex, until: deadline) }) != nil else {
                     throw PeerFailure("player \(player) timed out waiting for its turn in round \(round)")
                 }
             }
@@ -138,13 +138,13 @@ enum MutexCommands {
         let segment = try openSegment(&arguments)
         let milliseconds = try arguments.nextInt("MILLISECONDS")
         try arguments.finish()
-        let base = segment.body.baseAddress!
+        let base = try segment.writableBody.baseAddress!
         let mutex = try ProcessMutex(placedAt: base)
         let condition = try ProcessCondition(placedAt: base + conditionOffset)
         let deadline = Deadline.after(.milliseconds(milliseconds))
         try lockOrFail(mutex)
         while field(segment, turnOffset).pointee == 0 {
-            if try condition.wait(mutex, until: deadline) == nil {
+            guard try timingOut({ () throws(InterprocessError) in try condition.wait(mutex, until: deadline) }) != nil else {
                 throw PeerFailure("not woken within \(milliseconds) ms")
             }
         }
@@ -153,7 +153,7 @@ enum MutexCommands {
     }
 
     private static func report(_ mutex: borrowing ProcessMutex, timeout: Duration) throws {
-        switch try mutex.lock(timeout: timeout) {
+        switch try timingOut({ () throws(InterprocessError) in try mutex.lock(timeout: timeout) }) {
         case nil:
             print("timed-out")
         case .acquired?:
@@ -170,14 +170,13 @@ enum MutexCommands {
     }
 
     private static func field(_ segment: borrowing Segment, _ offset: Int) -> UnsafeMutablePointer<UInt64> {
-        (segment.body.baseAddress! + offset).assumingMemoryBound(to: UInt64.self)
+        // The segments of these commands are opened read-write.
+        (UnsafeMutableRawPointer(mutating: segment.readableBody.baseAddress!) + offset).assumingMemoryBound(to: UInt64.self)
     }
 
     /// Locks within the deadline; a previous owner's death is repaired by clearing the dirty flag.
     private static func lockOrFail(_ mutex: borrowing ProcessMutex) throws {
-        guard let acquisition = try mutex.lock(timeout: deadline) else {
-            throw PeerFailure("the mutex was not acquired within \(deadline)")
-        }
+        let acquisition = try mutex.lock(timeout: deadline)
         if acquisition.previousOwnerDied { try mutex.markConsistent() }
     }
 

@@ -31,24 +31,24 @@ enum ParkingCommands {
 
     /// `cond-wait-until SEGMENT MS`: locks the placed mutex of a `mutex-*` segment, waits once
     /// on its condition with a deadline MS from now, and prints how the wait ended: "signalled",
-    /// "timed out, held" (nil: the mutex is held again, and is unlocked here), or "timed out, not
-    /// held" (the `timedOut` error: the mutex could not be re-acquired by the deadline).
+    /// or "timed out, not held" / "timed out, held" (the `timedOut` error, and whether the
+    /// calling thread still holds the mutex: it must not).
     static func conditionWaitUntil(_ arguments: inout Arguments) throws {
         let segment = try Segment(open: arguments.next("SEGMENT"), kind: .raw)
         let deadline = Deadline.after(.milliseconds(try arguments.nextInt("MS")))
         try arguments.finish()
-        let base = segment.body.baseAddress!
+        let base = try segment.writableBody.baseAddress!
         let mutex = try ProcessMutex(placedAt: base)
         let condition = try ProcessCondition(placedAt: base + MutexCommands.conditionOffset)
         try mutex.lock()
-        let outcome = Result { () throws(InterprocessError) -> LockAcquisition? in try condition.wait(mutex, until: deadline) }
+        let outcome = Result { () throws(InterprocessError) -> LockAcquisition in try condition.wait(mutex, until: deadline) }
         switch outcome {
-        case .success(let acquisition):
+        case .success:
             try mutex.unlock()
-            print(acquisition == nil ? "timed out, held" : "signalled")
+            print("signalled")
         case .failure(let error):
             guard error.code == .timedOut else { throw error }
-            print("timed out, not held")
+            print(mutex.recordedOwner == .current ? "timed out, held" : "timed out, not held")
         }
     }
 

@@ -32,7 +32,7 @@ enum RWLockChaosCommands {
         var violations = 0, repairs = 0, rounds = 0
         while stop.pointee.load(ordering: .acquiring) == 0 && !end.hasPassed {
             if role == "writer" {
-                guard let acquisition = try lock.lockExclusive(until: .after(.seconds(20))) else {
+                guard let acquisition = try timingOut({ () throws(InterprocessError) in try lock.lockExclusive(until: .after(.seconds(20))) }) else {
                     UnbufferedLine.line("timed-out")
                     exit(4)
                 }
@@ -82,9 +82,9 @@ enum RWLockChaosCommands {
             do {
                 switch random.next() % 7 {
                 case 0:
-                    if try lock.lockShared(timeout: wait) { try lock.unlockShared() }
+                    if try timingOut({ () throws(InterprocessError) in try lock.lockShared(timeout: wait) }) != nil { try lock.unlockShared() }
                 case 1:
-                    if let acquisition = try lock.lockExclusive(timeout: wait) {
+                    if let acquisition = try timingOut({ () throws(InterprocessError) in try lock.lockExclusive(timeout: wait) }) {
                         if acquisition.previousOwnerDied { try lock.markConsistent() }
                         try lock.unlockExclusive()
                     }

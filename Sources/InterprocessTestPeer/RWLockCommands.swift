@@ -25,12 +25,12 @@ enum RWLockCommands {
         let deadline = Deadline.after(.seconds(30))
         switch mode {
         case .shared:
-            guard try lock.lockShared(until: deadline) else { timedOut() }
+            guard try timingOut({ () throws(InterprocessError) in try lock.lockShared(until: deadline) }) != nil else { timedOut() }
             UnbufferedLine.line("locked")
             hold.wait()
             try lock.unlockShared()
         case .exclusive:
-            guard let acquisition = try lock.lockExclusive(until: deadline) else { timedOut() }
+            guard let acquisition = try timingOut({ () throws(InterprocessError) in try lock.lockExclusive(until: deadline) }) else { timedOut() }
             switch acquisition {
             case .acquired: UnbufferedLine.line("locked acquired")
             case .previousOwnerDied(let dead):
@@ -55,7 +55,7 @@ enum RWLockCommands {
         let a = (base + RWCounterLayout.a).assumingMemoryBound(to: UInt64.self)
         let b = (base + RWCounterLayout.b).assumingMemoryBound(to: UInt64.self)
         for _ in 0..<iterations {
-            guard try lock.lockExclusive(until: .after(.seconds(60))) != nil else { timedOut() }
+            guard try timingOut({ () throws(InterprocessError) in try lock.lockExclusive(until: .after(.seconds(60))) }) != nil else { timedOut() }
             // A slow read-modify-write, half-updated for a few microseconds: a writer let in
             // beside another by a broken lock loses increments, and a reader sees a ≠ b.
             let value = a.pointee
@@ -88,7 +88,7 @@ enum RWLockCommands {
         let end = Deadline.after(.seconds(90))
         var checks = 0, violations = 0
         while stop.pointee.load(ordering: .acquiring) == 0 && !end.hasPassed {
-            guard try lock.lockShared(until: .after(.seconds(60))) else { timedOut() }
+            guard try timingOut({ () throws(InterprocessError) in try lock.lockShared(until: .after(.seconds(60))) }) != nil else { timedOut() }
             let first = a.pointee
             if b.pointee != first { violations += 1 }
             spin(microseconds: holdMicroseconds)

@@ -9,7 +9,6 @@ import Musl
 /// `segment-create`, `segment-create-many`, `segment-open-loop`: creators and openers for the
 /// tests of publishing and `gc` races.
 enum SegmentLifecycleCommands {
-    struct InitializationFailed: Error {}
 
     /// `segment-create NAME BODY-BYTES [INIT-MS] [fail]`: creates a raw segment whose
     /// initialization takes INIT-MS and then fails if asked; prints "created", or "failed" and
@@ -24,12 +23,14 @@ enum SegmentLifecycleCommands {
         }
         let fails = arguments.nextIfPresent() == "fail"
         try arguments.finish()
-        do {
-            _ = try Segment(create: name, bodySize: bodySize) { _ in
+        let outcome = Result { () throws(InterprocessError) in
+            _ = try Segment(create: name, bodySize: bodySize) { _ throws(InterprocessError) in
                 if initMilliseconds > 0 { usleep(UInt32(initMilliseconds) * 1000) }
-                if fails { throw InitializationFailed() }
+                if fails { throw InterprocessError(.invalidArgument, operation: "initialize", reason: "asked to fail") }
             }
-        } catch is InitializationFailed {
+        }
+        if case .failure(let error) = outcome {
+            guard error.operation == "initialize" else { throw error }
             // A creator that lives on after its create failed: openers must not wait for it.
             print("failed")
             fflush(nil)
@@ -47,10 +48,11 @@ enum SegmentLifecycleCommands {
         try arguments.finish()
         var created = 0
         for index in 0..<count {
-            do {
-                _ = try Segment(create: "\(prefix)-\(index)", bodySize: 64)
-                created += 1
-            } catch let error as InterprocessError where error.code == .alreadyExists {}
+            switch Result(catching: { () throws(InterprocessError) in try Segment(create: "\(prefix)-\(index)", bodySize: 64) }) {
+            case .success: created += 1
+            case .failure(let error) where error.code == .alreadyExists: break
+            case .failure(let error): throw error
+            }
         }
         print("created \(created)")
     }
@@ -86,7 +88,7 @@ enum SegmentLifecycleCommands {
             if error.code == .notFound { return nil }
             throw error
         }
-        _ = segment.body.load(as: UInt64.self)
+        _ = segment.readableBody.load(as: UInt64.self)
         sched_yield()
         return segment.memory.isReachableByName
     }

@@ -24,7 +24,7 @@ enum SemaphoreChaosCommands {
             while true {
                 let roll = random.next()
                 switch roll % 4 {
-                case 0: guard semaphore.wait(timeout: .microseconds(Int64((roll >> 8) % 3_000))) else { continue }
+                case 0: guard (try? semaphore.wait(timeout: .microseconds(Int64((roll >> 8) % 3_000)))) != nil else { continue }
                 case 1:
                     guard semaphore.tryWait() else {
                         usleep(100)

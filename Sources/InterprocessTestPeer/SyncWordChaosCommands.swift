@@ -35,21 +35,21 @@ enum SyncWordChaosCommands {
             let deadline = Deadline.after(.microseconds(Int64((roll >> 8) % 2_000)))
             do throws(InterprocessError) {
                 switch roll % 10 {
-                case 0: _ = semaphore.wait(until: deadline)
+                case 0: try semaphore.wait(until: deadline)
                 case 1: _ = semaphore.tryWait()
                 case 2: try semaphore.post(count: 1 + Int((roll >> 20) % 3))
-                case 3: _ = event.wait(until: deadline)
+                case 3: try event.wait(until: deadline)
                 case 4: event.set()
                 case 5: event.reset()
                 case 6: condition.signal()
                 case 7: condition.broadcast()
                 default:
-                    if let acquisition = try mutex.lock(until: deadline) {
+                    if let acquisition = try timingOut({ () throws(InterprocessError) in try mutex.lock(until: deadline) }) {
                         if acquisition.previousOwnerDied { try mutex.markConsistent() }
                         if roll % 10 == 8 {
                             switch Result(catching: { () throws(InterprocessError) in try condition.wait(mutex, until: deadline) }) {
                             case .success: try mutex.unlock()
-                            case .failure(let error) where error.code == .timedOut: break  // not held
+                            case .failure(let error) where error.code == .timedOut: break  // not held after a timeout
                             case .failure(let error): throw error
                             }
                         } else {

@@ -128,6 +128,15 @@ struct TestPeer {
           sem-chaos-post SHM SEED                      post 1–3 units at a time forever
           sync-word-victim SHM MS SEED                 use placed semaphore, event, condition, mutex
                                                        with short deadlines while the words change
+          named-open KIND NAME TIMEOUT-MS              open a named primitive (mutex, condition, semaphore,
+                                                       event, rwlock), waiting for it; print "opened" or the code
+          named-open-or-create KIND NAME START HOLD-MS at START, open or create it; print "created" or
+                                                       "opened"; keep it HOLD-MS
+          named-create-hold KIND NAME persistent|removed
+                                                       create it, print "created", close at end of input
+          mutex-exit-holding NAME                      exit(0) inside withLock on the named mutex
+          mutex-scoped NAME repair|no-repair|give-up   withLock with that owner-death policy; print
+                                                       "repaired PID", "ran" or the error's code
         """
 
     static func main() {
@@ -216,6 +225,11 @@ struct TestPeer {
         case "sem-chaos-take": try SemaphoreChaosCommands.take(&arguments)
         case "sem-chaos-post": try SemaphoreChaosCommands.post(&arguments)
         case "sync-word-victim": try SyncWordChaosCommands.run(&arguments)
+        case "named-open": try NamedPrimitiveCommands.open(&arguments)
+        case "named-open-or-create": try NamedPrimitiveCommands.openOrCreate(&arguments)
+        case "named-create-hold": try NamedPrimitiveCommands.createHold(&arguments)
+        case "mutex-exit-holding": try NamedPrimitiveCommands.exitHolding(&arguments)
+        case "mutex-scoped": try NamedPrimitiveCommands.scoped(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -38,11 +38,8 @@ enum QueueOpening {
                                             permissions: permissions, lifetime: lifetime) { body in
                 initialize(body.baseAddress!)
             })
-        } catch let error as InterprocessError {
-            throw error.reported(as: "create queue")
         } catch {
-            // `initialize` throws nothing, and `Segment` throws only InterprocessError.
-            throw InterprocessError(.systemError, operation: "create queue", name: name, reason: "\(error)")
+            throw error.reported(as: "create queue")
         }
     }
 

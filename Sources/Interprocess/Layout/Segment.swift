@@ -33,10 +33,31 @@ public struct Segment: ~Copyable {
     /// The segment's name.
     public var name: SegmentName { memory.name }
 
-    /// The bytes after the header, valid while this value lives. Its base is 128-byte aligned.
-    /// For a segment opened ``MappedRegion/Access/readOnly`` the pages cannot be written: a
-    /// write through this pointer faults.
-    public var body: UnsafeMutableRawBufferPointer {
+    /// Whether this handle created the segment (``init(create:kind:kindVersion:bodySize:permissions:lifetime:initialize:)``,
+    /// or ``init(openOrCreate:kind:kindVersion:bodySize:permissions:lifetime:initialize:)`` that found no segment).
+    public var wasCreated: Bool { memory.wasCreated }
+
+    /// The bytes after the header, read-only, valid while this value lives. Its base is 128-byte
+    /// aligned. Use ``writableBody`` to write.
+    public var readableBody: UnsafeRawBufferPointer { UnsafeRawBufferPointer(body) }
+
+    /// The bytes after the header, writable, valid while this value lives.
+    ///
+    /// - Throws: ``InterprocessError/Code/readOnly`` for a segment opened
+    ///   ``MappedRegion/Access/readOnly``, whose pages a write would fault on.
+    public var writableBody: UnsafeMutableRawBufferPointer {
+        get throws(InterprocessError) {
+            guard memory.region.access != .readOnly else {
+                throw InterprocessError(.readOnly, operation: "write segment", name: name.rawValue,
+                                        reason: "it was opened read-only")
+            }
+            return body
+        }
+    }
+
+    /// The body as mutable memory, whatever the access: for the library's own structures, which
+    /// open their segments read-write.
+    var body: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: memory.region.baseAddress + SegmentHeader.size,
                                       count: memory.region.count - SegmentHeader.size)
     }
@@ -49,7 +70,7 @@ public struct Segment: ~Copyable {
     /// succeeds. (`interprocess gc` removes the hidden file a killed creator leaves.)
     ///
     /// - Throws: ``InterprocessError`` as ``SharedMemory/init(create:size:permissions:lifetime:populate:)``
-    ///   does, and whatever `initialize` throws.
+    ///   does (reported as "create segment"), and whatever `initialize` throws.
     public init(
         create name: String,
         kind: SegmentKind = .raw,
@@ -57,14 +78,19 @@ public struct Segment: ~Copyable {
         bodySize: Int,
         permissions: FilePermissions = .ownerReadWrite,
         lifetime: Lifetime = .persistent,
-        initialize: (UnsafeMutableRawBufferPointer) throws -> Void = { _ in }
-    ) throws {
+        initialize: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Void = { _ in }
+    ) throws(InterprocessError) {
         guard bodySize > 0, bodySize <= Int.max - SegmentHeader.size else {
             throw InterprocessError(.invalidArgument, operation: "create segment", name: name,
                                     reason: "the body size must be between 1 and \(Int.max - SegmentHeader.size) (got \(bodySize))")
         }
-        let memory = try SharedMemory(creatingUnpublished: SegmentName(name), size: SegmentHeader.size + bodySize,
+        let memory: SharedMemory
+        do throws(InterprocessError) {
+            memory = try SharedMemory(creatingUnpublished: SegmentName(name), size: SegmentHeader.size + bodySize,
                                       permissions: permissions, lifetime: lifetime, populate: false)
+        } catch {
+            throw error.reported(as: "create segment")
+        }
         var realtime = timespec()
         clock_gettime(CLOCK_REALTIME, &realtime)
         let header = SegmentHeader(
@@ -78,7 +104,11 @@ public struct Segment: ~Copyable {
         try initialize(UnsafeMutableRawBufferPointer(start: base + SegmentHeader.size, count: bodySize))
         // Release: every write of the body happens-before an opener's acquiring load of `ready`.
         state.pointee.store(SegmentHeader.State.ready.rawValue, ordering: .releasing)
-        try memory.publish()
+        do throws(InterprocessError) {
+            try memory.publish()
+        } catch {
+            throw error.reported(as: "create segment")
+        }
         var readyHeader = header
         readyHeader.state = SegmentHeader.State.ready.rawValue
         self.header = readyHeader
@@ -169,8 +199,14 @@ public struct Segment: ~Copyable {
     }
 
     /// Removes a segment's name (see ``SharedMemory/remove(_:)``).
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none (reported as "remove segment").
     public static func remove(_ name: String) throws(InterprocessError) {
-        try SharedMemory.remove(name)
+        do throws(InterprocessError) {
+            try SharedMemory.remove(name)
+        } catch {
+            throw error.reported(as: "remove segment")
+        }
     }
 
     /// Reads and validates the header with `pread`, retrying until `deadline` while the file is

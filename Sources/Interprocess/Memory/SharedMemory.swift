@@ -167,8 +167,8 @@ public struct SharedMemory: ~Copyable {
     /// Opens the segment if it exists, or creates it with `size` bytes if not, without a race
     /// between two processes doing the same. Check ``wasCreated`` to learn which happened.
     ///
-    /// - Throws: ``InterprocessError/Code/sizeMismatch`` if the existing segment's size differs
-    ///   from `size`, and the errors of `create` and `open`.
+    /// - Throws: ``InterprocessError/Code/incompatibleConfiguration`` if the existing segment's
+    ///   size differs from `size`, and the errors of `create` and `open`.
     public init(
         openOrCreate name: String,
         size: Int,
@@ -189,8 +189,8 @@ public struct SharedMemory: ~Copyable {
             do throws(InterprocessError) {
                 let existing = try SharedMemory(open: name)
                 guard existing.size == size else {
-                    throw InterprocessError(.sizeMismatch, operation: "open or create shared memory", name: name,
-                                            reason: "it exists with \(existing.size) bytes, but \(size) were asked for")
+                    throw InterprocessError(.incompatibleConfiguration, operation: "open or create shared memory", name: name,
+                                            reason: "its size differs: it exists with \(existing.size) bytes, but \(size) were asked for")
                 }
                 self = existing
                 return

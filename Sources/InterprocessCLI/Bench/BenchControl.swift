@@ -16,15 +16,17 @@ struct BenchControl: ~Copyable {
 
     /// Creates the control segment with room for a ring of `ringBytes` bytes.
     init(creating name: String, ringBytes: Int) throws {
-        segment = try Segment(create: name, bodySize: ControlBlock.ringOffset + max(ringBytes, 128),
-                              lifetime: .removedWhenCreatorCloses)
-        block = ControlBlock(base: segment.body.baseAddress!)
+        let segment = try Segment(create: name, bodySize: ControlBlock.ringOffset + max(ringBytes, 128),
+                                  lifetime: .removedWhenCreatorCloses)
+        block = ControlBlock(base: try segment.writableBody.baseAddress!)
+        self.segment = segment
     }
 
     /// Opens the control segment of a running bench.
     init(opening name: String) throws {
-        segment = try Segment(open: name, kind: .raw, timeout: .seconds(10))
-        block = ControlBlock(base: segment.body.baseAddress!)
+        let segment = try Segment(open: name, kind: .raw, timeout: .seconds(10))
+        block = ControlBlock(base: try segment.writableBody.baseAddress!)
+        self.segment = segment
     }
 }
 

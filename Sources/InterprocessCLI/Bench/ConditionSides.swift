@@ -58,8 +58,10 @@ struct ProcessConditionSide: BenchSide, ~Copyable {
             }
             let want: UInt64 = initiates ? 0 : 1
             while turn.pointee != want {
-                if try condition.wait(mutex, until: deadline) == nil, turn.pointee != want {
-                    try mutex.unlock()
+                let outcome = Result { () throws(InterprocessError) in try condition.wait(mutex, until: deadline) }
+                if case .failure(let error) = outcome {
+                    // After a timeout the mutex is not held.
+                    guard error.code == .timedOut else { throw error }
                     throw BenchFailure("the condition ping-pong timed out")
                 }
             }

@@ -44,12 +44,12 @@ struct ProcessSemaphoreSide: BenchSide, ~Copyable {
             for index in 0..<phase.count {
                 let start = ipcb_ticks()
                 try ping.post()
-                guard pong.wait(until: deadline) else { throw BenchFailure("the semaphore ping-pong timed out") }
+                do { try pong.wait(until: deadline) } catch { throw BenchFailure("the semaphore ping-pong timed out") }
                 phase.samples?[index] = ipcb_ticks() &- start
             }
         } else {
             for _ in 0..<phase.count {
-                guard ping.wait(until: deadline) else { throw BenchFailure("the semaphore ping-pong timed out") }
+                do { try ping.wait(until: deadline) } catch { throw BenchFailure("the semaphore ping-pong timed out") }
                 try pong.post()
             }
         }

@@ -100,7 +100,7 @@ struct CLICreateKindsTests {
         #expect(try TestSupport.cli("create", name, "--kind", "semaphore", "--maximum", "3").status == 0)
         // The count word (body offset 8) above the maximum: no semaphore writes that.
         let segment = try Segment(open: name)
-        segment.body.storeBytes(of: UInt32(9).littleEndian, toByteOffset: 8, as: UInt32.self)
+        try segment.writableBody.storeBytes(of: UInt32(9).littleEndian, toByteOffset: 8, as: UInt32.self)
         let inspected = try TestSupport.cli("inspect", name, "--json")
         #expect(inspected.status == 2, "\(inspected)")
         #expect(try CLIJSON.member(inspected.standardOutput, "stateError")["code"] as? String == "corrupt")

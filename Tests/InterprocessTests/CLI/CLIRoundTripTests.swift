@@ -38,7 +38,7 @@ struct CLIRoundTripTests {
 
         // The segment the CLI made opens in this process as a valid raw segment.
         let segment = try Segment(open: name, kind: .raw, kindVersion: 1)
-        #expect(segment.body.count == 4096)
+        #expect(segment.readableBody.count == 4096)
 
         let removed = try TestSupport.cli("rm", name)
         #expect(removed.status == 0, "\(removed)")

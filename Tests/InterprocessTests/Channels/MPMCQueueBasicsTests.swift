@@ -126,7 +126,7 @@ struct MPMCQueueBasicsTests {
         _ = try MPMCQueue(create: name, slotCount: 4, slotSize: 40)
         defer { try? MPMCQueue.remove(name) }
         let segment = try Segment(open: name)
-        let body = segment.body.baseAddress!
+        let body = try segment.writableBody.baseAddress!
         // Field offsets as documented in docs/FORMAT.md: tag 0, slotCount 8, slotSize 16, slotStride 20.
         for (offset, bytes) in [(0, [UInt8](repeating: 0x41, count: 4)), (8, [8, 0, 0, 0, 0, 0, 0, 0]),
                                 (8, [3, 0, 0, 0, 0, 0, 0, 0]), (16, [200, 0, 0, 0]), (20, [128, 0, 0, 0])] as [(Int, [UInt8])] {

@@ -67,7 +67,7 @@ struct ConditionKillTests {
                 "\(context): \(items.pointee.load(ordering: .relaxed)) items left beside live consumers")
 
         // Stop the consumers: each must wake, see the stop word and exit.
-        let acquisition = try #require(try mutex.lock(timeout: .seconds(10)), "\(context): the mutex stayed locked")
+        let acquisition = try #require(try timingOut { () throws(InterprocessError) in try mutex.lock(timeout: .seconds(10)) }, "\(context): the mutex stayed locked")
         if acquisition.previousOwnerDied {
             reports.pointee.wrappingAdd(1, ordering: .relaxed)
             items.pointee.store(produced.pointee.load(ordering: .relaxed) &- consumed.pointee.load(ordering: .relaxed), ordering: .relaxed)

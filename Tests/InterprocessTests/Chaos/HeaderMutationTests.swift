@@ -24,7 +24,7 @@ struct HeaderMutationTests {
         var random = SeededRandom(seed: seed)
         let name = TestSupport.uniqueName("hdr-chaos")
         defer { try? SharedMemory.remove(name) }
-        let segment = try Segment(create: name, kind: .raw, bodySize: Self.bodySize) { body in
+        let segment = try Segment(create: name, kind: .raw, bodySize: Self.bodySize) { (body) throws(InterprocessError) in
             let base = body.baseAddress!
             try ProcessSemaphore.initialize(at: base + Self.semaphore, initialCount: 1)
             try ProcessEvent.initialize(at: base + Self.event, mode: .autoReset)

@@ -7,7 +7,6 @@ import Testing
 /// for a live creator to publish `ready`, up to their deadline.
 @Suite(.timeLimit(.minutes(1)))
 struct SegmentInitializationTests {
-    struct InitializationFailed: Error {}
 
     /// A creator on another thread whose initialization takes `seconds`; the initializer
     /// returns once initialization has begun (the header is written, state 0).
@@ -45,8 +44,10 @@ struct SegmentInitializationTests {
     @Test func throwingInitializerRemovesTheSegment() throws {
         let name = TestSupport.uniqueName("init-throw")
         defer { try? Segment.remove(name) }
-        #expect(throws: InitializationFailed.self) {
-            _ = try Segment(create: name, bodySize: 64) { _ in throw InitializationFailed() }
+        #expect(throws: InterprocessError.self) {
+            _ = try Segment(create: name, bodySize: 64) { (_) throws(InterprocessError) in
+                throw InterprocessError(.invalidArgument, operation: "initialize", reason: "asked to fail")
+            }
         }
         #expect(!SharedMemory.exists(name))
         #expect(openFailure(name)?.code == .notFound)
@@ -61,7 +62,7 @@ struct SegmentInitializationTests {
         #expect(openFailure(name)?.code == .notFound)
         #expect(creator.join() == nil)
         let opened = try Segment(open: name, timeout: .seconds(1))
-        #expect(opened.body.load(as: UInt64.self) == SlowCreator.marker)
+        #expect(opened.readableBody.load(as: UInt64.self) == SlowCreator.marker)
     }
 
     /// Stores `ready` (and the body marker first) into a segment made by
@@ -84,7 +85,7 @@ struct SegmentInitializationTests {
         let finished = Self.finishLater(name, after: 0.2)
         let opened = try Segment(open: name, timeout: .seconds(20))
         #expect(opened.header.state == SegmentHeader.State.ready.rawValue)
-        #expect(opened.body.load(as: UInt64.self) == SlowCreator.marker)
+        #expect(opened.readableBody.load(as: UInt64.self) == SlowCreator.marker)
         finished.wait()
     }
 
@@ -99,7 +100,7 @@ struct SegmentInitializationTests {
         #expect(!report.isAbandoned)
         Self.finishLater(name, after: 0).wait()
         let reopened = try Segment(open: name, timeout: .milliseconds(100))
-        #expect(reopened.body.load(as: UInt64.self) == SlowCreator.marker)
+        #expect(reopened.readableBody.load(as: UInt64.self) == SlowCreator.marker)
     }
 
     @Test func aHeaderTornByItsCreatorIsRetriedNotCorrupt() throws {

@@ -35,9 +35,9 @@ struct SegmentReportTests {
         let created = try Segment(create: name, bodySize: 64) { $0.storeBytes(of: 0xFEED, as: UInt64.self) }
         let opened = try Segment(open: name, kind: .raw, kindVersion: 1)
         #expect(opened.header == created.header)
-        #expect(opened.body.count == 64)
-        #expect(opened.body.load(as: UInt64.self) == 0xFEED)
-        created.body.storeBytes(of: 0xBEEF, toByteOffset: 8, as: UInt64.self)
-        #expect(opened.body.load(fromByteOffset: 8, as: UInt64.self) == 0xBEEF)
+        #expect(opened.readableBody.count == 64)
+        #expect(opened.readableBody.load(as: UInt64.self) == 0xFEED)
+        try created.writableBody.storeBytes(of: 0xBEEF, toByteOffset: 8, as: UInt64.self)
+        #expect(opened.readableBody.load(fromByteOffset: 8, as: UInt64.self) == 0xBEEF)
     }
 }

@@ -112,13 +112,13 @@ extension MemoryTests {
             #expect(seen == [0x42, 0x43])
         }
 
-        @Test("openOrCreate on an existing segment of another size throws sizeMismatch")
+        @Test("openOrCreate on an existing segment of another size throws incompatibleConfiguration")
         func openOrCreateSizeMismatch() throws {
             let name = TestSupport.uniqueName("ooc-size")
             defer { try? SharedMemory.remove(name) }
             let existing = try SharedMemory(create: name, size: 4096)
             let error = #expect(throws: InterprocessError.self) { _ = try SharedMemory(openOrCreate: name, size: 8192) }
-            #expect(error?.code == .sizeMismatch)
+            #expect(error?.code == .incompatibleConfiguration)
             #expect(error?.name == name)
             #expect(error?.reason.contains("4096") == true)
             #expect(error?.reason.contains("8192") == true)

@@ -34,13 +34,13 @@ struct MainThreadExitTests {
         let identity = try #require(ProcessIdentity(runningProcess: peer.pid))
         #expect(identity.liveness == .alive)
         #expect(mutex.recordedOwner?.pid == peer.pid)
-        #expect(try mutex.lock(until: .after(.milliseconds(300))) == nil, "a live owner's lock is not taken over")
+        #expect(try timingOut { () throws(InterprocessError) in try mutex.lock(until: .after(.milliseconds(300))) } == nil, "a live owner's lock is not taken over")
         #expect(try mutex.tryLock() == nil)
         let report = try SegmentReport.inspect(name)
         #expect(report.attachedPIDs.contains(peer.pid), "mapped by a thread of the peer: \(report.attachedPIDs)")
 
         try peer.killAndReap()
-        guard case .previousOwnerDied(let dead)? = try mutex.lock(until: .after(.seconds(10))) else {
+        guard case .previousOwnerDied(let dead) = try mutex.lock(until: .after(.seconds(10))) else {
             Issue.record("the dead owner's lock was not taken over")
             return
         }

@@ -43,14 +43,14 @@ struct PIDNamespaceTests {
         #expect(owner?.pid == 1)
         #expect(owner?.pidNamespace == 0, "not this namespace")
         #expect(try lock.tryLockExclusive() == nil)
-        #expect(try lock.lockExclusive(until: .after(.milliseconds(300))) == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockExclusive(until: .after(.milliseconds(300))) } == nil)
         var granted: Bool?
-        #expect(Self.code { granted = try lock.lockShared(until: .after(.milliseconds(300))) } == nil,
+        #expect(Self.code { granted = try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.milliseconds(300))) } != nil } == nil,
                 "a reader waits; it is not told the writer died")
         #expect(granted == false)
         try peer.killAndReap()
         // Dead now, but nobody here can know: it stays unknown (never taken for dead).
-        #expect(try lock.lockExclusive(until: .after(.milliseconds(100))) == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockExclusive(until: .after(.milliseconds(100))) } == nil)
     }
 
     @Test("a shared RW lock held in another namespace keeps writers out")
@@ -61,7 +61,7 @@ struct PIDNamespaceTests {
         let peer = try Self.peerInNewNamespace("rw-hold", name, "shared", "forever")
         try peer.expectLine("locked")
         #expect(try lock.tryLockExclusive() == nil)
-        #expect(try lock.lockExclusive(until: .after(.milliseconds(300))) == nil, "its reader slot is not reclaimed")
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockExclusive(until: .after(.milliseconds(300))) } == nil, "its reader slot is not reclaimed")
         #expect(try lock.tryLockShared(), "readers still share it")
         try lock.unlockShared()
     }
@@ -79,7 +79,7 @@ struct PIDNamespaceTests {
         #expect(owner?.pid == 1 && owner?.pidNamespace != ProcessIdentity.current.pidNamespace)
         // Its pid 1 is a different process here (our init): judged by pid alone it looked dead.
         #expect(try mutex.tryLock() == nil)
-        #expect(try mutex.lock(until: .after(.milliseconds(300))) == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try mutex.lock(until: .after(.milliseconds(300))) } == nil)
     }
 
     @Test("an SPSC endpoint claimed in another namespace is not taken over")

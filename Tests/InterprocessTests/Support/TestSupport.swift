@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import Interprocess
 
 #if canImport(Glibc)
 import Glibc
@@ -114,4 +115,14 @@ enum TestSupport {
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// What `body` returns, or nil when it threw `timedOut` (other errors propagate): for tests that
+/// check whether a deadline form gave up.
+func timingOut<Result>(_ body: () throws(InterprocessError) -> Result) throws(InterprocessError) -> Result? {
+    do {
+        return try body()
+    } catch where error.code == .timedOut {
+        return nil
+    }
 }

@@ -45,9 +45,9 @@ struct FileLockTests {
         #expect(try lock.tryLock(.shared))
         try lock.unlock()
         #expect(try !lock.tryLock(.exclusive))
-        #expect(try !lock.lock(.exclusive, until: .after(.milliseconds(50))))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lock(.exclusive, until: .after(.milliseconds(50))) } == nil)
         try peer.killAndReap()
-        #expect(try lock.lock(.exclusive, until: .after(.seconds(10))))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lock(.exclusive, until: .after(.seconds(10))) } != nil)
     }
 
     @Test("two handles in one process exclude each other (classic POSIX locks would share)")
@@ -104,7 +104,7 @@ struct FileLockTests {
             try peer.expectLine("locked")
             #expect(try !lock.tryLock(.exclusive))
             try peer.killAndReap()
-            #expect(try lock.lock(.exclusive, until: .after(.seconds(10))))
+            #expect(try timingOut { () throws(InterprocessError) in try lock.lock(.exclusive, until: .after(.seconds(10))) } != nil)
             try lock.unlock()
         }
     }
@@ -116,8 +116,8 @@ struct FileLockTests {
         let holder = try FileLock(path: FilePath(path))
         let waiter = try FileLock(path: FilePath(path))
         try holder.lock(.exclusive)
-        #expect(try !waiter.lock(.exclusive, until: .after(.milliseconds(30))))
-        #expect(try !waiter.lock(.shared, until: .now))
+        #expect(try timingOut { () throws(InterprocessError) in try waiter.lock(.exclusive, until: .after(.milliseconds(30))) } == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try waiter.lock(.shared, until: .now) } == nil)
         let peer = try LockPeerProcess("file-lock", path, "exclusive", "0")
         Thread.sleep(forTimeInterval: 0.05)
         try holder.unlock()

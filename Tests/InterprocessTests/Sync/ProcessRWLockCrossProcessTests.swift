@@ -54,7 +54,7 @@ struct ProcessRWLockCrossProcessTests {
             #expect(result.checks > 0)
         }
         let lock = try ProcessRWLock(placedAt: memory.region.baseAddress)
-        #expect(try lock.lockShared(until: .after(.seconds(10))))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.seconds(10))) } != nil)
         #expect(memory.region.baseAddress.load(fromByteOffset: Counters.a, as: UInt64.self) == 30_000)
         #expect(memory.region.baseAddress.load(fromByteOffset: Counters.b, as: UInt64.self) == 30_000)
         try lock.unlockShared()
@@ -71,7 +71,6 @@ struct ProcessRWLockCrossProcessTests {
         for _ in 0..<5 {
             let acquisition = try lock.lockExclusive(until: .after(.seconds(20)))
             #expect(acquisition == .acquired)
-            guard acquisition != nil else { break }
             try lock.unlockExclusive()
             usleep(20_000)
         }
@@ -110,7 +109,7 @@ struct ProcessRWLockCrossProcessTests {
         let name = TestSupport.uniqueName("rw-xshare")
         defer { try? ProcessRWLock.remove(name) }
         let lock = try ProcessRWLock(create: name)
-        #expect(try lock.lockShared(until: .after(.seconds(10))))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.seconds(10))) } != nil)
         let reader = try LockPeerProcess("rw-hold", name, "shared", "0")
         try reader.expectLine("locked")
         try reader.expectLine("unlocked")

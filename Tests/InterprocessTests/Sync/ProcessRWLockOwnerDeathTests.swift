@@ -58,8 +58,8 @@ struct ProcessRWLockOwnerDeathTests {
         let value = try lock.withExclusiveLock(onOwnerDeath: { repairedFor = $0.pid }) { 42 }
         #expect(value == 42)
         #expect(repairedFor == pid)
-        #expect(try lock.withExclusiveLock { 7 } == 7)
-        let shared = try lock.withSharedLock { 8 }
+        #expect(try lock.withExclusiveLock(onOwnerDeath: .giveUp) { 7 } == 7)
+        let shared = try lock.withSharedLock(onOwnerDeath: .giveUp) { 8 }
         #expect(shared == 8)
     }
 
@@ -69,7 +69,7 @@ struct ProcessRWLockOwnerDeathTests {
         defer { try? ProcessRWLock.remove(name) }
         let lock = try ProcessRWLock(create: name)
         _ = try Self.killWriterHolding(name)
-        #expect(try lock.lockExclusive(until: .after(.seconds(10)))?.previousOwnerDied == true)
+        #expect(try lock.lockExclusive(until: .after(.seconds(10))).previousOwnerDied == true)
         try lock.unlockExclusive()
         let broken = lock.isNotRecoverable
         #expect(broken)
@@ -88,7 +88,7 @@ struct ProcessRWLockOwnerDeathTests {
         let lock = try ProcessRWLock(create: name)
         _ = try Self.killWriterHolding(name)
         var ran = false
-        #expect(Self.code { try lock.withExclusiveLock { ran = true } } == .ownerDied)
+        #expect(Self.code { try lock.withExclusiveLock(onOwnerDeath: .giveUp) { ran = true } } == .ownerDied)
         #expect(!ran)
         #expect(Self.code { _ = try lock.lockExclusive(until: .after(.seconds(10))) } == .notRecoverable)
     }
@@ -104,12 +104,12 @@ struct ProcessRWLockOwnerDeathTests {
         let writer = try LockPeerProcess("rw-hold", name, "exclusive", "forever")
         #expect(TestSupport.eventually { lock.exclusiveOwner?.pid == writer.pid })
         try writer.killAndReap()
-        #expect(try lock.lockExclusive(until: .after(.milliseconds(100))) == nil, "the live reader is still inside")
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockExclusive(until: .after(.milliseconds(100))) } == nil, "the live reader is still inside")
         try reader.killAndReap()
         let acquisition = try lock.lockExclusive(until: .after(.seconds(10)))
-        #expect(acquisition == .previousOwnerDied(ProcessIdentity(pid: writer.pid, startTime: acquisition.flatMap {
-            if case .previousOwnerDied(let dead) = $0 { dead.startTime } else { nil }
-        } ?? 0)))
+        #expect(acquisition == .previousOwnerDied(ProcessIdentity(pid: writer.pid, startTime: {
+            if case .previousOwnerDied(let dead) = acquisition { dead.startTime } else { 0 }
+        }())))
         try lock.markConsistent()
         try lock.unlockExclusive()
     }

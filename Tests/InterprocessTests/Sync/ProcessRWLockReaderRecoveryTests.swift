@@ -54,7 +54,7 @@ struct ProcessRWLockReaderRecoveryTests {
         #expect(dead.pid == writer)
         try lock.markConsistent()
         try lock.unlockExclusive()
-        #expect(try lock.lockShared(until: .after(.seconds(5))))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.seconds(5))) } != nil)
         try lock.unlockShared()
     }
 
@@ -64,10 +64,11 @@ struct ProcessRWLockReaderRecoveryTests {
         defer { try? ProcessRWLock.remove(name) }
         let lock = try ProcessRWLock(create: name)
         _ = try ProcessRWLockOwnerDeathTests.killWriterHolding(name)
-        struct RepairFailed: Error {}
         var read = false
-        #expect(throws: RepairFailed.self) {
-            try lock.withSharedLock(onOwnerDeath: { _ in throw RepairFailed() }) { read = true }
+        #expect(throws: InterprocessError.self) {
+            try lock.withSharedLock(onOwnerDeath: { (_) throws(InterprocessError) in
+                throw InterprocessError(.invalidArgument, operation: "repair", reason: "cannot repair")
+            }) { read = true }
         }
         #expect(!read)
         let broken = lock.isNotRecoverable

@@ -27,10 +27,10 @@ struct ProcessRWLockTests {
         #expect(try lock.lockExclusive(until: .after(.seconds(10))) == .acquired)
         #expect(lock.exclusiveOwner?.pid == getpid())
         #expect(try !lock.tryLockShared())
-        #expect(try !lock.lockShared(until: .after(.milliseconds(30))))
-        #expect(try !lock.lockShared(timeout: .zero))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.milliseconds(30))) } == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(timeout: .zero) } == nil)
         #expect(try lock.tryLockExclusive() == nil)
-        #expect(try lock.lockExclusive(until: .after(.milliseconds(30))) == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockExclusive(until: .after(.milliseconds(30))) } == nil)
         try lock.unlockExclusive()
         #expect(lock.exclusiveOwner == nil)
         #expect(try lock.tryLockShared())
@@ -47,10 +47,10 @@ struct ProcessRWLockTests {
         defer { memory.deallocate() }
         try ProcessRWLock.initialize(at: memory)
         let lock = try ProcessRWLock(placedAt: memory)
-        #expect(try lock.lockShared(until: .after(.seconds(10))))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.seconds(10))) } != nil)
         #expect(try lock.tryLockExclusive() == nil)
-        #expect(try lock.lockExclusive(until: .after(.milliseconds(50))) == nil)
-        #expect(try lock.lockExclusive(timeout: .milliseconds(10)) == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockExclusive(until: .after(.milliseconds(50))) } == nil)
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockExclusive(timeout: .milliseconds(10)) } == nil)
         #expect(lock.exclusiveOwner == nil, "a writer that gave up keeps no reader out")
         #expect(try lock.tryLockShared())
         try lock.unlockShared()
@@ -65,14 +65,14 @@ struct ProcessRWLockTests {
         defer { memory.deallocate() }
         try ProcessRWLock.initialize(at: memory)
         let lock = try ProcessRWLock(placedAt: memory)
-        #expect(try lock.lockShared(until: .after(.seconds(10))))
+        #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.seconds(10))) } != nil)
         let address = Int(bitPattern: memory)
         let outcome = Atomic<Int>(0)  // 0 waiting, 1 acquired, 2 timed out, 3 error
         try withExtendedLifetime(outcome) {
             let thread = Thread { [address] in
                 do {
                     let writer = try ProcessRWLock(placedAt: UnsafeMutableRawPointer(bitPattern: address)!)
-                    if try writer.lockExclusive(until: .after(.seconds(20))) != nil {
+                    if try timingOut({ () throws(InterprocessError) in try writer.lockExclusive(until: .after(.seconds(20))) }) != nil {
                         try writer.unlockExclusive()
                         outcome.store(1, ordering: .releasing)
                     } else {
@@ -85,7 +85,7 @@ struct ProcessRWLockTests {
             thread.start()
             #expect(TestSupport.eventually { lock.exclusiveOwner != nil }, "the writer announced itself")
             #expect(try !lock.tryLockShared(), "a new reader waits for the waiting writer")
-            #expect(try !lock.lockShared(until: .after(.milliseconds(30))))
+            #expect(try timingOut { () throws(InterprocessError) in try lock.lockShared(until: .after(.milliseconds(30))) } == nil)
             #expect(outcome.load(ordering: .acquiring) == 0, "the writer waits for the reader inside")
             try lock.unlockShared()
             #expect(TestSupport.eventually(timeout: 20) { outcome.load(ordering: .acquiring) != 0 })

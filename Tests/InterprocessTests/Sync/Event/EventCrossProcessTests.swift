@@ -68,7 +68,7 @@ extension ProcessEventTests {
             let target = "\(name)@192"
             let setter = try TestSupport.peer("event-set", target)
             #expect(setter.standardOutput == "set\n", "\(setter)")
-            #expect(event.wait(timeout: .seconds(10)) == true)
+            #expect(try timingOut { () throws(InterprocessError) in try event.wait(timeout: .seconds(10)) } != nil)
             #expect(event.isSet == false)
             let late = try TestSupport.peer("event-wait", target, "100")
             #expect(late.standardOutput == "timed out\n", "\(late)")

@@ -15,10 +15,10 @@ extension ProcessEventTests {
                 event.set()  // already set: still one signal
                 #expect(event.isSet == true)
                 let other = try ProcessEvent(placedAt: base)
-                #expect(other.wait(timeout: .seconds(5)) == true)
+                #expect(try timingOut { () throws(InterprocessError) in try other.wait(timeout: .seconds(5)) } != nil)
                 #expect(event.isSet == false)
                 #expect(event.tryWait() == false)
-                #expect(other.wait(timeout: .milliseconds(20)) == false)
+                #expect(try timingOut { () throws(InterprocessError) in try other.wait(timeout: .milliseconds(20)) } == nil)
             }
         }
 
@@ -31,13 +31,13 @@ extension ProcessEventTests {
                 event.set()
                 for _ in 0..<3 {
                     #expect(event.tryWait() == true)
-                    #expect(event.wait(timeout: .milliseconds(1)) == true)
+                    #expect(try timingOut { () throws(InterprocessError) in try event.wait(timeout: .milliseconds(1)) } != nil)
                 }
                 #expect(event.isSet == true)
                 event.reset()
                 #expect(event.isSet == false)
                 #expect(event.tryWait() == false)
-                #expect(event.wait(timeout: .milliseconds(20)) == false)
+                #expect(try timingOut { () throws(InterprocessError) in try event.wait(timeout: .milliseconds(20)) } == nil)
             }
         }
 
@@ -58,13 +58,13 @@ extension ProcessEventTests {
             try PlacedBuffer.with { base in
                 let event = try ProcessEvent.initialize(at: base, mode: mode)
                 let deadline = Deadline.after(.milliseconds(100))
-                #expect(event.wait(until: deadline) == false)
+                #expect(try timingOut { () throws(InterprocessError) in try event.wait(until: deadline) } == nil)
                 #expect(Deadline.now >= deadline)
-                #expect(event.wait(timeout: .milliseconds(20)) == false)
-                #expect(event.wait(until: .now) == false)
+                #expect(try timingOut { () throws(InterprocessError) in try event.wait(timeout: .milliseconds(20)) } == nil)
+                #expect(try timingOut { () throws(InterprocessError) in try event.wait(until: .now) } == nil)
                 #expect(event.waiterCount == 0)
                 event.set()
-                #expect(event.wait(until: Deadline(nanoseconds: 0)) == true, "set: passes even with a past deadline")
+                #expect(try timingOut { () throws(InterprocessError) in try event.wait(until: Deadline(nanoseconds: 0)) } != nil, "set: passes even with a past deadline")
             }
         }
     }

@@ -31,24 +31,24 @@ extension MutexTests {
             let waiter = try MutexPeers.start("cond-wait", fixture.name, "20000")
             defer { MutexPeers.finish(waiter, timeout: 0) }
             try #require(TestSupport.eventually { fixture.conditionWaiters == 1 }, "the peer never waited")
-            try mutex.withLock { fixture.turn.pointee = 1 }
+            try mutex.withLock(onOwnerDeath: .giveUp) { fixture.turn.pointee = 1 }
             condition.signal()
             #expect(MutexPeers.finish(waiter, timeout: 10), "the waiter did not wake")
             #expect(waiter.terminationStatus == 0, "the waiter timed out instead of waking")
             #expect(fixture.conditionWaiters == 0)
         }
 
-        @Test("a wait with a deadline and no signal times out, holding the mutex again")
+        @Test("a wait with a deadline and no signal throws timedOut, leaving the mutex released")
         func waitTimesOut() throws {
             let fixture = try MutexFixture("cv-timeout")
             let mutex = try fixture.mutex(), condition = try fixture.condition()
             try mutex.lock()
             let deadline = Deadline.after(.milliseconds(150))
-            #expect(try condition.wait(mutex, until: deadline) == nil)
+            #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, until: deadline) } == nil)
             #expect(Deadline.now >= deadline, "returned before the deadline")
-            #expect(fixture.ownerPID == getpid(), "the mutex is held again")
-            #expect(try condition.wait(mutex, timeout: .milliseconds(20)) == nil)
-            try mutex.unlock()
+            #expect(fixture.ownerPID == 0, "timedOut: the mutex is not held")
+            try mutex.lock()
+            #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(20)) } == nil)
             let other = try TestSupport.peer("mutex-lock", fixture.name, "10000")
             #expect(other.standardOutput == "acquired\n", "\(other)")
         }
@@ -88,8 +88,8 @@ extension MutexTests {
             let mutex = try ProcessMutex(create: mutexName)
             try mutex.lock()
             opened.signal()  // nobody waits: a no-op
-            #expect(try condition.wait(mutex, timeout: .milliseconds(20)) == nil)
-            try mutex.unlock()
+            #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(20)) } == nil)
+            #expect(mutex.recordedOwner == nil)
         }
     }
 }

@@ -91,10 +91,10 @@ extension MutexTests {
             let mutex = TestSupport.uniqueName("mx-kv-mx")
             let condition = TestSupport.uniqueName("mx-kv-cv")
             defer { [mutex, condition].forEach { try? Segment.remove($0) } }
-            _ = try Segment(create: mutex, kind: .mutex, kindVersion: 1, bodySize: 128) { body in
+            _ = try Segment(create: mutex, kind: .mutex, kindVersion: 1, bodySize: 128) { (body) throws(InterprocessError) in
                 try ProcessMutex.initialize(at: body.baseAddress!)
             }
-            _ = try Segment(create: condition, kind: .condition, kindVersion: 2, bodySize: 128) { body in
+            _ = try Segment(create: condition, kind: .condition, kindVersion: 2, bodySize: 128) { (body) throws(InterprocessError) in
                 try ProcessCondition.initialize(at: body.baseAddress!)
             }
             #expect(interprocessError { _ = try ProcessMutex(open: mutex) }?.code == .incompatibleVersion)
@@ -118,8 +118,8 @@ extension MutexTests {
             try mutex.lock()
             #expect(interprocessError { _ = try condition.wait(mutex, timeout: .milliseconds(10)) }?.code == .invalidArgument)
             try mutex.unlock()
-            #expect(try condition.wait(mutex, timeout: .milliseconds(10)) == nil)
-            try mutex.unlock()
+            #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(10)) } == nil)
+            #expect(mutex.recordedOwner == nil, "timedOut: not held")
             #expect(fixture.conditionWaiters == 0)
         }
     }

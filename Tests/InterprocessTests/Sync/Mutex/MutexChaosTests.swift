@@ -46,7 +46,7 @@ extension MutexTests {
             }
             let mutex = try fixture.mutex()
             var reports = fixture.field(MutexChaosLayout.reports).pointee
-            let acquisition = try #require(try mutex.lock(timeout: .seconds(10)), "seed \(Self.seed)")
+            let acquisition = try #require(try timingOut { () throws(InterprocessError) in try mutex.lock(timeout: .seconds(10)) }, "seed \(Self.seed)")
             if case .previousOwnerDied(let dead) = acquisition {
                 reports += 1
                 #expect(dead.pid == 0 || killed.contains(dead.pid), "seed \(Self.seed)")

@@ -19,11 +19,11 @@ extension MutexTests {
             try #require(TestSupport.eventually { fixture.ownerPID == holder.processIdentifier }, "the peer never took the lock")
 
             let deadline = Deadline.after(.milliseconds(200))
-            #expect(try mutex.lock(until: deadline) == nil)
+            #expect(try timingOut { () throws(InterprocessError) in try mutex.lock(until: deadline) } == nil)
             #expect(Deadline.now >= deadline, "returned before the deadline")
             #expect(try mutex.tryLock() == nil)
-            #expect(try mutex.lock(timeout: .milliseconds(50)) == nil)
-            #expect(try mutex.lock(until: Deadline(nanoseconds: 1)) == nil, "a deadline in the past")
+            #expect(try timingOut { () throws(InterprocessError) in try mutex.lock(timeout: .milliseconds(50)) } == nil)
+            #expect(try timingOut { () throws(InterprocessError) in try mutex.lock(until: Deadline(nanoseconds: 1)) } == nil, "a deadline in the past")
             #expect(fixture.ownerPID == holder.processIdentifier, "a timed-out locker records nothing")
 
             // The holder releases after 2.5 s: a generous deadline acquires.

@@ -80,10 +80,14 @@ extension MutexTests {
         func withLockReleases() throws {
             let fixture = try MutexFixture("mx-with")
             let mutex = try fixture.mutex()
-            let value = try mutex.withLock { () -> Int32 in fixture.ownerPID }
+            let value = try mutex.withLock(onOwnerDeath: .giveUp) { () -> Int32 in fixture.ownerPID }
             #expect(value == getpid())
             #expect(fixture.ownerPID == 0)
-            #expect(throws: TestFailure.self) { try mutex.withLock { throw TestFailure("body") } }
+            #expect(throws: InterprocessError.self) {
+                try mutex.withLock(onOwnerDeath: .giveUp) { () throws(InterprocessError) in
+                    throw InterprocessError(.invalidArgument, operation: "test", reason: "the body failed")
+                }
+            }
             #expect(try mutex.tryLock() == .acquired, "released after the body threw")
             try mutex.unlock()
         }

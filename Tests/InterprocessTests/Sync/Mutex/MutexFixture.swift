@@ -22,7 +22,7 @@ struct MutexFixture: ~Copyable {
     init(_ label: String, recursive: Bool = false) throws {
         let name = TestSupport.uniqueName(label)
         self.name = name
-        segment = try Segment(create: name, bodySize: 512) { body in
+        segment = try Segment(create: name, bodySize: 512) { (body) throws(InterprocessError) in
             try ProcessMutex.initialize(at: body.baseAddress!, recursive: recursive)
             try ProcessCondition.initialize(at: body.baseAddress! + MutexFixture.conditionOffset)
         }

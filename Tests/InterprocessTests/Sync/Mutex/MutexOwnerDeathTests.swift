@@ -18,7 +18,7 @@ extension MutexTests {
             var completed: UInt64 = 0
             for round in 1...100 {
                 let pid = try MutexPeers.dieHoldingLock(fixture)
-                let acquisition = try #require(try mutex.lock(timeout: .seconds(10)), "round \(round): lock timed out")
+                let acquisition = try #require(try timingOut { () throws(InterprocessError) in try mutex.lock(timeout: .seconds(10)) }, "round \(round): lock timed out")
                 guard case .previousOwnerDied(let dead) = acquisition else {
                     Issue.record("round \(round): expected previousOwnerDied, got \(acquisition)")
                     return
@@ -49,7 +49,7 @@ extension MutexTests {
             let fixture = try MutexFixture("mx-unrec")
             let mutex = try fixture.mutex()
             let pid = try MutexPeers.dieHoldingLock(fixture)
-            let acquisition = try #require(try mutex.lock(timeout: .seconds(10)))
+            let acquisition = try mutex.lock(timeout: .seconds(10))
             guard case .previousOwnerDied(let dead) = acquisition else {
                 Issue.record("expected previousOwnerDied, got \(acquisition)")
                 return
@@ -95,8 +95,10 @@ extension MutexTests {
             let mutex = try fixture.mutex()
             _ = try MutexPeers.dieHoldingLock(fixture)
             var bodyRan = false
-            #expect(throws: TestFailure.self) {
-                try mutex.withLock(onOwnerDeath: { _ in throw TestFailure("cannot repair") }) { bodyRan = true }
+            #expect(throws: InterprocessError.self) {
+                try mutex.withLock(onOwnerDeath: { (_) throws(InterprocessError) in
+                    throw InterprocessError(.invalidArgument, operation: "repair", reason: "cannot repair")
+                }) { bodyRan = true }
             }
             #expect(!bodyRan)
             #expect(interprocessError { try mutex.lock() }?.code == .notRecoverable)
@@ -108,7 +110,7 @@ extension MutexTests {
             let mutex = try fixture.mutex()
             let pid = try MutexPeers.dieHoldingLock(fixture)
             var bodyRan = false
-            let error = try #require(interprocessError { try mutex.withLock { bodyRan = true } })
+            let error = try #require(interprocessError { try mutex.withLock(onOwnerDeath: .giveUp) { bodyRan = true } })
             #expect(error.code == .ownerDied)
             #expect(error.description.contains("pid \(pid)"), "\(error)")
             #expect(!bodyRan)
@@ -123,7 +125,7 @@ extension MutexTests {
             let outcome = try TestSupport.peer("mutex-die", "--named", name)
             try #require(outcome.signal == SIGKILL, "\(outcome)")
             let pid = try #require(Int32(outcome.standardOutput.dropFirst(4).trimmingCharacters(in: .whitespacesAndNewlines)))
-            let acquisition = try #require(try mutex.lock(timeout: .seconds(10)))
+            let acquisition = try mutex.lock(timeout: .seconds(10))
             #expect(acquisition.previousOwnerDied)
             if case .previousOwnerDied(let dead) = acquisition { #expect(dead.pid == pid) }
             try mutex.markConsistent()

@@ -30,7 +30,7 @@ extension ProcessSemaphoreTests {
                 let other = try ProcessSemaphore(placedAt: base)
                 #expect(other.currentCount == 9)
                 #expect(other.maximumCount == 100)
-                #expect(other.wait(timeout: .seconds(5)) == true)
+                #expect(try timingOut { () throws(InterprocessError) in try other.wait(timeout: .seconds(5)) } != nil)
                 #expect(semaphore.currentCount == 8)
             }
         }
@@ -67,15 +67,15 @@ extension ProcessSemaphoreTests {
             try PlacedBuffer.with { base in
                 let semaphore = try ProcessSemaphore.initialize(at: base)
                 let deadline = Deadline.after(.milliseconds(100))
-                #expect(semaphore.wait(until: deadline) == false)
+                #expect(try timingOut { () throws(InterprocessError) in try semaphore.wait(until: deadline) } == nil)
                 #expect(Deadline.now >= deadline)
-                #expect(semaphore.wait(timeout: .milliseconds(30)) == false)
-                #expect(semaphore.wait(until: .now) == false)
+                #expect(try timingOut { () throws(InterprocessError) in try semaphore.wait(timeout: .milliseconds(30)) } == nil)
+                #expect(try timingOut { () throws(InterprocessError) in try semaphore.wait(until: .now) } == nil)
                 #expect(semaphore.currentCount == 0)
                 #expect(semaphore.waiterCount == 0)
                 // A unit that is there is taken even with a deadline already past.
                 try semaphore.post()
-                #expect(semaphore.wait(until: Deadline(nanoseconds: 0)) == true)
+                #expect(try timingOut { () throws(InterprocessError) in try semaphore.wait(until: Deadline(nanoseconds: 0)) } != nil)
                 #expect(semaphore.currentCount == 0)
             }
         }
@@ -88,12 +88,17 @@ extension ProcessSemaphoreTests {
             let waiter = Task.detached {
                 // A blocking wait on a detached task's thread, with a deadline so nothing hangs.
                 let handle = try ProcessSemaphore(open: name)
-                return handle.wait(timeout: .seconds(30))
+                return try Self.blockingWait(handle, timeout: .seconds(30))
             }
             #expect(await eventuallyAsync { semaphore.waiterCount == 1 })
             try semaphore.post()
             #expect(try await waiter.value)
             #expect(semaphore.currentCount == 0)
+        }
+
+        /// The blocking wait, from a synchronous function: whether a unit was taken in time.
+        static func blockingWait(_ semaphore: borrowing ProcessSemaphore, timeout: Duration) throws -> Bool {
+            try timingOut { () throws(InterprocessError) in try semaphore.wait(timeout: timeout) } != nil
         }
     }
 }

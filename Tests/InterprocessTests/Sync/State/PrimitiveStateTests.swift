@@ -95,16 +95,16 @@ struct PrimitiveStateTests {
         let name = TestSupport.uniqueName("state-event")
         defer { try? ProcessEvent.remove(name) }
         let event = try ProcessEvent(create: name, mode: .manualReset)
-        #expect(event.currentState == ProcessEvent.State(isSet: false, mode: .manualReset, setCount: 0, waiters: 0))
+        #expect(event.state == ProcessEvent.State(isSet: false, mode: .manualReset, setCount: 0, waiters: 0))
         event.set()
         event.set()
-        let state = event.currentState
+        let state = event.state
         #expect(state.isSet && state.setCount == 1 && state.mode == .manualReset)
         #expect(try roundTrips(state))
         #expect(String(decoding: try JSONEncoder().encode(state.mode), as: UTF8.self) == "\"manual-reset\"")
         // Any word is a valid state: the snapshot of a scribbled one reads, it does not trap.
-        event.state.pointee.store(.max, ordering: .relaxed)
-        #expect(event.currentState.isSet && event.currentState.setCount == UInt32.max >> 1)
+        event.stateWord.pointee.store(.max, ordering: .relaxed)
+        #expect(event.state.isSet && event.state.setCount == UInt32.max >> 1)
     }
 
     @Test func rwLockStateListsReadersAndTheWriter() throws {

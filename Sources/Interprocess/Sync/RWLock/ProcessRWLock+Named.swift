@@ -1,0 +1,65 @@
+public import SystemPackage
+
+extension ProcessRWLock: NamedPrimitive {
+    static var noun: String { "reader-writer lock" }
+    static var segmentKind: SegmentKind { .rwLock }
+    static var bodyVersion: UInt32 { RWLockLayout.version }
+
+    /// Creates a named lock: a segment of kind ``SegmentKind/rwLock`` whose body holds the placed
+    /// layout, initialized before the name appears.
+    ///
+    /// - Parameters:
+    ///   - permissions: the segment's mode; default `0600`.
+    ///   - lifetime: whether the name outlives this handle (default ``Lifetime/persistent``).
+    /// - Throws: ``InterprocessError/Code/alreadyExists``, `invalidName`, `permissionDenied`,
+    ///   `insufficientSpace` (reported as "create reader-writer lock").
+    public init(create name: String, permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent) throws(InterprocessError) {
+        try self.init(creating: name, permissions: permissions, lifetime: lifetime) { address in
+            RWLockLayout.write(at: address)
+        }
+    }
+
+    /// Opens a named lock that exists now.
+    ///
+    /// - Throws: ``InterprocessError`` `notFound` at once if there is none; `wrongKind`,
+    ///   `incompatibleVersion`, `corrupt`, `permissionDenied`.
+    public init(open name: String) throws(InterprocessError) {
+        try self.init(opening: name, until: .now)
+    }
+
+    /// Opens a named lock, waiting until `deadline` for it to appear.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` if it did not appear in time; otherwise as
+    ///   ``init(open:)``.
+    public init(open name: String, until deadline: Deadline) throws(InterprocessError) {
+        try self.init(opening: name, until: deadline)
+    }
+
+    /// Opens a named lock, waiting up to `timeout` for it to appear; see ``init(open:until:)``.
+    public init(open name: String, timeout: Duration) throws(InterprocessError) {
+        try self.init(opening: name, until: .after(timeout))
+    }
+
+    /// Opens the named lock if it exists, or creates it; two processes racing end up with one.
+    /// ``wasCreated`` tells which happened.
+    public init(openOrCreate name: String, permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent) throws(InterprocessError) {
+        try self.init(openingOrCreating: name, permissions: permissions, lifetime: lifetime) { address in
+            RWLockLayout.write(at: address)
+        }
+    }
+
+    /// Removes a named lock's name; handles already open keep working.
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none.
+    public static func remove(_ name: String) throws(InterprocessError) {
+        try removeNamed(name)
+    }
+
+    /// Whether this handle created the named lock (false for a placed one, or one opened).
+    public var wasCreated: Bool {
+        switch segment {
+        case .some(let segment): segment.wasCreated
+        case .none: false
+        }
+    }
+}
