@@ -99,3 +99,26 @@ extension MPMCConsumer {
         try await receive(until: .after(timeout))
     }
 }
+
+extension MPMCConsumer {
+    /// Calls `body` with the next record in place, lent as a `RawSpan`, suspending the task
+    /// until there is one (at most until `deadline`), and releases the record when `body`
+    /// returns or throws. If the process dies inside `body`, the record is delivered again.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` (without calling `body`) when the deadline
+    ///   passed first; ``InterprocessError/Code/cancelled``; what `body` throws.
+    public mutating func receive<Result>(
+        until deadline: Deadline = .never, _ body: (RawSpan) throws(InterprocessError) -> Result
+    ) async throws(InterprocessError) -> Result {
+        let claim = try await claimRecord(accepting: 0...slotSize, until: deadline)
+        defer { release(claim) }
+        return try body(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: claim.slot + MPMCLayout.slotPayloadOffset, count: claim.length)))
+    }
+
+    /// Like the async ``receive(until:_:)``, waiting up to `timeout`.
+    public mutating func receive<Result>(
+        timeout: Duration, _ body: (RawSpan) throws(InterprocessError) -> Result
+    ) async throws(InterprocessError) -> Result {
+        try await receive(until: .after(timeout), body)
+    }
+}

@@ -1,4 +1,3 @@
-import CInterprocessShim
 
 /// The consumer's slow paths: waiting for a record, and recovering slots held by dead
 /// processes. Never inlined into callers; nothing here runs while records flow.
@@ -23,7 +22,7 @@ extension MPMCConsumer {
             if let claim = try claimRecord(accepting: accepted, attempts: ChannelWaiting.waitingClaimAttempts) { return claim }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
-                ipc_cpu_relax()
+                CPU.relax()
                 if spins & 255 == 0, deadline.hasPassed { return nil }
                 continue
             }

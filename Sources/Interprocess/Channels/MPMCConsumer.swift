@@ -1,4 +1,3 @@
-import CInterprocessShim
 public import Synchronization
 
 /// A record claimed by a consumer: its slot, its position, and its payload length.

@@ -1,4 +1,3 @@
-import CInterprocessShim
 
 /// The producer's slow paths: waiting for room, giving a slot up, and recovering the slot of a
 /// consumer that died while reading it. Never inlined into callers.
@@ -11,7 +10,7 @@ extension MPMCProducer {
             if let claim = try claimSlot(attempts: ChannelWaiting.waitingClaimAttempts) { return claim }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
-                ipc_cpu_relax()
+                CPU.relax()
                 if spins & 255 == 0, deadline.hasPassed { return nil }
                 continue
             }

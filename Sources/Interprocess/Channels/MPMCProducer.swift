@@ -1,4 +1,3 @@
-import CInterprocessShim
 public import Synchronization
 
 /// A producing end of an ``MPMCQueue``, made by ``MPMCQueue/makeProducer()``. Any number of

@@ -44,6 +44,7 @@ extension QueueConsumer where Self: ~Copyable {
     }
 
     /// Receives the next record as a `Value`, waiting as long as it takes.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable @inline(__always)
     public mutating func receive<Value: InterprocessValue>(as type: Value.Type) throws(InterprocessError) -> Value {
         try receive(as: type, until: .never)
@@ -52,6 +53,7 @@ extension QueueConsumer where Self: ~Copyable {
     /// Receives the next record as a `Value`, waiting until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` if no record arrived.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable @inline(__always)
     public mutating func receive<Value: InterprocessValue>(as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value {
         let size = MemoryLayout<Value>.size
@@ -59,6 +61,7 @@ extension QueueConsumer where Self: ~Copyable {
     }
 
     /// Receives the next record as a `Value`, waiting up to `timeout`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive<Value: InterprocessValue>(as type: Value.Type, timeout: Duration) throws(InterprocessError) -> Value {
         try receive(as: type, until: .after(timeout))
@@ -73,18 +76,21 @@ extension QueueConsumer where Self: ~Copyable {
     }
 
     /// Receives a copy of the next record's bytes, waiting as long as it takes.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive() throws(InterprocessError) -> [UInt8] {
         try receive(until: .never)
     }
 
     /// Receives a copy of the next record's bytes, waiting until `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(until deadline: Deadline) throws(InterprocessError) -> [UInt8] {
         try _receiveRecord(accepting: 0...Int.max, until: deadline) { record in Array(record) }!
     }
 
     /// Receives a copy of the next record's bytes, waiting up to `timeout`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(timeout: Duration) throws(InterprocessError) -> [UInt8] {
         try receive(until: .after(timeout))
@@ -102,18 +108,21 @@ extension QueueConsumer where Self: ~Copyable {
 
     /// Receives the next record as UTF-8 text (invalid UTF-8 repaired, as `tryReceive(as: String.self)` does),
     /// waiting as long as it takes.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(as type: String.Type) throws(InterprocessError) -> String {
         try receive(as: type, until: .never)
     }
 
     /// Receives the next record as UTF-8 text, waiting until `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(as type: String.Type, until deadline: Deadline) throws(InterprocessError) -> String {
         try _receiveRecord(accepting: 0...Int.max, until: deadline) { record in String(decoding: record, as: UTF8.self) }!
     }
 
     /// Receives the next record as UTF-8 text, waiting up to `timeout`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(as type: String.Type, timeout: Duration) throws(InterprocessError) -> String {
         try receive(as: type, until: .after(timeout))
@@ -130,18 +139,21 @@ extension QueueConsumer where Self: ~Copyable {
     }
 
     /// Copies the next record into `buffer`, waiting as long as it takes; returns its length.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(into buffer: UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int {
         try receive(into: buffer, until: .never)
     }
 
     /// Copies the next record into `buffer`, waiting until `deadline`; returns its length.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline) throws(InterprocessError) -> Int {
         try _receiveRecord(accepting: 0...buffer.count, until: deadline) { record in QueueBytes.copy(record, into: buffer) }!
     }
 
     /// Copies the next record into `buffer`, waiting up to `timeout`; returns its length.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive(into buffer: UnsafeMutableRawBufferPointer, timeout: Duration) throws(InterprocessError) -> Int {
         try receive(into: buffer, until: .after(timeout))
@@ -162,6 +174,7 @@ extension QueueConsumer where Self: ~Copyable {
     }
 
     /// Like ``tryReceive(_:)``, waiting as long as it takes for a record.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive<Result>(
         _ body: (RawSpan) throws(InterprocessError) -> Result
@@ -172,6 +185,7 @@ extension QueueConsumer where Self: ~Copyable {
     /// Like ``tryReceive(_:)``, waiting until `deadline` for a record.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` (without calling `body`) if none arrived.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive<Result>(
         until deadline: Deadline, _ body: (RawSpan) throws(InterprocessError) -> Result
@@ -182,6 +196,7 @@ extension QueueConsumer where Self: ~Copyable {
     }
 
     /// Like ``tryReceive(_:)``, waiting up to `timeout` for a record.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func receive<Result>(
         timeout: Duration, _ body: (RawSpan) throws(InterprocessError) -> Result

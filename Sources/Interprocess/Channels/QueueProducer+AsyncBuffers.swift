@@ -44,4 +44,19 @@ extension AsyncByteSending where Self: ~Copyable {
     public mutating func send(_ bytes: UnsafeMutableRawBufferPointer, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(bytes), until: .after(timeout))
     }
+
+    /// Sends `string`'s UTF-8 bytes as one record, suspending the task while the queue is full.
+    public mutating func send(_ string: String) async throws(InterprocessError) {
+        try await send(contentsOf: string.utf8, until: .never)
+    }
+
+    /// Sends `string`'s UTF-8 bytes, suspending the task at most until `deadline`.
+    public mutating func send(_ string: String, until deadline: Deadline) async throws(InterprocessError) {
+        try await send(contentsOf: string.utf8, until: deadline)
+    }
+
+    /// Sends `string`'s UTF-8 bytes, suspending the task at most `timeout`.
+    public mutating func send(_ string: String, timeout: Duration) async throws(InterprocessError) {
+        try await send(contentsOf: string.utf8, until: .after(timeout))
+    }
 }

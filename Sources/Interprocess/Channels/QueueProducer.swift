@@ -46,6 +46,7 @@ extension QueueProducer where Self: ~Copyable {
     }
 
     /// Sends a copy of `value`, waiting as long as it takes for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable @inline(__always)
     public mutating func send<Value: InterprocessValue>(_ value: Value) throws(InterprocessError) {
         try send(value, until: .never)
@@ -54,6 +55,7 @@ extension QueueProducer where Self: ~Copyable {
     /// Sends a copy of `value`, waiting for room until `deadline`.
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` if the queue stayed full.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable @inline(__always)
     public mutating func send<Value: InterprocessValue>(_ value: Value, until deadline: Deadline) throws(InterprocessError) {
         _ = try _sendRecord(byteCount: MemoryLayout<Value>.size, until: deadline) { space in
@@ -63,6 +65,7 @@ extension QueueProducer where Self: ~Copyable {
     }
 
     /// Sends a copy of `value`, waiting up to `timeout` for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send<Value: InterprocessValue>(_ value: Value, timeout: Duration) throws(InterprocessError) {
         try send(value, until: .after(timeout))
@@ -78,18 +81,21 @@ extension QueueProducer where Self: ~Copyable {
     }
 
     /// Sends the bytes of `bytes` as one record, waiting as long as it takes for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(contentsOf bytes: some Collection<UInt8>) throws(InterprocessError) {
         try send(contentsOf: bytes, until: .never)
     }
 
     /// Sends the bytes of `bytes` as one record, waiting for room until `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) throws(InterprocessError) {
         _ = try _sendRecord(byteCount: bytes.count, until: deadline) { space in QueueBytes.copy(bytes, into: space) }
     }
 
     /// Sends the bytes of `bytes` as one record, waiting up to `timeout` for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(contentsOf bytes: some Collection<UInt8>, timeout: Duration) throws(InterprocessError) {
         try send(contentsOf: bytes, until: .after(timeout))
@@ -105,18 +111,21 @@ extension QueueProducer where Self: ~Copyable {
     }
 
     /// Sends `string`'s UTF-8 bytes as one record, waiting as long as it takes for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(_ string: String) throws(InterprocessError) {
         try send(contentsOf: string.utf8, until: .never)
     }
 
     /// Sends `string`'s UTF-8 bytes as one record, waiting for room until `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(_ string: String, until deadline: Deadline) throws(InterprocessError) {
         try send(contentsOf: string.utf8, until: deadline)
     }
 
     /// Sends `string`'s UTF-8 bytes as one record, waiting up to `timeout` for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(_ string: String, timeout: Duration) throws(InterprocessError) {
         try send(contentsOf: string.utf8, until: .after(timeout))
@@ -138,6 +147,7 @@ extension QueueProducer where Self: ~Copyable {
     }
 
     /// Like ``trySend(upTo:_:)``, waiting as long as it takes for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(
         upTo byteCount: Int, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
@@ -149,6 +159,7 @@ extension QueueProducer where Self: ~Copyable {
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` (without calling `write`) if the queue
     ///   stayed full.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(
         upTo byteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
@@ -159,6 +170,7 @@ extension QueueProducer where Self: ~Copyable {
     }
 
     /// Like ``trySend(upTo:_:)``, waiting up to `timeout` for room.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func send(
         upTo byteCount: Int, timeout: Duration, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void

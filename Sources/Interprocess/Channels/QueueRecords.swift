@@ -3,6 +3,26 @@
 public protocol AsyncRecordReceiving: ~Copyable {
     /// Receives the next record as bytes, suspending the task while the queue is empty.
     mutating func receive() async throws(InterprocessError) -> [UInt8]
+    /// Receives the next record as bytes, suspending the task at most until `deadline`.
+    mutating func receive(until deadline: Deadline) async throws(InterprocessError) -> [UInt8]
+}
+
+extension AsyncRecordReceiving where Self: ~Copyable {
+    /// Receives the next record as UTF-8 text, suspending the task while the queue is empty.
+    /// Invalid UTF-8 is repaired (U+FFFD), as the blocking form does.
+    public mutating func receive(as type: String.Type) async throws(InterprocessError) -> String {
+        String(decoding: try await receive(until: .never), as: UTF8.self)
+    }
+
+    /// Receives the next record as UTF-8 text, suspending the task at most until `deadline`.
+    public mutating func receive(as type: String.Type, until deadline: Deadline) async throws(InterprocessError) -> String {
+        String(decoding: try await receive(until: deadline), as: UTF8.self)
+    }
+
+    /// Receives the next record as UTF-8 text, suspending the task at most `timeout`.
+    public mutating func receive(as type: String.Type, timeout: Duration) async throws(InterprocessError) -> String {
+        String(decoding: try await receive(until: .after(timeout)), as: UTF8.self)
+    }
 }
 
 extension SPSCConsumer: AsyncRecordReceiving {

@@ -101,3 +101,27 @@ extension SPSCConsumer {
     /// The queue's name, for errors.
     var queueName: String { mapping.storage.segment.name.rawValue }
 }
+
+extension SPSCConsumer {
+    /// Calls `body` with the next record in place, lent as a `RawSpan`, suspending the task
+    /// until there is one (at most until `deadline`), and releases the record when `body`
+    /// returns or throws.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` (without calling `body`) when the deadline
+    ///   passed first; ``InterprocessError/Code/cancelled``; what `body` throws.
+    public mutating func receive<Result>(
+        until deadline: Deadline = .never, _ body: (RawSpan) throws(InterprocessError) -> Result
+    ) async throws(InterprocessError) -> Result {
+        while true {
+            if let result = try tryReceive(body) { return result }
+            try await waitForRecord(until: deadline)
+        }
+    }
+
+    /// Like the async ``receive(until:_:)``, waiting up to `timeout`.
+    public mutating func receive<Result>(
+        timeout: Duration, _ body: (RawSpan) throws(InterprocessError) -> Result
+    ) async throws(InterprocessError) -> Result {
+        try await receive(until: .after(timeout), body)
+    }
+}

@@ -1,4 +1,3 @@
-import CInterprocessShim
 public import Synchronization
 
 /// The consuming end of an ``SPSCQueue``: at most one live per queue at a time, across all
@@ -176,7 +175,7 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
             if position != cachedTail { return true }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
-                ipc_cpu_relax()
+                CPU.relax()
                 if spins & 255 == 0, deadline.hasPassed { return false }
                 continue
             }

@@ -1,4 +1,3 @@
-import CInterprocessShim
 public import Synchronization
 
 /// The producing end of an ``SPSCQueue``: at most one live per queue at a time, across all
@@ -201,7 +200,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
             if end &- cachedHead <= limit { return true }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
-                ipc_cpu_relax()
+                CPU.relax()
                 if spins & 255 == 0, deadline.hasPassed { return false }
                 continue
             }

@@ -56,7 +56,7 @@ struct CLICreateKindsTests {
         defer { try? SharedMemory.remove(name) }
         let state = try createAndInspect(name, "--kind", "event", "--event-mode", "manual", "--initially-set")
         #expect(state["isSet"] as? Bool == true)
-        #expect(state["mode"] as? String == "manual-reset")
+        #expect(state["mode"] as? String == "manualReset")
         #expect(try ProcessEvent(open: name).mode == .manualReset)
     }
 
@@ -77,9 +77,9 @@ struct CLICreateKindsTests {
         let spsc = TestSupport.uniqueName("cli-spsc"), mpmc = TestSupport.uniqueName("cli-mpmc")
         defer { for name in [spsc, mpmc] { try? SharedMemory.remove(name) } }
         let spscState = try createAndInspect(spsc, "--kind", "spsc", "--capacity", "4K", "--max-record", "100")
-        #expect(spscState["kind"] as? String == "spsc-queue")
+        #expect(spscState["capacity"] as? Int == 4096 && spscState["maximumRecordSize"] as? Int == 100 && spscState["depth"] as? Int == 0)
         let mpmcState = try createAndInspect(mpmc, "--kind", "mpmc", "--slots", "8", "--slot-size", "64")
-        #expect(mpmcState["kind"] as? String == "mpmc-queue")
+        #expect(mpmcState["slotCount"] as? Int == 8 && mpmcState["slotSize"] as? Int == 64 && mpmcState["depth"] as? Int == 0)
         // The queues the CLI made open as queues.
         let segment = try Segment(open: spsc, kind: .spscQueue)
         #expect(segment.header.kind == .spscQueue)

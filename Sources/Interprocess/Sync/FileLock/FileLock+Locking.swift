@@ -1,4 +1,3 @@
-import CInterprocessShim
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -20,7 +19,7 @@ extension FileLock {
     public func lock(_ mode: Mode, bytes: Range<Int64>? = nil) throws(InterprocessError) {
         let (start, length) = try FileLock.span(bytes, operation: "lock file", name: path.string)
         try checkedCall("lock file", name: path.string) {
-            ipc_ofd_setlock(descriptor, mode.lockType, start, length, 1)
+            OFDLock.set(descriptor, type: mode.lockType, start: start, length: length, wait: true)
         }
     }
 
@@ -70,7 +69,7 @@ extension FileLock {
     public func unlock(bytes: Range<Int64>? = nil) throws(InterprocessError) {
         let (start, length) = try FileLock.span(bytes, operation: "unlock file", name: path.string)
         try checkedCall("unlock file", name: path.string) {
-            ipc_ofd_setlock(descriptor, F_UNLCK, start, length, 0)
+            OFDLock.set(descriptor, type: F_UNLCK, start: start, length: length, wait: false)
         }
     }
 
@@ -94,7 +93,7 @@ extension FileLock {
     public func conflictingLock(for mode: Mode, bytes: Range<Int64>? = nil) throws(InterprocessError) -> Mode? {
         let (start, length) = try FileLock.span(bytes, operation: "query file lock", name: path.string)
         var type = mode.lockType
-        try checkedCall("query file lock", name: path.string) { ipc_ofd_getlock(descriptor, &type, start, length) }
+        try checkedCall("query file lock", name: path.string) { OFDLock.query(descriptor, type: &type, start: start, length: length) }
         switch type {
         case F_RDLCK: return .shared
         case F_WRLCK: return .exclusive
@@ -104,7 +103,7 @@ extension FileLock {
 
     /// One non-blocking F_OFD_SETLK: true if granted, false if a conflicting lock is held.
     private func attempt(_ mode: Mode, start: Int64, length: Int64) throws(InterprocessError) -> Bool {
-        switch retryingInterrupts({ ipc_ofd_setlock(descriptor, mode.lockType, start, length, 0) }) {
+        switch retryingInterrupts({ OFDLock.set(descriptor, type: mode.lockType, start: start, length: length, wait: false) }) {
         case .success: return true
         case .failure(let errno) where errno == .resourceTemporarilyUnavailable || errno == .permissionDenied:
             // EAGAIN or EACCES: held by someone else (POSIX allows either).

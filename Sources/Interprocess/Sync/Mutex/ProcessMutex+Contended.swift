@@ -1,4 +1,3 @@
-import CInterprocessShim
 import Synchronization
 internal import SystemPackage
 
@@ -43,7 +42,7 @@ extension ProcessMutex {
                 guard let deadline else { return try takeOverIfOwnerDied(thread: me, operation: operation, unrecorded: &unrecorded) }
                 if spins < ProcessMutex.spinLimit {
                     spins += 1
-                    ipc_cpu_relax()
+                    CPU.relax()
                     continue
                 }
                 if deadline.hasPassed { return try takeOverIfOwnerDied(thread: me, operation: operation, unrecorded: &unrecorded) }

@@ -1,4 +1,3 @@
-import CInterprocessShim
 public import Synchronization
 
 /// What a waiter makes of the value it just read from a primitive's futex word.
@@ -205,7 +204,7 @@ struct FutexParking: @unchecked Sendable {
             switch attempt(word.pointee.load(ordering: .acquiring)) {
             case .acquired: return .acquired
             case .retry: break
-            case .wait: ipc_cpu_relax()
+            case .wait: CPU.relax()
             }
             spins += 1
         }

@@ -1,4 +1,3 @@
-import CInterprocessShim
 import Synchronization
 
 extension ProcessRWLock {
@@ -101,7 +100,7 @@ extension ProcessRWLock {
             }
             if !trying && spins < ProcessRWLock.spinLimit {
                 spins += 1
-                ipc_cpu_relax()
+                CPU.relax()
                 continue
             }
             if RWLockOwnerTag.ownerIsDead(current) {
@@ -129,7 +128,7 @@ extension ProcessRWLock {
             if !readersPresent(reclaimingDead: checkLiveness) { return acquisition }
             if !trying && spins < ProcessRWLock.spinLimit {
                 spins += 1
-                ipc_cpu_relax()
+                CPU.relax()
                 continue
             }
             if trying || deadline.hasPassed {

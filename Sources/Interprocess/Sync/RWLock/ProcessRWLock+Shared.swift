@@ -1,4 +1,3 @@
-import CInterprocessShim
 import Synchronization
 
 #if canImport(Glibc)
@@ -98,7 +97,7 @@ extension ProcessRWLock {
             if trying { return false }
             if spins < ProcessRWLock.spinLimit {
                 spins += 1
-                ipc_cpu_relax()
+                CPU.relax()
                 continue
             }
             if slotsFull {

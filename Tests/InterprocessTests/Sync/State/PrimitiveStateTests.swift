@@ -101,7 +101,7 @@ struct PrimitiveStateTests {
         let state = event.state
         #expect(state.isSet && state.setCount == 1 && state.mode == .manualReset)
         #expect(try roundTrips(state))
-        #expect(String(decoding: try JSONEncoder().encode(state.mode), as: UTF8.self) == "\"manual-reset\"")
+        #expect(String(decoding: try JSONEncoder().encode(state.mode), as: UTF8.self) == "\"manualReset\"")
         // Any word is a valid state: the snapshot of a scribbled one reads, it does not trap.
         event.stateWord.pointee.store(.max, ordering: .relaxed)
         #expect(event.state.isSet && event.state.setCount == UInt32.max >> 1)
