@@ -71,11 +71,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Test bundle only: how many tests swift-testing runs at once (see TestEnvironment.c).
+        .target(name: "CTestEnvironment"),
         .testTarget(
             name: "InterprocessTests",
             dependencies: [
                 "Interprocess",
                 "CInterprocessShim",
+                "CTestEnvironment",
                 // Listed so that `swift test` builds the binaries the tests spawn next to the test bundle.
                 "InterprocessCLI",
                 "InterprocessTestPeer",

@@ -40,7 +40,7 @@ enum QueueChaosCommands {
                 let size = QueueCommands.recordSize(run: producerID, sequence: sequence, maximum: producer.maximumRecordSize)
                 var space = try producer.tryReserve(size)
                 while space == nil {
-                    _ = producer.waitForSpace(size, until: .never)
+                    try producer.waitForSpace(size)
                     space = try producer.tryReserve(size)
                 }
                 QueueCommands.fill(space!, run: producerID, sequence: sequence)
@@ -83,7 +83,8 @@ enum QueueChaosCommands {
             var consumer = try attach { () throws(InterprocessError) in try SPSCQueue(open: queue, timeout: .seconds(2)).makeConsumer() }
             while true {
                 guard let record = try consumer.tryPeek() else {
-                    if !consumer.waitForRecord(until: .after(.milliseconds(500))) && drain { return }
+                    let arrived = try untilTimeout { () throws(InterprocessError) in try consumer.waitForRecord(until: .after(.milliseconds(500))) } != nil
+                    if !arrived && drain { return }
                     continue
                 }
                 ledger.record(record, ordered: true)

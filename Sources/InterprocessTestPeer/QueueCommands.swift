@@ -56,7 +56,7 @@ enum QueueCommands {
             let size = recordSize(run: run, sequence: sequence, maximum: maximum)
             var space = try producer.tryReserve(size)
             while space == nil {
-                _ = producer.waitForSpace(size, until: .never)
+                try producer.waitForSpace(size)
                 space = try producer.tryReserve(size)
             }
             fill(space!, run: run, sequence: sequence)
@@ -106,7 +106,7 @@ enum QueueCommands {
         let deadline = Deadline.after(.milliseconds(timeout))
         var nextSequence: [UInt32: UInt64] = [:]
         for received in 0..<count {
-            guard consumer.waitForRecord(until: deadline) else {
+            guard try untilTimeout({ () throws(InterprocessError) in try consumer.waitForRecord(until: deadline) }) != nil else {
                 throw UsageError("timed out after \(received) of \(count) records")
             }
             guard let record = try consumer.tryPeek() else { throw UsageError("no record after a successful wait") }
@@ -114,7 +114,7 @@ enum QueueCommands {
             consumer.release(publish: received % 64 == 63)
         }
         consumer.publishReleases()
-        if expectEmpty, consumer.waitForRecord(until: .after(.milliseconds(20))) {
+        if expectEmpty, try untilTimeout({ () throws(InterprocessError) in try consumer.waitForRecord(until: .after(.milliseconds(20))) }) != nil {
             let extra = try consumer.tryPeek()
             throw UsageError("a record of \(extra?.count ?? -1) bytes arrived after the \(count) expected")
         }
@@ -141,7 +141,8 @@ enum QueueCommands {
     static func borrowThenDie(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
         var consumer = try SPSCQueue(open: name).makeConsumer()
-        guard consumer.waitForRecord(until: .after(.seconds(10))), let record = try consumer.tryPeek(), record.count >= 8 else {
+        try consumer.waitForRecord(until: .after(.seconds(10)))
+        guard let record = try consumer.tryPeek(), record.count >= 8 else {
             throw UsageError("no 8-byte record arrived")
         }
         print("borrowed \(record.loadUnaligned(as: UInt64.self))")

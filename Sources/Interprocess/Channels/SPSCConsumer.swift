@@ -147,14 +147,23 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
                 return try read(record)
             }
             guard let deadline else { return nil }
-            if !waitForRecord(until: deadline) { try QueueFailure.raise(timedOutError()) }
+            if !recordArrives(until: deadline) { try QueueFailure.raise(timedOutError()) }
         }
     }
 
-    /// Waits until a record is available or `deadline` passes; returns whether one is.
-    /// SPSC-only: with ``tryPeek()``, a blocking unsafe borrow.
+    /// Waits until a record is available. SPSC-only: with ``tryPeek()``, a blocking unsafe
+    /// borrow.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` if none arrived before `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
-    public mutating func waitForRecord(until deadline: Deadline = .never) -> Bool {
+    public mutating func waitForRecord(until deadline: Deadline = .never) throws(InterprocessError) {
+        if !recordArrives(until: deadline) { try QueueFailure.raise(timedOutError()) }
+    }
+
+    /// Waits until a record is available or `deadline` passes; returns whether one is.
+    @inlinable
+    mutating func recordArrives(until deadline: Deadline) -> Bool {
         if position != cachedTail { return true }
         // Only tryPeek() caches the tail, after checking it.
         if tail.pointee.load(ordering: .acquiring) != position { return true }

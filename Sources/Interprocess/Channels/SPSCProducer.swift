@@ -151,7 +151,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
                 return true
             }
             guard let deadline else { return false }
-            if !waitForSpace(byteCount, until: deadline) { try QueueFailure.raise(timedOutError()) }
+            if !spaceFrees(byteCount, until: deadline) { try QueueFailure.raise(timedOutError()) }
         }
     }
 
@@ -177,12 +177,21 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
 
     // MARK: Slow paths (not inlined)
 
+    /// Publishes what is committed, then waits until a record of `count` bytes fits: spinning
+    /// first, then parked on the consumer's index. SPSC-only: with ``tryReserve(_:)``, a
+    /// blocking unsafe zero-copy send. (A consumer index no consumer writes also ends the wait:
+    /// the following ``tryReserve(_:)`` reports it.)
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` if there was no room before `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func waitForSpace(_ count: Int, until deadline: Deadline = .never) throws(InterprocessError) {
+        if !spaceFrees(count, until: deadline) { try QueueFailure.raise(timedOutError()) }
+    }
+
     /// Publishes what is committed, then waits until a record of `count` bytes fits or the
-    /// deadline passes: spinning first, then parked on the consumer's index. Returns whether
-    /// it fits (or whether the consumer's index is corrupt, which the following
-    /// ``tryReserve(_:)`` then reports). SPSC-only: with ``tryReserve(_:)``, a blocking unsafe
-    /// zero-copy send.
-    public mutating func waitForSpace(_ count: Int, until deadline: Deadline) -> Bool {
+    /// deadline passes; returns whether it fits (or whether the consumer's index is corrupt).
+    @usableFromInline
+    mutating func spaceFrees(_ count: Int, until deadline: Deadline) -> Bool {
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
         let needed = SPSCLayout.footprint(count)

@@ -3,7 +3,7 @@ import Testing
 
 /// `interprocess bench --quick --json`: every row is there with sane numbers. Behaviour only;
 /// the speed itself is never asserted (it lives in BENCHMARKS.md).
-@Suite("CLI: bench", .timeLimit(.minutes(2)))
+@Suite("CLI: bench", .timeLimit(.minutes(5)))
 struct BenchCommandTests {
     static let latencyTransports = [
         "c-spin", "spsc-spin", "spsc-blocking", "spsc-parked", "process-semaphore", "process-condition", "process-mutex-handoff", "futex-handoff", "futex-wake",

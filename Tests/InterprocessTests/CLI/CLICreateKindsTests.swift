@@ -4,7 +4,7 @@ import Testing
 
 /// `create --kind …` makes every kind through the library's own create, and `inspect` shows
 /// each kind's live state.
-@Suite("CLI: create and inspect every kind", .timeLimit(.minutes(1)))
+@Suite("CLI: create and inspect every kind", .timeLimit(.minutes(5)))
 struct CLICreateKindsTests {
     /// Creates `name` with `arguments`, inspects it as JSON and returns its `state` object.
     private func createAndInspect(_ name: String, _ arguments: String...) throws -> [String: Any] {

@@ -2,7 +2,7 @@ import Foundation
 import Interprocess
 import Testing
 
-@Suite("CLI: demo", .timeLimit(.minutes(1)))
+@Suite("CLI: demo", .timeLimit(.minutes(5)))
 struct CLIDemoTests {
     @Test func parentAndChildExchangeMessagesThroughOneSegment() throws {
         let outcome = try TestSupport.cli("demo")

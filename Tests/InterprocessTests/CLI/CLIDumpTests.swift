@@ -2,7 +2,7 @@ import Foundation
 import Interprocess
 import Testing
 
-@Suite("CLI: dump", .timeLimit(.minutes(1)))
+@Suite("CLI: dump", .timeLimit(.minutes(5)))
 struct CLIDumpTests {
     @Test func decodesTheHeaderAtTheLayoutsOffsets() throws {
         let name = TestSupport.uniqueName("cli-dump")

@@ -2,7 +2,7 @@ import Foundation
 import Interprocess
 import Testing
 
-@Suite("CLI: foreign and broken segments never crash the tool", .timeLimit(.minutes(1)))
+@Suite("CLI: foreign and broken segments never crash the tool", .timeLimit(.minutes(5)))
 struct CLIForeignSegmentTests {
     private func writeFile(_ name: String, _ bytes: [UInt8]) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: "/dev/shm/" + name))

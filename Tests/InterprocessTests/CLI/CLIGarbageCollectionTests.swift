@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("CLI: gc", .timeLimit(.minutes(1)), .serialized)
+@Suite("CLI: gc", .timeLimit(.minutes(5)), .serialized)
 struct CLIGarbageCollectionTests {
     @Test func removesADeadCreatorsSegmentAndKeepsALiveOne() throws {
         // gc is scoped to this test's prefix, so that it cannot remove segments other tests,

@@ -4,7 +4,7 @@ import Testing
 
 /// One JSON convention for every command: standard output is one object (watch: one per line)
 /// whose keys name the result sets; failures are {"error": {...}}.
-@Suite("CLI: one JSON shape", .timeLimit(.minutes(1)))
+@Suite("CLI: one JSON shape", .timeLimit(.minutes(5)))
 struct CLIJSONShapeTests {
     @Test func everyCommandPrintsOneObject() throws {
         let name = TestSupport.uniqueName("cli-shape")

@@ -2,7 +2,7 @@ import Foundation
 import Interprocess
 import Testing
 
-@Suite("CLI: create → ls → inspect → rm", .timeLimit(.minutes(1)))
+@Suite("CLI: create → ls → inspect → rm", .timeLimit(.minutes(5)))
 struct CLIRoundTripTests {
     @Test func createListInspectRemove() throws {
         let name = TestSupport.uniqueName("cli")

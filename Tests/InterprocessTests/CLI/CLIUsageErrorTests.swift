@@ -4,7 +4,7 @@ import Testing
 
 /// Bad usage exits 64 with a sentence naming what was wrong, for every command, and touches
 /// nothing; runtime failures exit 1.
-@Suite("CLI: bad usage exits 64", .timeLimit(.minutes(1)))
+@Suite("CLI: bad usage exits 64", .timeLimit(.minutes(5)))
 struct CLIUsageErrorTests {
     static let cases: [(arguments: [String], mentions: String)] = [
         (["create", "x", "--size", "-5"], "--size"),

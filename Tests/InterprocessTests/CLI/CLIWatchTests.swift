@@ -2,7 +2,7 @@ import Foundation
 import Interprocess
 import Testing
 
-@Suite("CLI: watch", .timeLimit(.minutes(1)))
+@Suite("CLI: watch", .timeLimit(.minutes(5)))
 struct CLIWatchTests {
     @Test func printsOneJSONObjectPerTickAndSeesChanges() throws {
         let name = TestSupport.uniqueName("cli-watch")

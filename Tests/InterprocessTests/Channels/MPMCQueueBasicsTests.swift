@@ -1,7 +1,7 @@
 import Interprocess
 import Testing
 
-@Suite("MPMC queue in one process", .timeLimit(.minutes(3)))
+@Suite("MPMC queue in one process", .timeLimit(.minutes(5)))
 struct MPMCQueueBasicsTests {
     @Test func recordsOfEverySizeRoundTripThroughManyLaps() throws {
         let name = TestSupport.uniqueName("mpmc")

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("MPMC queue when processes die", .timeLimit(.minutes(3)),
+@Suite("MPMC queue when processes die", .timeLimit(.minutes(5)),
        .enabled(if: !Sanitizers.threadSanitizer, "TSan makes 128-bit CAS a per-process lock; see Sanitizers"))
 struct MPMCQueueCrashTests {
     @Test("a producer killed between claiming and publishing a slot: consumers skip it and go on (100 times)")

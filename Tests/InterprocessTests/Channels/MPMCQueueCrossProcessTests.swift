@@ -2,7 +2,7 @@ import Foundation
 import Interprocess
 import Testing
 
-@Suite("MPMC queue across processes", .timeLimit(.minutes(3)),
+@Suite("MPMC queue across processes", .timeLimit(.minutes(5)),
        .enabled(if: !Sanitizers.threadSanitizer, "TSan makes 128-bit CAS a per-process lock; see Sanitizers"))
 struct MPMCQueueCrossProcessTests {
     /// One producer's totals, summed over what every consumer reported.

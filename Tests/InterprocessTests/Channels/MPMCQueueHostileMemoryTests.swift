@@ -10,7 +10,7 @@ import Glibc
 /// receives must report a typed `corrupt` error naming the queue, never read past a slot,
 /// spin, or crawl. Every probe runs in the test peer, so a crash or hang of the old code fails
 /// the test instead of the run.
-@Suite("MPMC queue with hostile shared memory", .timeLimit(.minutes(2)),
+@Suite("MPMC queue with hostile shared memory", .timeLimit(.minutes(5)),
        .enabled(if: !Sanitizers.threadSanitizer, "TSan makes 128-bit CAS a per-process lock; see Sanitizers"))
 struct MPMCQueueHostileMemoryTests {
     // Body offsets (docs/FORMAT.md): 4 slots of 64 bytes, 128 bytes apart.

@@ -6,7 +6,7 @@ import Testing
 
 /// Queues as values: create, open (at once, or waiting for the name to appear), openOrCreate,
 /// remove, and `lifetime:`; errors in the caller's words.
-@Suite("Queue values: create, open, openOrCreate, lifetime", .timeLimit(.minutes(1)))
+@Suite("Queue values: create, open, openOrCreate, lifetime", .timeLimit(.minutes(5)))
 struct QueueLifecycleTests {
     @Test("removedWhenCreatorCloses: the name goes when the queue value and its endpoints are all gone")
     func removedWhenCreatorCloses() throws {

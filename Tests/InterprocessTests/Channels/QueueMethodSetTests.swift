@@ -3,7 +3,7 @@ import Testing
 
 /// One method set for both queues: every scenario here is one generic function over
 /// `QueueProducer` and `QueueConsumer`, run on an SPSC and on an MPMC queue.
-@Suite("Queue method set: values, bytes, strings, spans", .timeLimit(.minutes(1)))
+@Suite("Queue method set: values, bytes, strings, spans", .timeLimit(.minutes(5)))
 struct QueueMethodSetTests {
     /// A new SPSC queue (records up to 64 bytes, 14 of them fill it) that goes with its value.
     static func spsc() throws -> SPSCQueue {

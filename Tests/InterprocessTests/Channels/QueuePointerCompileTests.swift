@@ -5,7 +5,7 @@ import Testing
 /// to match the generic value send and ship its address), while arrays, strings, buffer pointers
 /// and values do. Compiles snippets against the built `Interprocess` module with `swiftc
 /// -typecheck`.
-@Suite("Sending pointers does not compile", .timeLimit(.minutes(2)))
+@Suite("Sending pointers does not compile", .timeLimit(.minutes(5)))
 struct QueuePointerCompileTests {
     /// Type-checks `source` against the built module; returns swiftc's exit status and output.
     static func typecheck(_ source: String) throws -> (status: Int32, output: String) {

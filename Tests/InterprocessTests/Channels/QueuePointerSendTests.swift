@@ -6,7 +6,7 @@ import Testing
 /// `send<Value: BitwiseCopyable>` took the buffer pointer as a value and shipped its 16 bytes of
 /// address, so `string.withUTF8 { try producer.send($0) }` compiled and delivered garbage).
 /// Received by another process.
-@Suite("Sending buffers", .timeLimit(.minutes(1)))
+@Suite("Sending buffers", .timeLimit(.minutes(5)))
 struct QueuePointerSendTests {
     static let text = "héllo, process"
 

@@ -4,7 +4,7 @@ import Testing
 
 /// `SPSCQueue.State` and `MPMCQueue.State`: what tools print, from the shared words, with
 /// hostile values reported rather than trusted.
-@Suite("Queue state snapshots", .timeLimit(.minutes(1)))
+@Suite("Queue state snapshots", .timeLimit(.minutes(5)))
 struct QueueStateTests {
     @Test("SPSC: depth, indices, endpoint identities and liveness, sleeping flags")
     func spscState() throws {

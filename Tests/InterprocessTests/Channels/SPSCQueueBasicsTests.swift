@@ -1,7 +1,7 @@
 import Interprocess
 import Testing
 
-@Suite("SPSC queue in one process", .timeLimit(.minutes(1)))
+@Suite("SPSC queue in one process", .timeLimit(.minutes(5)))
 struct SPSCQueueBasicsTests {
     @Test func recordsArriveInOrderWithTheirSizes() throws {
         let name = TestSupport.uniqueName("spsc")

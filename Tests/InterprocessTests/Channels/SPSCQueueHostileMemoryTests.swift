@@ -6,7 +6,7 @@ import Testing
 /// must report a typed `corrupt` error naming the queue and the word, never spin, trap, read
 /// outside the ring or deliver records nobody sent. Receivers run in the test peer, so a hang
 /// or crash of the old code fails the test instead of the run.
-@Suite("SPSC queue with hostile shared memory", .timeLimit(.minutes(2)))
+@Suite("SPSC queue with hostile shared memory", .timeLimit(.minutes(5)))
 struct SPSCQueueHostileMemoryTests {
     // Body offsets (docs/FORMAT.md).
     static let tail = 128, head = 256, ring = 384

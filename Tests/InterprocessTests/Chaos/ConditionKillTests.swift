@@ -12,7 +12,7 @@ import Glibc
 /// mutex, asleep on the condition, just after a signal) and replaced. Survivors are told of every
 /// holder's death and of no other, repair the count and go on; at the end every live consumer
 /// finishes (no lost wake-up keeps one asleep). Seeded: `CHAOS_SEED` replays a run.
-@Suite("ProcessCondition and ProcessMutex under random kills", .serialized, .timeLimit(.minutes(1)))
+@Suite("ProcessCondition and ProcessMutex under random kills", .serialized, .timeLimit(.minutes(5)))
 struct ConditionKillTests {
     @Test("random SIGKILLs of producers and consumers: every holder's death is reported, the count is repaired, no consumer stays asleep")
     func randomKills() throws {

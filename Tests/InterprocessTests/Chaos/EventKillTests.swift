@@ -11,7 +11,7 @@ import Glibc
 /// parked, just woken, just past its take; a setter right after its set) and replaced. An
 /// auto-reset set releases at most one waiter; afterwards no live waiter sleeps while the event
 /// is set. Seeded: `CHAOS_SEED` replays a run.
-@Suite("ProcessEvent under random kills", .serialized, .timeLimit(.minutes(1)))
+@Suite("ProcessEvent under random kills", .serialized, .timeLimit(.minutes(5)))
 struct EventKillTests {
     static let waiterCount = 3
 

@@ -11,7 +11,7 @@ import Glibc
 /// restored) while victim processes open the segment and use the primitives again and again.
 /// Every open and call must succeed or throw a typed error: the victims exit cleanly, never by
 /// a signal or a hang. Seeded: `CHAOS_SEED` replays a run.
-@Suite("Segment and primitive headers mutated under openers", .serialized, .timeLimit(.minutes(1)))
+@Suite("Segment and primitive headers mutated under openers", .serialized, .timeLimit(.minutes(5)))
 struct HeaderMutationTests {
     // The test peer's HeaderChaosLayout (body offsets).
     static let semaphore = 0, event = 64, condition = 128, mutex = 256, rwLock = 512, bodySize = 8192

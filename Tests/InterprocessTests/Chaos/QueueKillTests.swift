@@ -12,7 +12,7 @@ import Glibc
 /// ledger (the test peer's QueueChaosLedger): no torn record, SPSC order per producer, at most
 /// once but for records whose consumer died while reading them (redelivered), at least once for
 /// every record whose send returned. Seeded: `CHAOS_SEED` replays a run.
-@Suite("Queues under random endpoint kills", .serialized, .timeLimit(.minutes(1)))
+@Suite("Queues under random endpoint kills", .serialized, .timeLimit(.minutes(5)))
 struct QueueKillTests {
     // The ledger's layout (QueueChaosLedger in the test peer).
     static let producerIDs = 256, sequences = 4096

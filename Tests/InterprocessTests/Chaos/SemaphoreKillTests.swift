@@ -11,7 +11,7 @@ import Glibc
 /// polling takes, and posters of 1–3 units at a time, SIGKILLed at random points and replaced.
 /// Units are counted before they are posted and after they are taken, so a unit taken twice,
 /// or a timed wait that consumed a unit and reported a timeout, shows. Seeded: `CHAOS_SEED`.
-@Suite("ProcessSemaphore under random kills, mixed waits", .serialized, .timeLimit(.minutes(1)))
+@Suite("ProcessSemaphore under random kills, mixed waits", .serialized, .timeLimit(.minutes(5)))
 struct SemaphoreKillTests {
     @Test("random SIGKILLs of mixed waiters and posters: no unit taken twice or lost, none left beside live waiters")
     func randomKills() throws {

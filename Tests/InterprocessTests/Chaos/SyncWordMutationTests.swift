@@ -11,7 +11,7 @@ import Glibc
 /// processes keep long-lived handles on them and call them with short deadlines: every call
 /// returns (typed errors are fine) within its deadline plus a second; no crash, trap or hang.
 /// Seeded: `CHAOS_SEED` replays a run.
-@Suite("Sync primitives' words mutated under long-lived handles", .serialized, .timeLimit(.minutes(1)))
+@Suite("Sync primitives' words mutated under long-lived handles", .serialized, .timeLimit(.minutes(5)))
 struct SyncWordMutationTests {
     @Test("random words rewritten under semaphore, event, condition and mutex handles in use: every call returns by its deadline")
     func randomMutations() throws {

@@ -8,7 +8,7 @@ import Glibc
 
 /// Three readers of one header agree: the library (`SegmentHeader`), the standard-library Python
 /// reader `scripts/read_segment_header.py`, and `interprocess inspect --json`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct HeaderReaderAgreementTests {
     /// `interprocess inspect NAME --json`: the report under "segment".
     struct InspectEnvelope: Decodable {

@@ -3,7 +3,7 @@ import Testing
 
 /// docs/FORMAT.md's segment header tables against `SegmentHeader`, `SegmentHeader.State` and
 /// `SegmentKind`: editing either side alone fails here.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct HeaderTableTests {
     struct Row {
         var offset: Int

@@ -2,7 +2,7 @@ import Interprocess
 import Testing
 
 /// Damaged headers that still carry our magic and version: each is refused with its typed error.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentCorruptionTests {
     enum Damage: String, CaseIterable, Sendable {
         case totalSizeByteFlipped

@@ -9,7 +9,7 @@ import Glibc
 /// openers learn `notFound` at once, and `gc` removes the hidden file it was building. A
 /// segment another writer published while initializing, whose creator then died, reads as
 /// `creatorDied` and is abandoned.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentCreatorDeathTests {
     @Test func creatorKilledDuringInitialization() async throws {
         let name = TestSupport.uniqueName("died")

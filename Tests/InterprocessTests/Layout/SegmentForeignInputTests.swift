@@ -2,7 +2,7 @@ import Interprocess
 import Testing
 
 /// Files in /dev/shm that this library did not write: refused with a typed error, never a crash.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentForeignInputTests {
     static func randomBytes(_ count: Int) -> [UInt8] {
         var bytes = (0..<count).map { _ in UInt8.random(in: 0...255) }

@@ -5,7 +5,7 @@ import Testing
 /// `gc` against processes opening the segments it is about to remove: it must never remove a
 /// segment a process has open (the shared lock every handle holds), and an opener must never
 /// end up using a segment `gc` removed under it.
-@Suite("gc racing openers", .timeLimit(.minutes(1)))
+@Suite("gc racing openers", .timeLimit(.minutes(5)))
 struct SegmentGarbageCollectionRaceTests {
     @Test("gc never removes a segment that a live process has open or is opening")
     func gcRacingOpeners() async throws {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `SegmentHeader` encodes to the documented bytes and decodes back to the same fields.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentHeaderRoundTripTests {
     static let sample = SegmentHeader(
         kind: SegmentKind(rawValue: 0x8000_0002), kindVersion: 7, totalSize: 1 << 40,

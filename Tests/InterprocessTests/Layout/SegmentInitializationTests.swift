@@ -5,7 +5,7 @@ import Testing
 
 /// The creator's initialization window: a failed one leaves nothing behind, and openers wait
 /// for a live creator to publish `ready`, up to their deadline.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentInitializationTests {
 
     /// A creator on another thread whose initialization takes `seconds`; the initializer

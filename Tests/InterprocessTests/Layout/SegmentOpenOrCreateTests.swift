@@ -2,7 +2,7 @@ import Interprocess
 import Testing
 
 /// `Segment(openOrCreate:)`, `Segment`'s read-only body, and `SharedMemory(open:until:)`.
-@Suite("Segment openOrCreate and read-only bodies", .timeLimit(.minutes(1)))
+@Suite("Segment openOrCreate and read-only bodies", .timeLimit(.minutes(5)))
 struct SegmentOpenOrCreateTests {
     @Test("openOrCreate creates once, then opens; another body size is incompatibleConfiguration")
     func openOrCreate() throws {

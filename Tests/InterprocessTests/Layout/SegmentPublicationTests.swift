@@ -8,7 +8,7 @@ import Glibc
 
 /// A segment is built under a hidden name and published whole: whatever happens to its creator,
 /// its name never refers to a half-made segment that blocks opens and creates.
-@Suite("Publishing segments whole", .timeLimit(.minutes(1)))
+@Suite("Publishing segments whole", .timeLimit(.minutes(5)))
 struct SegmentPublicationTests {
 
     @Test("a creator SIGKILLed at a random point, reserving a large body, never leaves its name blocked")

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `SegmentReport` of a healthy segment, and opening one.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentReportTests {
     @Test func reportOfAValidSegment() throws {
         let name = TestSupport.uniqueName("rep-valid")

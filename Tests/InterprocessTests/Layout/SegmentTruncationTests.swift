@@ -3,7 +3,7 @@ import Testing
 
 /// A segment whose file was cut shorter than its header says: `truncated`, and never a SIGBUS
 /// (the header is read with pread before anything is mapped).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentTruncationTests {
     static let bodySize = 4096
 

@@ -2,7 +2,7 @@ import Interprocess
 import Testing
 
 /// Layout versions and kinds that this reader does not expect.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SegmentVersionAndKindTests {
     /// Versions are checked before the checksum: a future layout is `incompatibleVersion`, sealed or not.
     @Test(arguments: [true, false])

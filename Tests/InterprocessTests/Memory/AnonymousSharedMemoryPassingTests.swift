@@ -8,7 +8,7 @@ import Glibc
 
 extension MemoryTests {
     /// Anonymous shared memory (memfd) handed to another process over a Unix domain socket.
-    @Suite("AnonymousSharedMemory passed to another process", .timeLimit(.minutes(1)))
+    @Suite("AnonymousSharedMemory passed to another process", .timeLimit(.minutes(5)))
     struct AnonymousSharedMemoryPassingTests {
         /// Serves one peer: listens, starts it with `options`, sends `memory`, waits for it.
         static func hand(

@@ -84,7 +84,7 @@ extension MemoryTests {
             #expect(seen == [0xc0, 0xde])
         }
 
-        @Test("adopting memory without a size seal, or a file that cannot carry seals, reports it unsealed", .timeLimit(.minutes(1)))
+        @Test("adopting memory without a size seal, or a file that cannot carry seals, reports it unsealed", .timeLimit(.minutes(5)))
         func adoptingUnsealed() throws {
             let unsealed = try AnonymousSharedMemory(size: 4096, sealingSize: false)
             let adoptedMemory = try AnonymousSharedMemory(adopting: FileDescriptor(rawValue: dup(unsealed.descriptor.rawValue)))

@@ -4,7 +4,7 @@ import Testing
 
 extension MemoryTests {
     /// A window of a sparse file far larger than 4 GiB, written by one process and read by another.
-    @Suite("MappedFile windows of a large sparse file", .timeLimit(.minutes(1)))
+    @Suite("MappedFile windows of a large sparse file", .timeLimit(.minutes(5)))
     struct MappedFileSparseWindowTests {
         static let fileSize = 8 << 30  // 8 GiB
 

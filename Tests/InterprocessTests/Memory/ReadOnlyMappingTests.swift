@@ -7,7 +7,7 @@ import Glibc
 
 extension MemoryTests {
     /// A read-only mapping cannot be written: the API refuses, and a raw write faults.
-    @Suite("Read-only mappings", .timeLimit(.minutes(1)))
+    @Suite("Read-only mappings", .timeLimit(.minutes(5)))
     struct ReadOnlyMappingTests {
         @Test("withUnsafeMutableBytes on a read-only segment throws readOnly without running the body")
         func mutableAccessThrows() throws {

@@ -3,7 +3,7 @@ import Testing
 
 extension MemoryTests {
     /// Another process (the test peer) opens a segment by name: bytes travel both ways.
-    @Suite("SharedMemory across processes", .timeLimit(.minutes(1)))
+    @Suite("SharedMemory across processes", .timeLimit(.minutes(5)))
     struct SharedMemoryCrossProcessTests {
         @Test("bytes the peer writes appear in this process's mapping, nowhere else")
         func peerWritesWeRead() throws {

@@ -8,7 +8,7 @@ import Glibc
 
 extension MemoryTests {
     /// New segments get exactly the mode asked for (default 0600), whatever the umask.
-    @Suite("SharedMemory permissions on creation", .timeLimit(.minutes(1)))
+    @Suite("SharedMemory permissions on creation", .timeLimit(.minutes(5)))
     struct SharedMemoryModeTests {
         @Test("a new segment is 0600 and owned by the caller by default")
         func defaultModeIsOwnerOnly() throws {

@@ -8,7 +8,7 @@ import Glibc
 extension MemoryTests {
     /// openOrCreate from several processes at once: one creates, every other one opens, even
     /// while the creator is still reserving a large segment.
-    @Suite("SharedMemory openOrCreate races", .timeLimit(.minutes(1)))
+    @Suite("SharedMemory openOrCreate races", .timeLimit(.minutes(5)))
     struct SharedMemoryOpenOrCreateRaceTests {
         @Test("four processes racing on one name: exactly one creates, all get the full size")
         func racingProcesses() throws {

@@ -10,7 +10,7 @@ extension MemoryTests {
     /// Mode bits keep other users out: the peer drops to `nobody` and tries. Needs root, to drop.
     @Suite("SharedMemory permissions against another user",
            .enabled(if: geteuid() == 0, "dropping to user nobody needs root"),
-           .timeLimit(.minutes(1)))
+           .timeLimit(.minutes(5)))
     struct SharedMemoryPermissionTests {
         @Test("a 0600 segment of root's cannot be opened by nobody, read-write or read-only")
         func ownerOnlySegmentRefusesOthers() throws {

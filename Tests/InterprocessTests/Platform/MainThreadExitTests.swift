@@ -10,7 +10,7 @@ import Glibc
 /// Swift program with an `async` main does on Linux) shows state `Z` in `/proc/PID/stat` and an
 /// empty `/proc/PID/maps`. It is alive: what it holds is never taken over, and `gc` sees what it
 /// maps. (Judged by the state letter alone, it was dead, and its mutex was taken over.)
-@Suite("A process whose main thread exited", .timeLimit(.minutes(1)))
+@Suite("A process whose main thread exited", .timeLimit(.minutes(5)))
 struct MainThreadExitTests {
     /// The state letter and thread count from `/proc/PID/stat`.
     static func state(of pid: Int32) -> (state: Character, threads: Int)? {

@@ -10,7 +10,7 @@ import Glibc
 /// namespace, sharing `/dev/shm`) holds locks, claims and segments: from here it is never
 /// judged dead, so nothing it holds is taken over. Before the namespace was recorded, its pid
 /// (1) named this namespace's init, whose start time differs: it was taken for dead.
-@Suite("Identities across pid namespaces", .timeLimit(.minutes(1)), .enabled(if: PIDNamespaceSupport.canUnshare))
+@Suite("Identities across pid namespaces", .timeLimit(.minutes(5)), .enabled(if: PIDNamespaceSupport.canUnshare))
 struct PIDNamespaceTests {
     /// Starts the test peer as pid 1 of a new pid namespace; killing it kills the peer too.
     static func peerInNewNamespace(_ arguments: String...) throws -> LockPeerProcess {

@@ -8,7 +8,7 @@ import Glibc
 
 /// The one liveness rule (`ProcessIdentity.liveness` and its packed forms), against real
 /// processes: alive, dead, reused pids, zombies, unrecorded start times, other namespaces.
-@Suite("ProcessIdentity liveness", .timeLimit(.minutes(1)))
+@Suite("ProcessIdentity liveness", .timeLimit(.minutes(5)))
 struct ProcessIdentityTests {
     /// Spawns `/bin/sleep SECONDS` without reaping it; the caller reaps with `waitpid`.
     static func spawn(_ arguments: [String]) throws -> pid_t {

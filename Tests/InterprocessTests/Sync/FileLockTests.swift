@@ -4,7 +4,7 @@ import SystemPackage
 import Testing
 
 /// FileLock across real processes (the test peer) and between two handles in one process.
-@Suite("FileLock", .timeLimit(.minutes(2)))
+@Suite("FileLock", .timeLimit(.minutes(5)))
 struct FileLockTests {
     /// A fresh lock-file path in the temporary directory; the caller removes it.
     static func path(_ label: String) -> String {

@@ -10,7 +10,7 @@ import Glibc
 /// Randomized, seeded (set `IPC_TEST_SEED` to replay; the seed is in every failure message):
 /// readers and writers SIGKILLed at random points, and every word of a lock scribbled on by
 /// another process while victim processes use it.
-@Suite("ProcessRWLock randomized kills and mutations", .timeLimit(.minutes(2)))
+@Suite("ProcessRWLock randomized kills and mutations", .timeLimit(.minutes(5)))
 struct ProcessRWLockChaosTests {
     typealias Counters = ProcessRWLockCrossProcessTests.Counters
 

@@ -5,7 +5,7 @@ import Testing
 
 /// ProcessRWLock across real processes: exclusion with concurrent readers, writer
 /// non-starvation, and dead readers.
-@Suite("ProcessRWLock across processes", .timeLimit(.minutes(2)))
+@Suite("ProcessRWLock across processes", .timeLimit(.minutes(5)))
 struct ProcessRWLockCrossProcessTests {
     /// Offsets of the counter segment the peer's `rw-writer` and `rw-reader` use.
     enum Counters {

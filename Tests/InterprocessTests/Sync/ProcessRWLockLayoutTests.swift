@@ -2,7 +2,7 @@
 import Testing
 
 /// docs/FORMAT.md's ProcessRWLock tables against `RWLockLayout`: editing either side alone fails.
-@Suite("ProcessRWLock layout", .timeLimit(.minutes(1)))
+@Suite("ProcessRWLock layout", .timeLimit(.minutes(5)))
 struct ProcessRWLockLayoutTests {
     static let section = "### ProcessRWLock"
 

@@ -4,7 +4,7 @@ import Testing
 
 /// The scoped forms' owner-death policies on both sides, after a writer process was SIGKILLed
 /// holding the exclusive side.
-@Suite("ProcessRWLock owner-death policies", .timeLimit(.minutes(1)))
+@Suite("ProcessRWLock owner-death policies", .timeLimit(.minutes(5)))
 struct ProcessRWLockOwnerDeathPolicyTests {
     typealias Deaths = ProcessRWLockOwnerDeathTests
 

@@ -4,7 +4,7 @@ import Testing
 
 /// A writer process killed (SIGKILL) holding the exclusive side: the next locker is told,
 /// repairs, and the lock keeps working; unrepaired, it becomes not recoverable.
-@Suite("ProcessRWLock owner death", .timeLimit(.minutes(2)))
+@Suite("ProcessRWLock owner death", .timeLimit(.minutes(5)))
 struct ProcessRWLockOwnerDeathTests {
     static func code(_ body: () throws -> Void) -> InterprocessError.Code? {
         do { try body() } catch let error as InterprocessError { return error.code } catch { return nil }

@@ -8,7 +8,7 @@ import Glibc
 
 /// Item 14: readers alone recover a lock whose writer died (`withSharedLock(onOwnerDeath:)`, or
 /// the same steps by hand); and a reader slot overwritten by a peer is a typed error, not a trap.
-@Suite("ProcessRWLock reader recovery", .timeLimit(.minutes(1)))
+@Suite("ProcessRWLock reader recovery", .timeLimit(.minutes(5)))
 struct ProcessRWLockReaderRecoveryTests {
     static func code(_ body: () throws -> Void) -> InterprocessError.Code? {
         do { try body() } catch let error as InterprocessError { return error.code } catch { return nil }

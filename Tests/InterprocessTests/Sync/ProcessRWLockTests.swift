@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// ProcessRWLock in one process: try and deadline forms, misuse, placement and named-form errors.
-@Suite("ProcessRWLock", .timeLimit(.minutes(2)))
+@Suite("ProcessRWLock", .timeLimit(.minutes(5)))
 struct ProcessRWLockTests {
     /// A 128-byte-aligned place for a lock (with room to misalign it); the caller deallocates.
     static func place() -> UnsafeMutableRawPointer {

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 
 /// `Shared`: one handle used by many tasks of a task group.
-@Suite("Shared handles", .timeLimit(.minutes(1)))
+@Suite("Shared handles", .timeLimit(.minutes(5)))
 struct SharedHandleTests {
     @Test("a Shared mutex captured by 8 tasks of a TaskGroup serializes their increments")
     func mutexAcrossTasks() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 extension ProcessEventTests {
     /// Misplaced, uninitialized, foreign and mismatched events are typed errors.
-    @Suite("bad input", .timeLimit(.minutes(2)))
+    @Suite("bad input", .timeLimit(.minutes(5)))
     struct EventBadInputTests {
         @Test("a misaligned address is invalidArgument, for initialize and placedAt")
         func misaligned() {

@@ -7,7 +7,7 @@ import Glibc
 
 extension ProcessEventTests {
     /// Waiters in other processes (the test peer), woken all at once or one by one.
-    @Suite("across processes", .timeLimit(.minutes(2)))
+    @Suite("across processes", .timeLimit(.minutes(5)))
     struct EventCrossProcessTests {
         @Test("manual-reset: one set wakes all 4 waiting processes, and the event stays set")
         func manualWakesAll() throws {

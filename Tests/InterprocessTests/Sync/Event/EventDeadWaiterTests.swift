@@ -3,7 +3,7 @@ import Testing
 
 extension ProcessEventTests {
     /// Waiters killed while asleep leave the waiter count too high; later waits still work.
-    @Suite("dead waiters", .timeLimit(.minutes(2)))
+    @Suite("dead waiters", .timeLimit(.minutes(5)))
     struct EventDeadWaiterTests {
         @Test("waiters killed asleep do not keep a set from waking a live waiter", arguments: [ProcessEvent.Mode.autoReset, .manualReset])
         func killedWaitersDoNotBreakLaterWaits(mode: ProcessEvent.Mode) throws {

@@ -4,7 +4,7 @@ import Testing
 extension ProcessEventTests {
     /// docs/FORMAT.md's ProcessEvent tables against the code, and against the bytes an
     /// initialized event really holds.
-    @Suite("format", .timeLimit(.minutes(1)))
+    @Suite("format", .timeLimit(.minutes(5)))
     struct EventFormatTests {
         static let heading = "#### ProcessEvent layout"
 

@@ -3,7 +3,7 @@ import Testing
 
 extension ProcessEventTests {
     /// Set, reset and waits in one process, for both modes.
-    @Suite("signaling", .timeLimit(.minutes(2)))
+    @Suite("signaling", .timeLimit(.minutes(5)))
     struct EventSignalTests {
         @Test("auto-reset: a set with nobody waiting stays until one waiter takes it, then the event is unset")
         func autoResetKeepsOneSignal() throws {

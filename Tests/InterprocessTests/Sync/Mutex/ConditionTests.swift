@@ -8,7 +8,7 @@ import Glibc
 
 extension MutexTests {
     /// Waiting and signalling across real processes; a waiter's death hangs nobody.
-    @Suite("ProcessCondition", .timeLimit(.minutes(2)))
+    @Suite("ProcessCondition", .timeLimit(.minutes(5)))
     struct ConditionTests {
         @Test("two processes take 1 000 turns each, handing over with the condition")
         func pingPong() throws {

@@ -8,7 +8,7 @@ import Glibc
 
 extension MutexTests {
     /// Misplaced, uninitialized, foreign, or wrongly typed memory and segments are typed errors.
-    @Suite("ProcessMutex and ProcessCondition bad input", .timeLimit(.minutes(2)))
+    @Suite("ProcessMutex and ProcessCondition bad input", .timeLimit(.minutes(5)))
     struct MutexBadInputTests {
         /// 512 bytes of private memory aligned to 128, filled with `byte`.
         static func withMemory(filledWith byte: UInt8 = 0, _ body: (UnsafeMutableRawPointer) throws -> Void) rethrows {

@@ -10,7 +10,7 @@ extension MutexTests {
     /// Randomized, seeded: processes killed at random points while counting under the lock, and
     /// random words written into the lock while processes use it. The seed is in every message;
     /// set `MUTEX_CHAOS_SEED` to replay one.
-    @Suite("ProcessMutex chaos", .timeLimit(.minutes(2)))
+    @Suite("ProcessMutex chaos", .timeLimit(.minutes(5)))
     struct MutexChaosTests {
         static let seed: UInt64 = ProcessInfo.processInfo.environment["MUTEX_CHAOS_SEED"].flatMap { UInt64($0) }
             ?? UInt64.random(in: 1...UInt64(UInt32.max))

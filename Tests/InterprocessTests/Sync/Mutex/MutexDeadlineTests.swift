@@ -8,7 +8,7 @@ import Glibc
 
 extension MutexTests {
     /// Timed and try forms return "not acquired" when another process holds the lock.
-    @Suite("ProcessMutex deadlines", .timeLimit(.minutes(2)))
+    @Suite("ProcessMutex deadlines", .timeLimit(.minutes(5)))
     struct MutexDeadlineTests {
         @Test("lock(until:) on a mutex another process holds returns nil after the deadline; tryLock returns nil")
         func timedLockTimesOut() throws {

@@ -8,7 +8,7 @@ import Glibc
 
 extension MutexTests {
     /// One holder at a time, across real processes; recursion counts.
-    @Suite("ProcessMutex exclusion", .timeLimit(.minutes(2)))
+    @Suite("ProcessMutex exclusion", .timeLimit(.minutes(5)))
     struct MutexExclusionTests {
         @Test("4 processes × 20 000 plain increments under the mutex end at exactly 80 000")
         func processesCountExactly() throws {

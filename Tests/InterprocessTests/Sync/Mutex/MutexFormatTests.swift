@@ -7,7 +7,7 @@ import Glibc
 
 extension MutexTests {
     /// docs/FORMAT.md's ProcessMutex and ProcessCondition tables against the code.
-    @Suite("ProcessMutex and ProcessCondition format", .timeLimit(.minutes(2)))
+    @Suite("ProcessMutex and ProcessCondition format", .timeLimit(.minutes(5)))
     struct MutexFormatTests {
         struct Row {
             var offset: Int

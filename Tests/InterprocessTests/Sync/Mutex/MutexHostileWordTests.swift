@@ -11,7 +11,7 @@ extension MutexTests {
     /// layout version 1 (kind word, robust-list pointers, a lock word naming the caller's thread)
     /// and every bad value of the lock word and record of our own. The victim runs in an exit test,
     /// so a crash is a failed expectation, not a dead test run.
-    @Suite("ProcessMutex hostile words", .timeLimit(.minutes(2)))
+    @Suite("ProcessMutex hostile words", .timeLimit(.minutes(5)))
     struct MutexHostileWordTests {
         /// One hostile write and what the victim must see.
         struct Case: CustomStringConvertible, Sendable {

@@ -9,7 +9,7 @@ import Glibc
 extension MutexTests {
     /// The scoped lock's owner-death decision, with real processes that die holding the lock:
     /// SIGKILLed, and ending with `exit(0)` inside `withLock`.
-    @Suite("ProcessMutex owner-death policies", .timeLimit(.minutes(1)))
+    @Suite("ProcessMutex owner-death policies", .timeLimit(.minutes(5)))
     struct MutexOwnerDeathPolicyTests {
         /// A named mutex whose owner was SIGKILLed holding it; returns the dead pid.
         static func killedOwner(_ name: String) throws -> Int32 {

@@ -9,7 +9,7 @@ import Glibc
 extension MutexTests {
     /// A process SIGKILLed holding the lock: the next locker is told who died, repairs, and the
     /// lock keeps working; left unrepaired, the lock says so forever instead of deadlocking.
-    @Suite("ProcessMutex owner death", .timeLimit(.minutes(2)))
+    @Suite("ProcessMutex owner death", .timeLimit(.minutes(5)))
     struct MutexOwnerDeathTests {
         @Test("100 times: the owner is killed holding the lock; the next locker repairs and carries on")
         func ownerKilledRepeatedly() throws {

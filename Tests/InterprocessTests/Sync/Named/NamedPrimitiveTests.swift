@@ -5,7 +5,7 @@ import Testing
 /// The one scaffold of every named primitive: open waits for a creator that starts later,
 /// openOrCreate races end with one object, configuration mismatches, lifetimes, and errors in
 /// the primitive's words.
-@Suite("Named primitives", .serialized, .timeLimit(.minutes(2)))
+@Suite("Named primitives", .serialized, .timeLimit(.minutes(5)))
 struct NamedPrimitiveTests {
     /// The kinds the cross-process tests run on: the scaffold is one code path, so a few kinds
     /// with different configurations cover it without a process storm on a small machine.

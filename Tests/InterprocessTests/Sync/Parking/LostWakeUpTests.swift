@@ -13,7 +13,7 @@ import Glibc
 /// into the shared words; every live sleeper must proceed by itself, within the parking
 /// primitive's re-check interval (20 ms; the tests allow seconds). Before the parking primitive
 /// bounded every sleep, each of these sleepers slept until its deadline (or forever).
-@Suite("Lost wake-ups", .serialized, .timeLimit(.minutes(2)))
+@Suite("Lost wake-ups", .serialized, .timeLimit(.minutes(5)))
 struct LostWakeUpTests {
     /// How long a sleeper may take to notice a lost wake-up here: far above the 20 ms
     /// guarantee (a loaded CI machine), far below the sleepers' own deadlines (30 s).
@@ -103,10 +103,13 @@ struct LostWakeUpTests {
             received += 1
         }
         consumer.publishReleases()
-        let resumed = consumer.waitForRecord(until: .after(.seconds(Int64(Self.noticeWithin))))
+        let resumed = try untilTimeout { () throws(InterprocessError) in
+            try consumer.waitForRecord(until: .after(.seconds(Int64(Self.noticeWithin))))
+        } != nil
         #expect(resumed, "the producer stayed parked with room in the ring")
         while received < count {
-            guard consumer.waitForRecord(until: .after(.seconds(10))), try consumer.tryPeek() != nil else { break }
+            guard try untilTimeout({ () throws(InterprocessError) in try consumer.waitForRecord(until: .after(.seconds(10))) }) != nil,
+                  try consumer.tryPeek() != nil else { break }
             consumer.release()
             received += 1
         }

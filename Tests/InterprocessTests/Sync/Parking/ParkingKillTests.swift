@@ -12,7 +12,7 @@ import Glibc
 /// replaced. Afterwards no live waiter may sleep while units are left, and every unit counted
 /// as posted is counted as taken, give or take the kills that fell between an operation and
 /// its counting. Seeded: the seed is in every failure message (`PARKING_KILL_SEED` replays one).
-@Suite("Parking under random kills", .serialized, .timeLimit(.minutes(2)))
+@Suite("Parking under random kills", .serialized, .timeLimit(.minutes(5)))
 struct ParkingKillTests {
     /// The words `sem-take-loop` and `sem-post-loop` share (see the test peer's ParkingKillLayout).
     static let postedOffset = 128, takenOffset = 256

@@ -3,7 +3,7 @@ import Testing
 
 extension ProcessSemaphoreTests {
     /// Misplaced, uninitialized, foreign and mismatched semaphores are typed errors.
-    @Suite("bad input", .timeLimit(.minutes(2)))
+    @Suite("bad input", .timeLimit(.minutes(5)))
     struct SemaphoreBadInputTests {
         static func code(_ body: () throws -> Void) -> InterprocessError.Code? {
             errorCode(of: body)

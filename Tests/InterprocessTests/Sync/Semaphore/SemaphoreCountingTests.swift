@@ -4,7 +4,7 @@ import Testing
 extension ProcessSemaphoreTests {
     /// Counting in one process: units are conserved, the maximum holds, waits take only what
     /// is there.
-    @Suite("counting", .timeLimit(.minutes(2)))
+    @Suite("counting", .timeLimit(.minutes(5)))
     struct SemaphoreCountingTests {
         @Test("tryWait on 0 is false and takes nothing; each post makes exactly one tryWait succeed")
         func tryWaitConservesUnits() throws {

@@ -3,7 +3,7 @@ import Testing
 
 extension ProcessSemaphoreTests {
     /// Producers and consumers in separate processes (the test peer).
-    @Suite("across processes", .timeLimit(.minutes(2)))
+    @Suite("across processes", .timeLimit(.minutes(5)))
     struct SemaphoreCrossProcessTests {
         @Test("2 producer and 2 consumer processes, 20 000 units each: all finish, the count ends where it began")
         func producersAndConsumers() throws {

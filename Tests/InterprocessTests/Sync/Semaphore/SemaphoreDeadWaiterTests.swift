@@ -3,7 +3,7 @@ import Testing
 
 extension ProcessSemaphoreTests {
     /// Waiters killed while asleep leave the waiter count too high; later waits still work.
-    @Suite("dead waiters", .timeLimit(.minutes(2)))
+    @Suite("dead waiters", .timeLimit(.minutes(5)))
     struct SemaphoreDeadWaiterTests {
         @Test("3 waiters killed asleep: their counts stay, and a live waiter is still woken by a post")
         func killedWaitersDoNotBreakLaterWaits() throws {

@@ -4,7 +4,7 @@ import Testing
 extension ProcessSemaphoreTests {
     /// docs/FORMAT.md's ProcessSemaphore table against the code, and against the bytes an
     /// initialized semaphore really holds.
-    @Suite("format", .timeLimit(.minutes(1)))
+    @Suite("format", .timeLimit(.minutes(5)))
     struct SemaphoreFormatTests {
         static let heading = "#### ProcessSemaphore layout"
 

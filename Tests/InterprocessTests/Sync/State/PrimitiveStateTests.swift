@@ -10,7 +10,7 @@ import Glibc
 /// The `state` snapshots of the primitives: what they say of a lock held here, of one held by
 /// another process that died, and of words another process scribbled over (`.corrupt`, never a
 /// trap). Each snapshot survives a JSON round trip (tools print them).
-@Suite("Primitive state snapshots", .timeLimit(.minutes(1)))
+@Suite("Primitive state snapshots", .timeLimit(.minutes(5)))
 struct PrimitiveStateTests {
     private func roundTrips<State: Codable & Equatable>(_ state: State) throws -> Bool {
         try JSONDecoder().decode(State.self, from: JSONEncoder().encode(state)) == state
