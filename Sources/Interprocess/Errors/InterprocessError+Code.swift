@@ -26,7 +26,7 @@ extension InterprocessError {
         public static let known: [Code] = [
             .alreadyExists, .notFound, .invalidName, .invalidArgument, .permissionDenied, .readOnly,
             .insufficientSpace, .resourceLimit, .foreignSegment, .truncated, .corrupt,
-            .incompatibleVersion, .wrongKind, .sizeMismatch, .incompatibleConfiguration, .timedOut, .cancelled,
+            .incompatibleVersion, .wrongKind, .incompatibleConfiguration, .timedOut, .cancelled,
             .creatorDied, .peerDied, .ownerDied, .notRecoverable, .systemError,
         ]
 
@@ -59,10 +59,8 @@ extension InterprocessError {
         public static let incompatibleVersion = Code(rawValue: "incompatibleVersion")
         /// The segment is of another kind than the one asked for (a queue opened as a mutex).
         public static let wrongKind = Code(rawValue: "wrongKind")
-        /// An existing segment's size does not match the size that was asked for.
-        public static let sizeMismatch = Code(rawValue: "sizeMismatch")
-        /// `openOrCreate` found an existing object whose configuration (capacity, record size,
-        /// mode, maximum) differs from the one asked for; the reason names the field.
+        /// `openOrCreate` found an existing object whose configuration (size, capacity, record
+        /// size, mode, maximum) differs from the one asked for; the reason names the field.
         public static let incompatibleConfiguration = Code(rawValue: "incompatibleConfiguration")
         /// A deadline passed before the operation could complete.
         public static let timedOut = Code(rawValue: "timedOut")
