@@ -87,8 +87,8 @@ public struct MappedRegion: ~Copyable {
     /// Calls `body` with the region's bytes, writable. Throws ``InterprocessError/Code/readOnly``
     /// for a read-only region instead of letting a write fault.
     public func withUnsafeMutableBytes<Result>(
-        _ body: (UnsafeMutableRawBufferPointer) throws -> Result
-    ) throws -> Result {
+        _ body: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Result
+    ) throws(InterprocessError) -> Result {
         try requireWritable("write to")
         return try body(UnsafeMutableRawBufferPointer(start: baseAddress, count: count))
     }
