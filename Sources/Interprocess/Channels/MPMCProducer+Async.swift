@@ -63,8 +63,10 @@ extension MPMCProducer {
         let count = bytes.count
         guard count <= slotSize else { throw recordSizeError(count) }
         let (slot, position) = try await claimSlot(until: deadline)
-        UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: count).copyBytes(from: bytes)
-        publish(slot, position: position, count: count)
+        // A collection whose iteration disagrees with its `count` sends what it yielded (at most
+        // `count` bytes), never stale bytes or a trap.
+        let copied = QueueBytes.copy(bytes, into: UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: count))
+        publish(slot, position: position, count: copied)
     }
 
     /// Sends a copy of `bytes` as one record, suspending the task at most `timeout`.

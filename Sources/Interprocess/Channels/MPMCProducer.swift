@@ -137,7 +137,8 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
             abandon(slot, position: position)
             try QueueFailure.raise(error)
         }
-        publish(slot, position: position, count: count)
+        // Public entry point: a count outside the claimed payload is clamped, never a bad length.
+        publish(slot, position: position, count: Swift.min(Swift.max(0, count), byteCount))
         return true
     }
 

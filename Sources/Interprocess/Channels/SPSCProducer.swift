@@ -147,7 +147,8 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
     ) throws(InterprocessError) -> Bool {
         while true {
             if let space = try tryReserve(byteCount) {
-                commit(try write(space))
+                // Public entry point: a count outside what was reserved is clamped, never a trap.
+                commit(Swift.min(Swift.max(0, try write(space)), byteCount))
                 return true
             }
             guard let deadline else { return false }
@@ -182,9 +183,12 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
     /// blocking unsafe zero-copy send. (A consumer index no consumer writes also ends the wait:
     /// the following ``tryReserve(_:)`` reports it.)
     ///
-    /// - Throws: ``InterprocessError/Code/timedOut`` if there was no room before `deadline`.
+    /// - Parameter count: the record's size, in 0...``maximumRecordSize`` (a larger record never fits).
+    /// - Throws: ``InterprocessError/Code/timedOut`` if there was no room before `deadline`;
+    ///   ``InterprocessError/Code/invalidArgument`` when `count` is outside 0...``maximumRecordSize``.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func waitForSpace(_ count: Int, until deadline: Deadline = .never) throws(InterprocessError) {
+        guard count >= 0, count <= maximumRecordSize else { try QueueFailure.raise(recordSizeError(count)) }
         if !spaceFrees(count, until: deadline) { try QueueFailure.raise(timedOutError()) }
     }
 
@@ -195,9 +199,9 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
         let needed = SPSCLayout.footprint(count)
-        let padding = needed > capacity - offset ? capacity - offset : 0
-        let end = position &+ UInt64(padding + needed)
-        let limit = UInt64(capacity)
+        let padding = needed > capacity &- offset ? capacity &- offset : 0
+        let end = position &+ UInt64(truncatingIfNeeded: padding &+ needed)
+        let limit = UInt64(truncatingIfNeeded: capacity)
         var spins = 0
         while true {
             let released = head.pointee.load(ordering: .acquiring)
