@@ -143,13 +143,15 @@ public struct SPSCQueue: Sendable {
 
     /// Removes a queue's name; endpoints already made keep working until they go away.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none.
+    /// Reads the segment's header first and removes only an SPSC queue (or a broken segment):
+    /// another kind under the name is left alone. The check and the removal are two steps, so a
+    /// segment removed and created again as another kind in between is removed.
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none;
+    ///   ``InterprocessError/Code/wrongKind`` if the name holds another kind of segment;
+    ///   ``InterprocessError/Code/foreignSegment`` if this library did not make it.
     public static func remove(_ name: String) throws(InterprocessError) {
-        do {
-            try SharedMemory.remove(name)
-        } catch {
-            throw error.reported(as: "remove queue")
-        }
+        try Segment.remove(name, kind: .spscQueue, operation: "remove queue")
     }
 
     /// Makes the queue's producer: continues after the last record published.

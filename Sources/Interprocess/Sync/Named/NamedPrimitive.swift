@@ -100,12 +100,10 @@ extension NamedPrimitive where Self: ~Copyable {
                           reason: "its \(field) differs: \(reason)")
     }
 
-    /// Removes the name of a named primitive; handles already open keep working.
+    /// Removes the name of a named primitive of this kind; handles already open keep working.
+    /// Another kind under the name is left alone (`wrongKind`); see `Segment.remove(_:kind:operation:)`
+    /// for the race between the check and the removal.
     static func removeNamed(_ name: String) throws(InterprocessError) {
-        do throws(InterprocessError) {
-            try Segment.remove(name)
-        } catch {
-            throw error.reported(as: "remove \(noun)")
-        }
+        try Segment.remove(name, kind: segmentKind, operation: "remove \(noun)")
     }
 }
