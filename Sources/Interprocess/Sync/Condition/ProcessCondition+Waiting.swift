@@ -11,6 +11,7 @@ extension ProcessCondition {
     /// - Throws: ``InterprocessError`` `invalidArgument` if the calling process does not hold `mutex`
     ///   exactly once (it still holds it then); `notRecoverable` if `mutex` cannot be re-acquired
     ///   (it is not held then).
+    @available(*, noasync, message: "blocks the thread until signalled, possibly for long; in async code, wait on a ProcessEvent or ProcessSemaphore instead")
     public func wait(_ mutex: borrowing ProcessMutex) throws(InterprocessError) -> LockAcquisition {
         try wait(mutex, until: .never)
     }
@@ -30,6 +31,7 @@ extension ProcessCondition {
     ///   while re-acquiring is returned even when the deadline passed: the caller must repair.
     /// - Throws: ``InterprocessError`` `timedOut` if no signal came, or the mutex could not be
     ///   re-acquired, by the deadline (the mutex is **not** held then); otherwise as ``wait(_:)``.
+    @available(*, noasync, message: "blocks the thread until signalled, possibly for long; in async code, wait on a ProcessEvent or ProcessSemaphore instead")
     public func wait(_ mutex: borrowing ProcessMutex, until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         let held = mutex.ownerRecord
         let me = CachedProcessIdentity.current
@@ -76,6 +78,7 @@ extension ProcessCondition {
     }
 
     /// Waits for at most `timeout`; see ``wait(_:until:)``.
+    @available(*, noasync, message: "blocks the thread until signalled, possibly for long; in async code, wait on a ProcessEvent or ProcessSemaphore instead")
     public func wait(_ mutex: borrowing ProcessMutex, timeout: Duration) throws(InterprocessError) -> LockAcquisition {
         try wait(mutex, until: .after(timeout))
     }
