@@ -93,4 +93,38 @@ extension SPSCProducer {
     public mutating func send(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: bytes, until: .after(timeout))
     }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task while the queue is full.
+    ///
+    /// - Throws: ``InterprocessError/Code/cancelled`` when the task is cancelled (`write` is not
+    ///   called); ``InterprocessError/Code/invalidArgument`` for `byteCount` outside
+    ///   0...``maximumRecordSize``; what `write` throws (nothing is sent then).
+    public mutating func send(
+        upTo byteCount: Int, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try await send(upTo: byteCount, until: .never, write)
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` (without calling `write`) when the deadline passed first.
+    public mutating func send(
+        upTo byteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.segment.name.rawValue)
+        while true {
+            let sent = try _sendRecord(byteCount: byteCount, until: nil) { space throws(InterprocessError) in
+                try QueueBytes.write(into: space, write)
+            }
+            if sent { return }
+            try await waitForSpace(byteCount, until: deadline)
+        }
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task at most `timeout`.
+    public mutating func send(
+        upTo byteCount: Int, timeout: Duration, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try await send(upTo: byteCount, until: .after(timeout), write)
+    }
 }

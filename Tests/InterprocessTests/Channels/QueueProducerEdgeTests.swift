@@ -84,3 +84,53 @@ struct QueueProducerEdgeTests {
         }
     }
 }
+
+/// The async `send(upTo:_:)` on both producers, in-process and across a peer that receives.
+@Suite("Queue async send(upTo:)", .timeLimit(.minutes(1)))
+struct QueueAsyncSendUpToTests {
+    @Test("async send(upTo:) sends what the closure appended, in all three forms, on both queues; a throwing closure sends nothing")
+    func sendUpTo() async throws {
+        let spsc = TestSupport.uniqueName("upto-spsc"), mpmc = TestSupport.uniqueName("upto-mpmc")
+        let spscQueue = try SPSCQueue(create: spsc, capacity: 512, maximumRecordSize: 64, lifetime: .removedWhenCreatorCloses)
+        let mpmcQueue = try MPMCQueue(create: mpmc, slotCount: 8, slotSize: 64, lifetime: .removedWhenCreatorCloses)
+        var spscProducer = try spscQueue.makeProducer(), spscConsumer = try spscQueue.makeConsumer()
+        var mpmcProducer = try mpmcQueue.makeProducer(), mpmcConsumer = try mpmcQueue.makeConsumer()
+        let append = { (out: inout OutputRawSpan) throws(InterprocessError) in out.append(UInt32(7), as: UInt32.self) }
+        let fail = { (_: inout OutputRawSpan) throws(InterprocessError) in
+            throw InterprocessError(.invalidArgument, operation: "test", name: nil, reason: "refused")
+        }
+        try await spscProducer.send(upTo: 16, append)
+        try await spscProducer.send(upTo: 16, until: .after(.seconds(5)), append)
+        try await mpmcProducer.send(upTo: 16, timeout: .seconds(5), append)
+        try await mpmcProducer.send(upTo: 16, append)
+        #expect(await thrownCode { () async throws(InterprocessError) in try await spscProducer.send(upTo: 16, fail) } == .invalidArgument)
+        #expect(await thrownCode { () async throws(InterprocessError) in try await mpmcProducer.send(upTo: 16, fail) } == .invalidArgument)
+        #expect(await thrownCode { () async throws(InterprocessError) in try await spscProducer.send(upTo: 65, append) } == .invalidArgument)
+        #expect(await thrownCode { () async throws(InterprocessError) in try await mpmcProducer.send(upTo: 65, append) } == .invalidArgument)
+        for _ in 0..<2 {
+            #expect(try await spscConsumer.receive(as: UInt32.self) == 7)
+            #expect(try await mpmcConsumer.receive(as: UInt32.self) == 7)
+        }
+        #expect(try spscConsumer.tryReceive() == nil)
+        #expect(try mpmcConsumer.tryReceive() == nil)
+    }
+
+    @Test("async send(upTo:) on a full queue suspends until the queue has room, then throws timedOut at its deadline")
+    func sendUpToWaitsAndTimesOut() async throws {
+        let name = TestSupport.uniqueName("upto-full")
+        let queue = try SPSCQueue(create: name, capacity: 64, maximumRecordSize: 24, lifetime: .removedWhenCreatorCloses)
+        var producer = try queue.makeProducer()
+        while try producer.trySend(UInt64(1)) {}
+        let code = await thrownCode { () async throws(InterprocessError) in
+            try await producer.send(upTo: 8, timeout: .milliseconds(30)) { out throws(InterprocessError) in out.append(UInt64(2), as: UInt64.self) }
+        }
+        #expect(code == .timedOut)
+        let drain = Task {
+            var consumer = try SPSCQueue(open: name).makeConsumer()
+            try await Task.sleep(for: .milliseconds(50))
+            return try consumer.tryReceive(as: UInt64.self)
+        }
+        try await producer.send(upTo: 8, timeout: .seconds(20)) { out throws(InterprocessError) in out.append(UInt64(2), as: UInt64.self) }
+        #expect(try await drain.value == 1)
+    }
+}
