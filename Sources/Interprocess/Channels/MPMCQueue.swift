@@ -51,10 +51,10 @@ public struct MPMCQueue: Sendable {
     public static let kind = SegmentKind.mpmcQueue
 
     /// The slot counts accepted (each must also be a power of two).
-    public static var slotCountRange: ClosedRange<Int> { MPMCLayout.slotCountRange }
+    public static let slotCountRange: ClosedRange<Int> = MPMCLayout.slotCountRange
 
     /// The slot sizes (largest records, in bytes) accepted.
-    public static var slotSizeRange: ClosedRange<Int> { MPMCLayout.slotSizeRange }
+    public static let slotSizeRange: ClosedRange<Int> = MPMCLayout.slotSizeRange
 
     /// The queue's name.
     public var name: String { mapping.storage.name }
@@ -120,7 +120,7 @@ public struct MPMCQueue: Sendable {
         permissions: FilePermissions = .ownerReadWrite,
         lifetime: Lifetime = .persistent
     ) throws(InterprocessError) {
-        try MPMCQueue.validate(slotCount: slotCount, slotSize: slotSize, name: name)
+        try MPMCQueue.validate(slotCount: slotCount, slotSize: slotSize, name: name, operation: "open or create queue")
         self = try QueueOpening.openOrCreate(name) { () throws(InterprocessError) in
             try MPMCQueue(create: name, slotCount: slotCount, slotSize: slotSize, permissions: permissions, lifetime: lifetime)
         } open: { () throws(InterprocessError) in
@@ -174,13 +174,13 @@ public struct MPMCQueue: Sendable {
         base.storeBytes(of: MPMCLayout.tag.littleEndian, toByteOffset: MPMCLayout.tagOffset, as: UInt32.self)
     }
 
-    static func validate(slotCount: Int, slotSize: Int, name: String) throws(InterprocessError) {
+    static func validate(slotCount: Int, slotSize: Int, name: String, operation: String = "create queue") throws(InterprocessError) {
         guard slotCountRange.contains(slotCount), slotCount & (slotCount - 1) == 0 else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the slot count must be a power of two from \(slotCountRange.lowerBound) to \(slotCountRange.upperBound) (got \(slotCount))")
         }
         guard slotSizeRange.contains(slotSize) else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the slot size must be from \(slotSizeRange.lowerBound) to \(slotSizeRange.upperBound) bytes (got \(slotSize))")
         }
     }

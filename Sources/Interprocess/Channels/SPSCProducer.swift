@@ -43,7 +43,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
         let replaced = try EndpointClaim.claim(owner, role: "producer", name: name)
         let indices: (tail: UInt64, head: UInt64)
         do {
-            indices = try mapping.attachIndices(operation: "attach a producer to queue")
+            indices = try mapping.attachIndices(operation: "make producer of queue")
         } catch {
             EndpointClaim.release(owner)
             throw error
@@ -238,18 +238,18 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
 
     @usableFromInline
     func headError(_ released: UInt64) -> InterprocessError {
-        mapping.indexError(tail: position, head: released, headName: "head", operation: "send")
+        mapping.indexError(tail: position, head: released, headName: "head", operation: "send to queue")
     }
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "send", name: mapping.storage.name,
+        InterprocessError(.timedOut, operation: "send to queue", name: mapping.storage.name,
                           reason: "the queue stayed full until the deadline")
     }
 
     @usableFromInline
     func recordSizeError(_ count: Int) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "send", name: mapping.storage.name,
+        InterprocessError(.invalidArgument, operation: "send to queue", name: mapping.storage.name,
                           reason: "a record of \(count) bytes is outside this queue's limit of 0...\(maximumRecordSize) bytes")
     }
 }

@@ -125,7 +125,7 @@ public struct SPSCQueue: Sendable {
         permissions: FilePermissions = .ownerReadWrite,
         lifetime: Lifetime = .persistent
     ) throws(InterprocessError) {
-        try SPSCQueue.validate(capacity: capacity, maximumRecordSize: maximumRecordSize, name: name)
+        try SPSCQueue.validate(capacity: capacity, maximumRecordSize: maximumRecordSize, name: name, operation: "open or create queue")
         self = try QueueOpening.openOrCreate(name) { () throws(InterprocessError) in
             try SPSCQueue(create: name, capacity: capacity, maximumRecordSize: maximumRecordSize,
                           permissions: permissions, lifetime: lifetime)
@@ -184,14 +184,14 @@ public struct SPSCQueue: Sendable {
         base.storeBytes(of: SPSCLayout.tag.littleEndian, toByteOffset: SPSCLayout.tagOffset, as: UInt32.self)
     }
 
-    static func validate(capacity: Int, maximumRecordSize: Int, name: String) throws(InterprocessError) {
+    static func validate(capacity: Int, maximumRecordSize: Int, name: String, operation: String = "create queue") throws(InterprocessError) {
         guard capacityRange.contains(capacity), capacity & (capacity - 1) == 0 else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the capacity must be a power of two from \(capacityRange.lowerBound) to \(capacityRange.upperBound) bytes (got \(capacity))")
         }
         let range = maximumRecordSizeRange(for: capacity)
         guard range.contains(maximumRecordSize) else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the maximum record size must be from \(range.lowerBound) to \(range.upperBound) bytes for a capacity of \(capacity) (got \(maximumRecordSize))")
         }
     }
