@@ -18,7 +18,8 @@ public import SystemPackage
 /// **Sharing and lifetime** work as for ``SPSCQueue``: the value is copyable and `Sendable`,
 /// it and its endpoints share one mapping, and with ``Lifetime/removedWhenCreatorCloses`` the
 /// name is removed when the creating value, its copies and every endpoint made from them are
-/// gone.
+/// gone — which, with `openOrCreate`, can split peers between the old queue and a new one (see
+/// ``Lifetime/removedWhenCreatorCloses``).
 ///
 /// Each record goes to exactly one consumer. Records of one producer reach any one consumer in
 /// the order they were sent; there is no order between producers.

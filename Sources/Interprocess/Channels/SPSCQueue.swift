@@ -30,7 +30,10 @@ import Synchronization
 /// **Lifetime.** With ``Lifetime/removedWhenCreatorCloses`` the name is removed when the
 /// creating queue value, all its copies, *and* every endpoint made from them are gone; other
 /// processes that opened it keep using it. The default, ``Lifetime/persistent``, keeps it until
-/// ``remove(_:)``.
+/// ``remove(_:)``. With ``init(openOrCreate:capacity:maximumRecordSize:permissions:lifetime:)``,
+/// `removedWhenCreatorCloses` can split peers: after the creator goes, a peer that had it open
+/// keeps the old queue while a later `openOrCreate` makes a new one (see
+/// ``Lifetime/removedWhenCreatorCloses``).
 ///
 /// **Endpoints.** One live producer and one live consumer at a time, across all processes:
 /// ``makeProducer()`` fails with ``InterprocessError/Code/alreadyExists`` while another live

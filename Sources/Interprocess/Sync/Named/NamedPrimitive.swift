@@ -8,6 +8,10 @@ internal import SystemPackage
 /// aligned, more than any primitive needs). Creating runs the primitive's initializer before the
 /// name is published, so an opener finds a whole primitive or nothing. Every error speaks of the
 /// primitive ("Could not open semaphore 'jobs'"), never of the segment beneath.
+///
+/// Lifetime: a primitive created with `lifetime: .removedWhenCreatorCloses` loses its name when
+/// the creating handle goes away; with `openOrCreate` that can split peers (one keeps the old
+/// primitive, a later one creates a new one under the name): see ``Lifetime/removedWhenCreatorCloses``.
 protocol NamedPrimitive: ~Copyable {
     /// What error messages call it: "mutex", "semaphore", "reader-writer lock".
     static var noun: String { get }
