@@ -40,7 +40,7 @@ enum ParkingCommands {
         let base = try segment.writableBody.baseAddress!
         let mutex = try ProcessMutex(placedAt: base)
         let condition = try ProcessCondition(placedAt: base + MutexCommands.conditionOffset)
-        try mutex.lock()
+        _ = try mutex.lock()
         let outcome = Result { () throws(InterprocessError) -> LockAcquisition in try condition.wait(mutex, until: deadline) }
         switch outcome {
         case .success:

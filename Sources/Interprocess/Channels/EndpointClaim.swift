@@ -37,14 +37,14 @@ enum EndpointClaim {
                 continue
             }
             guard isDead(current) else {
-                throw InterprocessError(.alreadyExists, operation: "attach as \(role)", name: name,
+                throw InterprocessError(.alreadyExists, operation: "make \(role) of queue", name: name,
                                         reason: "process \(pid(of: current)) is attached as its \(role) and alive; a queue has one \(role) at a time")
             }
             if word.pointee.compareExchange(expected: current, desired: mine, ordering: .acquiringAndReleasing).exchanged {
                 return pid(of: current)
             }
         }
-        throw InterprocessError(.corrupt, operation: "attach as \(role)", name: name,
+        throw InterprocessError(.corrupt, operation: "make \(role) of queue", name: name,
                                 reason: "its \(role) claim word changed under 1024 compare-and-exchanges in a row: another process keeps writing it")
     }
 

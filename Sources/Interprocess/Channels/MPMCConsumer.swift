@@ -177,7 +177,7 @@ public struct MPMCConsumer: ~Copyable, QueueConsumer {
         let reason = position > MPMCLayout.positionMask
             ? "its head \(position) is past the largest position (2^62 - 1)"
             : "its head is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
-        throw InterprocessError(.corrupt, operation: "receive", name: mapping.storage.name, reason: reason)
+        throw InterprocessError(.corrupt, operation: "receive from queue", name: mapping.storage.name, reason: reason)
     }
 
     @usableFromInline
@@ -185,22 +185,22 @@ public struct MPMCConsumer: ~Copyable, QueueConsumer {
         let reason = position > MPMCLayout.positionMask
             ? "its head \(position) is past the largest position (2^62 - 1)"
             : "the record at position \(position) is published (sequence \(sequence)) but its slot names a claimant; a published slot's claimant is 0"
-        return InterprocessError(.corrupt, operation: "receive", name: mapping.storage.name, reason: reason)
+        return InterprocessError(.corrupt, operation: "receive from queue", name: mapping.storage.name, reason: reason)
     }
 
     @usableFromInline
     func lengthError(_ length: Int, _ accepted: ClosedRange<Int>) -> InterprocessError {
         if length > slotSize {
-            return InterprocessError(.corrupt, operation: "receive", name: mapping.storage.name,
+            return InterprocessError(.corrupt, operation: "receive from queue", name: mapping.storage.name,
                                      reason: "a record claims \(length) bytes, more than a slot's \(slotSize)")
         }
-        return InterprocessError(.invalidArgument, operation: "receive", name: mapping.storage.name,
+        return InterprocessError(.invalidArgument, operation: "receive from queue", name: mapping.storage.name,
                                  reason: QueueBytes.lengthMismatch(length, accepted))
     }
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "receive", name: mapping.storage.name,
+        InterprocessError(.timedOut, operation: "receive from queue", name: mapping.storage.name,
                           reason: "no record arrived before the deadline")
     }
 }

@@ -63,12 +63,50 @@ extension MPMCProducer {
         let count = bytes.count
         guard count <= slotSize else { throw recordSizeError(count) }
         let (slot, position) = try await claimSlot(until: deadline)
-        UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: count).copyBytes(from: bytes)
-        publish(slot, position: position, count: count)
+        // A collection whose iteration disagrees with its `count` sends what it yielded (at most
+        // `count` bytes), never stale bytes or a trap.
+        let copied = QueueBytes.copy(bytes, into: UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: count))
+        publish(slot, position: position, count: copied)
     }
 
     /// Sends a copy of `bytes` as one record, suspending the task at most `timeout`.
     public mutating func send(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: bytes, until: .after(timeout))
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task while the queue is full.
+    ///
+    /// - Throws: ``InterprocessError/Code/cancelled`` when the task is cancelled (`write` is not
+    ///   called); ``InterprocessError/Code/invalidArgument`` for `byteCount` outside
+    ///   0...``slotSize``; what `write` throws (the slot is skipped, nothing is sent).
+    public mutating func send(
+        upTo byteCount: Int, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try await send(upTo: byteCount, until: .never, write)
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` (without calling `write`) when the deadline passed first.
+    public mutating func send(
+        upTo byteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        guard byteCount >= 0, byteCount <= slotSize else { throw recordSizeError(byteCount) }
+        let (slot, position) = try await claimSlot(until: deadline)
+        let count: Int
+        do throws(InterprocessError) {
+            count = try QueueBytes.write(into: UnsafeMutableRawBufferPointer(start: slot + MPMCLayout.slotPayloadOffset, count: byteCount), write)
+        } catch {
+            abandon(slot, position: position)
+            throw error
+        }
+        publish(slot, position: position, count: count)
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task at most `timeout`.
+    public mutating func send(
+        upTo byteCount: Int, timeout: Duration, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try await send(upTo: byteCount, until: .after(timeout), write)
     }
 }

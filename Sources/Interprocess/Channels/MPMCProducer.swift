@@ -137,7 +137,8 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
             abandon(slot, position: position)
             try QueueFailure.raise(error)
         }
-        publish(slot, position: position, count: count)
+        // Public entry point: a count outside the claimed payload is clamped, never a bad length.
+        publish(slot, position: position, count: Swift.min(Swift.max(0, count), byteCount))
         return true
     }
 
@@ -155,7 +156,7 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
         let reason = position > MPMCLayout.positionMask
             ? "its tail \(position) is past the largest position (2^62 - 1)"
             : "its tail is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
-        throw InterprocessError(.corrupt, operation: "send", name: mapping.storage.name, reason: reason)
+        throw InterprocessError(.corrupt, operation: "send to queue", name: mapping.storage.name, reason: reason)
     }
 
     @usableFromInline
@@ -163,18 +164,18 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
         let reason = position > MPMCLayout.positionMask
             ? "its tail \(position) is past the largest position (2^62 - 1)"
             : "the slot for position \(position) is free (sequence \(position)) but names a claimant; a free slot's claimant is 0"
-        return InterprocessError(.corrupt, operation: "send", name: mapping.storage.name, reason: reason)
+        return InterprocessError(.corrupt, operation: "send to queue", name: mapping.storage.name, reason: reason)
     }
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "send", name: mapping.storage.name,
+        InterprocessError(.timedOut, operation: "send to queue", name: mapping.storage.name,
                           reason: "the queue stayed full until the deadline")
     }
 
     @usableFromInline
     func recordSizeError(_ count: Int) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "send", name: mapping.storage.name,
+        InterprocessError(.invalidArgument, operation: "send to queue", name: mapping.storage.name,
                           reason: "a record of \(count) bytes is outside this queue's limit of 0...\(slotSize) bytes")
     }
 }

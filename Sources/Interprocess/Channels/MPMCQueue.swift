@@ -18,7 +18,8 @@ public import SystemPackage
 /// **Sharing and lifetime** work as for ``SPSCQueue``: the value is copyable and `Sendable`,
 /// it and its endpoints share one mapping, and with ``Lifetime/removedWhenCreatorCloses`` the
 /// name is removed when the creating value, its copies and every endpoint made from them are
-/// gone.
+/// gone — which, with `openOrCreate`, can split peers between the old queue and a new one (see
+/// ``Lifetime/removedWhenCreatorCloses``).
 ///
 /// Each record goes to exactly one consumer. Records of one producer reach any one consumer in
 /// the order they were sent; there is no order between producers.
@@ -51,10 +52,10 @@ public struct MPMCQueue: Sendable {
     public static let kind = SegmentKind.mpmcQueue
 
     /// The slot counts accepted (each must also be a power of two).
-    public static var slotCountRange: ClosedRange<Int> { MPMCLayout.slotCountRange }
+    public static let slotCountRange: ClosedRange<Int> = MPMCLayout.slotCountRange
 
     /// The slot sizes (largest records, in bytes) accepted.
-    public static var slotSizeRange: ClosedRange<Int> { MPMCLayout.slotSizeRange }
+    public static let slotSizeRange: ClosedRange<Int> = MPMCLayout.slotSizeRange
 
     /// The queue's name.
     public var name: String { mapping.storage.name }
@@ -120,7 +121,7 @@ public struct MPMCQueue: Sendable {
         permissions: FilePermissions = .ownerReadWrite,
         lifetime: Lifetime = .persistent
     ) throws(InterprocessError) {
-        try MPMCQueue.validate(slotCount: slotCount, slotSize: slotSize, name: name)
+        try MPMCQueue.validate(slotCount: slotCount, slotSize: slotSize, name: name, operation: "open or create queue")
         self = try QueueOpening.openOrCreate(name) { () throws(InterprocessError) in
             try MPMCQueue(create: name, slotCount: slotCount, slotSize: slotSize, permissions: permissions, lifetime: lifetime)
         } open: { () throws(InterprocessError) in
@@ -136,9 +137,15 @@ public struct MPMCQueue: Sendable {
 
     /// Removes a queue's name; endpoints already made keep working until they go away.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none.
+    /// Reads the segment's header first and removes only an MPMC queue (or a broken segment):
+    /// another kind under the name is left alone. The check and the removal are two steps, so a
+    /// segment removed and created again as another kind in between is removed.
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none;
+    ///   ``InterprocessError/Code/wrongKind`` if the name holds another kind of segment;
+    ///   ``InterprocessError/Code/foreignSegment`` if this library did not make it.
     public static func remove(_ name: String) throws(InterprocessError) {
-        try SPSCQueue.remove(name)
+        try Segment.remove(name, kind: .mpmcQueue, operation: "remove queue")
     }
 
     /// Makes a producer. Any number may exist at once, in any processes. Throwing, as
@@ -168,13 +175,13 @@ public struct MPMCQueue: Sendable {
         base.storeBytes(of: MPMCLayout.tag.littleEndian, toByteOffset: MPMCLayout.tagOffset, as: UInt32.self)
     }
 
-    static func validate(slotCount: Int, slotSize: Int, name: String) throws(InterprocessError) {
+    static func validate(slotCount: Int, slotSize: Int, name: String, operation: String = "create queue") throws(InterprocessError) {
         guard slotCountRange.contains(slotCount), slotCount & (slotCount - 1) == 0 else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the slot count must be a power of two from \(slotCountRange.lowerBound) to \(slotCountRange.upperBound) (got \(slotCount))")
         }
         guard slotSizeRange.contains(slotSize) else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the slot size must be from \(slotSizeRange.lowerBound) to \(slotSizeRange.upperBound) bytes (got \(slotSize))")
         }
     }

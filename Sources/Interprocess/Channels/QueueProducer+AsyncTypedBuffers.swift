@@ -4,64 +4,64 @@
 
 extension SPSCProducer {
     /// Sends a copy of the elements' bytes (never the pointer), suspending the task while the queue is full.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeBufferPointer<Element>) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeBufferPointer<Element>) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .never)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most until `deadline`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: deadline)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most `timeout`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .after(timeout))
     }
 
     /// Sends a copy of the elements' bytes (never the pointer), suspending the task while the queue is full.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeMutableBufferPointer<Element>) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeMutableBufferPointer<Element>) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .never)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most until `deadline`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeMutableBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeMutableBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: deadline)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most `timeout`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeMutableBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeMutableBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .after(timeout))
     }
 }
 
 extension MPMCProducer {
     /// Sends a copy of the elements' bytes (never the pointer), suspending the task while the queue is full.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeBufferPointer<Element>) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeBufferPointer<Element>) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .never)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most until `deadline`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: deadline)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most `timeout`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .after(timeout))
     }
 
     /// Sends a copy of the elements' bytes (never the pointer), suspending the task while the queue is full.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeMutableBufferPointer<Element>) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeMutableBufferPointer<Element>) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .never)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most until `deadline`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeMutableBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeMutableBufferPointer<Element>, until deadline: Deadline) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: deadline)
     }
 
     /// Sends a copy of the elements' bytes, suspending the task at most `timeout`.
-    public mutating func send<Element: BitwiseCopyable>(_ elements: UnsafeMutableBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
+    public mutating func send<Element: InterprocessValue>(_ elements: UnsafeMutableBufferPointer<Element>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .after(timeout))
     }
 }

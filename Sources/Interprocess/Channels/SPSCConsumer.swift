@@ -45,7 +45,7 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
         let replaced = try EndpointClaim.claim(owner, role: "consumer", name: name)
         let indices: (tail: UInt64, head: UInt64)
         do {
-            indices = try mapping.attachIndices(operation: "attach a consumer to queue")
+            indices = try mapping.attachIndices(operation: "make consumer of queue")
         } catch {
             EndpointClaim.release(owner)
             throw error
@@ -225,7 +225,7 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
 
     @usableFromInline
     func tailError(_ published: UInt64) -> InterprocessError {
-        mapping.indexError(tail: published, head: position, headName: "read position (head)", operation: "receive")
+        mapping.indexError(tail: published, head: position, headName: "read position (head)", operation: "receive from queue")
     }
 
     @usableFromInline
@@ -235,13 +235,13 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "receive", name: mapping.storage.name,
+        InterprocessError(.timedOut, operation: "receive from queue", name: mapping.storage.name,
                           reason: "no record arrived before the deadline")
     }
 
     @usableFromInline
     func lengthError(_ length: Int, _ accepted: ClosedRange<Int>) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "receive", name: mapping.storage.name,
+        InterprocessError(.invalidArgument, operation: "receive from queue", name: mapping.storage.name,
                           reason: QueueBytes.lengthMismatch(length, accepted))
     }
 }

@@ -5,14 +5,17 @@ extension SPSCProducer {
     /// blocking `waitForSpace(_:until:)`, for a zero-copy ``tryReserve(_:)`` afterwards.
     /// Publishes what is committed first.
     ///
+    /// - Parameter count: the record's size, in 0...``maximumRecordSize`` (a larger record never fits).
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first;
-    ///   ``InterprocessError/Code/cancelled`` when the task was cancelled.
+    ///   ``InterprocessError/Code/cancelled`` when the task was cancelled;
+    ///   ``InterprocessError/Code/invalidArgument`` when `count` is outside 0...``maximumRecordSize``.
     public mutating func waitForSpace(_ count: Int, until deadline: Deadline = .never) async throws(InterprocessError) {
         let operation = "send to queue"
         let name = mapping.storage.segment.name.rawValue
+        guard count >= 0, count <= maximumRecordSize else { throw recordSizeError(count) }
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
-        let needed = SPSCLayout.footprint(max(0, min(count, maximumRecordSize)))
+        let needed = SPSCLayout.footprint(count)
         let padding = needed > capacity &- offset ? capacity &- offset : 0
         let end = position &+ UInt64(truncatingIfNeeded: padding &+ needed)
         let limit = UInt64(truncatingIfNeeded: capacity)
@@ -77,8 +80,9 @@ extension SPSCProducer {
         let count = bytes.count
         while true {
             if let space = try tryReserve(count) {
-                space.copyBytes(from: bytes)
-                commit(count)
+                // A collection whose iteration disagrees with its `count` sends what it yielded
+                // (at most `count` bytes), never stale bytes or a trap.
+                commit(QueueBytes.copy(bytes, into: space))
                 return
             }
             try await waitForSpace(count, until: deadline)
@@ -88,5 +92,39 @@ extension SPSCProducer {
     /// Sends a copy of `bytes` as one record, suspending the task at most `timeout`.
     public mutating func send(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) {
         try await send(contentsOf: bytes, until: .after(timeout))
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task while the queue is full.
+    ///
+    /// - Throws: ``InterprocessError/Code/cancelled`` when the task is cancelled (`write` is not
+    ///   called); ``InterprocessError/Code/invalidArgument`` for `byteCount` outside
+    ///   0...``maximumRecordSize``; what `write` throws (nothing is sent then).
+    public mutating func send(
+        upTo byteCount: Int, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try await send(upTo: byteCount, until: .never, write)
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: ``InterprocessError/Code/timedOut`` (without calling `write`) when the deadline passed first.
+    public mutating func send(
+        upTo byteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.segment.name.rawValue)
+        while true {
+            let sent = try _sendRecord(byteCount: byteCount, until: nil) { space throws(InterprocessError) in
+                try QueueBytes.write(into: space, write)
+            }
+            if sent { return }
+            try await waitForSpace(byteCount, until: deadline)
+        }
+    }
+
+    /// Like ``trySend(upTo:_:)``, suspending the task at most `timeout`.
+    public mutating func send(
+        upTo byteCount: Int, timeout: Duration, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
+    ) async throws(InterprocessError) {
+        try await send(upTo: byteCount, until: .after(timeout), write)
     }
 }

@@ -43,7 +43,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
         let replaced = try EndpointClaim.claim(owner, role: "producer", name: name)
         let indices: (tail: UInt64, head: UInt64)
         do {
-            indices = try mapping.attachIndices(operation: "attach a producer to queue")
+            indices = try mapping.attachIndices(operation: "make producer of queue")
         } catch {
             EndpointClaim.release(owner)
             throw error
@@ -147,7 +147,8 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
     ) throws(InterprocessError) -> Bool {
         while true {
             if let space = try tryReserve(byteCount) {
-                commit(try write(space))
+                // Public entry point: a count outside what was reserved is clamped, never a trap.
+                commit(Swift.min(Swift.max(0, try write(space)), byteCount))
                 return true
             }
             guard let deadline else { return false }
@@ -182,9 +183,12 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
     /// blocking unsafe zero-copy send. (A consumer index no consumer writes also ends the wait:
     /// the following ``tryReserve(_:)`` reports it.)
     ///
-    /// - Throws: ``InterprocessError/Code/timedOut`` if there was no room before `deadline`.
+    /// - Parameter count: the record's size, in 0...``maximumRecordSize`` (a larger record never fits).
+    /// - Throws: ``InterprocessError/Code/timedOut`` if there was no room before `deadline`;
+    ///   ``InterprocessError/Code/invalidArgument`` when `count` is outside 0...``maximumRecordSize``.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func waitForSpace(_ count: Int, until deadline: Deadline = .never) throws(InterprocessError) {
+        guard count >= 0, count <= maximumRecordSize else { try QueueFailure.raise(recordSizeError(count)) }
         if !spaceFrees(count, until: deadline) { try QueueFailure.raise(timedOutError()) }
     }
 
@@ -195,9 +199,9 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
         let needed = SPSCLayout.footprint(count)
-        let padding = needed > capacity - offset ? capacity - offset : 0
-        let end = position &+ UInt64(padding + needed)
-        let limit = UInt64(capacity)
+        let padding = needed > capacity &- offset ? capacity &- offset : 0
+        let end = position &+ UInt64(truncatingIfNeeded: padding &+ needed)
+        let limit = UInt64(truncatingIfNeeded: capacity)
         var spins = 0
         while true {
             let released = head.pointee.load(ordering: .acquiring)
@@ -234,18 +238,18 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
 
     @usableFromInline
     func headError(_ released: UInt64) -> InterprocessError {
-        mapping.indexError(tail: position, head: released, headName: "head", operation: "send")
+        mapping.indexError(tail: position, head: released, headName: "head", operation: "send to queue")
     }
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "send", name: mapping.storage.name,
+        InterprocessError(.timedOut, operation: "send to queue", name: mapping.storage.name,
                           reason: "the queue stayed full until the deadline")
     }
 
     @usableFromInline
     func recordSizeError(_ count: Int) -> InterprocessError {
-        InterprocessError(.invalidArgument, operation: "send", name: mapping.storage.name,
+        InterprocessError(.invalidArgument, operation: "send to queue", name: mapping.storage.name,
                           reason: "a record of \(count) bytes is outside this queue's limit of 0...\(maximumRecordSize) bytes")
     }
 }

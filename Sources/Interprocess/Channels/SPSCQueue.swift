@@ -30,7 +30,10 @@ import Synchronization
 /// **Lifetime.** With ``Lifetime/removedWhenCreatorCloses`` the name is removed when the
 /// creating queue value, all its copies, *and* every endpoint made from them are gone; other
 /// processes that opened it keep using it. The default, ``Lifetime/persistent``, keeps it until
-/// ``remove(_:)``.
+/// ``remove(_:)``. With ``init(openOrCreate:capacity:maximumRecordSize:permissions:lifetime:)``,
+/// `removedWhenCreatorCloses` can split peers: after the creator goes, a peer that had it open
+/// keeps the old queue while a later `openOrCreate` makes a new one (see
+/// ``Lifetime/removedWhenCreatorCloses``).
 ///
 /// **Endpoints.** One live producer and one live consumer at a time, across all processes:
 /// ``makeProducer()`` fails with ``InterprocessError/Code/alreadyExists`` while another live
@@ -125,7 +128,7 @@ public struct SPSCQueue: Sendable {
         permissions: FilePermissions = .ownerReadWrite,
         lifetime: Lifetime = .persistent
     ) throws(InterprocessError) {
-        try SPSCQueue.validate(capacity: capacity, maximumRecordSize: maximumRecordSize, name: name)
+        try SPSCQueue.validate(capacity: capacity, maximumRecordSize: maximumRecordSize, name: name, operation: "open or create queue")
         self = try QueueOpening.openOrCreate(name) { () throws(InterprocessError) in
             try SPSCQueue(create: name, capacity: capacity, maximumRecordSize: maximumRecordSize,
                           permissions: permissions, lifetime: lifetime)
@@ -143,13 +146,15 @@ public struct SPSCQueue: Sendable {
 
     /// Removes a queue's name; endpoints already made keep working until they go away.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none.
+    /// Reads the segment's header first and removes only an SPSC queue (or a broken segment):
+    /// another kind under the name is left alone. The check and the removal are two steps, so a
+    /// segment removed and created again as another kind in between is removed.
+    ///
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none;
+    ///   ``InterprocessError/Code/wrongKind`` if the name holds another kind of segment;
+    ///   ``InterprocessError/Code/foreignSegment`` if this library did not make it.
     public static func remove(_ name: String) throws(InterprocessError) {
-        do {
-            try SharedMemory.remove(name)
-        } catch {
-            throw error.reported(as: "remove queue")
-        }
+        try Segment.remove(name, kind: .spscQueue, operation: "remove queue")
     }
 
     /// Makes the queue's producer: continues after the last record published.
@@ -182,14 +187,14 @@ public struct SPSCQueue: Sendable {
         base.storeBytes(of: SPSCLayout.tag.littleEndian, toByteOffset: SPSCLayout.tagOffset, as: UInt32.self)
     }
 
-    static func validate(capacity: Int, maximumRecordSize: Int, name: String) throws(InterprocessError) {
+    static func validate(capacity: Int, maximumRecordSize: Int, name: String, operation: String = "create queue") throws(InterprocessError) {
         guard capacityRange.contains(capacity), capacity & (capacity - 1) == 0 else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the capacity must be a power of two from \(capacityRange.lowerBound) to \(capacityRange.upperBound) bytes (got \(capacity))")
         }
         let range = maximumRecordSizeRange(for: capacity)
         guard range.contains(maximumRecordSize) else {
-            throw InterprocessError(.invalidArgument, operation: "create queue", name: name,
+            throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the maximum record size must be from \(range.lowerBound) to \(range.upperBound) bytes for a capacity of \(capacity) (got \(maximumRecordSize))")
         }
     }

@@ -63,7 +63,7 @@ extension SPSCMapping {
         } else {
             what = "a length of \(length) bytes, past the tail \(tail) (\(available) bytes published)"
         }
-        return InterprocessError(.corrupt, operation: "receive", name: storage.name,
+        return InterprocessError(.corrupt, operation: "receive from queue", name: storage.name,
                                  reason: "the record header at index \(index) (ring offset \(offset)) holds \(what)")
     }
 }

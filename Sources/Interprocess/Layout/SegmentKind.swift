@@ -41,4 +41,19 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
 
     /// The kind's name.
     public var description: String { name }
+
+    /// The kind in words, with its article, for error messages: "an SPSC queue", "a mutex".
+    var phrase: String {
+        switch self {
+        case .raw: "a raw segment"
+        case .mutex: "a mutex"
+        case .condition: "a condition"
+        case .semaphore: "a semaphore"
+        case .rwLock: "a reader-writer lock"
+        case .event: "an event"
+        case .spscQueue: "an SPSC queue"
+        case .mpmcQueue: "an MPMC queue"
+        default: "a segment of kind \(rawValue)"
+        }
+    }
 }

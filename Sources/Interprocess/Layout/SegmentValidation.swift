@@ -91,7 +91,7 @@ enum SegmentValidation {
     ) throws(InterprocessError) {
         if let kind, header.kind != kind {
             throw InterprocessError(.wrongKind, operation: operation, name: name,
-                                    reason: "it is a '\(header.kind)' segment, not a '\(kind)' segment")
+                                    reason: "it is \(header.kind.phrase), not \(kind.phrase)")
         }
         if let kindVersion, header.kindVersion != kindVersion {
             throw InterprocessError(.incompatibleVersion, operation: operation, name: name,

@@ -9,6 +9,12 @@ public enum Lifetime: Sendable, Hashable, CustomStringConvertible {
     /// The creator removes the name when its handle goes away. Processes that already have it
     /// open keep using it; later opens fail with ``InterprocessError/Code/notFound``. A creator
     /// that is killed never closes: its name stays until `interprocess gc` finds it unused.
+    ///
+    /// With `openOrCreate` this can split peers: once the creator is gone and the name removed, a
+    /// peer B that opened earlier keeps the old object while a later peer C's `openOrCreate` makes
+    /// a new one under the same name, and B and C no longer talk. Use it when one process owns the
+    /// object for the others' whole run (the creator outlives its peers); for peers that come and
+    /// go in any order, keep ``persistent`` and remove the name when the group is done.
     case removedWhenCreatorCloses
 
     /// "persistent" or "removed when creator closes".

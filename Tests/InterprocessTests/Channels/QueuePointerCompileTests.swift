@@ -49,9 +49,19 @@ struct QueuePointerCompileTests {
             try text.withUTF8 { buffer in _ = try p.trySend(buffer) }
             try p.send(42)
         }
+        func asyncForms(_ s: inout SPSCProducer, _ m: inout MPMCProducer, _ bytes: [UInt8], _ ticks: UnsafeBufferPointer<UInt64>, _ chars: UnsafeMutableBufferPointer<UInt8>) async throws(InterprocessError) {
+            try await s.send(contentsOf: bytes)
+            try await s.send(UInt64(1), timeout: .seconds(1))
+            try await m.send(Int32(7), until: .never)
+            try await s.send(ticks)
+            try await m.send(ticks, timeout: .seconds(1))
+            try await s.send(chars, until: .never)
+            try await m.send(chars)
+        }
         """
 
-    /// One lone pointer per line, from line 4 on: each line must be an error.
+    /// One lone pointer or pointer-element buffer per `send` line, blocking and async: each such
+    /// line must be an error.
     static let refused = """
         import Interprocess
         func refused(_ s: inout SPSCProducer, _ m: inout MPMCProducer, _ raw: UnsafeMutableRawPointer) throws(InterprocessError) {
@@ -72,6 +82,20 @@ struct QueuePointerCompileTests {
             try m.send(OpaquePointer(raw))
             _ = try m.trySend(raw)
             try m.send(typed, until: .never)
+            try s.send(UnsafeBufferPointer<UnsafeRawPointer>(start: nil, count: 0))
+            try m.send(UnsafeMutableBufferPointer<OpaquePointer>(start: nil, count: 0), timeout: .seconds(1))
+        }
+        func refusedAsync(_ s: inout SPSCProducer, _ m: inout MPMCProducer, _ raw: UnsafeMutableRawPointer) async throws(InterprocessError) {
+            let typed = raw.assumingMemoryBound(to: UInt64.self)
+            try await s.send(raw)
+            try await s.send(typed, timeout: .seconds(1))
+            try await s.send(OpaquePointer(raw), until: .never)
+            try await m.send(UnsafeRawPointer(raw))
+            try await m.send(typed, until: .never)
+            try await s.send(UnsafeBufferPointer<UnsafeRawPointer>(start: nil, count: 0))
+            try await s.send(UnsafeMutableBufferPointer<UnsafeMutablePointer<UInt8>>(start: nil, count: 0), until: .never)
+            try await m.send(UnsafeBufferPointer<OpaquePointer>(start: nil, count: 0), timeout: .seconds(1))
+            try await m.send(UnsafeMutableBufferPointer<UnsafeRawPointer>(start: nil, count: 0))
         }
         """
 

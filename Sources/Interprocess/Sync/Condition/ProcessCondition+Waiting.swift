@@ -8,10 +8,10 @@ extension ProcessCondition {
     ///
     /// - Returns: how `mutex` was re-acquired: ``LockAcquisition/previousOwnerDied(_:)`` if another
     ///   owner died holding it meanwhile.
-    /// - Throws: ``InterprocessError`` `invalidArgument` if the calling process does not hold `mutex`
+    /// - Throws: ``InterprocessError`` `invalidArgument` if the calling thread does not hold `mutex`
     ///   exactly once (it still holds it then); `notRecoverable` if `mutex` cannot be re-acquired
     ///   (it is not held then).
-    @discardableResult
+    @available(*, noasync, message: "blocks the thread until signalled, possibly for long; in async code, wait on a ProcessEvent or ProcessSemaphore instead")
     public func wait(_ mutex: borrowing ProcessMutex) throws(InterprocessError) -> LockAcquisition {
         try wait(mutex, until: .never)
     }
@@ -31,26 +31,27 @@ extension ProcessCondition {
     ///   while re-acquiring is returned even when the deadline passed: the caller must repair.
     /// - Throws: ``InterprocessError`` `timedOut` if no signal came, or the mutex could not be
     ///   re-acquired, by the deadline (the mutex is **not** held then); otherwise as ``wait(_:)``.
-    @discardableResult
+    @available(*, noasync, message: "blocks the thread until signalled, possibly for long; in async code, wait on a ProcessEvent or ProcessSemaphore instead")
     public func wait(_ mutex: borrowing ProcessMutex, until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         let held = mutex.ownerRecord
-        let me = CachedProcessIdentity.current
-        guard held.pid == me.pid, held.depth == 1 else {
+        // The calling thread, not just this process: another thread's lock is not ours to release.
+        let callerHolds = mutex.ownerRecordNamesCaller(thread: ThreadID.current)
+        guard callerHolds, held.depth == 1 else {
             throw InterprocessError(.invalidArgument, operation: "wait on condition", name: name,
-                                    reason: held.pid == me.pid
+                                    reason: callerHolds
                                         ? "the calling thread holds the mutex \(held.depth) times; a wait releases it only once"
-                                        : "the calling process does not hold the mutex")
+                                        : "the calling thread does not hold the mutex")
         }
         // Announced and read while holding the mutex: a signal sent by whoever takes the mutex
         // next bumps the sequence after this read, so this waiter cannot miss it.
         let parking = self.parking
         parking.announce()
         let observed = sequence.pointee.load(ordering: .sequentiallyConsistent)
-        do {
+        do throws(InterprocessError) {
             try mutex.unlock()
         } catch {
             parking.withdraw()
-            throw error
+            throw error.reported(as: "wait on condition")
         }
         var signalled = false
         while true {
@@ -70,7 +71,11 @@ extension ProcessCondition {
                                     reason: "the deadline passed before the mutex could be re-acquired; the mutex is NOT held")
         }
         if !signalled, !acquisition.previousOwnerDied {
-            try mutex.unlock()
+            do throws(InterprocessError) {
+                try mutex.unlock()
+            } catch {
+                throw error.reported(as: "wait on condition")
+            }
             throw InterprocessError(.timedOut, operation: "wait on condition", name: name,
                                     reason: "no signal came before the deadline; the mutex is NOT held")
         }
@@ -78,7 +83,7 @@ extension ProcessCondition {
     }
 
     /// Waits for at most `timeout`; see ``wait(_:until:)``.
-    @discardableResult
+    @available(*, noasync, message: "blocks the thread until signalled, possibly for long; in async code, wait on a ProcessEvent or ProcessSemaphore instead")
     public func wait(_ mutex: borrowing ProcessMutex, timeout: Duration) throws(InterprocessError) -> LockAcquisition {
         try wait(mutex, until: .after(timeout))
     }

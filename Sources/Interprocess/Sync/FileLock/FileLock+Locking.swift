@@ -16,6 +16,7 @@ extension FileLock {
     ///   long it grows. Ranges of different handles that don't overlap don't conflict.
     /// - Throws: ``InterprocessError/Code/invalidArgument`` for an empty or negative range,
     ///   `resourceLimit` when the kernel is out of lock records.
+    @available(*, noasync, message: "blocks the thread until another process unlocks; in async code, run it on a thread of its own or use tryLock")
     public func lock(_ mode: Mode, bytes: Range<Int64>? = nil) throws(InterprocessError) {
         let (start, length) = try FileLock.span(bytes, operation: "lock file", name: path.string)
         try checkedCall("lock file", name: path.string) {
@@ -40,6 +41,7 @@ extension FileLock {
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (no lock was
     ///   taken); otherwise as ``lock(_:bytes:)``.
+    @available(*, noasync, message: "blocks the thread until another process unlocks; in async code, run it on a thread of its own or use tryLock")
     public func lock(_ mode: Mode, bytes: Range<Int64>? = nil, until deadline: Deadline) throws(InterprocessError) {
         let (start, length) = try FileLock.span(bytes, operation: "lock file", name: path.string)
         var backoff: UInt64 = 500_000
@@ -58,6 +60,7 @@ extension FileLock {
     }
 
     /// Takes the lock in `mode`, waiting at most `timeout`; see ``lock(_:bytes:until:)``.
+    @available(*, noasync, message: "blocks the thread until another process unlocks; in async code, run it on a thread of its own or use tryLock")
     public func lock(_ mode: Mode, bytes: Range<Int64>? = nil, timeout: Duration) throws(InterprocessError) {
         try lock(mode, bytes: bytes, until: .after(timeout))
     }
@@ -77,6 +80,7 @@ extension FileLock {
     /// Blocks the calling thread while it waits for the lock.
     ///
     /// - Throws: what ``lock(_:bytes:)`` throws, and whatever `body` throws.
+    @available(*, noasync, message: "blocks the thread until another process unlocks; in async code, run it on a thread of its own or use tryLock")
     public func withLock<Result: ~Copyable>(
         _ mode: Mode, bytes: Range<Int64>? = nil, _ body: () throws(InterprocessError) -> Result
     ) throws(InterprocessError) -> Result {

@@ -11,7 +11,7 @@ extension ProcessMutex {
     ///   repaired; `invalidArgument` if the calling thread already holds a non-recursive mutex;
     ///   `resourceLimit` if a recursive mutex's count is at its maximum; `corrupt` if the lock's
     ///   words hold values no mutex writes.
-    @inlinable @discardableResult
+    @inlinable
     public func lock() throws(InterprocessError) -> LockAcquisition {
         try lock(until: .never)
     }
@@ -42,7 +42,7 @@ extension ProcessMutex {
     /// - Returns: as ``lock()``.
     /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (the lock is
     ///   not held then); otherwise as ``lock()``.
-    @inlinable @discardableResult
+    @inlinable
     public func lock(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         let me = ThreadID.current
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
@@ -54,7 +54,7 @@ extension ProcessMutex {
     }
 
     /// Takes the lock, blocking the calling thread for at most `timeout`; see ``lock(until:)``.
-    @inlinable @discardableResult
+    @inlinable
     public func lock(timeout: Duration) throws(InterprocessError) -> LockAcquisition {
         try lock(until: .after(timeout))
     }

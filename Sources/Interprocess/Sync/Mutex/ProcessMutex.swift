@@ -112,7 +112,9 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     let handleToken: UInt64
 
     /// A named handle unmaps its segment when it goes away; a lock the calling thread took through
-    /// it is released first.
+    /// it is released first. Dropping a handle while holding the lock after an owner's death,
+    /// without ``markConsistent()``, releases it unrepaired: the mutex becomes
+    /// ``InterprocessError/Code/notRecoverable`` for everyone.
     deinit {
         if segment != nil { releaseIfTakenThroughThisHandle() }
     }

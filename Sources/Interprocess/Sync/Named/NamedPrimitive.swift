@@ -8,6 +8,10 @@ internal import SystemPackage
 /// aligned, more than any primitive needs). Creating runs the primitive's initializer before the
 /// name is published, so an opener finds a whole primitive or nothing. Every error speaks of the
 /// primitive ("Could not open semaphore 'jobs'"), never of the segment beneath.
+///
+/// Lifetime: a primitive created with `lifetime: .removedWhenCreatorCloses` loses its name when
+/// the creating handle goes away; with `openOrCreate` that can split peers (one keeps the old
+/// primitive, a later one creates a new one under the name): see ``Lifetime/removedWhenCreatorCloses``.
 protocol NamedPrimitive: ~Copyable {
     /// What error messages call it: "mutex", "semaphore", "reader-writer lock".
     static var noun: String { get }
@@ -100,12 +104,10 @@ extension NamedPrimitive where Self: ~Copyable {
                           reason: "its \(field) differs: \(reason)")
     }
 
-    /// Removes the name of a named primitive; handles already open keep working.
+    /// Removes the name of a named primitive of this kind; handles already open keep working.
+    /// Another kind under the name is left alone (`wrongKind`); see `Segment.remove(_:kind:operation:)`
+    /// for the race between the check and the removal.
     static func removeNamed(_ name: String) throws(InterprocessError) {
-        do throws(InterprocessError) {
-            try Segment.remove(name)
-        } catch {
-            throw error.reported(as: "remove \(noun)")
-        }
+        try Segment.remove(name, kind: segmentKind, operation: "remove \(noun)")
     }
 }

@@ -9,7 +9,6 @@ extension ProcessRWLock {
     /// - Returns: ``LockAcquisition/acquired``, or ``LockAcquisition/previousOwnerDied(_:)``
     ///   when the previous writer died holding it: repair, then ``markConsistent()``.
     /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable.
-    @discardableResult
     public func lockExclusive() throws(InterprocessError) -> LockAcquisition {
         // A wait without deadline only ends with the lock.
         try acquireExclusive(until: .never, trying: false) ?? .acquired
@@ -29,7 +28,6 @@ extension ProcessRWLock {
     /// - Returns: how the lock was acquired, as ``lockExclusive()``.
     /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (then no new
     ///   reader was kept out for longer than the wait); otherwise as ``lockExclusive()``.
-    @discardableResult
     public func lockExclusive(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         guard let acquisition = try acquireExclusive(until: deadline, trying: false) else {
             throw timedOut("lock the exclusive side of")
@@ -41,7 +39,6 @@ extension ProcessRWLock {
     ///
     /// - Returns: as ``lockExclusive(until:)``.
     /// - Throws: as ``lockExclusive(until:)``.
-    @discardableResult
     public func lockExclusive(timeout: Duration) throws(InterprocessError) -> LockAcquisition {
         try lockExclusive(until: .after(timeout))
     }

@@ -50,7 +50,9 @@ extension ProcessRWLock: NamedPrimitive {
 
     /// Removes a named lock's name; handles already open keep working.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none.
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none;
+    ///   ``InterprocessError/Code/wrongKind`` if the name holds another kind of segment (the header
+    ///   is read first; a segment removed and created again as another kind in between is removed)
     public static func remove(_ name: String) throws(InterprocessError) {
         try removeNamed(name)
     }

@@ -65,7 +65,10 @@ extension ProcessRWLock {
                 throw error
             }
         }
-        return try runHoldingExclusive(body)
+        return try runHoldingExclusive(body) { () throws(InterprocessError) in
+            try repair(ProcessIdentity(pid: 0, startTime: 0))
+            try markConsistent()
+        }
     }
 
     /// Runs `body` holding the exclusive side, deciding by `policy` what happens if the previous
@@ -124,15 +127,36 @@ extension ProcessRWLock {
                           reason: "the writer holding it (\(dead)) died; with the giveUp policy it was released unrepaired and is now not recoverable")
     }
 
-    private func runHoldingExclusive<Result: ~Copyable>(_ body: () throws(InterprocessError) -> Result) throws(InterprocessError) -> Result {
+    /// Runs `body`, then releases the exclusive side. If the lock is waiting for a repair when
+    /// `body` ends (`body` released and re-took it from a dead owner without marking it),
+    /// `settle` applies the caller's decision before the unlock, which would otherwise make it
+    /// not recoverable whatever the caller chose; `body`'s error wins over `settle`'s.
+    private func runHoldingExclusive<Result: ~Copyable>(
+        _ body: () throws(InterprocessError) -> Result, settle: () throws(InterprocessError) -> Void
+    ) throws(InterprocessError) -> Result {
         let result: Result
         do throws(InterprocessError) {
             result = try body()
         } catch {
+            if heldInconsistentByCaller { try? settle() }
             try? unlockExclusive()
             throw error
         }
+        if heldInconsistentByCaller {
+            do throws(InterprocessError) {
+                try settle()
+            } catch {
+                try? unlockExclusive()
+                throw error
+            }
+        }
         try unlockExclusive()
         return result
+    }
+
+    /// Whether this process holds the exclusive side after an owner's death, not yet marked consistent.
+    private var heldInconsistentByCaller: Bool {
+        words.owner.pointee.load(ordering: .relaxed) == RWLockOwnerTag.owner(CachedProcessIdentity.current)
+            && words.consistency.pointee.load(ordering: .relaxed) == RWLockLayout.Consistency.ownerDied
     }
 }

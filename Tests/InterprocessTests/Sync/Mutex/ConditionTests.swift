@@ -42,12 +42,12 @@ extension MutexTests {
         func waitTimesOut() throws {
             let fixture = try MutexFixture("cv-timeout")
             let mutex = try fixture.mutex(), condition = try fixture.condition()
-            try mutex.lock()
+            _ = try mutex.lock()
             let deadline = Deadline.after(.milliseconds(150))
             #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, until: deadline) } == nil)
             #expect(Deadline.now >= deadline, "returned before the deadline")
             #expect(fixture.ownerPID == 0, "timedOut: the mutex is not held")
-            try mutex.lock()
+            _ = try mutex.lock()
             #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(20)) } == nil)
             let other = try TestSupport.peer("mutex-lock", fixture.name, "10000")
             #expect(other.standardOutput == "acquired\n", "\(other)")
@@ -86,7 +86,7 @@ extension MutexTests {
             let condition = try ProcessCondition(create: conditionName)
             let opened = try ProcessCondition(open: conditionName)
             let mutex = try ProcessMutex(create: mutexName)
-            try mutex.lock()
+            _ = try mutex.lock()
             opened.signal()  // nobody waits: a no-op
             #expect(try timingOut { () throws(InterprocessError) in try condition.wait(mutex, timeout: .milliseconds(20)) } == nil)
             #expect(mutex.recordedOwner == nil)

@@ -49,9 +49,9 @@ extension MutexTests {
             let fixture = try MutexFixture("mx-relock")
             let mutex = try fixture.mutex()
             #expect(mutex.isRecursive == false)
-            try mutex.lock()
+            _ = try mutex.lock()
             #expect(interprocessError { _ = try mutex.tryLock() }?.code == .invalidArgument)
-            #expect(interprocessError { try mutex.lock() }?.code == .invalidArgument)
+            #expect(interprocessError { _ = try mutex.lock() }?.code == .invalidArgument)
             #expect(interprocessError { _ = try mutex.lock(timeout: .milliseconds(50)) }?.code == .invalidArgument)
             try mutex.unlock()
             #expect(interprocessError { try mutex.unlock() }?.code == .invalidArgument, "unlocking a free mutex")
@@ -65,7 +65,7 @@ extension MutexTests {
             defer { try? ProcessMutex.remove(name) }
             let mutex = try ProcessMutex(create: name)
             let opened = try ProcessMutex(open: name)
-            try mutex.lock()
+            _ = try mutex.lock()
             #expect(interprocessError { _ = try opened.tryLock() }?.code == .invalidArgument, "another handle, same thread")
             let whileHeld = try TestSupport.peer("mutex-lock", "--named", name, "200")
             #expect(whileHeld.standardOutput == "timed-out\n", "\(whileHeld)")
@@ -100,13 +100,13 @@ extension MutexTests {
             let first = try fixture.mutex()
             try ProcessMutex.initialize(at: fixture.base + 384)  // the fixture's last 128 bytes are free
             let third = try ProcessMutex(placedAt: fixture.base + 384)
-            try first.lock()
+            _ = try first.lock()
             do {
                 let named = try ProcessMutex(create: name, recursive: true)
-                try named.lock()
-                try named.lock()
+                _ = try named.lock()
+                _ = try named.lock()
             }  // unmapped here, released first
-            try third.lock()
+            _ = try third.lock()
             try first.unlock()
             try third.unlock()
             let other = try TestSupport.peer("mutex-lock", "--named", name, "10000")

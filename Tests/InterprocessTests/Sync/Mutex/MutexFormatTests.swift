@@ -95,7 +95,7 @@ extension MutexTests {
             #expect(word(128) == 0x444E_4350 && word(132) == 1 && word(136) == 0 && word(140) == 8)
             #expect(word(192) == 0 && word(196) == 0)
             let mutex = try ProcessMutex(placedAt: memory)
-            try mutex.lock()
+            _ = try mutex.lock()
             let thread = ThreadID.current
             #expect(word(64) == thread && word(68) == 1 && word(72) == UInt32(bitPattern: getpid()) && word(76) == thread)
             #expect(UInt64(word(80)) | UInt64(word(84)) << 32 == ProcessIdentity.current.startTime)

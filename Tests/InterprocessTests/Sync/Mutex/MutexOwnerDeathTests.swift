@@ -57,7 +57,7 @@ extension MutexTests {
             #expect(dead.pid == pid)
             try mutex.unlock()  // not repaired
 
-            let error = try #require(interprocessError { try mutex.lock() })
+            let error = try #require(interprocessError { _ = try mutex.lock() })
             #expect(error.code == .notRecoverable)
             #expect(error.description.contains("nobody repaired"), "\(error)")
             #expect(interprocessError { _ = try mutex.tryLock() }?.code == .notRecoverable)
@@ -101,7 +101,7 @@ extension MutexTests {
                 }) { bodyRan = true }
             }
             #expect(!bodyRan)
-            #expect(interprocessError { try mutex.lock() }?.code == .notRecoverable)
+            #expect(interprocessError { _ = try mutex.lock() }?.code == .notRecoverable)
         }
 
         @Test("withLock without a repair step throws ownerDied, skips the body, and leaves the mutex not recoverable")
@@ -114,7 +114,7 @@ extension MutexTests {
             #expect(error.code == .ownerDied)
             #expect(error.description.contains("pid \(pid)"), "\(error)")
             #expect(!bodyRan)
-            #expect(interprocessError { try mutex.lock() }?.code == .notRecoverable)
+            #expect(interprocessError { _ = try mutex.lock() }?.code == .notRecoverable)
         }
 
         @Test("a named recursive mutex reports its dead owner and keeps counting recursion after repair")

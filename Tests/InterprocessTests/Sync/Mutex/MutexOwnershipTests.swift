@@ -17,7 +17,7 @@ extension MutexTests {
             let name = TestSupport.uniqueName("mx-second")
             defer { try? ProcessMutex.remove(name) }
             let first = try ProcessMutex(create: name)
-            try first.lock()
+            _ = try first.lock()
             do { _ = try ProcessMutex(open: name) }  // a temporary handle, dropped at once
             #expect(first.recordedOwner?.pid == getpid(), "still recorded as held")
             let other = try TestSupport.peer("mutex-lock", "--named", name, "200")
@@ -34,8 +34,8 @@ extension MutexTests {
             let keeper = try ProcessMutex(create: name, recursive: true)
             do {
                 let taker = try ProcessMutex(open: name)
-                try taker.lock()
-                try keeper.lock()  // a second level through another handle
+                _ = try taker.lock()
+                _ = try keeper.lock()  // a second level through another handle
             }
             #expect(keeper.recordedOwner == nil, "released with the handle that took it")
             #expect(interprocessError { try keeper.unlock() }?.code == .invalidArgument)
@@ -47,8 +47,8 @@ extension MutexTests {
         func unlockByNonOwner() throws {
             let fixture = try MutexFixture("mx-nonowner", recursive: true)
             let mutex = try fixture.mutex()
-            try mutex.lock()
-            try mutex.lock()
+            _ = try mutex.lock()
+            _ = try mutex.lock()
             let before = mutex.ownerRecord
             let word = mutex.word.pointee.load(ordering: .relaxed)
             // Handed over through a lock: "finished" is seen by polling, which orders nothing.

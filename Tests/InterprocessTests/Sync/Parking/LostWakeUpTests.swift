@@ -70,7 +70,7 @@ struct LostWakeUpTests {
         let mutex = try fixture.mutex()
         let waiter = try WaiterPeer("cond-wait-until", fixture.name, "300")
         try #require(TestSupport.eventually { fixture.conditionWaiters == 1 }, "the waiter never slept")
-        try mutex.lock()  // once the waiter released it; held well past the waiter's deadline
+        _ = try mutex.lock()  // once the waiter released it; held well past the waiter's deadline
         let exited = TestSupport.eventually(timeout: Self.noticeWithin) { !waiter.isRunning }
         try mutex.unlock()
         #expect(exited, "the wait outlived its deadline, waiting for the mutex")
