@@ -42,7 +42,8 @@ enum Futex {
         case recheck
         /// The deadline passed.
         case timedOut
-        /// The kernel has no `futex_waitv` (before Linux 5.16).
+        /// The kernel has no `futex_waitv` (before Linux 5.16), or a seccomp filter forbids it
+        /// (`EPERM`, as some container runtimes' default profiles do).
         case unsupported
         /// Another error (`EINVAL`, `ENOMEM`): the call did not sleep.
         case failed
@@ -61,7 +62,7 @@ enum Futex {
         if result >= 0 { return .recheck }
         switch currentErrno {
         case .timedOut: return .timedOut
-        case .noFunction: return .unsupported
+        case .noFunction, .notPermitted: return .unsupported
         case .resourceTemporarilyUnavailable, .interrupted, .badAddress: return .recheck
         default: return .failed
         }

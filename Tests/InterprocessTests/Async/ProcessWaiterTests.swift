@@ -98,21 +98,58 @@ struct ProcessWaiterTests {
         let name = TestSupport.uniqueName("waiter-kill")
         defer { try? ProcessSemaphore.remove(name) }
         let semaphore = try ProcessSemaphore(create: name)
+        // No deadline: only the waiter thread's own re-check (every 20 ms) can find the unit; a
+        // thread that slept without a bound would leave the wait hanging, and the 5 s bound fail.
         let waiter = Task {
-            let handle = try ProcessSemaphore(open: name)
-            // Nobody will wake it: only the waiter thread's own re-check (every 20 ms) finds the
-            // unit, long before this deadline (which would throw timedOut).
-            try await handle.wait(timeout: .seconds(30))
+            try await completing(within: .seconds(5)) {
+                try await ProcessSemaphore(open: name).wait()
+                return true
+            }
         }
         #expect(await eventuallyAsync { semaphore.waiterCount == 1 })
+        #expect(await waiterThreadSleptTwice(), "the registration is in the thread's sleep")
         await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
             let handle = try ProcessSemaphore(open: name)
             // A post's first half only: the unit, and no FUTEX_WAKE.
             handle.count.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
             kill(getpid(), SIGKILL)
         }
-        try await waiter.value
+        #expect(try await waiter.value == true, "the wait completed without a wake-up")
         #expect(semaphore.currentCount == 0)
+    }
+
+    @Test("the thread's look: with anything registered it wakes within the recheck interval; with more words than futex_waitv takes it is crowded")
+    func lookBoundsTheSleep() throws {
+        let count = ProcessWaiter.maximumWatchedWords + 3
+        let words = UnsafeMutablePointer<Atomic<UInt32>>.allocate(capacity: count + 1)
+        defer { words.deallocate() }
+        for index in 0...count { (words + index).initialize(to: Atomic(0)) }
+        let waiters = words + count
+        func registration(_ index: Int) -> Registration {
+            let parking = FutexParking(word: UnsafeMutableRawPointer(words + index), waiters: waiters)
+            let word = UnsafeSendable(words + index)
+            return Registration(parking: parking, deadline: .never, kind: .watch(observe: {
+                WatchObservation(word: word.value.pointee.load(ordering: .relaxed), ready: false, progress: WatchProgress(0, 0))
+            }, descriptor: -1, signalled: nil))
+        }
+        var list = Futex.WaitList()
+        var scratch = ProcessWaiter.LookScratch()
+        var none: [UInt64: Registration] = [:]
+        #expect(ProcessWaiter.shared.lookAtRegistrations(&none, list: &list, scratch: &scratch).wakeBy == .never,
+                "nothing registered: sleep until the next registration")
+        var one: [UInt64: Registration] = [1: registration(0)]
+        list.removeAll()
+        let look = ProcessWaiter.shared.lookAtRegistrations(&one, list: &list, scratch: &scratch)
+        #expect(look.wakeBy <= .after(ProcessWaiter.recheckInterval))
+        #expect(!look.crowded && list.count == 1)
+        var many: [UInt64: Registration] = [:]
+        for index in 0..<count { many[UInt64(index + 1)] = registration(index) }
+        list.removeAll()
+        list.append(ProcessWaiter.shared.wakeFutexWord, expecting: 0)
+        let crowded = ProcessWaiter.shared.lookAtRegistrations(&many, list: &list, scratch: &scratch)
+        #expect(crowded.crowded, "\(count) distinct words: some are not slept on")
+        #expect(list.count == Futex.waitAnyLimit)
+        #expect(crowded.wakeBy <= .after(ProcessWaiter.recheckInterval))
     }
 
     @Test("a cancelled wait leaves no registration behind")
@@ -131,5 +168,30 @@ struct ProcessWaiterTests {
         // Cancelled, not timed out: the waits end at cancellation, not at their deadline.
         for task in tasks { #expect(thrownCode(await task.result) == .cancelled) }
         #expect(event.waiterCount == 0)
+    }
+
+    @Test("cancellation racing posts: every unit posted is either taken by a wait or still there")
+    func cancellationRacingPosts() async throws {
+        let name = TestSupport.uniqueName("waiter-cancel-race")
+        defer { try? ProcessSemaphore.remove(name) }
+        let semaphore = try ProcessSemaphore(create: name, maximumCount: 100)
+        let tasks = (0..<40).map { _ in
+            Task { () -> Bool in
+                do {
+                    try await ProcessSemaphore(open: name).wait(timeout: .seconds(120))
+                    return true
+                } catch {
+                    return false
+                }
+            }
+        }
+        #expect(await eventuallyAsync { semaphore.waiterCount == 40 })
+        let poster = try TestSupport.BackgroundPeer(["sem-post", name, "20"])
+        for task in tasks { task.cancel() }
+        var taken = 0
+        for task in tasks where await task.value { taken += 1 }
+        #expect(try poster.wait().standardOutput.contains("posted 20"))
+        #expect(taken + Int(semaphore.currentCount) == 20, "taken \(taken), left \(semaphore.currentCount)")
+        #expect(semaphore.waiterCount == 0)
     }
 }
