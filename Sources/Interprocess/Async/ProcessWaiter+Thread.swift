@@ -53,12 +53,11 @@ extension ProcessWaiter {
             list.append(wakeFutexWord, expecting: wakeSeen)
             var look = state.withLock { state in
                 let look = lookAtRegistrations(&state.registrations, list: &list, scratch: &scratch)
-                for identifier in scratch.finished {
-                    guard let removed = state.unregister(identifier) else { continue }
-                    // A wait that timed out may have taken a wake-up meant for another waiter:
-                    // pass one on (a waiter woken for nothing looks and sleeps again).
-                    if scratch.timedOut.contains(identifier) { Futex.wake(removed.parking.futexWord, count: 1) }
-                }
+                // A wait that timed out passes no wake-up on (as a cancelled one does): the MPMC
+                // queues' waits time out every 20 ms slice, and a FUTEX_WAKE each time would wake
+                // other processes' sleepers 50 times a second per wait. A wake-up it took is
+                // found by its intended sleeper's own recheck, within 20 ms.
+                for identifier in scratch.finished { _ = state.unregister(identifier) }
                 return look
             }
             for (continuation, outcome) in scratch.ready { continuation.resume(returning: outcome) }
@@ -102,8 +101,6 @@ extension ProcessWaiter {
         var expected: [UnsafeMutablePointer<UInt32>: UInt32] = [:]
         /// Registrations that are over, for the caller to unregister after the pass.
         var finished: [UInt64] = []
-        /// Waits that timed out in this pass (a subset of `finished`).
-        var timedOut: [UInt64] = []
         /// Watches signalled in this pass, with the progress value they were signalled for.
         var signalled: [(UInt64, WatchProgress)] = []
     }
@@ -130,7 +127,6 @@ extension ProcessWaiter {
         scratch.expected.removeAll(keepingCapacity: true)
         scratch.finished.removeAll(keepingCapacity: true)
         scratch.signalled.removeAll(keepingCapacity: true)
-        scratch.timedOut.removeAll(keepingCapacity: true)
         func watch(_ word: UnsafeMutablePointer<UInt32>, _ value: UInt32) {
             if let known = scratch.expected[word] {
                 if known != value { look.again = true }
@@ -155,7 +151,6 @@ extension ProcessWaiter {
                 // Only after a check found nothing may a wait give up (FutexParking.park's rule).
                 if registration.deadline.hasPassed {
                     scratch.finished.append(identifier)
-                    scratch.timedOut.append(identifier)
                     scratch.ready.append((continuation, .timedOut))
                     continue
                 }

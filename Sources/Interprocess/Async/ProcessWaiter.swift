@@ -38,12 +38,25 @@ import Synchronization
 /// distinct shared words. With more distinct words registered, the rest are not slept on: the
 /// thread then sleeps at most ``crowdedSleep`` (1 ms), so those waits notice a change within a
 /// millisecond, at the cost of a thousand wake-ups a second of the waiter thread while it
-/// lasts. On a kernel without `futex_waitv` (before Linux 5.16) every wait works that way.
+/// lasts. On a kernel without `futex_waitv` (before Linux 5.16), or where a seccomp filter
+/// forbids it (`EPERM`), every wait works that way; with nothing registered the thread still
+/// sleeps until the next registration.
+///
+/// ## After `fork()`
+///
+/// A fork child has no waiter thread: its first async wait that has to sleep starts one. The
+/// parent's registrations copied into the child are never resumed there (their tasks and their
+/// counts in the waiter words are the parent's). As with any lock, forking while another thread
+/// holds the waiter's lock leaves it held in the child.
 ///
 /// ## Cancellation
 ///
 /// Cancelling a waiting task removes its registration (and its count in the waiter count) under
-/// the waiter's lock and resumes it with ``InterprocessError/Code/cancelled``. A check that
+/// the waiter's lock and resumes it with ``InterprocessError/Code/cancelled``. Since its entry in
+/// the thread's `futex_waitv` may already have taken a `FUTEX_WAKE` meant for a blocked waiter
+/// elsewhere, a cancelled wait or a removed readiness descriptor passes one `FUTEX_WAKE` on to
+/// its word. A wait that times out does not (the queues' waits time out every 20 ms slice): a
+/// wake-up it took is found by its intended sleeper's own recheck, within 20 ms. A check that
 /// already took a unit for the task wins the race: the task then gets the unit.
 ///
 /// ## What has no async form
