@@ -194,4 +194,38 @@ struct ProcessWaiterTests {
         #expect(taken + Int(semaphore.currentCount) == 20, "taken \(taken), left \(semaphore.currentCount)")
         #expect(semaphore.waiterCount == 0)
     }
+
+    @Test("a fork child starts a waiter thread of its own")
+    func forkChildStartsItsOwnThread() async {
+        // In an exit test's process, where no other test runs: a fork while another thread
+        // holds malloc's or the runtime's locks would hang the child whatever the waiter does.
+        await #expect(processExitsWith: .success) {
+            try ProcessWaiter.shared.startIfNeeded(operation: "test", name: nil)
+            let child = fork()
+            if child == 0 {
+                // Only the forking thread exists here: the waiter must start a thread of its
+                // own, which then goes to sleep (and so counts sleeps) after a wake.
+                guard (try? ProcessWaiter.shared.startIfNeeded(operation: "test", name: nil)) != nil else { _exit(2) }
+                guard ProcessWaiter.shared.state.withLock({ $0.threadProcess }) == getpid() else { _exit(3) }
+                let seen = ProcessWaiter.shared.sleepCount.load(ordering: .relaxed)
+                let deadline = Deadline.after(.seconds(5))
+                ProcessWaiter.shared.wakeThread()
+                while ProcessWaiter.shared.sleepCount.load(ordering: .relaxed) == seen {
+                    if deadline.hasPassed { _exit(4) }
+                    usleep(1_000)
+                }
+                _exit(0)
+            }
+            var status: Int32 = 0
+            let deadline = Deadline.after(.seconds(20))
+            while waitpid(child, &status, WNOHANG) == 0 {
+                if deadline.hasPassed {
+                    kill(child, SIGKILL)
+                    exit(5)
+                }
+                usleep(10_000)
+            }
+            exit(status == 0 ? 0 : 1)
+        }
+    }
 }
