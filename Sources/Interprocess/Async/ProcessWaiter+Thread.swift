@@ -71,11 +71,7 @@ extension ProcessWaiter {
             }
             agains = 0
             sleepCount.add(1, ordering: .relaxed)
-            var until = look.wakeBy
-            // With nothing registered (wakeBy is .never) the thread sleeps on the wake word until
-            // the next registration, with or without futex_waitv.
-            let idle = look.wakeBy == .never
-            if !idle, look.crowded || !waitvWorks { until = until.earlier(than: .after(ProcessWaiter.crowdedSleep)) }
+            var until = ProcessWaiter.sleepLimit(after: look, waitvWorks: waitvWorks)
             var slept = false
             if waitvWorks {
                 switch Futex.waitAny(list, until: until) {
@@ -87,10 +83,18 @@ extension ProcessWaiter {
             if !slept {
                 // Without futex_waitv (or after it failed): sleep on the wake word alone, briefly
                 // while anything is registered.
-                if !idle { until = until.earlier(than: .after(ProcessWaiter.crowdedSleep)) }
+                until = ProcessWaiter.sleepLimit(after: look, waitvWorks: false)
                 _ = Futex.wait(on: wakeFutexWord, expecting: wakeSeen, until: until)
             }
         }
+    }
+
+    /// How long the thread may sleep after `look`: until the next registration when nothing is
+    /// registered (wakeBy is .never), with or without futex_waitv; otherwise at most until
+    /// `look.wakeBy`, and at most ``crowdedSleep`` when some word could not be slept on.
+    static func sleepLimit(after look: Look, waitvWorks: Bool) -> Deadline {
+        if look.wakeBy == .never { return .never }
+        return look.crowded || !waitvWorks ? look.wakeBy.earlier(than: .after(crowdedSleep)) : look.wakeBy
     }
 
     /// Buffers one look fills, kept across looks so that a look allocates nothing once warm.

@@ -47,7 +47,10 @@ import Synchronization
 /// A fork child has no waiter thread: its first async wait that has to sleep starts one. The
 /// parent's registrations copied into the child are never resumed there (their tasks and their
 /// counts in the waiter words are the parent's). As with any lock, forking while another thread
-/// holds the waiter's lock leaves it held in the child.
+/// holds the waiter's lock leaves it held in the child. In tests, the child's *forking* thread
+/// trapped when the new waiter thread contended for the waiter's lock (Synchronization's
+/// `Mutex` appears to record a thread id cached before the fork); threads started in the child
+/// work.
 ///
 /// ## Cancellation
 ///

@@ -60,7 +60,12 @@ enum Futex {
             result = ipc_futex_waitv(list.entries, UInt32(list.count), &time)
         }
         if result >= 0 { return .recheck }
-        switch currentErrno {
+        return waitAnyResult(failingWith: currentErrno)
+    }
+
+    /// What a failed `futex_waitv` with `error` means for the caller.
+    static func waitAnyResult(failingWith error: Errno) -> WaitAnyResult {
+        switch error {
         case .timedOut: return .timedOut
         case .noFunction, .notPermitted: return .unsupported
         case .resourceTemporarilyUnavailable, .interrupted, .badAddress: return .recheck

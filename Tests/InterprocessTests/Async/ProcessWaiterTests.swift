@@ -201,20 +201,18 @@ struct ProcessWaiterTests {
         // holds malloc's or the runtime's locks would hang the child whatever the waiter does.
         await #expect(processExitsWith: .success) {
             try ProcessWaiter.shared.startIfNeeded(operation: "test", name: nil)
+            // Fork only once the thread sleeps: forking while it holds the waiter's lock would
+            // leave the lock held (by a thread the child lacks) for good.
+            while ProcessWaiter.shared.sleepCount.load(ordering: .relaxed) == 0 { usleep(1_000) }
+            usleep(10_000)
             let child = fork()
             if child == 0 {
-                // Only the forking thread exists here: the waiter must start a thread of its
-                // own, which then goes to sleep (and so counts sleeps) after a wake.
-                guard (try? ProcessWaiter.shared.startIfNeeded(operation: "test", name: nil)) != nil else { _exit(2) }
-                guard ProcessWaiter.shared.state.withLock({ $0.threadProcess }) == getpid() else { _exit(3) }
-                let seen = ProcessWaiter.shared.sleepCount.load(ordering: .relaxed)
-                let deadline = Deadline.after(.seconds(5))
-                ProcessWaiter.shared.wakeThread()
-                while ProcessWaiter.shared.sleepCount.load(ordering: .relaxed) == seen {
-                    if deadline.hasPassed { _exit(4) }
-                    usleep(1_000)
-                }
-                _exit(0)
+                // On a thread started in the child: the forking thread's cached thread id (which
+                // Synchronization's Mutex records as its owner) is its parent's, not its own.
+                var thread = pthread_t()
+                guard pthread_create(&thread, nil, { _ in ProcessWaiterTests.forkChildCheck() }, nil) == 0 else { _exit(6) }
+                pthread_join(thread, nil)
+                _exit(7)
             }
             var status: Int32 = 0
             let deadline = Deadline.after(.seconds(20))
@@ -225,7 +223,42 @@ struct ProcessWaiterTests {
                 }
                 usleep(10_000)
             }
-            exit(status == 0 ? 0 : 1)
+            exit(status & 0x7f == 0 ? (status >> 8) & 0xff : 100 + status & 0x7f)
         }
+    }
+
+    @Test("the thread's sleep: unbounded with nothing registered, with or without futex_waitv; bounded otherwise")
+    func sleepLimit() {
+        let idle = ProcessWaiter.Look(wakeBy: .never)
+        #expect(ProcessWaiter.sleepLimit(after: idle, waitvWorks: true) == .never)
+        #expect(ProcessWaiter.sleepLimit(after: idle, waitvWorks: false) == .never, "no polling with nothing registered")
+        let busy = ProcessWaiter.Look(wakeBy: .after(ProcessWaiter.recheckInterval))
+        #expect(ProcessWaiter.sleepLimit(after: busy, waitvWorks: true) == busy.wakeBy)
+        #expect(ProcessWaiter.sleepLimit(after: busy, waitvWorks: false) <= .after(ProcessWaiter.crowdedSleep))
+        var crowded = busy
+        crowded.crowded = true
+        #expect(ProcessWaiter.sleepLimit(after: crowded, waitvWorks: true) <= .after(ProcessWaiter.crowdedSleep))
+    }
+
+    @Test("futex_waitv refused by seccomp (EPERM) falls back as on a kernel without it")
+    func waitvPermissionFallsBack() {
+        #expect(Futex.waitAnyResult(failingWith: .notPermitted) == .unsupported)
+        #expect(Futex.waitAnyResult(failingWith: .noFunction) == .unsupported)
+        #expect(Futex.waitAnyResult(failingWith: .interrupted) == .recheck)
+    }
+
+    /// The fork child's look at its waiter: the waiter must start a thread of its own (only the
+    /// forking thread was copied), which then goes to sleep (and so counts sleeps) after a wake.
+    static func forkChildCheck() -> Never {
+        guard (try? ProcessWaiter.shared.startIfNeeded(operation: "test", name: nil)) != nil else { _exit(2) }
+        guard ProcessWaiter.shared.state.withLock({ $0.threadProcess }) == getpid() else { _exit(3) }
+        let seen = ProcessWaiter.shared.sleepCount.load(ordering: .relaxed)
+        let deadline = Deadline.after(.seconds(5))
+        ProcessWaiter.shared.wakeThread()
+        while ProcessWaiter.shared.sleepCount.load(ordering: .relaxed) == seen {
+            if deadline.hasPassed { _exit(4) }
+            usleep(1_000)
+        }
+        _exit(0)
     }
 }
