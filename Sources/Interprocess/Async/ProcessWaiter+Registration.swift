@@ -14,9 +14,19 @@ struct WatchObservation: Sendable {
     var word: UInt32
     /// Whether the watched side may proceed now (records to receive, room to send).
     var ready: Bool
-    /// A value that changes with every new record (or every release): the descriptor is
-    /// signalled once per value seen ready.
-    var progress: UInt64
+    /// A value that changes whenever readiness may have changed (a new record, a release):
+    /// the descriptor is signalled once per value seen ready.
+    var progress: WatchProgress
+}
+
+/// A watch's progress value: an index and the word that says what is at it.
+struct WatchProgress: Equatable, Sendable {
+    var index: UInt64
+    var state: UInt64
+    init(_ index: UInt64, _ state: UInt64) {
+        self.index = index
+        self.state = state
+    }
 }
 
 /// One registered wait or watch.
@@ -32,7 +42,7 @@ struct Registration: Sendable {
         case once(check: @Sendable () -> WaiterPoll, continuation: CheckedContinuation<ParkingOutcome, Never>)
         /// A readiness descriptor: stays until removed; signals `descriptor` when `observe` sees
         /// the side ready with a progress value not signalled yet.
-        case watch(observe: @Sendable () -> WatchObservation, descriptor: Int32, signalled: UInt64?)
+        case watch(observe: @Sendable () -> WatchObservation, descriptor: Int32, signalled: WatchProgress?)
     }
 }
 

@@ -31,21 +31,21 @@ extension ProcessWaiter {
                     // Cancellation sets the flag before it runs the handler: a handler that ran
                     // before this found nothing to remove, and this sees the flag.
                     if Task.isCancelled { return false }
-                    state.registrations[identifier] = Registration(
-                        parking: parking, deadline: deadline, kind: .once(check: check, continuation: continuation))
+                    state.register(identifier, Registration(
+                        parking: parking, deadline: deadline, kind: .once(check: check, continuation: continuation)))
                     return true
                 }
                 guard registered else {
-                    parking.withdraw()
+                    state.withLock { $0.withdraw(parking, registered: false) }
                     continuation.resume(returning: .cancelled)
                     return
                 }
                 wakeThread()
             }
         } onCancel: {
-            let removed = state.withLock { $0.registrations.removeValue(forKey: identifier) }
+            let removed = state.withLock { $0.unregister(identifier) }
             if let removed, case .once(_, let continuation) = removed.kind {
-                removed.parking.withdraw()
+                abandoned(removed.parking)
                 continuation.resume(returning: .cancelled)
             }
         }
@@ -63,8 +63,16 @@ extension ProcessWaiter {
         let identifier = state.withLock { state in
             let identifier = state.nextIdentifier
             state.nextIdentifier &+= 1
-            state.registrations[identifier] = Registration(
-                parking: parking, deadline: .never, kind: .watch(observe: observe, descriptor: descriptor, signalled: nil))
+            // Look once now (after the announce, as the thread would), so that a side ready
+            // already makes the descriptor readable before this returns.
+            let observation = observe()
+            var signalled: WatchProgress?
+            if observation.ready {
+                EventDescriptor.signal(descriptor)
+                signalled = observation.progress
+            }
+            state.register(identifier, Registration(
+                parking: parking, deadline: .never, kind: .watch(observe: observe, descriptor: descriptor, signalled: signalled)))
             return identifier
         }
         wakeThread()
@@ -74,8 +82,19 @@ extension ProcessWaiter {
     /// Removes a watch: once this returns, the waiter thread no longer touches its words or
     /// its descriptor.
     func removeWatch(_ identifier: UInt64) {
-        let removed = state.withLock { $0.registrations.removeValue(forKey: identifier) }
-        removed?.parking.withdraw()
+        let removed = state.withLock { $0.unregister(identifier) }
+        if let removed { abandoned(removed.parking) }
+    }
+
+    /// After a registration that did not proceed (cancelled, removed) was unregistered (and so
+    /// withdrawn from the waiter count): makes the thread drop its word from the sleep (else a stale entry
+    /// in `futex_waitv` would keep taking `FUTEX_WAKE`s meant for others), and passes on one
+    /// wake-up, which the registration's entry may have taken already: a waiter woken for
+    /// nothing looks and sleeps again, a waiter left asleep beside a unit would not wake.
+    func abandoned(_ parking: FutexParking) {
+        // The thread first, so that it is less likely to be the one the wake-up below finds.
+        wakeThread()
+        Futex.wake(parking.futexWord, count: 1)
     }
 
     /// Throws ``InterprocessError/Code/cancelled`` if the current task is cancelled: an async

@@ -3,7 +3,10 @@
 ///
 /// Like the blocking receives, a waiting consumer looks for slots held by dead processes now
 /// and then: its task is resumed at least every ``ProcessWaiter/recheckInterval`` (20 ms) to
-/// look (every 2 ms while a process holds a slot it waits for).
+/// look (every 2 ms while a process holds a slot it waits for). Unlike a semaphore's or an
+/// event's async wait, an idle MPMC receive therefore is not free: each resumption re-registers
+/// with the waiter thread, so 1,000 idle receiving tasks cost about 50,000 task resumptions a
+/// second. Prefer a few receiving tasks per queue (or a readiness descriptor) to many.
 extension MPMCConsumer {
     /// Claims a record whose length is in `accepted`, suspending the task until there is one.
     mutating func claimRecord(accepting accepted: ClosedRange<Int>, until deadline: Deadline) async throws(InterprocessError) -> MPMCRecordClaim {

@@ -3,7 +3,9 @@
 ///
 /// Like the blocking sends, a waiting producer looks for a dead consumer's slot at the tail now
 /// and then: its task is resumed at least every ``ProcessWaiter/recheckInterval`` (20 ms) to
-/// look (every 2 ms while a process holds the slot).
+/// look (every 2 ms while a process holds the slot). Each resumption re-registers with the
+/// waiter thread: 1,000 sending tasks waiting on a full queue cost about 50,000 task
+/// resumptions a second.
 extension MPMCProducer {
     /// Claims a slot, suspending the task until there is room.
     mutating func claimSlot(until deadline: Deadline) async throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64) {

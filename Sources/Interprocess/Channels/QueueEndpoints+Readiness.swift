@@ -19,7 +19,8 @@ extension SPSCConsumer {
             return (parking, {
                 let published = words.value.0.pointee.load(ordering: .sequentiallyConsistent)
                 let released = words.value.1.pointee.load(ordering: .sequentiallyConsistent)
-                return WatchObservation(word: UInt32(truncatingIfNeeded: published), ready: published != released, progress: published)
+                return WatchObservation(word: UInt32(truncatingIfNeeded: published), ready: published != released,
+                                        progress: WatchProgress(published, 0))
             })
         }
     }
@@ -41,7 +42,7 @@ extension SPSCProducer {
                 let released = words.value.1.pointee.load(ordering: .sequentiallyConsistent)
                 let published = words.value.0.pointee.load(ordering: .sequentiallyConsistent)
                 return WatchObservation(word: UInt32(truncatingIfNeeded: released),
-                                        ready: published &- released < capacity, progress: released)
+                                        ready: published &- released < capacity, progress: WatchProgress(released, 0))
             })
         }
     }
@@ -52,7 +53,7 @@ extension MPMCConsumer {
     /// ``ReadinessDescriptor``; another consumer may take it first).
     public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
         try mapping.readinessDescriptor(futex: MPMCLayout.notEmptyOffset, waiting: MPMCLayout.consumersWaitingOffset,
-                                        index: MPMCLayout.headOffset, progress: MPMCLayout.tailOffset) { $0.recordMayBeReady() }
+                                        index: MPMCLayout.headOffset, readyAt: 1)
     }
 }
 
@@ -61,28 +62,33 @@ extension MPMCProducer {
     /// another producer may take it first).
     public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
         try mapping.readinessDescriptor(futex: MPMCLayout.notFullOffset, waiting: MPMCLayout.producersWaitingOffset,
-                                        index: MPMCLayout.tailOffset, progress: MPMCLayout.headOffset) { $0.spaceMayBeAvailable() }
+                                        index: MPMCLayout.tailOffset, readyAt: 0)
     }
 }
 
 extension MPMCMapping {
     /// A readiness descriptor for one side: parks on the futex word at `futex` counted at
-    /// `waiting`; ready when `ready` says so of a view following the index at `index`; signals
-    /// once per value of the other side's index at `progress`.
-    func readinessDescriptor(
-        futex: Int, waiting: Int, index: Int, progress: Int, ready: @escaping @Sendable (MPMCRingView) -> Bool
-    ) throws(InterprocessError) -> ReadinessDescriptor {
+    /// `waiting`; ready when the slot at the index at `index` (head or tail) holds a sequence of
+    /// at least that index plus `readyAt` (1: its record is published; 0: it is free).
+    ///
+    /// Progress is the pair (index, sequence of the slot at the index): it changes exactly when
+    /// readiness can. The other side's index would not do: it moves when a peer *claims* a slot,
+    /// not when it publishes, so two producers publishing out of order (the later claim first)
+    /// would signal once for two records, and the second would never be signalled.
+    func readinessDescriptor(futex: Int, waiting: Int, index: Int, readyAt: UInt64) throws(InterprocessError) -> ReadinessDescriptor {
         let slotCount = self.slotCount, stride = self.stride
         return try ReadinessDescriptor(segment: storage.segment, operation: "watch queue") { body in
             let view = MPMCRingView(index: (body + index).bindMemory(to: Atomic<UInt64>.self, capacity: 1),
                                     ring: body + MPMCLayout.ringOffset, slotCount: slotCount, stride: stride)
             let word = (body + futex).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
             let parking = FutexParking(word: word, waiters: (body + waiting).bindMemory(to: Atomic<UInt32>.self, capacity: 1))
-            let words = UnsafeSendable((word, (body + progress).bindMemory(to: Atomic<UInt64>.self, capacity: 1)))
+            let futexWord = UnsafeSendable(word)
             return (parking, {
-                let seen = words.value.0.pointee.load(ordering: .sequentiallyConsistent)
-                return WatchObservation(word: seen, ready: ready(view),
-                                        progress: words.value.1.pointee.load(ordering: .sequentiallyConsistent))
+                let seen = futexWord.value.pointee.load(ordering: .sequentiallyConsistent)
+                let position = view.index.pointee.load(ordering: .sequentiallyConsistent)
+                let sequence = view.sequence(at: position)
+                return WatchObservation(word: seen, ready: sequence & MPMCLayout.positionMask >= position &+ readyAt,
+                                        progress: WatchProgress(position, sequence))
             })
         }
     }

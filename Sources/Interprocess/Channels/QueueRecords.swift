@@ -90,9 +90,10 @@ public struct QueueRecords<Consumer: AsyncRecordReceiving & ~Copyable>: AsyncSeq
     }
 
     /// Owns the consumer for the sequence and its iterators.
-    final class Box: @unchecked Sendable {
-        // @unchecked: iterated from one task at a time (documented on QueueRecords); a second
-        // concurrent iterator is caught by the exclusivity check on `consumer`.
+    /// Not `Sendable`, so neither is the sequence: a sequence (or an iterator) sent to another
+    /// task while one iterates would have two tasks receive through one consumer, which no
+    /// runtime check catches (exclusivity checks do not see accesses from two tasks).
+    final class Box {
         var consumer: Consumer
         var failed = false
         init(_ consumer: consuming Consumer) { self.consumer = consumer }

@@ -42,7 +42,8 @@ enum Futex {
         case recheck
         /// The deadline passed.
         case timedOut
-        /// The kernel has no `futex_waitv` (before Linux 5.16).
+        /// The kernel has no `futex_waitv` (before Linux 5.16), or a seccomp filter forbids it
+        /// (`EPERM`, as some container runtimes' default profiles do).
         case unsupported
         /// Another error (`EINVAL`, `ENOMEM`): the call did not sleep.
         case failed
@@ -59,9 +60,14 @@ enum Futex {
             result = ipc_futex_waitv(list.entries, UInt32(list.count), &time)
         }
         if result >= 0 { return .recheck }
-        switch currentErrno {
+        return waitAnyResult(failingWith: currentErrno)
+    }
+
+    /// What a failed `futex_waitv` with `error` means for the caller.
+    static func waitAnyResult(failingWith error: Errno) -> WaitAnyResult {
+        switch error {
         case .timedOut: return .timedOut
-        case .noFunction: return .unsupported
+        case .noFunction, .notPermitted: return .unsupported
         case .resourceTemporarilyUnavailable, .interrupted, .badAddress: return .recheck
         default: return .failed
         }

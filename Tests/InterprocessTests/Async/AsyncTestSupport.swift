@@ -27,3 +27,28 @@ func currentThreadCount() -> Int {
     }
     return 0
 }
+
+/// What `body` returns, or nil if it has not returned after `limit` (it is then cancelled).
+/// For waits with no deadline whose wake-up may never come: the limit is a bound on behaviour
+/// (a wake-up that never comes), far beyond the waiter's 20 ms recheck, not a speed assertion.
+func completing<Value: Sendable>(
+    within limit: Duration, _ body: @escaping @Sendable () async throws -> Value
+) async throws -> Value? {
+    try await withThrowingTaskGroup(of: Value?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try? await Task.sleep(for: limit)
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}
+
+/// Waits until the process's waiter thread has gone to sleep twice after now: a registration
+/// made (and its waiter count seen) before this call is then in the thread's sleep.
+func waiterThreadSleptTwice() async -> Bool {
+    let seen = ProcessWaiter.shared.sleepCount.load(ordering: .relaxed)
+    return await eventuallyAsync { ProcessWaiter.shared.sleepCount.load(ordering: .relaxed) >= seen &+ 2 }
+}

@@ -98,21 +98,58 @@ struct ProcessWaiterTests {
         let name = TestSupport.uniqueName("waiter-kill")
         defer { try? ProcessSemaphore.remove(name) }
         let semaphore = try ProcessSemaphore(create: name)
+        // No deadline: only the waiter thread's own re-check (every 20 ms) can find the unit; a
+        // thread that slept without a bound would leave the wait hanging, and the 5 s bound fail.
         let waiter = Task {
-            let handle = try ProcessSemaphore(open: name)
-            // Nobody will wake it: only the waiter thread's own re-check (every 20 ms) finds the
-            // unit, long before this deadline (which would throw timedOut).
-            try await handle.wait(timeout: .seconds(30))
+            try await completing(within: .seconds(5)) {
+                try await ProcessSemaphore(open: name).wait()
+                return true
+            }
         }
         #expect(await eventuallyAsync { semaphore.waiterCount == 1 })
+        #expect(await waiterThreadSleptTwice(), "the registration is in the thread's sleep")
         await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
             let handle = try ProcessSemaphore(open: name)
             // A post's first half only: the unit, and no FUTEX_WAKE.
             handle.count.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
             kill(getpid(), SIGKILL)
         }
-        try await waiter.value
+        #expect(try await waiter.value == true, "the wait completed without a wake-up")
         #expect(semaphore.currentCount == 0)
+    }
+
+    @Test("the thread's look: with anything registered it wakes within the recheck interval; with more words than futex_waitv takes it is crowded")
+    func lookBoundsTheSleep() throws {
+        let count = ProcessWaiter.maximumWatchedWords + 3
+        let words = UnsafeMutablePointer<Atomic<UInt32>>.allocate(capacity: count + 1)
+        defer { words.deallocate() }
+        for index in 0...count { (words + index).initialize(to: Atomic(0)) }
+        let waiters = words + count
+        func registration(_ index: Int) -> Registration {
+            let parking = FutexParking(word: UnsafeMutableRawPointer(words + index), waiters: waiters)
+            let word = UnsafeSendable(words + index)
+            return Registration(parking: parking, deadline: .never, kind: .watch(observe: {
+                WatchObservation(word: word.value.pointee.load(ordering: .relaxed), ready: false, progress: WatchProgress(0, 0))
+            }, descriptor: -1, signalled: nil))
+        }
+        var list = Futex.WaitList()
+        var scratch = ProcessWaiter.LookScratch()
+        var none: [UInt64: Registration] = [:]
+        #expect(ProcessWaiter.shared.lookAtRegistrations(&none, list: &list, scratch: &scratch).wakeBy == .never,
+                "nothing registered: sleep until the next registration")
+        var one: [UInt64: Registration] = [1: registration(0)]
+        list.removeAll()
+        let look = ProcessWaiter.shared.lookAtRegistrations(&one, list: &list, scratch: &scratch)
+        #expect(look.wakeBy <= .after(ProcessWaiter.recheckInterval))
+        #expect(!look.crowded && list.count == 1)
+        var many: [UInt64: Registration] = [:]
+        for index in 0..<count { many[UInt64(index + 1)] = registration(index) }
+        list.removeAll()
+        list.append(ProcessWaiter.shared.wakeFutexWord, expecting: 0)
+        let crowded = ProcessWaiter.shared.lookAtRegistrations(&many, list: &list, scratch: &scratch)
+        #expect(crowded.crowded, "\(count) distinct words: some are not slept on")
+        #expect(list.count == Futex.waitAnyLimit)
+        #expect(crowded.wakeBy <= .after(ProcessWaiter.recheckInterval))
     }
 
     @Test("a cancelled wait leaves no registration behind")
@@ -131,5 +168,97 @@ struct ProcessWaiterTests {
         // Cancelled, not timed out: the waits end at cancellation, not at their deadline.
         for task in tasks { #expect(thrownCode(await task.result) == .cancelled) }
         #expect(event.waiterCount == 0)
+    }
+
+    @Test("cancellation racing posts: every unit posted is either taken by a wait or still there")
+    func cancellationRacingPosts() async throws {
+        let name = TestSupport.uniqueName("waiter-cancel-race")
+        defer { try? ProcessSemaphore.remove(name) }
+        let semaphore = try ProcessSemaphore(create: name, maximumCount: 100)
+        let tasks = (0..<40).map { _ in
+            Task { () -> Bool in
+                do {
+                    try await ProcessSemaphore(open: name).wait(timeout: .seconds(120))
+                    return true
+                } catch {
+                    return false
+                }
+            }
+        }
+        #expect(await eventuallyAsync { semaphore.waiterCount == 40 })
+        let poster = try TestSupport.BackgroundPeer(["sem-post", name, "20"])
+        for task in tasks { task.cancel() }
+        var taken = 0
+        for task in tasks where await task.value { taken += 1 }
+        #expect(try poster.wait().standardOutput.contains("posted 20"))
+        #expect(taken + Int(semaphore.currentCount) == 20, "taken \(taken), left \(semaphore.currentCount)")
+        #expect(semaphore.waiterCount == 0)
+    }
+
+    @Test("a fork child starts a waiter thread of its own")
+    func forkChildStartsItsOwnThread() async {
+        // In an exit test's process, where no other test runs: a fork while another thread
+        // holds malloc's or the runtime's locks would hang the child whatever the waiter does.
+        await #expect(processExitsWith: .success) {
+            try ProcessWaiter.shared.startIfNeeded(operation: "test", name: nil)
+            // Fork only once the thread sleeps: forking while it holds the waiter's lock would
+            // leave the lock held (by a thread the child lacks) for good.
+            while ProcessWaiter.shared.sleepCount.load(ordering: .relaxed) == 0 { usleep(1_000) }
+            usleep(10_000)
+            let child = fork()
+            if child == 0 {
+                // On a thread started in the child: the forking thread's cached thread id (which
+                // Synchronization's Mutex records as its owner) is its parent's, not its own.
+                var thread = pthread_t()
+                guard pthread_create(&thread, nil, { _ in ProcessWaiterTests.forkChildCheck() }, nil) == 0 else { _exit(6) }
+                pthread_join(thread, nil)
+                _exit(7)
+            }
+            var status: Int32 = 0
+            let deadline = Deadline.after(.seconds(20))
+            while waitpid(child, &status, WNOHANG) == 0 {
+                if deadline.hasPassed {
+                    kill(child, SIGKILL)
+                    exit(5)
+                }
+                usleep(10_000)
+            }
+            exit(status & 0x7f == 0 ? (status >> 8) & 0xff : 100 + status & 0x7f)
+        }
+    }
+
+    @Test("the thread's sleep: unbounded with nothing registered, with or without futex_waitv; bounded otherwise")
+    func sleepLimit() {
+        let idle = ProcessWaiter.Look(wakeBy: .never)
+        #expect(ProcessWaiter.sleepLimit(after: idle, waitvWorks: true) == .never)
+        #expect(ProcessWaiter.sleepLimit(after: idle, waitvWorks: false) == .never, "no polling with nothing registered")
+        let busy = ProcessWaiter.Look(wakeBy: .after(ProcessWaiter.recheckInterval))
+        #expect(ProcessWaiter.sleepLimit(after: busy, waitvWorks: true) == busy.wakeBy)
+        #expect(ProcessWaiter.sleepLimit(after: busy, waitvWorks: false) <= .after(ProcessWaiter.crowdedSleep))
+        var crowded = busy
+        crowded.crowded = true
+        #expect(ProcessWaiter.sleepLimit(after: crowded, waitvWorks: true) <= .after(ProcessWaiter.crowdedSleep))
+    }
+
+    @Test("futex_waitv refused by seccomp (EPERM) falls back as on a kernel without it")
+    func waitvPermissionFallsBack() {
+        #expect(Futex.waitAnyResult(failingWith: .notPermitted) == .unsupported)
+        #expect(Futex.waitAnyResult(failingWith: .noFunction) == .unsupported)
+        #expect(Futex.waitAnyResult(failingWith: .interrupted) == .recheck)
+    }
+
+    /// The fork child's look at its waiter: the waiter must start a thread of its own (only the
+    /// forking thread was copied), which then goes to sleep (and so counts sleeps) after a wake.
+    static func forkChildCheck() -> Never {
+        guard (try? ProcessWaiter.shared.startIfNeeded(operation: "test", name: nil)) != nil else { _exit(2) }
+        guard ProcessWaiter.shared.state.withLock({ $0.threadProcess }) == getpid() else { _exit(3) }
+        let seen = ProcessWaiter.shared.sleepCount.load(ordering: .relaxed)
+        let deadline = Deadline.after(.seconds(5))
+        ProcessWaiter.shared.wakeThread()
+        while ProcessWaiter.shared.sleepCount.load(ordering: .relaxed) == seen {
+            if deadline.hasPassed { _exit(4) }
+            usleep(1_000)
+        }
+        _exit(0)
     }
 }

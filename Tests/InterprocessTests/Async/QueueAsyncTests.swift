@@ -182,16 +182,20 @@ struct QueueAsyncTests {
         let name = TestSupport.uniqueName("async-spsc-kill")
         _ = try SPSCQueue(create: name, capacity: 256, maximumRecordSize: 64)
         defer { try? SPSCQueue.remove(name) }
+        // No deadline: only the waiter thread's re-check can find the record; a thread that
+        // slept without a bound would leave the receive hanging, and the 5 s bound fail.
         let receiver = Task {
-            var consumer = try SPSCQueue(open: name).makeConsumer()
-            // Only the waiter thread's re-check finds the record, long before this deadline.
-            return try await consumer.receive(as: UInt64.self, timeout: .seconds(30))
+            try await completing(within: .seconds(5)) {
+                var consumer = try SPSCQueue(open: name).makeConsumer()
+                return try await consumer.receive(as: UInt64.self)
+            }
         }
         do {
             // The consumer's sleeping flag, read through a producer attached only for that.
             let probe = try SPSCQueue(open: name).makeProducer()
             #expect(await eventuallyAsync { probe.consumerSleeping.pointee.load(ordering: .relaxed) == 1 }, "the receive sleeps")
         }
+        #expect(await waiterThreadSleptTwice(), "the registration is in the thread's sleep")
         await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
             var producer = try SPSCQueue(open: name).makeProducer()
             _ = try producer.trySend(UInt64(77), publish: false)

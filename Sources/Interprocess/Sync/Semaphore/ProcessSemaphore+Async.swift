@@ -28,13 +28,13 @@ extension ProcessSemaphore {
         let attempt = parking.attemptCheck { [count = UnsafeSendable(parking.word)] seen in
             ProcessSemaphore.attemptToTake(from: count.value, seen: seen)
         }
-        let outcome = try await ProcessWaiter.shared.wait(on: parking, until: deadline, operation: operation, name: name) {
-            let poll = attempt()
-            // As a blocked waiter does: hand a wake-up on if units are left.
-            if case .proceed = poll { ProcessSemaphore.passOnWakeUp(parking) }
-            return poll
-        }
+        let outcome = try await ProcessWaiter.shared.wait(on: parking, until: deadline, operation: operation, name: name,
+                                                          check: attempt)
         try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
+        // As a blocked waiter does: hand a wake-up on if units are left. Here, after the waiter
+        // thread withdrew this wait from the waiter count (in the check, this wait's own count
+        // would make it wake someone even with no other waiter) and outside its lock.
+        ProcessSemaphore.passOnWakeUp(parking)
     }
 
     /// Takes a unit, suspending the task at most `timeout` (see the async `wait(until:)`).

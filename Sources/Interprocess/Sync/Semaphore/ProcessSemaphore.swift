@@ -24,7 +24,7 @@ public import Synchronization
 /// ``wait()``, ``wait(until:)`` and ``wait(timeout:)`` block the calling thread (the deadline
 /// forms throw ``InterprocessError/Code/timedOut``); they are unavailable from async code,
 /// which uses the `async` forms. The `async` forms of `wait` take a
-/// unit without blocking if one is there, and otherwise wait on a thread of their own.
+/// unit without blocking if one is there, and otherwise sleep on the process's shared waiter thread (``ProcessWaiter``).
 /// ``post()`` and ``tryWait()`` never block.
 ///
 /// ## When a process dies
