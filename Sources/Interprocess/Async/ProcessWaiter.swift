@@ -136,7 +136,7 @@ public final class ProcessWaiter: @unchecked Sendable {
         }
     }
 
-    let state = Mutex(State())
+    let state = ThreadLock(State())
     /// Bumped (and woken) by each new registration, so that the thread sleeps on its word too.
     let wakeWord: UnsafeMutablePointer<Atomic<UInt32>>
 

@@ -1,7 +1,7 @@
 import Synchronization
 
-// The looks a ReadinessDescriptor's watch takes at each kind of endpoint, on the descriptor's own
-// mapping of the queue. Every word read is only compared: a value a peer wrote at worst makes
+// The looks a ReadinessDescriptor's watch takes at each kind of endpoint, on the queue's shared
+// mapping. Every word read is only compared: a value a peer wrote at worst makes
 // the descriptor readable when nothing is there (a hint), never a read outside the mapping.
 
 extension SPSCConsumer {
@@ -10,7 +10,7 @@ extension SPSCConsumer {
     /// - Throws: ``InterprocessError/Code/resourceLimit`` if no eventfd or waiter thread could
     ///   be had; errors of mapping the queue again.
     public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
-        try ReadinessDescriptor(segment: mapping.storage.segment, operation: "watch queue") { body in
+        try ReadinessDescriptor(storage: mapping.storage, operation: "watch queue") { body in
             let tail = (body + SPSCLayout.tailOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let head = (body + SPSCLayout.headOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let sleeping = (body + SPSCLayout.consumerSleepingOffset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
@@ -32,7 +32,7 @@ extension SPSCProducer {
     /// ``tryReserve(_:)`` returns nil: clear and wait again).
     public func makeReadinessDescriptor() throws(InterprocessError) -> ReadinessDescriptor {
         let capacity = UInt64(truncatingIfNeeded: self.capacity)
-        return try ReadinessDescriptor(segment: mapping.storage.segment, operation: "watch queue") { body in
+        return try ReadinessDescriptor(storage: mapping.storage, operation: "watch queue") { body in
             let tail = (body + SPSCLayout.tailOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let head = (body + SPSCLayout.headOffset).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
             let sleeping = (body + SPSCLayout.producerSleepingOffset).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
@@ -77,7 +77,7 @@ extension MPMCMapping {
     /// would signal once for two records, and the second would never be signalled.
     func readinessDescriptor(futex: Int, waiting: Int, index: Int, readyAt: UInt64) throws(InterprocessError) -> ReadinessDescriptor {
         let slotCount = self.slotCount, stride = self.stride
-        return try ReadinessDescriptor(segment: storage.segment, operation: "watch queue") { body in
+        return try ReadinessDescriptor(storage: storage, operation: "watch queue") { body in
             let view = MPMCRingView(index: (body + index).bindMemory(to: Atomic<UInt64>.self, capacity: 1),
                                     ring: body + MPMCLayout.ringOffset, slotCount: slotCount, stride: stride)
             let word = (body + futex).bindMemory(to: Atomic<UInt32>.self, capacity: 1)

@@ -37,27 +37,27 @@ import Musl
 ///
 /// While the descriptor exists it counts as a parked waiter on its side of the queue, so the
 /// other side makes a `FUTEX_WAKE` system call on every publish (or release), as it would for
-/// a blocked endpoint. The descriptor maps the queue's segment once more, so the waiter thread
-/// never reads memory that was unmapped: it may outlive the endpoint it was made from.
+/// a blocked endpoint. The descriptor keeps the queue's mapping alive (the one its queue value
+/// and endpoints share), so the waiter thread never reads memory that was unmapped: it may
+/// outlive the endpoint it was made from. Sharing that mapping also means its sleeping flag is
+/// the endpoint's own word, so an async wait of the endpoint that ends never clears the flag
+/// the descriptor relies on.
 public struct ReadinessDescriptor: ~Copyable {
     /// The descriptor to watch for reading (`POLLIN`, `EPOLLIN`). Owned: closed when this value
     /// goes away; don't close it yourself.
     public let fileDescriptor: Int32
     private let watch: UInt64
-    /// The queue's segment mapped again, for the waiter thread's reads.
-    private let mapping: MappedRegion
+    /// The queue's mapping, kept for the waiter thread's reads.
+    private let storage: QueueStorage
 
-    /// Makes an eventfd and registers a watch on the segment of `segment`: `configure` is given
-    /// the body's address in a mapping of its own and returns the parking words and the look.
+    /// Makes an eventfd and registers a watch on the queue mapped by `storage`: `configure` is
+    /// given the body's address and returns the parking words and the look.
     init(
-        segment: borrowing Segment, operation: String,
+        storage: QueueStorage, operation: String,
         configure: (UnsafeMutableRawPointer) -> (FutexParking, @Sendable () -> WatchObservation)
     ) throws(InterprocessError) {
-        let name = segment.name.rawValue
-        let mapping = try MappedRegion(descriptor: segment.memory.descriptor, offset: 0, length: segment.memory.region.count,
-                                       access: .readWrite, populate: false, label: name)
-        let bodyOffset = segment.body.baseAddress! - segment.memory.region.baseAddress
-        let (parking, observe) = configure(mapping.baseAddress + bodyOffset)
+        let name = storage.name
+        let (parking, observe) = configure(storage.segment.body.baseAddress!)
         let descriptor = try EventDescriptor.make(operation: operation, name: name)
         do {
             watch = try ProcessWaiter.shared.addWatch(on: parking, descriptor: descriptor, operation: operation,
@@ -67,7 +67,7 @@ public struct ReadinessDescriptor: ~Copyable {
             throw error
         }
         fileDescriptor = descriptor
-        self.mapping = mapping
+        self.storage = storage
     }
 
     deinit {
