@@ -1,3 +1,4 @@
+#if os(Linux)
 /// What a one-time wait's check found.
 enum WaiterPoll: Sendable {
     /// The wait is over: the task may proceed (a unit was taken for it, or its state changed).
@@ -81,3 +82,4 @@ struct UnsafeSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
+#endif

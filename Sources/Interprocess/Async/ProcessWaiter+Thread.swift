@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 #if canImport(Glibc)
@@ -187,3 +188,4 @@ extension ProcessWaiter {
         return look
     }
 }
+#endif

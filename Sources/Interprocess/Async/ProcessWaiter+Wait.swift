@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessWaiter {
     /// Suspends the task until `check` (run on the waiter thread) says it may proceed, the
     /// deadline passes, or the task is cancelled. The caller has already tried the fast path.
@@ -116,3 +117,4 @@ extension ProcessWaiter {
         }
     }
 }
+#endif

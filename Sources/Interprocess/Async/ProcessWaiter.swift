@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 /// The one thread per process on which every `async` wait of this library sleeps.
@@ -165,3 +166,4 @@ public final class ProcessWaiter: @unchecked Sendable {
     /// How many registrations there are now (for tests: a cancelled or finished wait leaves none).
     var registrationCount: Int { state.withLock { $0.registrations.count } }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 /// One side of a channel (a producer or a consumer) claimed by a process: a 64-bit word in the
@@ -54,3 +55,4 @@ enum EndpointClaim {
         _ = word.pointee.compareExchange(expected: mine, desired: 0, ordering: .releasing)
     }
 }
+#endif

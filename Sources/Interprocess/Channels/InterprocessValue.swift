@@ -1,3 +1,4 @@
+#if os(Linux)
 /// A fixed-size value whose bytes mean the same in another process: no pointers, no references,
 /// no handles. The values a queue's `send(_:)` and `receive(as:)` copy.
 ///
@@ -31,3 +32,4 @@ extension UInt64: InterprocessValue {}
 extension Float: InterprocessValue {}
 extension Double: InterprocessValue {}
 extension Bool: InterprocessValue {}
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 
 /// The consumer's slow paths: waiting for a record, and recovering slots held by dead
 /// processes. Never inlined into callers; nothing here runs while records flow.
@@ -144,3 +145,4 @@ extension MPMCConsumer {
         return outcome
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// A record claimed by a consumer: its slot, its position, and its payload length.
@@ -204,3 +205,4 @@ public struct MPMCConsumer: ~Copyable, QueueConsumer {
                           reason: "no record arrived before the deadline")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 #if !(arch(x86_64) || arch(arm64))
 #error("MPMCQueue needs 64-bit words and a lock-free 128-bit compare-and-swap (x86_64 or arm64)")
 #endif
@@ -65,3 +66,4 @@ enum MPMCLayout {
         (slotPayloadOffset + slotSize + 63) & ~63
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// What every endpoint of an ``MPMCQueue`` finds in an opened queue segment, after validating
@@ -141,3 +142,4 @@ struct MPMCMapping: @unchecked Sendable {
             .sleepOnce(until: deadline, whileBlocked: stillBlocked)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The producer's `async` sends: they suspend the task while the queue is full, sleeping on the
 /// process's one waiter thread (see ``ProcessWaiter``), and never block a thread.
 ///
@@ -112,3 +113,4 @@ extension MPMCProducer {
         try await send(upTo: byteCount, until: .after(timeout), write)
     }
 }
+#endif

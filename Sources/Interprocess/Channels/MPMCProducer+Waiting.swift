@@ -1,3 +1,4 @@
+#if os(Linux)
 
 /// The producer's slow paths: waiting for room, giving a slot up, and recovering the slot of a
 /// consumer that died while reading it. Never inlined into callers.
@@ -85,3 +86,4 @@ extension MPMCProducer {
         mapping.wakeConsumersIfWaiting()
     }
 }
+#endif

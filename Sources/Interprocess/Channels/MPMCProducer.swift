@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// A producing end of an ``MPMCQueue``, made by ``MPMCQueue/makeProducer()``. Any number of
@@ -179,3 +180,4 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
                           reason: "a record of \(count) bytes is outside this queue's limit of 0...\(slotSize) bytes")
     }
 }
+#endif

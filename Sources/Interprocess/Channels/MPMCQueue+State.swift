@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension MPMCQueue {
@@ -67,3 +68,4 @@ extension MPMCQueue {
             problem: problem)
     }
 }
+#endif

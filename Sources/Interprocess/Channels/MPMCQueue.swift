@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 /// A bounded queue of fixed-size slots between any number of producer and consumer processes,
@@ -186,3 +187,4 @@ public struct MPMCQueue: Sendable {
         }
     }
 }
+#endif

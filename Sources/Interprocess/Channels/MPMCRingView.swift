@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 /// What the process's waiter thread reads of an MPMC queue to tell whether a parked side may
@@ -45,3 +46,4 @@ struct MPMCRingView: @unchecked Sendable {
         return sequence(at: position) & MPMCLayout.positionMask >= position
     }
 }
+#endif

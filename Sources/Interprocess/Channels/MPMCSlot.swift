@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// Atomic access to an ``MPMCQueue`` slot's control pair: the 64-bit sequence word at offset 0
@@ -79,3 +80,4 @@ enum MPMCSlot {
         slot.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: MPMCLayout.slotLengthOffset, as: UInt32.self)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// What every queue consumer (``SPSCConsumer``, ``MPMCConsumer``) can receive, with one set of
 /// names: a fixed-size value, the record's bytes as an array, its UTF-8 text, a copy into your
 /// buffer, or the record itself, lent as a `RawSpan` for the length of a closure.
@@ -214,3 +215,4 @@ extension QueueBytes {
         return "the next record is \(length) bytes, not \(wanted); it stays in the queue"
     }
 }
+#endif

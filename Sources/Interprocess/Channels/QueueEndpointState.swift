@@ -1,3 +1,4 @@
+#if os(Linux)
 /// A process recorded in a queue as holding one of its endpoints, as a ``SPSCQueue/State`` or
 /// ``MPMCQueue/State`` reports it.
 public struct QueueEndpointState: Sendable, Hashable, Codable {
@@ -14,3 +15,4 @@ public struct QueueEndpointState: Sendable, Hashable, Codable {
         liveness = PackedProcessIdentity.claimWord.liveness(of: word)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 // The looks a ReadinessDescriptor's watch takes at each kind of endpoint, on the queue's shared
@@ -93,3 +94,4 @@ extension MPMCMapping {
         }
     }
 }
+#endif

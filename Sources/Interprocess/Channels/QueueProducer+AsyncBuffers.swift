@@ -1,3 +1,4 @@
+#if os(Linux)
 /// A queue producer that can send a collection of bytes as one record, suspending the task:
 /// what the buffer-pointer async sends need of ``SPSCProducer`` and ``MPMCProducer``.
 public protocol AsyncByteSending: ~Copyable {
@@ -60,3 +61,4 @@ extension AsyncByteSending where Self: ~Copyable {
         try await send(contentsOf: string.utf8, until: .after(timeout))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 // The typed buffer-pointer async sends, on each producer type: generic like the value form
 // `send<Value: InterprocessValue>(_:)`, they outrank it only as members of the same type (see
 // QueueProducer+AsyncBuffers.swift).
@@ -65,3 +66,4 @@ extension MPMCProducer {
         try await send(contentsOf: UnsafeRawBufferPointer(elements), until: .after(timeout))
     }
 }
+#endif

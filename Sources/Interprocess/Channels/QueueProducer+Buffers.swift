@@ -1,3 +1,4 @@
+#if os(Linux)
 extension QueueProducer where Self: ~Copyable {
     // MARK: Buffers
     //
@@ -117,3 +118,4 @@ extension QueueProducer where Self: ~Copyable {
         try send(UnsafeRawBufferPointer(bytes), until: .after(timeout))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// What every queue producer (``SPSCProducer``, ``MPMCProducer``) can send, with one set of
 /// names: a fixed-size value, the bytes of a collection or a buffer, a string's UTF-8, or a
 /// record written in place through an `OutputRawSpan`.
@@ -212,3 +213,4 @@ enum QueueBytes {
         return output.finalize(for: space)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// A queue consumer that can receive a record as bytes, suspending the task: what
 /// ``QueueRecords`` needs of ``SPSCConsumer`` and ``MPMCConsumer``.
 public protocol AsyncRecordReceiving: ~Copyable {
@@ -99,3 +100,4 @@ public struct QueueRecords<Consumer: AsyncRecordReceiving & ~Copyable>: AsyncSeq
         init(_ consumer: consuming Consumer) { self.consumer = consumer }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import SystemPackage
 
 /// The mapping of one opened queue segment, shared by a queue value and every endpoint made
@@ -95,3 +96,4 @@ enum QueueFailure {
         throw error
     }
 }
+#endif

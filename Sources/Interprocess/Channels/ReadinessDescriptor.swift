@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 #if canImport(Glibc)
@@ -83,3 +84,4 @@ public struct ReadinessDescriptor: ~Copyable {
         EventDescriptor.drain(fileDescriptor)
     }
 }
+#endif

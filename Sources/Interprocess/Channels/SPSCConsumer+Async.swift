@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The consumer's `async` receives: they suspend the task while the queue is empty, sleeping on
 /// the process's one waiter thread (see ``ProcessWaiter``), and never block a thread.
 extension SPSCConsumer {
@@ -125,3 +126,4 @@ extension SPSCConsumer {
         try await receive(until: .after(timeout), body)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// The consuming end of an ``SPSCQueue``: at most one live per queue at a time, across all
@@ -245,3 +246,4 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
                           reason: QueueBytes.lengthMismatch(length, accepted))
     }
 }
+#endif

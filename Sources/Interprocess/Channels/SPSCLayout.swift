@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The byte layout of an ``SPSCQueue`` body (offsets from the start of the segment body, which
 /// is 128-byte aligned). Documented in `docs/FORMAT.md`; all fields little-endian.
 ///
@@ -46,3 +47,4 @@ enum SPSCLayout {
         (count &+ recordHeaderSize &+ (recordAlignment &- 1)) & ~(recordAlignment &- 1)
     }
 }
+#endif

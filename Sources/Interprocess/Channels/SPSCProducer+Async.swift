@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The producer's `async` sends: they suspend the task while the queue is full, sleeping on the
 /// process's one waiter thread (see ``ProcessWaiter``), and never block a thread.
 extension SPSCProducer {
@@ -128,3 +129,4 @@ extension SPSCProducer {
         try await send(upTo: byteCount, until: .after(timeout), write)
     }
 }
+#endif

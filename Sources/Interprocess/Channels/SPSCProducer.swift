@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// The producing end of an ``SPSCQueue``: at most one live per queue at a time, across all
@@ -272,3 +273,4 @@ enum ChannelWaiting {
     /// 1024 claim iterations pass between two looks at the clock.
     @usableFromInline static let waitingClaimAttempts = 4
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension SPSCQueue {
@@ -57,3 +58,4 @@ extension SPSCQueue {
             problem: valid ? nil : mapping.indexError(tail: tail, head: head, headName: "head", operation: "inspect queue").reason)
     }
 }
+#endif

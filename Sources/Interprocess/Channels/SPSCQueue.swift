@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 import Synchronization
 
@@ -259,3 +260,4 @@ struct SPSCMapping: @unchecked Sendable {
         UnsafeMutablePointer(OpaquePointer(base + offset))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The one place where an ``SPSCQueue``'s shared words are judged before use. Any process that can
 /// map the queue can write any value into `tail`, `head` or a record header, so every index is
 /// checked here when it is read from the segment, and every record header before it is trusted
@@ -72,3 +73,4 @@ extension SPSCLayout {
     /// A padding header as the producer writes it: length 0, flags `paddingFlag`.
     @usableFromInline static let paddingHeader = UInt64(paddingFlag) << 32
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension InterprocessError {
     /// The conditions a caller may want to tell apart.
     ///
@@ -80,3 +81,4 @@ extension InterprocessError {
         public static let systemError = Code(rawValue: "systemError")
     }
 }
+#endif

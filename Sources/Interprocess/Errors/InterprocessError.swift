@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 /// The one error type of the library: what failed, on which segment or file, and why.
@@ -96,3 +97,4 @@ extension InterprocessError {
         return InterprocessError(code, operation: operation, name: name, errno: errno, reason: reason ?? defaultReason)
     }
 }
+#endif

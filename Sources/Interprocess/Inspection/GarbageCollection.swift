@@ -1,3 +1,4 @@
+#if os(Linux)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -176,3 +177,4 @@ extension PendingName {
         return fileName.utf8.count == SegmentName.maximumLength && prefix.hasPrefix(target)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -182,3 +183,4 @@ public struct SegmentReport: Sendable, Codable {
         return report
     }
 }
+#endif

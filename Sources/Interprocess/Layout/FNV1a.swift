@@ -1,3 +1,4 @@
+#if os(Linux)
 /// 64-bit FNV-1a: the header checksum. Chosen because it is a few lines in any language
 /// (the Python reader in `scripts/` recomputes it), not for strength against tampering.
 enum FNV1a {
@@ -13,3 +14,4 @@ enum FNV1a {
         return hash
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 extension Segment {
@@ -60,3 +61,4 @@ extension Segment {
         }
     }
 }
+#endif

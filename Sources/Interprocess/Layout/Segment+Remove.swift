@@ -1,3 +1,4 @@
+#if os(Linux)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -35,3 +36,4 @@ extension Segment {
         try checkedCall(operation, name: name) { shm_unlink(segmentName.systemName) }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 import Synchronization
 
@@ -270,3 +271,4 @@ public struct Segment: ~Copyable {
 
 /// Safe to move to another thread or task: it owns a mapping.
 extension Segment: Sendable {}
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The fixed 128-byte header at the start of every segment the library creates. Byte by byte
 /// in `docs/FORMAT.md`; all fields little-endian.
 ///
@@ -180,3 +181,4 @@ public struct SegmentHeader: Sendable, Hashable, Codable {
         return "0x" + String(magic, radix: 16)
     }
 }
+#endif

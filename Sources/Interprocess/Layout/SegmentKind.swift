@@ -1,3 +1,4 @@
+#if os(Linux)
 /// What a segment holds, recorded in its header so that opening a queue as a mutex is an error
 /// (``InterprocessError/Code/wrongKind``) and not corruption.
 ///
@@ -57,3 +58,4 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         }
     }
 }
+#endif

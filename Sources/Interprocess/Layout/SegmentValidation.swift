@@ -1,3 +1,4 @@
+#if os(Linux)
 /// Checks a segment's header against its file before anything trusts it. Shared by
 /// ``Segment/init(open:kind:kindVersion:access:timeout:)`` and ``SegmentReport``.
 #if canImport(Glibc)
@@ -99,3 +100,4 @@ enum SegmentValidation {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 #if canImport(Glibc)
@@ -110,3 +111,4 @@ public struct AnonymousSharedMemory: ~Copyable {
 
 /// Safe to move to another thread or task: it owns a mapping and, at most, a descriptor.
 extension AnonymousSharedMemory: Sendable {}
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// What happens to a name when the handle that created it goes away: the `lifetime:` of every
 /// `create` and `openOrCreate` in the library (segments, queues, named locks).
 public enum Lifetime: Sendable, Hashable, CustomStringConvertible {
@@ -22,3 +23,4 @@ public enum Lifetime: Sendable, Hashable, CustomStringConvertible {
         self == .persistent ? "persistent" : "removed when creator closes"
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 #if canImport(Glibc)
@@ -120,3 +121,4 @@ public struct MappedFile: ~Copyable {
 
 /// Safe to move to another thread or task: it owns a mapping and, at most, a descriptor.
 extension MappedFile: Sendable {}
+#endif

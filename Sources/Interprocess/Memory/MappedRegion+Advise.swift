@@ -1,3 +1,4 @@
+#if os(Linux)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -61,3 +62,4 @@ extension MappedRegion {
         try checkedCall("unlock from memory", name: label) { munlock(pages.start, pages.length) }
     }
 }
+#endif

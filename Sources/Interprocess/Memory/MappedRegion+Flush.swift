@@ -1,3 +1,4 @@
+#if os(Linux)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -23,3 +24,4 @@ extension MappedRegion {
         try checkedCall("flush", name: label) { msync(pages.start, pages.length, flags) }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -120,3 +121,4 @@ public struct MappedRegion: ~Copyable {
 // Concurrent access to the bytes themselves is the caller's to coordinate, as with any memory
 // shared between processes.
 extension MappedRegion: @unchecked Sendable {}
+#endif

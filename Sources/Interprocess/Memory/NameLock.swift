@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -73,3 +74,4 @@ enum NameLock {
         return identity(ofPath: path) == opened
     }
 }
+#endif

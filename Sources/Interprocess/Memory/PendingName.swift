@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The hidden name a segment is built under before it is published under its real name.
 ///
 /// `.ipc-new.<pid>.<startTime>.<pidNamespace>.<unique>.<name>` (cut to the file-name limit): it starts with `.`,
@@ -44,3 +45,4 @@ struct PendingName: Equatable, Sendable {
     /// The file's path.
     var path: String { SharedMemoryDirectory.path + "/" + fileName }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// A validated name for named shared memory: 1 to ``maximumLength`` characters from
 /// `A–Z a–z 0–9 . _ -`, not starting with `.` (no hidden files, no `.` or `..`), and no `/`.
 ///
@@ -49,3 +50,4 @@ public struct SegmentName: Sendable, Hashable, Codable, CustomStringConvertible 
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension SharedMemory {
     /// Opens an existing segment as ``init(open:access:populate:)`` does; if it does not exist
     /// yet, waits for it to appear until `deadline` (processes may start in any order).
@@ -20,3 +21,4 @@ extension SharedMemory {
         try self.init(open: name, access: access, populate: populate, until: .after(timeout))
     }
 }
+#endif

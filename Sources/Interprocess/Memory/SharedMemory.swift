@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 #if canImport(Glibc)
@@ -327,3 +328,4 @@ public struct SharedMemory: ~Copyable {
 
 /// Safe to move to another thread or task: it owns a mapping and, at most, a descriptor.
 extension SharedMemory: Sendable {}
+#endif

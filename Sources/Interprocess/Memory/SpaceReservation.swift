@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -82,3 +83,4 @@ struct ByteCount: CustomStringConvertible {
         return "\(text) \(units[unit]) (\(bytes) bytes)"
     }
 }
+#endif

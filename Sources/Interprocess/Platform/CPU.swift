@@ -1,3 +1,4 @@
+#if os(Linux)
 public import CInterprocessShim
 
 /// The processor, as spin loops see it. The hint is a C `static inline` function, so it inlines
@@ -9,3 +10,4 @@ enum CPU {
     @inlinable @inline(__always)
     static func relax() { ipc_cpu_relax() }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 #if canImport(Glibc)
@@ -39,3 +40,4 @@ enum CachedProcessIdentity {
         pidNamespace.store(0, ordering: .relaxed)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import CInterprocessShim
 
 /// Descriptors sent over Unix domain sockets (`SCM_RIGHTS`), whose `CMSG_*` macros Swift
@@ -14,3 +15,4 @@ enum DescriptorPassing {
         ipc_receive_descriptor(socket)
     }
 }
+#endif

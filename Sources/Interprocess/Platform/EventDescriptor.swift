@@ -1,3 +1,4 @@
+#if os(Linux)
 import CInterprocessShim
 internal import SystemPackage
 
@@ -34,3 +35,4 @@ enum EventDescriptor {
         return count == 8 ? value : 0
     }
 }
+#endif

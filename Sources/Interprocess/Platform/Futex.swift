@@ -1,3 +1,4 @@
+#if os(Linux)
 import CInterprocessShim
 internal import SystemPackage
 
@@ -99,3 +100,4 @@ enum Futex {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import CInterprocessShim
 
 /// Anonymous memory files (`memfd_create`) and their seals, which Swift cannot reach directly:
@@ -34,3 +35,4 @@ enum MemoryFile {
         return raw >= 0 ? Seals(rawValue: raw) : nil
     }
 }
+#endif

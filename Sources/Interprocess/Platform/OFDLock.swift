@@ -1,3 +1,4 @@
+#if os(Linux)
 import CInterprocessShim
 
 /// Open-file-description record locks (`F_OFD_SETLK`, `F_OFD_SETLKW`, `F_OFD_GETLK`), built in
@@ -18,3 +19,4 @@ enum OFDLock {
         ipc_ofd_getlock(descriptor, &type, start, length)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 #if canImport(Glibc)
@@ -77,3 +78,4 @@ enum PIDNamespace {
         cachedProc.store(0, ordering: .releasing)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// A ``ProcessIdentity`` packed into one 64-bit word (or its upper bits), so that claiming a
 /// place — and taking it over from a dead process — is a single compare-and-exchange.
 ///
@@ -90,3 +91,4 @@ struct PackedProcessIdentity: Sendable {
         return low == 0 ? namespaceMask : low
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -54,3 +55,4 @@ enum ProcFiles {
         return pids
     }
 }
+#endif

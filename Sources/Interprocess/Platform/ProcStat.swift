@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 /// The fields this library reads from a `/proc/PID/stat` or `/proc/PID/task/TID/stat` file.
@@ -42,3 +43,4 @@ struct ProcStat {
         }
     }
 }
+#endif

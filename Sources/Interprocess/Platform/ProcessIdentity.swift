@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -135,3 +136,4 @@ extension ProcessIdentity {
                   pidNamespace: try container.decodeIfPresent(UInt32.self, forKey: .pidNamespace) ?? 0)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// Which processes have a file mapped, read from `/proc/PID/maps`. This is how `ls`, `inspect`
 /// and `gc` see every process attached to a segment, including ones that never registered
 /// anywhere (foreign programs, a process that crashed before registering).
@@ -53,3 +54,4 @@ enum ProcessMappings {
         return table
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -41,3 +42,4 @@ func checkedValue<Value: FixedWidthInteger>(
 
 /// The current errno as a typed value.
 var currentErrno: Errno { Errno(rawValue: errno) }
+#endif

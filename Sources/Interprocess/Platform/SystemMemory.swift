@@ -1,3 +1,4 @@
+#if os(Linux)
 /// How much memory the system could still give to new shared memory: the bound for memory
 /// whose file system has no size limit of its own (the kernel's internal tmpfs behind
 /// `memfd_create`), where a free-space check has nothing to check against.
@@ -20,3 +21,4 @@ enum SystemMemory {
         return available.map { $0 &+ swapFree }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import CInterprocessShim
 
 /// The calling thread's kernel thread id (`gettid`), which a ``ProcessMutex`` stores in its lock
@@ -9,3 +10,4 @@ enum ThreadID {
     @inlinable @inline(__always)
     static var current: UInt32 { UInt32(bitPattern: ipc_thread_id()) }
 }
+#endif

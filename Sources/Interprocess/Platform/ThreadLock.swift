@@ -1,3 +1,4 @@
+#if os(Linux)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -34,3 +35,4 @@ final class ThreadLock<Value: ~Copyable>: @unchecked Sendable {
         return try body(&value)
     }
 }
+#endif

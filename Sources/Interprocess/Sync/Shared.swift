@@ -1,3 +1,4 @@
+#if os(Linux)
 /// One handle, shared by many tasks or threads: a `Sendable` reference that owns a `~Copyable`
 /// handle (a mutex, a semaphore, an event, a segment) and keeps it open until the last reference
 /// goes away.
@@ -34,3 +35,4 @@ public final class Shared<Handle: ~Copyable & Sendable>: Sendable {
         self.handle = handle
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessCondition {
     /// The fields of a placed condition, at byte offsets from its address (`docs/FORMAT.md`,
     /// "ProcessCondition layout"). Bytes not covered are reserved and zero.
@@ -31,3 +32,4 @@ extension ProcessCondition {
         var size: Int { 4 }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 extension ProcessCondition: NamedPrimitive {
@@ -67,3 +68,4 @@ extension ProcessCondition: NamedPrimitive {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessCondition {
     /// A snapshot of a condition, for tools and tests.
     ///
@@ -25,3 +26,4 @@ extension ProcessCondition {
               wakeSequence: sequence.pointee.load(ordering: .relaxed))
     }
 }
+#endif

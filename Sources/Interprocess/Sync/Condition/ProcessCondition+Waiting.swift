@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension ProcessCondition {
@@ -105,3 +106,4 @@ extension ProcessCondition {
         parking.wakeIfWaiting(count)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 /// A condition variable shared by processes: wait, holding a ``ProcessMutex``, until another
@@ -109,3 +110,4 @@ public struct ProcessCondition: ~Copyable, @unchecked Sendable {
     /// The futex protocol on the sequence and waiter words.
     var parking: FutexParking { FutexParking(word: sequence, waiters: waiters) }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessEvent {
     /// Waits until the event is set, suspending the task meanwhile. Never blocks a thread: the
     /// wait sleeps on the process's one waiter thread (see ``ProcessWaiter``).
@@ -41,3 +42,4 @@ extension ProcessEvent {
         try await wait(until: .after(timeout))
     }
 }
+#endif

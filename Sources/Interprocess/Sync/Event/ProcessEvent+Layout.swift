@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension ProcessEvent {
@@ -61,3 +62,4 @@ extension ProcessEvent {
         PlacedTag.publish(at: base, tag: tag, version: layoutVersion)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 extension ProcessEvent: NamedPrimitive {
@@ -87,3 +88,4 @@ extension ProcessEvent: NamedPrimitive {
         }
     }
 }
+#endif

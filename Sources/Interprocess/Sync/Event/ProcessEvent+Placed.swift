@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessEvent {
     /// Writes a new event at `address`, inside memory shared with the processes that will use
     /// it, and returns a handle on it.
@@ -34,3 +35,4 @@ extension ProcessEvent {
         try self.init(validating: address, name: nil, segment: nil)
     }
 }
+#endif

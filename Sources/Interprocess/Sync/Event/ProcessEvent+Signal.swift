@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 extension ProcessEvent {
@@ -41,3 +42,4 @@ extension ProcessEvent {
         Futex.wake(parking.futexWord, count: mode == .autoReset ? 1 : .max)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessEvent {
     /// A snapshot of an event, for tools and tests.
     ///
@@ -32,3 +33,4 @@ extension ProcessEvent {
                      setCount: word >> 1, waiters: Int(waiters.pointee.load(ordering: .relaxed)))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 extension ProcessEvent {
@@ -92,3 +93,4 @@ extension ProcessEvent {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// An event shared between processes: waiters sleep until some process ``set()``s it.
@@ -107,3 +108,4 @@ public struct ProcessEvent: ~Copyable {
 extension ProcessEvent: @unchecked Sendable {}
 // @unchecked: the handle holds addresses of atomic words in shared memory (and the mapping that
 // keeps them valid, unmapped only when the handle ends); every operation on them is atomic.
+#endif

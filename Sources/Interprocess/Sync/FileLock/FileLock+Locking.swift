@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 #if canImport(Glibc)
@@ -132,3 +133,4 @@ extension FileLock.Mode {
     /// F_RDLCK or F_WRLCK.
     var lockType: Int32 { self == .shared ? Int32(F_RDLCK) : Int32(F_WRLCK) }
 }
+#endif

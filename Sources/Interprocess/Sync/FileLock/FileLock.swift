@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 #if canImport(Glibc)
@@ -104,3 +105,4 @@ public struct FileLock: ~Copyable, Sendable {
         close(descriptor)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// How a lock was acquired: normally, or from an owner that died holding it.
 ///
 /// After ``previousOwnerDied(_:)`` the caller holds the lock, but the state it protects may be
@@ -16,3 +17,4 @@ public enum LockAcquisition: Sendable, Hashable {
         return false
     }
 }
+#endif

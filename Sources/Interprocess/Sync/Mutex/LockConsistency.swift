@@ -1,3 +1,4 @@
+#if os(Linux)
 /// Whether a lock that survives its owner's death is usable, as its `state` snapshot reports it
 /// (``ProcessMutex/State``, ``ProcessRWLock/State``).
 ///
@@ -13,3 +14,4 @@ public enum LockConsistency: String, Sendable, Hashable, Codable {
     /// An owner died and nobody repaired what it protects: every lock throws `notRecoverable`.
     case notRecoverable
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// What a scoped lock (``ProcessMutex/withLock(onOwnerDeath:_:)-(OwnerDeathPolicy,_)``,
 /// ``ProcessRWLock/withExclusiveLock(onOwnerDeath:_:)-(OwnerDeathPolicy,_)``) does when the
 /// previous owner died holding the lock, for locks whose state needs no repair code.
@@ -23,3 +24,4 @@ public enum OwnerDeathPolicy: Sendable, Hashable {
     /// does not run. Re-create the lock and its state to go on.
     case giveUp
 }
+#endif

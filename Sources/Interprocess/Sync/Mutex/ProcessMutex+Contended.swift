@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 internal import SystemPackage
 
@@ -155,3 +156,4 @@ extension ProcessMutex {
                           reason: "an owner died holding it and nobody repaired the state it protects (markConsistent was not called), so it stays unusable; re-create it")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension ProcessMutex {
@@ -14,3 +15,4 @@ extension ProcessMutex {
         try? contendedUnlock(thread: me)
     }
 }
+#endif

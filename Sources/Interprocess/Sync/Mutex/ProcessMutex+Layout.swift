@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessMutex {
     /// The fields of a placed mutex, at byte offsets from its address (`docs/FORMAT.md`,
     /// "ProcessMutex layout"). Bytes not covered are reserved and zero.
@@ -51,3 +52,4 @@ extension ProcessMutex {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessMutex {
     /// The 32-bit lock word at byte 64, and the one place that judges a value read from it.
     ///
@@ -43,3 +44,4 @@ extension ProcessMutex {
         return state
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 extension ProcessMutex {
@@ -82,3 +83,4 @@ extension ProcessMutex {
         try contendedUnlock(thread: me)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 extension ProcessMutex: NamedPrimitive {
@@ -84,3 +85,4 @@ extension ProcessMutex: NamedPrimitive {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension ProcessMutex {
@@ -68,3 +69,4 @@ extension ProcessMutex {
         field(.ownerPIDNamespace, as: UInt32.self).pointee.store(0, ordering: .relaxed)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 internal import SystemPackage
 
@@ -121,3 +122,4 @@ enum OwnerThread {
         return stat("/proc/self/stat", &info) == 0 && (geteuid() == 0 || stat("/proc/1/stat", &info) == 0)
     }
 }
+#endif

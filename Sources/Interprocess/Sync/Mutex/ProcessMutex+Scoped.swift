@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessMutex {
     /// Runs `body` holding the lock; if the previous owner died holding it, first runs `repair`
     /// with the dead owner's identity and marks the mutex consistent.
@@ -108,3 +109,4 @@ extension ProcessMutex {
         return ownerRecordNamesCaller(thread: me)
     }
 }
+#endif

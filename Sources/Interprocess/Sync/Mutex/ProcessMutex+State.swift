@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessMutex {
     /// A snapshot of a mutex, for tools and tests: who holds it, whether that process is alive,
     /// how deep, and whether an owner's death left it to be repaired.
@@ -71,3 +72,4 @@ extension ProcessMutex {
         }
     }
 }
+#endif

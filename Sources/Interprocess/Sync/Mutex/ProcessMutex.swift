@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// A mutual-exclusion lock shared by processes, which survives the death of its owner: the next
@@ -173,3 +174,4 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     /// Hands out ``handleToken``s.
     private static let nextHandleToken = Atomic<UInt64>(0)
 }
+#endif

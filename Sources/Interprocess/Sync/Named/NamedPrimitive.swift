@@ -1,3 +1,4 @@
+#if os(Linux)
 internal import SystemPackage
 
 /// A synchronization primitive that can live alone in a named segment of its own kind: the one
@@ -111,3 +112,4 @@ extension NamedPrimitive where Self: ~Copyable {
         try Segment.remove(name, kind: segmentKind, operation: "remove \(noun)")
     }
 }
+#endif

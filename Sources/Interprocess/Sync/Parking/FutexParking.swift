@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// What a waiter makes of the value it just read from a primitive's futex word.
@@ -243,3 +244,4 @@ struct FutexParking: @unchecked Sendable {
     /// The waiter count as it is now (too high by one for each waiter that died asleep).
     var waiterCount: UInt32 { waiters.pointee.load(ordering: .relaxed) }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 /// The first 8 bytes of every placed synchronization primitive: a 32-bit tag naming the
@@ -58,3 +59,4 @@ enum PlacedTag {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// Checks an address where a synchronization primitive is to be placed or found, so that a
 /// misaligned or null address is a typed error and never undefined behaviour in another process.
 enum Placement {
@@ -13,3 +14,4 @@ enum Placement {
         }
     }
 }
+#endif

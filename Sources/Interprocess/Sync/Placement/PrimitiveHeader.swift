@@ -1,3 +1,4 @@
+#if os(Linux)
 /// The first 16 bytes of a placed ``ProcessMutex`` or ``ProcessCondition``: a tag naming the
 /// primitive, the layout version, flags, and the size of the object that follows at byte 64.
 ///
@@ -53,3 +54,4 @@ enum PrimitiveHeader {
         return flags
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension ProcessRWLock {
@@ -188,3 +189,4 @@ extension ProcessRWLock {
         return freed
     }
 }
+#endif

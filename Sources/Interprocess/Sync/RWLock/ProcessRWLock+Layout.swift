@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 /// The byte layout of a ``ProcessRWLock`` (version 2), as documented in `docs/FORMAT.md`.
@@ -128,3 +129,4 @@ struct RWLockWords: @unchecked Sendable {
         UnsafeMutablePointer(OpaquePointer(slotsBase + index &* RWLockLayout.slotStride))
     }
 }
+#endif

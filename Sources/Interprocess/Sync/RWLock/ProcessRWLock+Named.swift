@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 extension ProcessRWLock: NamedPrimitive {
@@ -65,3 +66,4 @@ extension ProcessRWLock: NamedPrimitive {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessRWLock {
     /// Runs `body` holding the shared side; if the writer holding the exclusive side died, this
     /// reader repairs first: it takes the exclusive side over (as ``lockExclusive()`` does), runs
@@ -160,3 +161,4 @@ extension ProcessRWLock {
             && words.consistency.pointee.load(ordering: .relaxed) == RWLockLayout.Consistency.ownerDied
     }
 }
+#endif

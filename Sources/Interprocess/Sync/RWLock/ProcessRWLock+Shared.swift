@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 #if canImport(Glibc)
@@ -205,3 +206,4 @@ extension ProcessRWLock {
         Int(truncatingIfNeeded: tag >> 8) & (RWLockLayout.slotCount - 1)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessRWLock {
     /// A snapshot of a reader-writer lock, for tools and tests: the writer, every reader process
     /// with its hold count, whether an owner's death left it to be repaired, and the sleepers.
@@ -97,3 +98,4 @@ extension ProcessRWLock {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessRWLock {
     /// How many times a waiter re-reads the lock (with a CPU pause) before it sleeps.
     static let spinLimit = 100
@@ -21,3 +22,4 @@ extension ProcessRWLock {
     /// healthy lock never loses this many races on one slot, a peer rewriting it may.
     static let casAttempts = 1024
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 /// A reader-writer lock shared between processes, with owner-death recovery on the exclusive
@@ -136,3 +137,4 @@ public struct ProcessRWLock: ~Copyable, @unchecked Sendable {
         return owner == 0 ? nil : RWLockOwnerTag.identity(of: owner, recordedStartTime: words.ownerStartTime.pointee.load(ordering: .relaxed))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 /// How a ``ProcessRWLock`` names processes in single atomic words (packed as
 /// ``PackedProcessIdentity`` describes), so that taking a slot or the lock, and taking it over
 /// from a dead process, is one compare-and-exchange.
@@ -37,3 +38,4 @@ enum RWLockOwnerTag {
         PackedProcessIdentity.readerSlot.isDead(word)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessSemaphore {
     /// Takes a unit, suspending the task while there is none. Never blocks a thread: the wait
     /// sleeps on the process's one waiter thread (see ``ProcessWaiter``).
@@ -44,3 +45,4 @@ extension ProcessSemaphore {
         try await wait(until: .after(timeout))
     }
 }
+#endif

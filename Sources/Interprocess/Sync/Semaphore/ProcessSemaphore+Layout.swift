@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 extension ProcessSemaphore {
@@ -52,3 +53,4 @@ extension ProcessSemaphore {
         PlacedTag.publish(at: base, tag: tag, version: layoutVersion)
     }
 }
+#endif

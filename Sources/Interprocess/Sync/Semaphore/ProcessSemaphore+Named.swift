@@ -1,3 +1,4 @@
+#if os(Linux)
 public import SystemPackage
 
 extension ProcessSemaphore: NamedPrimitive {
@@ -92,3 +93,4 @@ extension ProcessSemaphore: NamedPrimitive {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessSemaphore {
     /// Writes a new semaphore at `address`, inside memory shared with the processes that will use
     /// it, and returns a handle on it.
@@ -53,3 +54,4 @@ extension ProcessSemaphore {
         return (UInt32(initialCount), UInt32(maximumCount))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 extension ProcessSemaphore {
@@ -52,3 +53,4 @@ extension ProcessSemaphore {
                                  reason: "the number of units must be between 1 and the maximum count \(maximum) (got \(units))")
     }
 }
+#endif

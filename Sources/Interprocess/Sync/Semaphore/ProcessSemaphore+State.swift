@@ -1,3 +1,4 @@
+#if os(Linux)
 extension ProcessSemaphore {
     /// A snapshot of a semaphore, for tools and tests.
     ///
@@ -37,3 +38,4 @@ extension ProcessSemaphore {
         }
     }
 }
+#endif

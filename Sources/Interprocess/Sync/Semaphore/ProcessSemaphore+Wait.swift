@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 extension ProcessSemaphore {
@@ -81,3 +82,4 @@ extension ProcessSemaphore {
         return exchanged ? .acquired : .retry
     }
 }
+#endif

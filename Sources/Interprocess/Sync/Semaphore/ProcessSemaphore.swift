@@ -1,3 +1,4 @@
+#if os(Linux)
 public import Synchronization
 
 /// A counting semaphore shared between processes: ``post()`` adds a unit, ``wait()`` takes one,
@@ -95,3 +96,4 @@ public struct ProcessSemaphore: ~Copyable {
 extension ProcessSemaphore: @unchecked Sendable {}
 // @unchecked: the handle holds addresses of atomic words in shared memory (and the mapping that
 // keeps them valid, unmapped only when the handle ends); every operation on them is atomic.
+#endif
