@@ -71,6 +71,7 @@ public struct MPMCQueue: Sendable {
     /// Creates a queue. The name appears only once the queue is whole.
     ///
     /// - Parameters:
+    ///   - name: the queue's name (see ``SegmentName``).
     ///   - slotCount: how many records the queue holds: a power of two within ``slotCountRange``.
     ///   - slotSize: the largest record, in bytes, within ``slotSizeRange``. Each slot takes a
     ///     24-byte header plus `slotSize`, rounded up to a multiple of 64 bytes.

@@ -6,7 +6,9 @@ extension SPSCProducer {
     /// blocking `waitForSpace(_:until:)`, for a zero-copy ``tryReserve(_:)`` afterwards.
     /// Publishes what is committed first.
     ///
-    /// - Parameter count: the record's size, in 0...``maximumRecordSize`` (a larger record never fits).
+    /// - Parameters:
+    ///   - count: the record's size, in 0...``maximumRecordSize`` (a larger record never fits).
+    ///   - deadline: when to give up waiting.
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first;
     ///   ``InterprocessError/Code/cancelled`` when the task was cancelled;
     ///   ``InterprocessError/Code/invalidArgument`` when `count` is outside 0...``maximumRecordSize``.

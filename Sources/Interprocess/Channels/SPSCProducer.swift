@@ -184,7 +184,9 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
     /// blocking unsafe zero-copy send. (A consumer index no consumer writes also ends the wait:
     /// the following ``tryReserve(_:)`` reports it.)
     ///
-    /// - Parameter count: the record's size, in 0...``maximumRecordSize`` (a larger record never fits).
+    /// - Parameters:
+    ///   - count: the record's size, in 0...``maximumRecordSize`` (a larger record never fits).
+    ///   - deadline: when to give up waiting.
     /// - Throws: ``InterprocessError/Code/timedOut`` if there was no room before `deadline`;
     ///   ``InterprocessError/Code/invalidArgument`` when `count` is outside 0...``maximumRecordSize``.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")

@@ -77,6 +77,7 @@ public struct SPSCQueue: Sendable {
     /// Creates a queue. The name appears only once the queue is whole.
     ///
     /// - Parameters:
+    ///   - name: the queue's name (see ``SegmentName``).
     ///   - capacity: the ring's size in bytes: a power of two within ``capacityRange``. Each
     ///     record takes its payload plus an 8-byte header, rounded up to 8 bytes.
     ///   - maximumRecordSize: the largest payload accepted, within

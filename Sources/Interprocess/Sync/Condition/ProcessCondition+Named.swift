@@ -12,6 +12,7 @@ extension ProcessCondition: NamedPrimitive {
     /// placed condition, initialized before the name appears.
     ///
     /// - Parameters:
+    ///   - name: the name (see ``SegmentName``).
     ///   - permissions: the segment's mode; default `0600`.
     ///   - lifetime: whether the name outlives this handle (default ``Lifetime/persistent``).
     /// - Throws: ``InterprocessError`` `alreadyExists`, `invalidName`, `permissionDenied`,

@@ -30,7 +30,7 @@ public import Synchronization
 ///
 /// ## Blocking
 ///
-/// ``wait()``, ``wait(until:)`` and ``wait(timeout:)`` block the calling thread (the deadline
+/// `wait()`, `wait(until:)` and `wait(timeout:)` block the calling thread (the deadline
 /// forms throw ``InterprocessError/Code/timedOut``); they are unavailable from async code,
 /// which uses the `async` forms. The `async` forms of `wait` return at once
 /// if the event is set, and otherwise sleep on the process's shared waiter thread (``ProcessWaiter``).

@@ -13,8 +13,10 @@ extension FileLock {
     /// Taking a lock this handle already holds converts it (shared to exclusive waits for the
     /// other shared holders; exclusive to shared never waits). A signal does not end the wait.
     ///
-    /// - Parameter bytes: the byte range to lock; nil (the default) locks the whole file, however
-    ///   long it grows. Ranges of different handles that don't overlap don't conflict.
+    /// - Parameters:
+    ///   - mode: shared or exclusive.
+    ///   - bytes: the byte range to lock; nil (the default) locks the whole file, however
+    ///     long it grows. Ranges of different handles that don't overlap don't conflict.
     /// - Throws: ``InterprocessError/Code/invalidArgument`` for an empty or negative range,
     ///   `resourceLimit` when the kernel is out of lock records.
     @available(*, noasync, message: "blocks the thread until another process unlocks; in async code, run it on a thread of its own or use tryLock")

@@ -12,6 +12,7 @@ extension ProcessMutex: NamedPrimitive {
     /// initialized before the name appears. The segment stays mapped while the handle lives.
     ///
     /// - Parameters:
+    ///   - name: the name (see ``SegmentName``).
     ///   - recursive: whether the owning thread may lock it again (counted).
     ///   - permissions: the segment's mode; default `0600`.
     ///   - lifetime: whether the name outlives this handle (default ``Lifetime/persistent``).

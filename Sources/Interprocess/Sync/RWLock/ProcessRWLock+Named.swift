@@ -10,6 +10,7 @@ extension ProcessRWLock: NamedPrimitive {
     /// layout, initialized before the name appears.
     ///
     /// - Parameters:
+    ///   - name: the name (see ``SegmentName``).
     ///   - permissions: the segment's mode; default `0600`.
     ///   - lifetime: whether the name outlives this handle (default ``Lifetime/persistent``).
     /// - Throws: ``InterprocessError/Code/alreadyExists``, `invalidName`, `permissionDenied`,

@@ -16,7 +16,7 @@ extension ProcessRWLock {
     ///
     /// - Throws: ``InterprocessError/Code/ownerDied`` when the writer holding the exclusive side
     ///   died and nobody has repaired the state yet: take the exclusive side to repair it (see
-    ///   ``withSharedLock(onOwnerDeath:_:)``); `notRecoverable` when the lock is not
+    ///   `withSharedLock(onOwnerDeath:_:)`); `notRecoverable` when the lock is not
     ///   recoverable; `corrupt` when another process overwrote this process's reader slot.
     public func lockShared() throws(InterprocessError) {
         _ = try acquireShared(until: .never, trying: false)

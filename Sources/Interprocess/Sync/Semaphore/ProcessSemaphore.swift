@@ -1,7 +1,7 @@
 #if os(Linux)
 public import Synchronization
 
-/// A counting semaphore shared between processes: ``post()`` adds a unit, ``wait()`` takes one,
+/// A counting semaphore shared between processes: ``post()`` adds a unit, `wait()` takes one,
 /// sleeping while there is none.
 ///
 /// It lives either at an address inside any shared mapping (its *placed* form,
@@ -22,7 +22,7 @@ public import Synchronization
 ///
 /// ## Blocking
 ///
-/// ``wait()``, ``wait(until:)`` and ``wait(timeout:)`` block the calling thread (the deadline
+/// `wait()`, `wait(until:)` and `wait(timeout:)` block the calling thread (the deadline
 /// forms throw ``InterprocessError/Code/timedOut``); they are unavailable from async code,
 /// which uses the `async` forms. The `async` forms of `wait` take a
 /// unit without blocking if one is there, and otherwise sleep on the process's shared waiter thread (``ProcessWaiter``).
