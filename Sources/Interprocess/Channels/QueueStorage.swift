@@ -61,19 +61,7 @@ enum QueueOpening {
         create: () throws(InterprocessError) -> Queue,
         open: () throws(InterprocessError) -> Queue
     ) throws(InterprocessError) -> Queue {
-        var races = 0
-        while true {
-            do {
-                return try create()
-            } catch where error.code == .alreadyExists {}
-            do {
-                return try open()
-            } catch where error.code == .notFound {
-                // Removed between our create and our open: try again, a few times.
-                races += 1
-                if races == 8 { throw error.reported(as: "open or create queue") }
-            }
-        }
+        try CreateOrOpen.run(operation: "open or create queue", create: create, open: open)
     }
 
     /// The error for an existing queue whose `field` differs from the one asked for.

@@ -33,31 +33,21 @@ extension Segment {
         }
     }
 
-    /// The one create-or-open loop: create, and if the name is taken open it; an open that finds
-    /// the name gone again (removed between the two) starts over, a few times at most. The body
-    /// size of an opened segment must be `bodySize` (a segment's only configuration of its own;
-    /// callers check their own fields in the body afterwards).
+    /// Create or open (the race settled by ``CreateOrOpen``); the body size of an opened segment
+    /// must be `bodySize` (a segment's only configuration of its own; callers check their own
+    /// fields in the body afterwards).
     static func openingOrCreating(
         _ name: String, operation: String, bodySize: Int,
         create: () throws(InterprocessError) -> Segment,
         open: () throws(InterprocessError) -> Segment
     ) throws(InterprocessError) -> Segment {
-        var races = 0
-        while true {
-            do throws(InterprocessError) {
-                return try create()
-            } catch where error.code == .alreadyExists {}
-            do throws(InterprocessError) {
-                let existing = try open()
-                guard existing.body.count == bodySize else {
-                    throw InterprocessError(.incompatibleConfiguration, operation: operation, name: name,
-                                            reason: "it exists with a body of \(existing.body.count) bytes, but \(bodySize) were asked for")
-                }
-                return existing
-            } catch where error.code == .notFound {
-                races += 1
-                if races == 8 { throw error.reported(as: operation) }
+        try CreateOrOpen.run(operation: operation, create: create) { () throws(InterprocessError) in
+            let existing = try open()
+            guard existing.body.count == bodySize else {
+                throw InterprocessError(.incompatibleConfiguration, operation: operation, name: name,
+                                        reason: "it exists with a body of \(existing.body.count) bytes, but \(bodySize) were asked for")
             }
+            return existing
         }
     }
 }
