@@ -24,6 +24,7 @@ public struct Deadline: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var nanoseconds: UInt64
 
     /// A deadline at the given monotonic time.
+    @inlinable
     public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
 
     /// The deadline at a `ContinuousClock` instant.
@@ -55,7 +56,11 @@ public struct Deadline: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// A deadline that never comes.
-    public static let never = Deadline(nanoseconds: .max)
+    ///
+    /// Computed, not a stored `static let`: a global constant of another module is reached
+    /// through its lazy-initialization accessor, a call on every blocking send and receive.
+    @inlinable
+    public static var never: Deadline { Deadline(nanoseconds: .max) }
 
     /// Whether the deadline has passed.
     public var hasPassed: Bool { self != .never && Deadline.now >= self }
