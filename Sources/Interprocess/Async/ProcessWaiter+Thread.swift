@@ -71,7 +71,7 @@ extension ProcessWaiter {
                 look.crowded = true
             }
             agains = 0
-            sleepCount.add(1, ordering: .relaxed)
+            sleepCount.wrappingAdd(1, ordering: .relaxed)
             var until = ProcessWaiter.sleepLimit(after: look, waitvWorks: waitvWorks)
             var slept = false
             if waitvWorks {
