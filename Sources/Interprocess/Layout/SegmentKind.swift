@@ -31,10 +31,20 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     /// A named ``MPMCQueue``.
     public static let mpmcQueue = SegmentKind(rawValue: 8)
 
+    /// A publish/subscribe ``Service``: its control segment (configuration, publisher,
+    /// subscribers, the ring of published samples).
+    public static let service = SegmentKind(rawValue: 9)
+    /// One generation of a ``Service``'s sample pool (`<service>.pool-<generation>`): the
+    /// payloads, mapped read-only by subscribers.
+    public static let samplePool = SegmentKind(rawValue: 10)
+    /// A named ``BroadcastStream``.
+    public static let broadcastStream = SegmentKind(rawValue: 11)
+
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
         .raw: "raw", .mutex: "mutex", .condition: "condition", .semaphore: "semaphore", .rwLock: "rwlock", .event: "event",
         .spscQueue: "spsc-queue", .mpmcQueue: "mpmc-queue",
+        .service: "service", .samplePool: "sample-pool", .broadcastStream: "broadcast-stream",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -54,6 +64,9 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .event: "an event"
         case .spscQueue: "an SPSC queue"
         case .mpmcQueue: "an MPMC queue"
+        case .service: "a service"
+        case .samplePool: "a service's sample pool"
+        case .broadcastStream: "a broadcast stream"
         default: "a segment of kind \(rawValue)"
         }
     }
