@@ -90,6 +90,15 @@ enum SubscriberTable {
         }
     }
 
+    /// Frees every entry whose process died while counted among the sleepers.
+    static func reclaimDeadSleepers(_ storage: ServiceStorage) {
+        for index in 0..<storage.configuration.maximumSubscribers
+        where word32(storage, index, ServiceLayout.subscriberParkedOffset).pointee.load(ordering: .relaxed) != 0 {
+            let word = claimWord(storage, index).pointee.load(ordering: .acquiring)
+            if word != 0, EndpointClaim.isDead(word) { reclaim(storage, index, dead: word) }
+        }
+    }
+
     /// Frees entry `index`, held by the dead process `dead`: takes it (so that no joiner uses it
     /// while its pins are cleared), clears its pins, and frees it.
     static func reclaim(_ storage: ServiceStorage, _ index: Int, dead: UInt64) {

@@ -112,6 +112,25 @@ struct ServiceSleeperTests {
         _ = subscriber.position
     }
 
+    @Test("publishes that wake nobody because the sleepers died make the publisher reclaim them")
+    func publisherReclaimsDeadSleepers() async throws {
+        let name = TestSupport.uniqueName("svc-sleeper-pub")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init(payload: .value(UInt64.self), maximumSubscribers: 4))
+        await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
+            ServiceSleeperTests.parkThenDie(name)
+        }
+        #expect(service.state.sleepingSubscribers == 1)
+        try Self.publishMany(service)
+        #expect(service.state.sleepingSubscribers == 0)
+        #expect(service.state.subscribers.isEmpty)
+    }
+
+    static func publishMany(_ service: Service) throws {
+        var publisher = try Publisher(service: service)
+        for value in UInt64(0)..<300 { try publisher.send(value) }
+    }
+
     @Test("an entry being joined is not listed until its position is set")
     func joiningIsNotListed() throws {
         let name = TestSupport.uniqueName("svc-joining")
