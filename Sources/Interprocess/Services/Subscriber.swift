@@ -52,6 +52,7 @@ public struct Subscriber: ~Copyable {
     /// Attaches to the service.
     ///
     /// - Parameters:
+    ///   - service: the service to receive from.
     ///   - overrun: what happens when it falls a full buffer behind; nil for the service's
     ///     ``ServiceConfiguration/overrunPolicy``.
     ///   - history: whether to receive the service's last ``ServiceConfiguration/history``
