@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// `interprocess`: list, inspect, watch, dump, create and remove shared-memory segments.
+/// `interprocess`: list, inspect, watch, dump, create and remove shared-memory segments; list
+/// publish/subscribe services, publish to them and subscribe to them.
 @main
 struct InterprocessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,12 +18,12 @@ struct InterprocessCommand: ParsableCommand {
             name the result sets (lists under plural keys such as "segments" or "results", one \
             item under singular keys such as "segment" or "state"); a failure is \
             {"error": {"code", "message", "name", "errno"}}. `watch --json` prints one such \
-            object per line, per tick.
+            object per line, per tick, and `sub --json` one object per line, per sample.
             """,
         version: "0.1.0",
         subcommands: [
             ListCommand.self, InspectCommand.self, WatchCommand.self, DumpCommand.self, CreateCommand.self, RemoveCommand.self,
-            CollectGarbageCommand.self,
+            CollectGarbageCommand.self, ServicesCommand.self, PubCommand.self, SubCommand.self,
             DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )
