@@ -73,10 +73,12 @@ struct PubCommand: ParsableCommand {
     func run() throws {
         StopSignal.install()
         var summary = Summary(service: service)
+        var publishing = false
         do {
             let service = try open()
             var input = InputSamples(mode: bytes ? .chunks : .lines, chunkSize: try chunkSize(service.configuration.payload))
             var publisher = try Publisher(service: service)
+            publishing = true
             while let sample = try input.next() {
                 if summary.samples > 0, let interval { StopSignal.sleep(interval.duration) }
                 guard let sequence = try PubCommand.send(sample, with: &publisher) else { break }
@@ -86,9 +88,9 @@ struct PubCommand: ParsableCommand {
                 summary.lastSequence = sequence
             }
         } catch {
-            // A usage error before anything was sent is bad usage; a failure while sending is not.
+            // A service that cannot take these options is bad usage; bad input or a failed send is not.
             let code = output.report(error)
-            throw summary.samples == 0 ? code : ExitCode.failure
+            throw publishing ? ExitCode.failure : code
         }
         summary.stopped = StopSignal.requested
         if output.json { try output.printJSON(["published": summary]) }

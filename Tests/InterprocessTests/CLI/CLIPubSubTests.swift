@@ -94,11 +94,28 @@ struct CLIPubSubTests {
         let name = TestSupport.uniqueName("cli-publong")
         defer { try? Service.remove(name) }
         let publisher = try CLIProcess(["pub", name, "--create", "--max-size", "4"])
-        publisher.write("ok\ntoo long\n")
+        publisher.write("ok\ntoo long\nnever sent\n")
         publisher.closeInput()
         let outcome = publisher.wait()
         #expect(outcome.status == 1, "\(outcome)")
         #expect(outcome.standardError.contains("line 2") && outcome.standardError.contains("longer than"), "\(outcome)")
+        #expect(try Service(open: name).state.publishedCount == 1)
+    }
+
+    @Test func aSecondPublisherIsRefusedWhileTheFirstLives() throws {
+        let name = TestSupport.uniqueName("cli-pub2")
+        defer { try? Service.remove(name) }
+        let first = try CLIProcess(["pub", name, "--create"])
+        #expect(TestSupport.eventually { (try? Service(open: name))?.state.publisher?.identity.pid == first.pid })
+        let second = try TestSupport.cli("pub", name, "--json")
+        #expect(second.status == 1, "\(second)")
+        #expect(try CLIJSON.member(second.standardOutput, "error")["code"] as? String == "alreadyExists", "\(second)")
+        first.closeInput()
+        #expect(first.wait().status == 0)
+        // Its seat is free once it is gone.
+        let third = try TestSupport.cli("pub", name)
+        #expect(third.status == 0, "\(third)")
+        #expect(third.standardError.contains("published 0 samples"), "\(third)")
     }
 
     @Test func aMissingServiceIsAClearErrorOrAWaitWithTimeout() throws {
