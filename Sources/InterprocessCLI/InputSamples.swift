@@ -3,7 +3,8 @@ import Interprocess
 
 /// Standard input cut into samples for `pub`: one per line (the newline stripped; a last line
 /// without one counts too) or, for `--bytes`, chunks of `chunkSize` bytes (the last one
-/// shorter). Reads with `read(2)` so that SIGINT interrupts a read that waits (``StopSignal``).
+/// shorter). Waits for input in slices of ``StopSignal/slice``, so that a stop request is seen
+/// while nothing arrives.
 struct InputSamples {
     enum Mode {
         case lines
@@ -74,8 +75,12 @@ struct InputSamples {
     /// How much one `read` asks for.
     private static let readSize = 1 << 16
 
-    /// Reads what standard input has, up to 64 KiB at a time; sets ``atEnd`` at its end.
+    /// Reads what standard input has, up to 64 KiB at a time, after waiting at most one slice for
+    /// it; sets ``atEnd`` at its end.
     private mutating func fill() throws(InterprocessError) {
+        var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(StopSignal.slice.components.seconds * 1000 + StopSignal.slice.components.attoseconds / 1_000_000_000_000_000)
+        guard poll(&ready, 1, milliseconds) > 0 else { return }  // nothing yet, or EINTR: look at the flag again
         if start > 0 {
             pending.removeFirst(start)
             start = 0

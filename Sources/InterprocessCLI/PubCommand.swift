@@ -12,9 +12,10 @@ struct PubCommand: ParsableCommand {
             Each line is one sample (the newline stripped; an empty line is an empty sample). \
             With --bytes, input is cut into chunks of --max-size bytes (default: the service's \
             largest sample; the last chunk shorter), each one sample. The service must exist \
-            (--timeout waits for it to appear) unless --create is given: then it is opened, or \
-            created with --max-size, --max-subscribers, --buffer, --history and --loans (an \
-            existing service with another configuration is an error naming the field). A sample \
+            (--timeout waits for it to appear) unless --create is given: then it is created with \
+            --max-size, --max-subscribers, --buffer, --history and --loans (the library's \
+            defaults for those not given) if it does not exist; an existing one is used when it \
+            matches the options given (a mismatch is an error naming the option). A sample \
             waits only while a subscriber with the block policy is a full buffer behind. SIGINT \
             or SIGTERM stops after the current sample. The summary goes to standard error; \
             with --json it is {"published": {"service", "samples", "bytes", "firstSequence", \
@@ -74,8 +75,9 @@ struct PubCommand: ParsableCommand {
         StopSignal.install()
         var summary = Summary(service: service)
         var publishing = false
+        let configuration = try create ? serviceOptions.configuration() : nil
         do {
-            let service = try open()
+            let service = try open(creating: configuration)
             var input = InputSamples(mode: bytes ? .chunks : .lines, chunkSize: try chunkSize(service.configuration.payload))
             var publisher = try Publisher(service: service)
             publishing = true
@@ -99,16 +101,22 @@ struct PubCommand: ParsableCommand {
             (summary.stopped ? "; stopped by a signal" : ""))
     }
 
-    /// Opens (or with `--create` opens or creates) the service, waiting for it with `--timeout`.
-    private func open() throws(InterprocessError) -> Service {
-        if create {
-            let configuration: ServiceConfiguration
+    /// Opens the service, waiting for it with `--timeout`; with `--create`, an existing one that
+    /// matches the options given, or a new one made from them.
+    private func open(creating configuration: ServiceConfiguration?) throws(InterprocessError) -> Service {
+        if let configuration {
+            let existing: Service
             do {
-                configuration = try serviceOptions.configuration()
-            } catch {
-                throw InterprocessError(.invalidArgument, operation: "open or create service", name: service, reason: error.message)
+                existing = try Service(open: service)
+            } catch where error.code == .notFound {
+                // Made from the options; a racing creator's service is opened if it matches them all.
+                return try Service(openOrCreate: service, configuration: configuration)
             }
-            return try Service(openOrCreate: service, configuration: configuration)
+            if let mismatch = serviceOptions.firstMismatch(of: configuration, with: existing.configuration) {
+                throw InterprocessError(.incompatibleConfiguration, operation: "open or create service", name: service,
+                                        reason: "it exists with a configuration that does not match \(mismatch)")
+            }
+            return existing
         }
         if let timeout { return try Service(open: service, timeout: timeout.duration) }
         return try Service(open: service)

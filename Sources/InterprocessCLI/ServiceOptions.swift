@@ -64,4 +64,18 @@ struct ServiceOptions: ParsableArguments {
         }
         return configuration
     }
+
+    /// The first option given that `existing` does not match, as "--buffer 4 (it has 8)", or nil
+    /// (`asked` is ``configuration()``).
+    func firstMismatch(of asked: ServiceConfiguration, with existing: ServiceConfiguration) -> String? {
+        let checks: [(String?, String, Int, Int)] = [
+            (maxSize, "--max-size", asked.payload.size, existing.payload.isFixedSize ? -1 : existing.payload.size),
+            (maxSubscribers, "--max-subscribers", asked.maximumSubscribers, existing.maximumSubscribers),
+            (buffer, "--buffer", asked.bufferCapacity, existing.bufferCapacity),
+            (history, "--history", asked.history, existing.history),
+            (loans, "--loans", asked.maximumLoansPerSubscriber, existing.maximumLoansPerSubscriber),
+        ]
+        guard let (_, option, value, theirs) = checks.first(where: { $0.0 != nil && $0.2 != $0.3 }) else { return nil }
+        return "\(option) \(value) (it has " + (theirs < 0 ? "fixed-size values of \(existing.payload.size) bytes)" : "\(theirs))")
+    }
 }

@@ -3,13 +3,14 @@ import Synchronization
 
 /// SIGINT and SIGTERM as a request to stop, for `pub` and `sub`: the handler only sets a flag
 /// (the one thing a signal handler may safely do), and the command's loop, which never blocks
-/// longer than a short slice, sees it, detaches its endpoint and prints its summary.
+/// longer than a short slice (whichever thread the signal interrupts), sees it, detaches its
+/// endpoint and prints its summary.
 enum StopSignal {
     /// The signal that asked to stop, or 0.
     private static let received = Atomic<Int32>(0)
 
-    /// Installs the handler for SIGINT and SIGTERM. Without SA_RESTART, so that a blocking
-    /// `read` of standard input returns (EINTR) and the loop sees the request at once.
+    /// Installs the handler for SIGINT and SIGTERM, and unblocks them: a process started by one
+    /// that blocks them (a test runner, a supervisor) inherits that mask, and would never see them.
     static func install() {
         _ = received.load(ordering: .relaxed)  // initialized here, never first in the handler
         var action = sigaction()
@@ -18,6 +19,11 @@ enum StopSignal {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Whether a stop was requested.

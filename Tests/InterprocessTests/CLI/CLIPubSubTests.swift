@@ -84,10 +84,15 @@ struct CLIPubSubTests {
         #expect(received.status == 0, "\(received)")
         #expect(try CLIJSON.lines(received.standardOutput).map { $0["text"] as? String } == ["abc", "def", "g"])
 
-        // --create with a configuration that differs from the existing service's: the field is named.
-        let clash = try TestSupport.run(TestSupport.executable("interprocess"), ["pub", name, "--create", "--buffer", "4"])
+        // --create uses an existing service that matches the options given (here none)...
+        let reused = try TestSupport.cli("pub", name, "--create")
+        #expect(reused.status == 0, "\(reused)")
+        // ...and names the option the existing service does not match.
+        let clash = try TestSupport.cli("pub", name, "--create", "--max-size", "3", "--buffer", "4", "--json")
         #expect(clash.status == 1, "\(clash)")
-        #expect(clash.standardError.contains("bufferCapacity"), "\(clash)")
+        let error = try CLIJSON.member(clash.standardOutput, "error")
+        #expect(error["code"] as? String == "incompatibleConfiguration", "\(clash)")
+        #expect((error["message"] as? String)?.contains("--buffer 4 (it has 8)") == true, "\(clash)")
     }
 
     @Test func aLineLongerThanTheLargestSampleIsAnError() throws {
