@@ -62,6 +62,59 @@ struct CLIServicesTests {
         }
     }
 
+    @Test func killedEndpointsShowAsDeadAndGCRemovesTheAbandonedService() throws {
+        let name = TestSupport.uniqueName("cli-svckill")
+        defer { try? Service.remove(name) }
+        let publisher = try CLIProcess(["pub", name, "--create"])
+        #expect(TestSupport.eventually { (try? Service(open: name))?.state.publisher?.identity.pid == publisher.pid })
+        let subscriber = try CLIProcess(["sub", name])
+        #expect(TestSupport.eventually { CLIPubSubTests.hasSubscribers(name, 1) })
+        publisher.write("before the kill\n")
+        #expect(TestSupport.eventually { subscriber.standardOutput == "before the kill\n" })
+        for process in [subscriber, publisher] {
+            process.send(SIGKILL)
+            #expect(process.wait().signal == SIGKILL)
+        }
+
+        let listed = try TestSupport.cli("services", "--json")
+        let service = try #require(try CLIJSON.list(listed.standardOutput, "services").first { $0["name"] as? String == name })
+        let owner = try #require(service["publisher"] as? [String: Any], "\(service)")
+        #expect((owner["identity"] as? [String: Any])?["pid"] as? Int32 == publisher.pid)
+        #expect(owner["liveness"] as? String == "dead")
+        for entry in service["subscribers"] as? [[String: Any]] ?? [] {
+            #expect((entry["process"] as? [String: Any])?["liveness"] as? String == "dead", "\(entry)")
+        }
+        let text = try TestSupport.cli("services")
+        #expect(text.standardOutput.split(separator: "\n").contains { $0.hasPrefix(name + " ") && $0.contains(" \(publisher.pid) ") && $0.contains("dead") },
+                "\(text)")
+
+        // Nothing uses it any more: gc removes the service and its pools.
+        let collected = try TestSupport.cli("gc", "--prefix", name)
+        #expect(collected.status == 0, "\(collected)")
+        #expect(!SharedMemory.exists(name), "\(collected)")
+        #expect(Self.pools(of: name).isEmpty, "\(collected)")
+    }
+
+    @Test func aNewPublisherTakesOverTheSeatOfAKilledOne() throws {
+        let name = TestSupport.uniqueName("cli-svctake")
+        defer { try? Service.remove(name) }
+        let killed = try CLIProcess(["pub", name, "--create", "--history", "4"])
+        #expect(TestSupport.eventually { (try? Service(open: name))?.state.publisher?.identity.pid == killed.pid })
+        killed.write("first\n")
+        #expect(TestSupport.eventually { (try? Service(open: name))?.state.publishedCount == 1 })
+        killed.send(SIGKILL)
+        _ = killed.wait()
+
+        let successor = try CLIProcess(["pub", name])
+        successor.write("second\n")
+        successor.closeInput()
+        let outcome = successor.wait()
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(outcome.standardError.contains("(sequences 1...1)"), "\(outcome)")
+        let received = try TestSupport.cli("sub", name, "--count", "2", "--timeout", "5s")
+        #expect(received.standardOutput == "first\nsecond\n", "\(received)")
+    }
+
     @Test func lsNamesServicesAndPoolsAndInspectShowsTheServiceState() throws {
         let name = TestSupport.uniqueName("cli-svcls")
         defer { try? Service.remove(name) }
