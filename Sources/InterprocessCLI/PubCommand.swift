@@ -97,7 +97,7 @@ struct PubCommand: ParsableCommand {
         summary.stopped = StopSignal.requested
         if output.json { try output.printJSON(["published": summary]) }
         let range = summary.firstSequence.map { " (sequences \($0)...\(summary.lastSequence ?? $0))" } ?? ""
-        printError("published \(summary.samples) samples, \(summary.bytes) bytes, to '\(service)'\(range)" +
+        printError("published \(Formatting.count(summary.samples, "sample")), \(Formatting.count(summary.bytes, "byte")), to '\(service)'\(range)" +
             (summary.stopped ? "; stopped by a signal" : ""))
     }
 

@@ -36,7 +36,7 @@ enum ServiceText {
                 "history \(configuration.history), \(configuration.maximumLoansPerSubscriber) loans each"],
             ["overrun policy", "\(configuration.overrunPolicy) (unless a subscriber chooses)"],
             ["publisher", process(state.publisher)],
-            ["published", "\(state.publishedCount) samples"],
+            ["published", Formatting.count(state.publishedCount, "sample")],
             ["subscribers", "\(state.subscribers.count) attached, \(state.sleepingSubscribers) asleep"],
         ]
         rows += state.subscribers.map { ["subscriber \($0.index)", subscriber($0)] }

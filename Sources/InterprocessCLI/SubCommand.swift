@@ -69,7 +69,7 @@ struct SubCommand: ParsableCommand {
         } catch {
             throw output.report(error.code == .timedOut && attached ? timedOut(after: received) : error)
         }
-        printError("received \(received) samples from '\(service)', missed \(missed)" +
+        printError("received \(Formatting.count(received, "sample")) from '\(service)', missed \(missed)" +
             (StopSignal.requested ? "; stopped by a signal" : ""))
     }
 
@@ -91,7 +91,7 @@ struct SubCommand: ParsableCommand {
     /// Prints one sample; false when standard output is closed (the reader went away).
     private func print(_ sample: SampleText) -> Bool {
         if sample.missedBefore > 0, !output.json {
-            printError("missed \(sample.missedBefore) samples before sequence \(sample.sequence)")
+            printError("missed \(Formatting.count(sample.missedBefore, "sample")) before sequence \(sample.sequence)")
         }
         let line: String
         if output.json {
@@ -123,6 +123,6 @@ struct SubCommand: ParsableCommand {
     /// The error for a `--timeout` that passed after some samples arrived.
     private func timedOut(after received: Int) -> InterprocessError {
         InterprocessError(.timedOut, operation: "receive from service", name: service,
-                          reason: "no sample arrived within \(timeout?.description ?? "the timeout") (\(received) received before)")
+                          reason: "no sample arrived within \(timeout?.description ?? "the timeout") (\(Formatting.count(received, "sample")) received before)")
     }
 }

@@ -95,6 +95,26 @@ struct CLIPubSubTests {
         #expect((error["message"] as? String)?.contains("--buffer 4 (it has 8)") == true, "\(clash)")
     }
 
+    @Test func bytesToAValueServiceAreCutIntoValuesAndIntervalPausesBetweenSamples() throws {
+        let name = TestSupport.uniqueName("cli-pubvalue")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: ServiceConfiguration(payload: .value(UInt64.self), bufferCapacity: 4, history: 4))
+        let publisher = try CLIProcess(["pub", name, "--bytes", "--interval", "100ms"])
+        let started = Date()
+        publisher.write(Data((0..<3).flatMap { withUnsafeBytes(of: UInt64(1000 + $0).littleEndian, Array.init) }))
+        publisher.closeInput()
+        let outcome = publisher.wait()
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(Date().timeIntervalSince(started) >= 0.2, "two pauses of 100 ms between three samples")
+        var subscriber = try Subscriber(service: service)
+        let values = try (0..<3).map { _ throws(InterprocessError) in try subscriber.receive(as: UInt64.self) }
+        #expect(values == [1000, 1001, 1002])
+
+        // A chunk size other than the value's is refused before anything is sent.
+        let refused = try TestSupport.cli("pub", name, "--bytes", "--max-size", "4")
+        #expect(refused.status == 64 && refused.standardError.contains("exactly 8 bytes"), "\(refused)")
+    }
+
     @Test func aLineLongerThanTheLargestSampleIsAnError() throws {
         let name = TestSupport.uniqueName("cli-publong")
         defer { try? Service.remove(name) }
@@ -120,7 +140,7 @@ struct CLIPubSubTests {
         // Its seat is free once it is gone.
         let third = try TestSupport.cli("pub", name)
         #expect(third.status == 0, "\(third)")
-        #expect(third.standardError.contains("published 0 samples"), "\(third)")
+        #expect(third.standardError.contains("published 0 samples, 0 bytes"), "\(third)")
     }
 
     @Test func aMissingServiceIsAClearErrorOrAWaitWithTimeout() throws {
@@ -166,14 +186,14 @@ struct CLIPubSubTests {
         subscriber.send(signal)
         let received = subscriber.wait()
         #expect(received.status == 0, "\(received)")
-        #expect(received.standardError.contains("received 1 samples") && received.standardError.contains("stopped by a signal"), "\(received)")
+        #expect(received.standardError.contains("received 1 sample from") && received.standardError.contains("stopped by a signal"), "\(received)")
         // It detached: its table entry is free again.
         #expect(Self.hasSubscribers(name, 0))
 
         publisher.send(signal)
         let published = publisher.wait()
         #expect(published.status == 0, "\(published)")
-        #expect(published.standardError.contains("published 1 samples") && published.standardError.contains("stopped by a signal"), "\(published)")
+        #expect(published.standardError.contains("published 1 sample,") && published.standardError.contains("stopped by a signal"), "\(published)")
         #expect(try Service(open: name).state.publisher?.liveness != .alive)
     }
 }
