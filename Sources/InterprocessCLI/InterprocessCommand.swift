@@ -6,7 +6,7 @@ import ArgumentParser
 struct InterprocessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interprocess",
-        abstract: "Inspect and manage shared-memory segments (/dev/shm).",
+        abstract: "Inspect and manage shared-memory segments (/dev/shm); publish to and subscribe to services.",
         discussion: """
             Exit codes: 0 success; 1 the operation failed (the reason is printed); \
             2 `inspect` found the segment but it is not valid (foreign, truncated, corrupt, \

@@ -6,23 +6,26 @@ import Interprocess
 /// (exit 64) naming the option.
 struct ServiceOptions: ParsableArguments {
     @Option(name: .customLong("max-size"), parsing: .unconditional,
-            help: "service: the largest sample in bytes (K, M, G suffixes; default 1M). pub: also the largest --bytes chunk.")
+            help: ArgumentHelp("service: the largest sample in bytes (K, M, G suffixes; default 1M). pub: also the largest --bytes chunk.",
+                               valueName: "bytes"))
     var maxSize: String?
 
     @Option(name: .customLong("max-subscribers"), parsing: .unconditional,
-            help: "service: how many subscribers may attach at once (default 16).")
+            help: ArgumentHelp("service: how many subscribers may attach at once (default 16).", valueName: "count"))
     var maxSubscribers: String?
 
     @Option(name: .long, parsing: .unconditional,
-            help: "service: how many of the latest samples stay readable for a lagging subscriber (default 16).")
+            help: ArgumentHelp("service: how many of the latest samples stay readable for a lagging subscriber (default 16).",
+                               valueName: "count"))
     var buffer: String?
 
     @Option(name: .long, parsing: .unconditional,
-            help: "service: how many past samples a subscriber that joins late receives first (default 0).")
+            help: ArgumentHelp("service: how many past samples a subscriber that joins late receives first (default 0).",
+                               valueName: "count"))
     var history: String?
 
     @Option(name: .long, parsing: .unconditional,
-            help: "service: how many samples one subscriber may hold at once (default 2).")
+            help: ArgumentHelp("service: how many samples one subscriber may hold at once (default 2).", valueName: "count"))
     var loans: String?
 
     /// The options given on the command line, by their spelling.

@@ -25,7 +25,7 @@ struct SubCommand: ParsableCommand {
     @Argument(help: "The service's name.")
     var service: String
 
-    @Option(name: .long, parsing: .unconditional, help: "Exit after this many samples (default: until interrupted).")
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Exit after this many samples (default: until interrupted).", valueName: "count"))
     var count: String?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
