@@ -57,7 +57,7 @@ extension Service {
 
     /// Whether the file `name` holds a service that is ready, judged from its header read once
     /// without waiting (a foreign or half-written file is skipped at once, not waited for).
-    private static func isReadyService(_ name: String) -> Bool {
+    static func isReadyService(_ name: String) -> Bool {
         guard !name.hasPrefix("."), !name.contains(".pool-") else { return false }
         let descriptor = open(SharedMemoryDirectory.path(of: name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return false }
