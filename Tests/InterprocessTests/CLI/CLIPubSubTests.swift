@@ -64,6 +64,36 @@ struct CLIPubSubTests {
         #expect(try CLIJSON.member(fresh.standardOutput, "error")["code"] as? String == "timedOut")
     }
 
+    @Test(arguments: [true, false])
+    func aSubscriberThatFallsBehindReportsExactlyWhatItMissed(json: Bool) throws {
+        let name = TestSupport.uniqueName("cli-submiss")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64), bufferCapacity: 4))
+        let subscriber = try CLIProcess(["sub", name] + (json ? ["--json"] : []))
+        #expect(TestSupport.eventually { Self.hasSubscribers(name, 1) })
+        // Stopped, it cannot keep up: the publisher (dropOldest) laps it.
+        subscriber.send(SIGSTOP)
+        var publisher = try Publisher(service: service)
+        for index in 0..<20 { try publisher.send("sample \(index)") }
+        subscriber.send(SIGCONT)
+        #expect(TestSupport.eventually { subscriber.standardOutput.contains("sample 19") })
+        subscriber.send(SIGTERM)
+        let outcome = subscriber.wait()
+        #expect(outcome.status == 0, "\(outcome)")
+        let received = outcome.standardOutput.split(separator: "\n").count
+        let missed = try #require(outcome.standardError.firstMatch(of: /missed (\d+); stopped/).flatMap { Int($0.1) }, "\(outcome)")
+        #expect(missed > 0 && received + missed == 20, "received + missed = published: \(outcome)")
+        if json {
+            let samples = try CLIJSON.lines(outcome.standardOutput)
+            #expect(samples.compactMap { $0["missedBefore"] as? Int }.reduce(0, +) == missed)
+            #expect(samples.compactMap { $0["sequence"] as? Int } == samples.compactMap { $0["sequence"] as? Int }.sorted())
+        } else {
+            // Each gap is noted on standard error, before the sample that follows it.
+            let notes = outcome.standardError.matches(of: /missed (\d+) samples? before sequence \d+/).compactMap { Int($0.1) }
+            #expect(notes.reduce(0, +) == missed, "\(outcome)")
+        }
+    }
+
     @Test func pubCreatesTheServiceAndCutsBytesIntoChunks() throws {
         let name = TestSupport.uniqueName("cli-pubbytes")
         defer { try? Service.remove(name) }
