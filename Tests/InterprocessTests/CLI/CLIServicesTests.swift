@@ -13,7 +13,7 @@ struct CLIServicesTests {
     @Test func servicesListsTheRunningPublisherAndSubscribersWithTheirPids() throws {
         let name = TestSupport.uniqueName("cli-svcs")
         defer { try? Service.remove(name) }
-        let publisher = try CLIProcess(["pub", name, "--create", "--max-subscribers", "4"])
+        let publisher = try CLIProcess(["pub", name, "--create", "--max-subscribers", "4", "--history", "4"])
         #expect(TestSupport.eventually { (try? Service(open: name))?.state.publisher?.identity.pid == publisher.pid })
         let dropping = try CLIProcess(["sub", name])
         let blocking = try CLIProcess(["sub", name, "--block"])
@@ -67,7 +67,7 @@ struct CLIServicesTests {
     @Test func killedEndpointsShowAsDeadAndGCRemovesTheAbandonedService() throws {
         let name = TestSupport.uniqueName("cli-svckill")
         defer { try? Service.remove(name) }
-        let publisher = try CLIProcess(["pub", name, "--create"])
+        let publisher = try CLIProcess(["pub", name, "--create", "--history", "4"])
         #expect(TestSupport.eventually { (try? Service(open: name))?.state.publisher?.identity.pid == publisher.pid })
         let subscriber = try CLIProcess(["sub", name])
         #expect(TestSupport.eventually { CLIPubSubTests.hasSubscribers(name, 1) })
