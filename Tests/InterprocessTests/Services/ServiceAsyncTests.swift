@@ -81,3 +81,43 @@ struct ServiceAsyncTests {
         #expect(try await reader.value == [0, 1, 2])
     }
 }
+
+/// What a subscriber may do with what it holds.
+@Suite("Service sample access", .timeLimit(.minutes(1)))
+struct ServiceSampleAccessTests {
+    @Test("samples() holds at most maximumLoansPerSubscriber samples; one more is resourceLimit until one is released")
+    func loanLimit() async throws {
+        let name = TestSupport.uniqueName("svc-loans")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init(payload: .value(UInt64.self), maximumLoansPerSubscriber: 2))
+        var publisher = try Publisher(service: service)
+        var iterator = try Subscriber(service: service).samples().makeAsyncIterator()
+        for value in UInt64(0)..<4 { _ = try publisher.trySend(value) }
+        let first = try await iterator.next()
+        let second = try await iterator.next()
+        let error = await #expect(throws: InterprocessError.self) { _ = try await iterator.next() }
+        #expect(error?.code == .resourceLimit)
+        #expect(first?.sequence == 0 && second?.sequence == 1)
+        first?.release()
+        var again = try Subscriber(service: service, history: false).samples().makeAsyncIterator()
+        _ = try publisher.trySend(UInt64(4))
+        #expect(try await again.next()?.sequence == 4)
+    }
+
+    @Test("a subscriber that writes into a received sample traps: the pool is mapped read-only")
+    func writeTraps() async throws {
+        let name = TestSupport.uniqueName("svc-ro")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init(payload: .value(UInt64.self), history: 1))
+        var publisher = try Publisher(service: service)
+        _ = try publisher.trySend(UInt64(1))
+        await #expect(processExitsWith: Sanitizers.active ? .failure : .signal(SIGSEGV)) { [name = name as String] in
+            var subscriber = try Subscriber(service: Service(open: name))
+            _ = try subscriber.tryReceive { sample in
+                sample.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress!).storeBytes(of: 0xFF, as: UInt8.self) }
+            }
+        }
+        var subscriber = try Subscriber(service: service)
+        #expect(try subscriber.tryReceive(as: UInt64.self) == 1, "the sample is unchanged")
+    }
+}
