@@ -7,11 +7,12 @@ import SystemPackage
 struct CreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create a segment: raw, a queue (spsc, mpmc) or a named lock (mutex, semaphore, event, rwlock, condition).",
+        abstract: "Create a segment: raw, a queue (spsc, mpmc), a named lock (mutex, semaphore, event, rwlock, condition) or a service.",
         discussion: """
             Options per kind: raw --size; spsc --capacity --max-record; mpmc --slots --slot-size; \
             mutex [--recursive]; semaphore [--initial] [--maximum]; event --event-mode auto|manual \
-            [--initially-set]; rwlock and condition none. An option of another kind is a usage \
+            [--initially-set]; rwlock and condition none; service [--max-size] \
+            [--max-subscribers] [--buffer] [--history] [--loans] (byte samples). An option of another kind is a usage \
             error. The segment outlives this command. Its creator (this command) exits at once, so \
             `interprocess gc` treats it as abandoned as soon as no process has it mapped. \
             JSON: {"segment": {...}, "state": {...}}.
@@ -55,6 +56,8 @@ struct CreateCommand: ParsableCommand {
     @Flag(name: .customLong("initially-set"), help: "event: start set.")
     var initiallySet = false
 
+    @OptionGroup var serviceOptions: ServiceOptions
+
     @Option(name: .long, parsing: .unconditional, help: "The permission bits in octal.")
     var mode: String = "600"
 
@@ -73,11 +76,11 @@ struct CreateCommand: ParsableCommand {
         if maximum != nil { given.append("--maximum") }
         if eventMode != nil { given.append("--event-mode") }
         if initiallySet { given.append("--initially-set") }
-        return given
+        return given + serviceOptions.given
     }
 
     func validate() throws {
-        try UsageChecks.segmentName(name)
+        if kind == .service { try UsageChecks.serviceName(name) } else { try UsageChecks.segmentName(name) }
         if let foreign = given.first(where: { !kind.options.contains($0) }) {
             throw ValidationError("\(foreign) does not apply to --kind \(kind.rawValue)" +
                 (kind.options.isEmpty ? " (it takes no options)" : " (it takes \(kind.options.sorted().joined(separator: ", ")))"))
@@ -119,6 +122,8 @@ struct CreateCommand: ParsableCommand {
             return .rwLock
         case .condition:
             return .condition
+        case .service:
+            return .service(try serviceOptions.configuration())
         }
     }
 
@@ -132,6 +137,7 @@ struct CreateCommand: ParsableCommand {
         case event(mode: ProcessEvent.Mode, initiallySet: Bool)
         case rwLock
         case condition
+        case service(ServiceConfiguration)
     }
 
     func run() throws {
@@ -168,6 +174,8 @@ struct CreateCommand: ParsableCommand {
             _ = try ProcessRWLock(create: name, permissions: permissions)
         case .condition:
             _ = try ProcessCondition(create: name, permissions: permissions)
+        case .service(let configuration):
+            _ = try Service(create: name, configuration: configuration, permissions: permissions)
         }
     }
 }

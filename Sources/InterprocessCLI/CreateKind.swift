@@ -3,7 +3,7 @@ import Interprocess
 
 /// What `interprocess create --kind` makes.
 enum CreateKind: String, CaseIterable, ExpressibleByArgument {
-    case raw, spsc, mpmc, mutex, semaphore, event, rwlock, condition
+    case raw, spsc, mpmc, mutex, semaphore, event, rwlock, condition, service
 
     /// The segment kind it creates.
     var segmentKind: SegmentKind {
@@ -16,6 +16,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         case .event: .event
         case .rwlock: .rwLock
         case .condition: .condition
+        case .service: .service
         }
     }
 
@@ -29,6 +30,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         case .semaphore: ["--initial", "--maximum"]
         case .event: ["--event-mode", "--initially-set"]
         case .rwlock, .condition: []
+        case .service: ServiceOptions.all
         }
     }
 
@@ -39,7 +41,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         case .spsc: ["--capacity", "--max-record"]
         case .mpmc: ["--slots", "--slot-size"]
         case .event: ["--event-mode"]
-        case .mutex, .semaphore, .rwlock, .condition: []
+        case .mutex, .semaphore, .rwlock, .condition, .service: []
         }
     }
 }

@@ -16,6 +16,11 @@ enum Formatting {
         return value == value.rounded() ? "\(Int(value)) \(units[unit])" : String(format: "%.1f %@", value, units[unit])
     }
 
+    /// "1 sample", "3 samples".
+    static func count(_ count: some BinaryInteger, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
     /// "0600".
     static func mode(_ mode: UInt32) -> String {
         let octal = String(mode, radix: 8)

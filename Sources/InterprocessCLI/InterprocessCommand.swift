@@ -1,11 +1,12 @@
 import ArgumentParser
 
-/// `interprocess`: list, inspect, watch, dump, create and remove shared-memory segments.
+/// `interprocess`: list, inspect, watch, dump, create and remove shared-memory segments; list
+/// publish/subscribe services, publish to them and subscribe to them.
 @main
 struct InterprocessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interprocess",
-        abstract: "Inspect and manage shared-memory segments (/dev/shm).",
+        abstract: "Inspect and manage shared-memory segments (/dev/shm); publish to and subscribe to services.",
         discussion: """
             Exit codes: 0 success; 1 the operation failed (the reason is printed); \
             2 `inspect` found the segment but it is not valid (foreign, truncated, corrupt, \
@@ -17,12 +18,12 @@ struct InterprocessCommand: ParsableCommand {
             name the result sets (lists under plural keys such as "segments" or "results", one \
             item under singular keys such as "segment" or "state"); a failure is \
             {"error": {"code", "message", "name", "errno"}}. `watch --json` prints one such \
-            object per line, per tick.
+            object per line, per tick, and `sub --json` one object per line, per sample.
             """,
         version: "0.1.0",
         subcommands: [
             ListCommand.self, InspectCommand.self, WatchCommand.self, DumpCommand.self, CreateCommand.self, RemoveCommand.self,
-            CollectGarbageCommand.self,
+            CollectGarbageCommand.self, ServicesCommand.self, PubCommand.self, SubCommand.self,
             DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )

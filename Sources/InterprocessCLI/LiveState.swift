@@ -12,6 +12,7 @@ enum LiveState: Encodable {
     case condition(ProcessCondition.State)
     case spsc(SPSCQueue.State)
     case mpmc(MPMCQueue.State)
+    case service(ServiceState)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -23,6 +24,7 @@ enum LiveState: Encodable {
         case .condition: return .condition(try ProcessCondition(open: name).state)
         case .spscQueue: return .spsc(try SPSCQueue(open: name).state)
         case .mpmcQueue: return .mpmc(try MPMCQueue(open: name).state)
+        case .service: return .service(try Service(open: name).state)
         default: return nil
         }
     }
@@ -36,6 +38,7 @@ enum LiveState: Encodable {
         case .condition(let state): try state.encode(to: encoder)
         case .spsc(let state): try state.encode(to: encoder)
         case .mpmc(let state): try state.encode(to: encoder)
+        case .service(let state): try state.encode(to: encoder)
         }
     }
 
@@ -83,6 +86,8 @@ enum LiveState: Encodable {
                 ["waiting", "\(state.producersWaiting) producers, \(state.consumersWaiting) consumers"],
                 ["skipped / redelivered", "\(state.skippedRecords) / \(state.redeliveredRecords)"],
             ] + (state.problem.map { [["problem", $0]] } ?? [])
+        case .service(let state):
+            return ServiceText.rows(state)
         }
     }
 

@@ -69,3 +69,20 @@ extension InterprocessError.Code {
     /// name, a configuration out of range): bad usage, exit status 64.
     var isUsageError: Bool { self == .invalidName || self == .invalidArgument }
 }
+
+extension UsageChecks {
+    /// A service name: a segment name short enough to leave room for its pools' suffix.
+    static func serviceName(_ name: String) throws(ValidationError) {
+        try segmentName(name)
+        guard name.utf8.count <= Service.maximumNameLength else {
+            throw ValidationError("'\(name)' is too long for a service name (at most \(Service.maximumNameLength) bytes: its pools add a suffix)")
+        }
+    }
+
+    /// A duration that must be more than zero.
+    static func positive(_ duration: DurationArgument?, option: String) throws(ValidationError) {
+        if let duration, duration.duration <= .zero {
+            throw ValidationError("\(option) must be more than 0 (got '\(duration)')")
+        }
+    }
+}

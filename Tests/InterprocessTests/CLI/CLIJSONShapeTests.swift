@@ -17,6 +17,7 @@ struct CLIJSONShapeTests {
             (["watch", name, "--json", "--count", "1"], ["tick", "time", "segment"]),
             (["gc", "--prefix", name, "--dry-run", "--json"], ["dryRun", "segments", "decisions"]),
             (["rm", name, "--json"], ["results"]),
+            (["services", "--json"], ["services"]),
             (["inspect", name, "--json"], ["error"]),
             (["bench", "--quick", "--only", "lock", "--json"], ["latency", "throughput", "locks", "machine"]),
         ]

@@ -32,6 +32,20 @@ struct CLIUsageErrorTests {
         (["bench", "--iterations", "-5"], "--iterations must be at least 1"),
         (["bench", "--seconds", "0"], "--seconds must be positive"),
         (["ls", "--bogus"], "--bogus"),
+        (["create", "x", "--kind", "service", "--size", "1"], "--size does not apply to --kind service"),
+        (["create", "x", "--kind", "mutex", "--buffer", "4"], "--buffer does not apply to --kind mutex"),
+        (["create", "x", "--kind", "service", "--max-size", "0"], "--max-size must be at least 1"),
+        (["create", "x", "--kind", "service", "--max-subscribers", "2000"], "--max-subscribers must be from 1 to 1024"),
+        (["pub", "x", "--buffer", "4"], "--buffer configures a new service: it applies only with --create"),
+        (["pub", "x", "--max-size", "4"], "(or, as the chunk size, with --bytes)"),
+        (["pub", "x", "--create", "--history", "20"], "--history must be from 0 to 16"),
+        (["pub", "x", "--create", "--timeout", "1s"], "with --create there is nothing to wait for"),
+        (["pub", "x", "--interval", "0s"], "--interval must be more than 0"),
+        (["pub", "a/b"], "not a valid segment name"),
+        (["sub", "x", "--count", "0"], "--count must be from 1"),
+        (["sub", "x", "--timeout", "0ms"], "--timeout must be more than 0"),
+        (["sub", String(repeating: "s", count: Service.maximumNameLength + 1)], "too long for a service name"),
+        (["services", "--bogus"], "--bogus"),
     ]
 
     @Test(arguments: cases.indices)
