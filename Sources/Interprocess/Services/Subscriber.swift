@@ -77,6 +77,10 @@ public struct Subscriber: ~Copyable {
         // The publisher rescans the table when this counter moves: a `.block` subscriber is
         // gated from the publisher's next send on.
         storage.word64(ServiceLayout.membershipOffset).pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        // Map the live generations now rather than on the first sample that names them, so that
+        // a `Service.remove` after the attach (which unlinks the pool names) leaves this
+        // subscriber working, as a removed name does for every other handle.
+        seat.mapLiveGenerations()
         self.service = service
         self.seat = seat
         overrunPolicy = policy

@@ -22,6 +22,20 @@ final class SubscriberSeat: @unchecked Sendable {
     deinit {
         SubscriberTable.leave(storage, index, claim: claim)
     }
+
+    /// Maps (read-only) every pool generation the control segment records as live. Best
+    /// effort: a generation retired meanwhile, or one that cannot be mapped now, is mapped (or
+    /// reported as an error) on the first sample that names it, as before.
+    func mapLiveGenerations() {
+        let operation = "make subscriber of service"
+        for generation in 0..<ServiceLayout.maximumGenerations where pools.pools[generation] == nil {
+            guard storage.generationState(generation).pointee.load(ordering: .acquiring) == ServiceLayout.GenerationState.live.rawValue,
+                  let size = try? storage.generationSlotSize(generation, operation: operation),
+                  let pool = try? SamplePool(opening: generation, of: storage, slotPayloadSize: size, access: .readOnly, operation: operation)
+            else { continue }
+            pools.install(pool)
+        }
+    }
 }
 
 /// The subscriber's slow paths (not inlined): errors, mapping a generation, waiting, laps.
