@@ -137,6 +137,20 @@ struct TestPeer {
           mutex-exit-holding NAME                      exit(0) inside withLock on the named mutex
           mutex-scoped NAME repair|no-repair|give-up   withLock with that owner-death policy; print
                                                        "repaired PID", "ran" or the error's code
+          pubsub-publish SERVICE COUNT SIZES [SUBSCRIBERS]
+                                                       publish COUNT self-checking samples (SIZES: small,
+                                                       grow or a byte count) once SUBSCRIBERS attached
+          pubsub-subscribe SERVICE LAST block|drop SIZES [--leave-after K] [--sleep-every N MS] [--idle MS]
+                                                       receive and check samples until sequence LAST
+          pubsub-chaos-publish SERVICE LEDGER SEED try|block [--linger]
+                                                       publish for ever, counting in LEDGER
+          pubsub-chaos-subscribe SERVICE LEDGER SEED block|drop receive|linger|held
+                                                       receive and check for ever, counting in LEDGER
+          pubsub-hold SERVICE subscriber|publisher [block|drop]
+                                                       attach, print "attached PID", stay until killed
+          pubsub-write-sample SERVICE write|read       receive one sample (history) and write into it
+          pubsub-open-or-create SERVICE [FIELD=VALUE...]
+                                                       print "created" or "opened"
         """
 
     static func main() {
@@ -230,6 +244,13 @@ struct TestPeer {
         case "named-create-hold": try NamedPrimitiveCommands.createHold(&arguments)
         case "mutex-exit-holding": try NamedPrimitiveCommands.exitHolding(&arguments)
         case "mutex-scoped": try NamedPrimitiveCommands.scoped(&arguments)
+        case "pubsub-publish": try PubSubStreamCommands.publish(&arguments)
+        case "pubsub-subscribe": try PubSubStreamCommands.subscribe(&arguments)
+        case "pubsub-chaos-publish": try PubSubChaosCommands.publish(&arguments)
+        case "pubsub-chaos-subscribe": try PubSubChaosCommands.subscribe(&arguments)
+        case "pubsub-hold": try PubSubProbeCommands.hold(&arguments)
+        case "pubsub-write-sample": try PubSubProbeCommands.writeSample(&arguments)
+        case "pubsub-open-or-create": try PubSubProbeCommands.openOrCreate(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -1,0 +1,73 @@
+import Foundation
+import Interprocess
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The publisher SIGKILLed at random points — often inside the send closure, with the sample
+/// half written — and replaced each time by a new process that takes over the service: no
+/// subscriber ever sees a partial sample, and they go on receiving from each new publisher.
+/// Seeded: `CHAOS_SEED` replays a run.
+@Suite("Publish/subscribe: the publisher killed mid-write", .serialized, .timeLimit(.minutes(5)))
+struct PubSubPublisherKillTests {
+    @Test("≥ 50 publisher kills: never a partial sample; a new publisher takes over; subscribers continue")
+    func randomPublisherKills() throws {
+        let seed = ChaosSeed.make()
+        var random = SeededRandom(seed: seed)
+        let context = "seed \(seed)"
+        let name = TestSupport.uniqueName("pubsub-pubkill")
+        let configuration = ServiceConfiguration(payload: .bytes(maximumSize: 64), maximumSubscribers: 4, bufferCapacity: 32,
+                                                 overrunPolicy: .dropOldest)
+        _ = try Service(create: name, configuration: configuration)
+        defer { try? Service.remove(name) }
+        let ledger = try PubSubLedger()
+
+        // A `.block` subscriber must see every sequence across all the publishers; the
+        // `.dropOldest` ones must account for every one they lose.
+        let subscribers = try [("block", "receive"), ("drop", "receive"), ("drop", "held")].map { policy, mode in
+            try ServicePeer("pubsub-chaos-subscribe", name, ledger.name, random.peerSeed(), policy, mode)
+        }
+        for subscriber in subscribers {
+            #expect(subscriber.waitForOutput("attached"), "\(context): \(subscriber.description)")
+        }
+        func startPublisher() throws -> ServicePeer {
+            try ServicePeer("pubsub-chaos-publish", name, ledger.name, random.peerSeed(), "block", "--linger")
+        }
+        var publisher = try startPublisher()
+        let kills = ChaosSeed.scaled(50)
+        for round in 0..<kills {
+            // Wait until this publisher has the seat, then let it publish a little.
+            let seated = TestSupport.eventually(timeout: 10) { ledger[PubSubLedger.publishers] > UInt64(round) }
+            #expect(seated, "\(context): publisher \(round) did not take over the seat: \(publisher.description) \(ledger.summary)")
+            if !seated { break }
+            usleep(UInt32(3_000 + random.below(30_000)))
+            publisher.killAndReap()
+            publisher = try startPublisher()
+        }
+        // The last publisher takes over and the subscribers receive from it.
+        #expect(TestSupport.eventually(timeout: 15) { ledger[PubSubLedger.publishers] == UInt64(kills + 1) },
+                "\(context): not every publisher took the seat: \(ledger.summary)")
+        let received = ledger[PubSubLedger.received], sent = ledger[PubSubLedger.sent]
+        #expect(TestSupport.eventually(timeout: 15) { ledger[PubSubLedger.received] > received + 300 && ledger[PubSubLedger.sent] > sent + 100 },
+                "\(context): the subscribers stopped receiving after the last takeover: \(ledger.summary)")
+        #expect(!publisher.hasExited, "\(context): \(publisher.description)")
+        publisher.killAndReap()
+        for subscriber in subscribers {
+            #expect(!subscriber.hasExited, "\(context): \(subscriber.description)")
+            subscriber.killAndReap()
+        }
+
+        #expect(ledger[PubSubLedger.bad] == 0, "\(context): a subscriber saw a partial or wrong sample: \(ledger.summary)")
+        #expect(ledger[PubSubLedger.order] == 0, "\(context): sequences skipped or repeated: \(ledger.summary)")
+        #expect(ledger[PubSubLedger.sequenceMismatch] == 0, "\(context): a send returned another sequence than nextSequence: \(ledger.summary)")
+        #expect(ledger[PubSubLedger.errors] == 0 && ledger[PubSubLedger.attachFailures] == 0, "\(context): \(ledger.summary)")
+        #expect(ledger[PubSubLedger.resourceLimit] == 0 && ledger[PubSubLedger.timedOut] == 0, "\(context): \(ledger.summary)")
+        // Every sample a subscriber got was published by some publisher (a killed one may have
+        // published one more than it counted).
+        let state = try Service(open: name).state
+        #expect(state.publishedCount >= ledger[PubSubLedger.sent], "\(context): \(state.publishedCount) published, \(ledger.summary)")
+        #expect(state.publishedCount <= ledger[PubSubLedger.sent] + UInt64(kills + 1), "\(context): \(state.publishedCount) published, \(ledger.summary)")
+    }
+}
