@@ -7,9 +7,9 @@ import Glibc
 /// `pubsub-chaos-publish`, `pubsub-chaos-subscribe`: endpoints that run until the test
 /// SIGKILLs them, counting what they do and see in a ``PubSubLedger``.
 enum PubSubChaosCommands {
-    /// `pubsub-chaos-publish SERVICE LEDGER SEED try|block [--linger]`: takes the publisher seat
-    /// (from a dead holder too) and publishes small self-checking samples for ever, pausing
-    /// 0–100 µs between them.
+    /// `pubsub-chaos-publish SERVICE LEDGER SEED try|block [--linger] [--sizes SIZES]`: takes
+    /// the publisher seat (from a dead holder too) and publishes self-checking samples (small
+    /// unless SIZES says otherwise) for ever, pausing 0–100 µs between them.
     /// Zero-copy `send(byteCount:)` in turn with
     /// - `try`: `trySend(contentsOf:)`; the subscribers are `.dropOldest`, so nothing may hold
     ///   the publisher back: a nil counts as refused, `resourceLimit` (the pool ran dry) is counted;
@@ -22,13 +22,18 @@ enum PubSubChaosCommands {
         let ledger = try PubSubLedger(open: try arguments.next("LEDGER"))
         var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         let mode = try arguments.next("try|block")
-        let linger = arguments.nextIfPresent() == "--linger"
-        try arguments.finish()
+        var linger = false, sizes = PubSubSizes.small
+        while let option = arguments.nextIfPresent() {
+            switch option {
+            case "--linger": linger = true
+            case "--sizes": sizes = try PubSubSizes(try arguments.next("SIZES"))
+            default: throw UsageError("unknown option '\(option)'")
+            }
+        }
         guard mode == "try" || mode == "block" else { throw UsageError("mode must be try or block (got '\(mode)')") }
         let service = try Service(open: name, timeout: .seconds(5))
         var publisher = try PubSubAttach.retrying { () throws(InterprocessError) in try Publisher(service: service) }
         ledger.add(PubSubLedger.publishers)
-        let sizes = PubSubSizes.small
         while true {
             let sequence = publisher.nextSequence
             let size = sizes.size(of: sequence)
@@ -70,9 +75,10 @@ enum PubSubChaosCommands {
         }
     }
 
-    /// `pubsub-chaos-subscribe SERVICE LEDGER SEED block|drop receive|linger|held`: attaches
-    /// (a failure to attach is counted: dead subscribers' entries must be reclaimed) and
-    /// receives for ever, checking every sample and its order and counting them in LEDGER.
+    /// `pubsub-chaos-subscribe SERVICE LEDGER SEED block|drop receive|linger|held [--history]
+    /// [--sizes SIZES]`: attaches (with the service's history if asked; a failure to attach is
+    /// counted: dead subscribers' entries must be reclaimed) and receives for ever, checking
+    /// every sample (small unless SIZES says otherwise) and its order, counting them in LEDGER.
     /// - `receive`: in place, releasing at once;
     /// - `linger`: sleeps 0–20 ms inside the receive closure, holding the sample;
     /// - `held`: iterates `samples()` and keeps up to the loan limit of ``HeldSample``s, dropping
@@ -84,11 +90,18 @@ enum PubSubChaosCommands {
         var random = PeerRandom(seed: UInt64(truncatingIfNeeded: try arguments.nextInt("SEED")))
         let policy = try PubSubAttach.policy(try arguments.next("block|drop"))
         let mode = try arguments.next("receive|linger|held")
-        try arguments.finish()
+        var history = false, sizes = PubSubSizes.small
+        while let option = arguments.nextIfPresent() {
+            switch option {
+            case "--history": history = true
+            case "--sizes": sizes = try PubSubSizes(try arguments.next("SIZES"))
+            default: throw UsageError("unknown option '\(option)'")
+            }
+        }
         let service = try Service(open: name, timeout: .seconds(5))
         let subscriber: Subscriber
         do {
-            subscriber = try Subscriber(service: service, overrun: policy, history: false)
+            subscriber = try Subscriber(service: service, overrun: policy, history: history)
         } catch {
             ledger.add(PubSubLedger.attachFailures)
             ledger.unexpected(error)
@@ -103,13 +116,13 @@ enum PubSubChaosCommands {
                 let roll = random.next()
                 _ = try untilTimeout { () throws(InterprocessError) in
                     try subscriber.receive(until: .after(.milliseconds(500))) { sample in
-                        sample.withUnsafeBytes { check.record(sample.sequence, missedBefore: sample.missedBefore, bytes: $0, in: ledger) }
+                        sample.withUnsafeBytes { check.record(sample.sequence, missedBefore: sample.missedBefore, bytes: $0, sizes: sizes, in: ledger) }
                         if mode == "linger" { usleep(UInt32(roll % 20_000)) }
                     }
                 }
             }
         case "held":
-            runHeld(subscriber, ledger: ledger, policy: policy, seed: random.next())
+            runHeld(subscriber, ledger: ledger, policy: policy, sizes: sizes, seed: random.next())
         default:
             throw UsageError("mode must be receive, linger or held (got '\(mode)')")
         }
@@ -118,7 +131,7 @@ enum PubSubChaosCommands {
     /// Iterates `samples()` on a task, holding up to the loan limit of samples at once and
     /// releasing the oldest (explicitly or by dropping it) before taking more; the main thread
     /// sleeps until the test kills the process.
-    static func runHeld(_ subscriber: consuming Subscriber, ledger: PubSubLedger, policy: OverrunPolicy, seed: UInt64) -> Never {
+    static func runHeld(_ subscriber: consuming Subscriber, ledger: PubSubLedger, policy: OverrunPolicy, sizes: PubSubSizes, seed: UInt64) -> Never {
         let limit = subscriber.service.configuration.maximumLoansPerSubscriber
         let samples = subscriber.samples()
         Task.detached {
@@ -127,7 +140,7 @@ enum PubSubChaosCommands {
             var held: [HeldSample] = []
             do throws(InterprocessError) {
                 for try await sample in samples {
-                    sample.withUnsafeBytes { check.record(sample.sequence, missedBefore: sample.missedBefore, bytes: $0, in: ledger) }
+                    sample.withUnsafeBytes { check.record(sample.sequence, missedBefore: sample.missedBefore, bytes: $0, sizes: sizes, in: ledger) }
                     held.append(sample)
                     if held.count >= limit {
                         let oldest = held.removeFirst()

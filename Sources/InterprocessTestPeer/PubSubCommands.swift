@@ -69,7 +69,7 @@ enum PubSubPattern {
 }
 
 /// How big sample s is: a function of s alone, so a subscriber checks the byte count too.
-enum PubSubSizes {
+enum PubSubSizes: Sendable {
     /// The largest sample of "grow": 8 MiB.
     static let growMaximum = 8 << 20
     /// Samples per size level of "grow" (8 B, 16 B, … 8 MiB: 21 levels).
@@ -83,11 +83,15 @@ enum PubSubSizes {
     /// From 8 B up to 8 MiB in doubling levels (each level between its size and twice it); every
     /// third sample is small again, so small samples land in slots of the grown pool too.
     case grow
+    /// From 8 B up to 1 MiB, one level per 64 samples: the pool grows all through a run of
+    /// publishers killed one after another.
+    case ramp
 
     init(_ text: String) throws(UsageError) {
         switch text {
         case "small": self = .small
         case "grow": self = .grow
+        case "ramp": self = .ramp
         default:
             guard let size = Int(text), size >= 0 else { throw UsageError("SIZES must be small, grow or a byte count (got '\(text)')") }
             self = .fixed(size)
@@ -104,6 +108,9 @@ enum PubSubSizes {
             let base = 8 << Int(level)
             if level == 20 { return base }
             return min(Self.growMaximum, base + Int(PubSubPattern.mix(sequence) % UInt64(base)))
+        case .ramp:
+            let base = 8 << Int(min(sequence / 64, 17))
+            return min(1 << 20, base + Int(PubSubPattern.mix(sequence) % UInt64(base)))
         }
     }
 }
@@ -202,9 +209,9 @@ struct SequenceCheck {
         return (contentOK, orderOK)
     }
 
-    /// Checks a small sample and counts it in `ledger`: received, missed, and what was wrong.
-    mutating func record(_ sequence: UInt64, missedBefore: UInt64, bytes: UnsafeRawBufferPointer, in ledger: PubSubLedger) {
-        let (content, order) = check(sequence: sequence, missedBefore: missedBefore, bytes: bytes, sizes: .small)
+    /// Checks a sample of `sizes` and counts it in `ledger`: received, missed, and what was wrong.
+    mutating func record(_ sequence: UInt64, missedBefore: UInt64, bytes: UnsafeRawBufferPointer, sizes: PubSubSizes, in ledger: PubSubLedger) {
+        let (content, order) = check(sequence: sequence, missedBefore: missedBefore, bytes: bytes, sizes: sizes)
         ledger.add(PubSubLedger.received)
         if missedBefore != 0 { ledger.add(PubSubLedger.missed, missedBefore) }
         if !content { ledger.add(PubSubLedger.bad) }

@@ -46,8 +46,9 @@ enum PubSubStreamCommands {
     /// subscriber must see every sequence from its first on), until it has received sequence
     /// LAST. Options: `--leave-after K` (stop after K samples), `--sleep-every N MS` (sleep MS
     /// after every N samples: a slow subscriber), `--idle MS` (stop when nothing came for MS;
-    /// default 20 000). Prints "received R missed M first F last L counted R' M' end E", then exits 0, or
-    /// 3 with the first problem on standard error.
+    /// default 20 000). Prints "received R missed M first F last L receivedCount R' missedCount M'
+    /// end last|left|idle" (R', M': the subscriber's own counters), then exits 0, or 3 with the
+    /// first problem on standard error.
     static func subscribe(_ arguments: inout Arguments) throws {
         let name = try arguments.next("SERVICE")
         let lastSequence = UInt64(try arguments.nextInt("LAST"))
@@ -85,7 +86,7 @@ enum PubSubStreamCommands {
         }
         PubSubAttach.say("""
             received \(check.received) missed \(check.missed) first \(check.first.map(String.init) ?? "none") \
-            last \(check.last.map(String.init) ?? "none") counted \(subscriber.receivedCount) \(subscriber.missedCount) end \(end)
+            last \(check.last.map(String.init) ?? "none") receivedCount \(subscriber.receivedCount) missedCount \(subscriber.missedCount) end \(end)
             """)
     }
 }

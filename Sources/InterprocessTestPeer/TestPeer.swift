@@ -142,9 +142,9 @@ struct TestPeer {
                                                        grow or a byte count) once SUBSCRIBERS attached
           pubsub-subscribe SERVICE LAST block|drop SIZES [--leave-after K] [--sleep-every N MS] [--idle MS]
                                                        receive and check samples until sequence LAST
-          pubsub-chaos-publish SERVICE LEDGER SEED try|block [--linger]
+          pubsub-chaos-publish SERVICE LEDGER SEED try|block [--linger] [--sizes SIZES]
                                                        publish for ever, counting in LEDGER
-          pubsub-chaos-subscribe SERVICE LEDGER SEED block|drop receive|linger|held
+          pubsub-chaos-subscribe SERVICE LEDGER SEED block|drop receive|linger|held [--history] [--sizes SIZES]
                                                        receive and check for ever, counting in LEDGER
           pubsub-hold SERVICE subscriber|publisher [block|drop]
                                                        attach, print "attached PID", stay until killed

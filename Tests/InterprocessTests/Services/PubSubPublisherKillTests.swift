@@ -70,4 +70,63 @@ struct PubSubPublisherKillTests {
         #expect(state.publishedCount >= ledger[PubSubLedger.sent], "\(context): \(state.publishedCount) published, \(ledger.summary)")
         #expect(state.publishedCount <= ledger[PubSubLedger.sent] + UInt64(kills + 1), "\(context): \(state.publishedCount) published, \(ledger.summary)")
     }
+
+    @Test("publishers killed while the pool grows (8 B … 1 MiB): each new one goes on growing it; late joiners with history map what they need; remove leaves no pool behind")
+    func killsDuringGrowth() throws {
+        let seed = ChaosSeed.make()
+        var random = SeededRandom(seed: seed)
+        let context = "seed \(seed)"
+        let name = TestSupport.uniqueName("pubsub-growkill")
+        let configuration = ServiceConfiguration(payload: .bytes(maximumSize: 1 << 20), maximumSubscribers: 4, bufferCapacity: 8,
+                                                 history: 4, overrunPolicy: .dropOldest)
+        _ = try Service(create: name, configuration: configuration)
+        defer { try? Service.remove(name) }
+        let ledger = try PubSubLedger()
+        let steady = try [("block", "receive"), ("drop", "held")].map { policy, mode in
+            try ServicePeer("pubsub-chaos-subscribe", name, ledger.name, random.peerSeed(), policy, mode, "--sizes", "ramp")
+        }
+        for subscriber in steady { #expect(subscriber.waitForOutput("attached"), "\(context): \(subscriber.description)") }
+        func startJoiner() throws -> ServicePeer {
+            try ServicePeer("pubsub-chaos-subscribe", name, ledger.name, random.peerSeed(), "drop", "receive", "--history", "--sizes", "ramp")
+        }
+        var joiner = try startJoiner()
+        var publisher = try ServicePeer("pubsub-chaos-publish", name, ledger.name, random.peerSeed(), "block", "--linger", "--sizes", "ramp")
+        let kills = ChaosSeed.scaled(40)
+        for round in 0..<kills {
+            let seated = TestSupport.eventually(timeout: 10) { ledger[PubSubLedger.publishers] > UInt64(round) }
+            #expect(seated, "\(context): publisher \(round) did not take over the seat: \(publisher.description) \(ledger.summary)")
+            if !seated { break }
+            usleep(UInt32(2_000 + random.below(40_000)))
+            publisher.killAndReap()
+            if round % 4 == 3 {
+                joiner.killAndReap()
+                joiner = try startJoiner()
+            }
+            publisher = try ServicePeer("pubsub-chaos-publish", name, ledger.name, random.peerSeed(), "block", "--linger", "--sizes", "ramp")
+        }
+        let received = ledger[PubSubLedger.received]
+        #expect(TestSupport.eventually(timeout: 20) { ledger[PubSubLedger.received] > received + 50 },
+                "\(context): the subscribers stopped receiving after the last takeover: \(ledger.summary)")
+        let state = try Service(open: name).state
+        publisher.killAndReap()
+        joiner.killAndReap()
+        for subscriber in steady {
+            #expect(!subscriber.hasExited, "\(context): \(subscriber.description)")
+            subscriber.killAndReap()
+        }
+        #expect(ledger[PubSubLedger.bad] == 0, "\(context): a subscriber saw a partial or wrong sample: \(ledger.summary)")
+        #expect(ledger[PubSubLedger.order] == 0, "\(context): sequences skipped or repeated: \(ledger.summary)")
+        #expect(ledger[PubSubLedger.errors] == 0 && ledger[PubSubLedger.attachFailures] == 0, "\(context): \(ledger.summary)")
+        #expect(ledger[PubSubLedger.resourceLimit] == 0 && ledger[PubSubLedger.timedOut] == 0, "\(context): \(ledger.summary)")
+        #expect(ledger[PubSubLedger.sequenceMismatch] == 0, "\(context): \(ledger.summary)")
+        #expect(state.problem == nil, "\(context): \(state)")
+
+        // remove takes the service and every pool generation; what a publisher killed while
+        // creating a generation left under a hidden name is gc's (its creator is dead).
+        try Service.remove(name)
+        func leftovers() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).filter { $0.contains(name) } }
+        #expect(leftovers().allSatisfy { $0.hasPrefix(".ipc-new.") }, "\(context): left behind after remove: \(leftovers()) (pools in the last state: \(state.pools))")
+        _ = SegmentReport.collectGarbage(prefix: name, dryRun: false)
+        #expect(leftovers().isEmpty, "\(context): left behind after remove and gc: \(leftovers())")
+    }
 }
