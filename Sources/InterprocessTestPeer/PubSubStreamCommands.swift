@@ -89,4 +89,37 @@ enum PubSubStreamCommands {
             last \(check.last.map(String.init) ?? "none") receivedCount \(subscriber.receivedCount) missedCount \(subscriber.missedCount) end \(end)
             """)
     }
+
+    /// `pubsub-many SERVICE N LAST`: attaches N `.block` subscribers in this one process, prints
+    /// "attached N", then receives round robin (one sample per subscriber per turn, 20 s at
+    /// most each) until every one has received sequences 0 through LAST, checking each small
+    /// sample. Prints "received TOTAL".
+    static func many(_ arguments: inout Arguments) throws {
+        let name = try arguments.next("SERVICE")
+        let count = try arguments.nextInt("N")
+        let lastSequence = UInt64(try arguments.nextInt("LAST"))
+        try arguments.finish()
+        let service = try Service(open: name, timeout: .seconds(5))
+        let subscribers = try (0..<count).map { _ throws(InterprocessError) in try SubscriberBox(service) }
+        PubSubAttach.say("attached \(count)")
+        var checks = [SequenceCheck](repeating: SequenceCheck(blocking: true), count: count)
+        while checks.contains(where: { $0.last != lastSequence }) {
+            for index in 0..<count where checks[index].last != lastSequence {
+                try subscribers[index].subscriber.receive(until: .after(.seconds(20))) { sample in
+                    sample.withUnsafeBytes { bytes in
+                        _ = checks[index].check(sequence: sample.sequence, missedBefore: sample.missedBefore, bytes: bytes, sizes: .small)
+                    }
+                }
+                if let problem = checks[index].problem { throw PeerFailure("subscriber \(index): \(problem)") }
+            }
+        }
+        guard checks.allSatisfy({ $0.first == 0 }) else { throw PeerFailure("a subscriber did not start at sequence 0") }
+        PubSubAttach.say("received \(checks.reduce(0) { $0 + $1.received })")
+    }
+
+    /// A subscriber kept in an array (a ``Subscriber`` is not copyable).
+    final class SubscriberBox {
+        var subscriber: Subscriber
+        init(_ service: Service) throws(InterprocessError) { subscriber = try Subscriber(service: service, overrun: .block, history: false) }
+    }
 }

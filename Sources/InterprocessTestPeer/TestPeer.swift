@@ -142,6 +142,9 @@ struct TestPeer {
                                                        grow or a byte count) once SUBSCRIBERS attached
           pubsub-subscribe SERVICE LAST block|drop SIZES [--leave-after K] [--sleep-every N MS] [--idle MS]
                                                        receive and check samples until sequence LAST
+          pubsub-many SERVICE N LAST                   N .block subscribers in one process, each receiving 0…LAST
+          pubsub-victim SERVICE MS SEED                random subscriber and publisher calls for MS while
+                                                       the test rewrites the service
           pubsub-chaos-publish SERVICE LEDGER SEED try|block [--linger] [--sizes SIZES]
                                                        publish for ever, counting in LEDGER
           pubsub-chaos-subscribe SERVICE LEDGER SEED block|drop receive|linger|held [--history] [--sizes SIZES]
@@ -246,6 +249,8 @@ struct TestPeer {
         case "mutex-scoped": try NamedPrimitiveCommands.scoped(&arguments)
         case "pubsub-publish": try PubSubStreamCommands.publish(&arguments)
         case "pubsub-subscribe": try PubSubStreamCommands.subscribe(&arguments)
+        case "pubsub-many": try PubSubStreamCommands.many(&arguments)
+        case "pubsub-victim": try PubSubVictimCommands.run(&arguments)
         case "pubsub-chaos-publish": try PubSubChaosCommands.publish(&arguments)
         case "pubsub-chaos-subscribe": try PubSubChaosCommands.subscribe(&arguments)
         case "pubsub-hold": try PubSubProbeCommands.hold(&arguments)
