@@ -1,0 +1,38 @@
+import Foundation
+import Interprocess
+import Testing
+
+/// A service removed while its publisher still runs, and a new service created under the same
+/// name: the two must never touch each other's pools (pool names derive from the service name).
+@Suite("Publish/subscribe: a removed service's publisher next to a new service of the same name", .timeLimit(.minutes(5)))
+struct PubSubRecreatedServiceTests {
+    static let configuration = ServiceConfiguration(payload: .bytes(maximumSize: 1 << 16), bufferCapacity: 2, history: 1)
+
+    @Test("the old publisher grows its removed service: the new service's subscribers still read the new service's samples")
+    func oldPublisherGrowsAfterRemove() throws {
+        let name = TestSupport.uniqueName("pubsub-recreate")
+        defer { try? Service.remove(name) }
+        var old = try Publisher(service: Service(create: name, configuration: Self.configuration))
+        try old.send(contentsOf: [UInt8](repeating: 1, count: 8))
+        try Service.remove(name)
+
+        let fresh = try Service(create: name, configuration: Self.configuration)
+        var publisher = try Publisher(service: fresh)
+        try publisher.send(contentsOf: [UInt8](repeating: 2, count: 8))
+        try publisher.send(contentsOf: [UInt8](repeating: 2, count: 4096))
+        let poolsBefore = fresh.state.pools
+
+        // The removed service's publisher grows its own pool (and retires its first generation).
+        for _ in 0..<8 { try old.send(contentsOf: [UInt8](repeating: 1, count: 4096)) }
+
+        var subscriber = try Subscriber(service: Service(open: name), history: true)
+        let latest = try subscriber.receive(until: .after(.seconds(2)))
+        let fromNewService = latest == [UInt8](repeating: 2, count: 4096)
+        #expect(fromNewService,
+                "a subscriber of the new service read \(latest.count) bytes starting \(Array(latest.prefix(4))) (the new service published 2s, the removed one 1s); pools before: \(poolsBefore), after: \(fresh.state.pools)")
+        try publisher.send(contentsOf: [UInt8](repeating: 3, count: 8))
+        let next = try subscriber.receive(until: .after(.seconds(2)))
+        let nextFromNewService = next == [UInt8](repeating: 3, count: 8)
+        #expect(nextFromNewService, "the next sample of the new service (3s) read as \(next)")
+    }
+}
