@@ -83,4 +83,22 @@ enum PubSubProbeCommands {
         let service = try Service(openOrCreate: name, configuration: configuration)
         PubSubAttach.say(service.wasCreated ? "created" : "opened")
     }
+
+    /// `pubsub-grow-after-remove SERVICE`: takes the publisher seat, sends an 8-byte sample,
+    /// prints "ready", waits (10 s at most) until the service's name is removed, then sends
+    /// four 4 KiB samples (growing the removed service's pool) and prints "grown".
+    static func growAfterRemove(_ arguments: inout Arguments) throws {
+        let name = try arguments.next("SERVICE")
+        try arguments.finish()
+        var publisher = try Publisher(service: Service(open: name, timeout: .seconds(5)))
+        try publisher.send(contentsOf: [UInt8](repeating: 1, count: 8))
+        PubSubAttach.say("ready")
+        let deadline = Deadline.after(.seconds(10))
+        while SharedMemory.exists(name) {
+            guard !deadline.hasPassed else { throw PeerFailure("the service was not removed within 10 s") }
+            usleep(1_000)
+        }
+        for _ in 0..<4 { try publisher.send(contentsOf: [UInt8](repeating: 1, count: 4096)) }
+        PubSubAttach.say("grown")
+    }
 }

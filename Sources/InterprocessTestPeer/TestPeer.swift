@@ -152,6 +152,7 @@ struct TestPeer {
           pubsub-hold SERVICE subscriber|publisher [block|drop]
                                                        attach, print "attached PID", stay until killed
           pubsub-write-sample SERVICE write|read       receive one sample (history) and write into it
+          pubsub-grow-after-remove SERVICE             publish, wait for the name to go, then grow the pool
           pubsub-open-or-create SERVICE [FIELD=VALUE...]
                                                        print "created" or "opened"
         """
@@ -255,6 +256,7 @@ struct TestPeer {
         case "pubsub-chaos-subscribe": try PubSubChaosCommands.subscribe(&arguments)
         case "pubsub-hold": try PubSubProbeCommands.hold(&arguments)
         case "pubsub-write-sample": try PubSubProbeCommands.writeSample(&arguments)
+        case "pubsub-grow-after-remove": try PubSubProbeCommands.growAfterRemove(&arguments)
         case "pubsub-open-or-create": try PubSubProbeCommands.openOrCreate(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()

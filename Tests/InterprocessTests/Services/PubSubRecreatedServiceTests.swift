@@ -35,4 +35,39 @@ struct PubSubRecreatedServiceTests {
         let nextFromNewService = next == [UInt8](repeating: 3, count: 8)
         #expect(nextFromNewService, "the next sample of the new service (3s) read as \(next)")
     }
+
+    /// The files under /dev/shm whose names contain `name`.
+    static func files(of name: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).filter { $0.contains(name) }
+    }
+
+    @Test("a publisher process that grows its pool after its service was removed, then exits, leaves nothing that gc cannot remove")
+    func growthAfterRemoveLeavesNoOrphan() throws {
+        let name = TestSupport.uniqueName("pubsub-orphan")
+        defer { for file in Self.files(of: name) { SegmentFile.remove(file) } }
+        _ = try Service(create: name, configuration: Self.configuration)
+        let publisher = try ServicePeer("pubsub-grow-after-remove", name)
+        #expect(publisher.waitForOutput("ready"), "\(publisher.description)")
+        try Service.remove(name)
+        publisher.waitForExit(timeout: 15)
+        #expect(publisher.exitedCleanly && publisher.output.contains("grown"), "\(publisher.description)")
+        let decisions = SegmentReport.collectGarbage(prefix: name, dryRun: false)
+        #expect(Self.files(of: name).isEmpty, "left behind: \(Self.files(of: name)); gc: \(decisions.map { "\($0.name): \($0.action) (\($0.reason))" })")
+    }
+
+    @Test("lifetime .removedWhenCreatorCloses removes the pools with the service")
+    func removedWhenCreatorClosesTakesPools() throws {
+        let name = TestSupport.uniqueName("pubsub-lifetime")
+        defer { for file in Self.files(of: name) { SegmentFile.remove(file) } }
+        do {
+            let service = try Service(create: name, configuration: Self.configuration, lifetime: .removedWhenCreatorCloses)
+            var publisher = try Publisher(service: service)
+            var subscriber = try Subscriber(service: service)
+            try publisher.send(contentsOf: [UInt8](repeating: 1, count: 8))
+            try publisher.send(contentsOf: [UInt8](repeating: 1, count: 4096))
+            #expect(try subscriber.receive(until: .after(.seconds(2))).count == 8)
+            #expect(!Self.files(of: name).isEmpty)
+        }
+        #expect(Self.files(of: name).isEmpty, "left behind: \(Self.files(of: name))")
+    }
 }
