@@ -1,0 +1,37 @@
+import Foundation
+import Interprocess
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Subscribers killed while asleep (parked for the next sample): the publisher goes on, a live
+/// subscriber asleep next to them is woken, and the sleeper count comes back to what lives.
+@Suite("Publish/subscribe: subscribers killed while asleep", .serialized, .timeLimit(.minutes(5)))
+struct PubSubSleeperKillTests {
+    @Test("three subscribers killed while parked: a live sleeper is still woken, and sleepingSubscribers forgets the dead")
+    func killedSleepers() throws {
+        let name = TestSupport.uniqueName("pubsub-sleepers")
+        let service = try Service(create: name, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64)))
+        defer { try? Service.remove(name) }
+        // Subscribers that wait (20 s each time) for samples that do not come yet.
+        let doomed = try (0..<3).map { _ in try ServicePeer("pubsub-subscribe", name, "0", "drop", "small", "--idle", "20000") }
+        for peer in doomed { #expect(peer.waitForOutput("attached"), "\(peer.description)") }
+        #expect(TestSupport.eventually(timeout: 10) { service.state.sleepingSubscribers == 3 }, "sleeping: \(service.state.sleepingSubscribers)")
+        for peer in doomed { peer.killAndReap() }
+
+        let survivor = try ServicePeer("pubsub-subscribe", name, "4", "drop", "small", "--idle", "20000")
+        #expect(survivor.waitForOutput("attached"), "\(survivor.description)")
+        #expect(TestSupport.eventually(timeout: 10) { service.state.sleepingSubscribers >= 1 }, "sleeping: \(service.state.sleepingSubscribers)")
+        let publisher = try ServicePeer("pubsub-publish", name, "5", "small")
+        publisher.waitForExit(timeout: 20)
+        #expect(publisher.exitedCleanly, "\(publisher.description)")
+        survivor.waitForExit(timeout: 20)
+        #expect(survivor.exitedCleanly && survivor.report("received")?["last"] == "4", "\(survivor.description)")
+        // Nobody lives to sleep: a count left by the dead would cost every later publish a wake-up call.
+        let sleeping = service.state.sleepingSubscribers
+        #expect(TestSupport.eventually(timeout: 5) { service.state.sleepingSubscribers == 0 },
+                "sleepingSubscribers is \(sleeping) with no live subscriber (3 were killed asleep)")
+    }
+}
