@@ -1,5 +1,5 @@
 import Foundation
-import Interprocess
+@testable import Interprocess
 import Testing
 
 #if canImport(Glibc)
@@ -33,5 +33,29 @@ struct PubSubSleeperKillTests {
         let sleeping = service.state.sleepingSubscribers
         #expect(TestSupport.eventually(timeout: 5) { service.state.sleepingSubscribers == 0 },
                 "sleepingSubscribers is \(sleeping) with no live subscriber (3 were killed asleep)")
+    }
+
+    @Test("a publisher killed while asleep behind a .block subscriber: its successor does not leave the subscribers waking a dead sleeper")
+    func killedSleepingPublisher() throws {
+        let name = TestSupport.uniqueName("pubsub-pub-asleep")
+        let service = try Service(create: name, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64), bufferCapacity: 2,
+                                                                                    overrunPolicy: .block))
+        defer { try? Service.remove(name) }
+        // What the library keeps at ServiceLayout.progressWaitersOffset: 1 while the publisher sleeps.
+        func publisherAsleep() -> UInt32 { service.storage.word32(ServiceLayout.progressWaitersOffset).pointee.load(ordering: .relaxed) }
+        var subscriber = try Subscriber(service: service, overrun: .block)
+        let blocked = try ServicePeer("pubsub-publish", name, "100", "small")
+        #expect(TestSupport.eventually(timeout: 10) { publisherAsleep() == 1 }, "the publisher never slept: \(blocked.description)")
+        blocked.killAndReap()
+
+        var publisher = try Publisher(service: service)
+        // Read what the dead one published, so the new one never has to wait.
+        while try subscriber.tryReceive({ $0.sequence }) != nil {}
+        for index in 0..<20 {
+            try publisher.send(contentsOf: [UInt8(index)], until: .after(.seconds(5)))
+            _ = try subscriber.receive(until: .after(.seconds(5)))
+        }
+        // The live publisher never slept (its subscriber kept up): nobody is asleep on the progress word.
+        #expect(publisherAsleep() == 0, "the dead publisher's sleep is still announced: every .block receive pays a FUTEX_WAKE")
     }
 }
