@@ -32,7 +32,7 @@ enum PubSubChaosCommands {
         }
         guard mode == "try" || mode == "block" else { throw UsageError("mode must be try or block (got '\(mode)')") }
         let service = try Service(open: name, timeout: .seconds(5))
-        var publisher = try PubSubAttach.retrying { () throws(InterprocessError) in try Publisher(service: service) }
+        var publisher = try QueueChaosCommands.attach { () throws(InterprocessError) in try Publisher(service: service) }
         ledger.add(PubSubLedger.publishers)
         while true {
             let sequence = publisher.nextSequence

@@ -219,21 +219,8 @@ struct SequenceCheck {
     }
 }
 
+/// Small helpers of the publish/subscribe commands: the policy argument, and unbuffered output.
 enum PubSubAttach {
-    /// Makes an endpoint with `make`, retrying for 5 s while the seat's previous holder still
-    /// counts as alive (the test reaps a killed one before starting the next).
-    static func retrying<Endpoint: ~Copyable>(_ make: () throws(InterprocessError) -> Endpoint) throws(InterprocessError) -> Endpoint {
-        let deadline = Deadline.after(.seconds(5))
-        while true {
-            do {
-                return try make()
-            } catch {
-                guard error.code == .alreadyExists, !deadline.hasPassed else { throw error }
-                usleep(2_000)
-            }
-        }
-    }
-
     static func policy(_ text: String) throws(UsageError) -> OverrunPolicy {
         switch text {
         case "block": return .block

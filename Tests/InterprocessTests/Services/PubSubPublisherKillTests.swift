@@ -35,35 +35,17 @@ struct PubSubPublisherKillTests {
         func startPublisher() throws -> ServicePeer {
             try ServicePeer("pubsub-chaos-publish", name, ledger.name, random.peerSeed(), "block", "--linger")
         }
-        var publisher = try startPublisher()
         let kills = ChaosSeed.scaled(50)
-        for round in 0..<kills {
-            // Wait until this publisher has the seat, then let it publish a little.
-            let seated = TestSupport.eventually(timeout: 10) { ledger[PubSubLedger.publishers] > UInt64(round) }
-            #expect(seated, "\(context): publisher \(round) did not take over the seat: \(publisher.description) \(ledger.summary)")
-            if !seated { break }
-            usleep(UInt32(3_000 + random.below(30_000)))
-            publisher.killAndReap()
-            publisher = try startPublisher()
-        }
+        var pauses = SeededRandom(seed: random.next())
+        let publisher = try Self.killPublishers(kills, ledger, context, &pauses, start: startPublisher)
         // The last publisher takes over and the subscribers receive from it.
         #expect(TestSupport.eventually(timeout: 15) { ledger[PubSubLedger.publishers] == UInt64(kills + 1) },
                 "\(context): not every publisher took the seat: \(ledger.summary)")
         let received = ledger[PubSubLedger.received], sent = ledger[PubSubLedger.sent]
         #expect(TestSupport.eventually(timeout: 15) { ledger[PubSubLedger.received] > received + 300 && ledger[PubSubLedger.sent] > sent + 100 },
                 "\(context): the subscribers stopped receiving after the last takeover: \(ledger.summary)")
-        #expect(!publisher.hasExited, "\(context): \(publisher.description)")
-        publisher.killAndReap()
-        for subscriber in subscribers {
-            #expect(!subscriber.hasExited, "\(context): \(subscriber.description)")
-            subscriber.killAndReap()
-        }
-
-        #expect(ledger[PubSubLedger.bad] == 0, "\(context): a subscriber saw a partial or wrong sample: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.order] == 0, "\(context): sequences skipped or repeated: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.sequenceMismatch] == 0, "\(context): a send returned another sequence than nextSequence: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.errors] == 0 && ledger[PubSubLedger.attachFailures] == 0, "\(context): \(ledger.summary)")
-        #expect(ledger[PubSubLedger.resourceLimit] == 0 && ledger[PubSubLedger.timedOut] == 0, "\(context): \(ledger.summary)")
+        ServicePeer.stopAll([publisher] + subscribers, context)
+        ledger.expectClean(context)
         // Every sample a subscriber got was published by some publisher (a killed one may have
         // published one more than it counted).
         let state = try Service(open: name).state
@@ -90,35 +72,23 @@ struct PubSubPublisherKillTests {
             try ServicePeer("pubsub-chaos-subscribe", name, ledger.name, random.peerSeed(), "drop", "receive", "--history", "--sizes", "ramp")
         }
         var joiner = try startJoiner()
-        var publisher = try ServicePeer("pubsub-chaos-publish", name, ledger.name, random.peerSeed(), "block", "--linger", "--sizes", "ramp")
         let kills = ChaosSeed.scaled(40)
-        for round in 0..<kills {
-            let seated = TestSupport.eventually(timeout: 10) { ledger[PubSubLedger.publishers] > UInt64(round) }
-            #expect(seated, "\(context): publisher \(round) did not take over the seat: \(publisher.description) \(ledger.summary)")
-            if !seated { break }
-            usleep(UInt32(2_000 + random.below(40_000)))
-            publisher.killAndReap()
+        var pauses = SeededRandom(seed: random.next())
+        let publisher = try Self.killPublishers(kills, ledger, context, &pauses, start: { () throws -> ServicePeer in
+            try ServicePeer("pubsub-chaos-publish", name, ledger.name, random.peerSeed(), "block", "--linger", "--sizes", "ramp")
+        }, between: { round in
             if round % 4 == 3 {
                 joiner.killAndReap()
                 joiner = try startJoiner()
             }
-            publisher = try ServicePeer("pubsub-chaos-publish", name, ledger.name, random.peerSeed(), "block", "--linger", "--sizes", "ramp")
-        }
+        })
         let received = ledger[PubSubLedger.received]
         #expect(TestSupport.eventually(timeout: 20) { ledger[PubSubLedger.received] > received + 50 },
                 "\(context): the subscribers stopped receiving after the last takeover: \(ledger.summary)")
         let state = try Service(open: name).state
-        publisher.killAndReap()
         joiner.killAndReap()
-        for subscriber in steady {
-            #expect(!subscriber.hasExited, "\(context): \(subscriber.description)")
-            subscriber.killAndReap()
-        }
-        #expect(ledger[PubSubLedger.bad] == 0, "\(context): a subscriber saw a partial or wrong sample: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.order] == 0, "\(context): sequences skipped or repeated: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.errors] == 0 && ledger[PubSubLedger.attachFailures] == 0, "\(context): \(ledger.summary)")
-        #expect(ledger[PubSubLedger.resourceLimit] == 0 && ledger[PubSubLedger.timedOut] == 0, "\(context): \(ledger.summary)")
-        #expect(ledger[PubSubLedger.sequenceMismatch] == 0, "\(context): \(ledger.summary)")
+        ServicePeer.stopAll([publisher] + steady, context)
+        ledger.expectClean(context)
         #expect(state.problem == nil, "\(context): \(state)")
 
         // remove takes the service and every pool generation; what a publisher killed while
@@ -128,5 +98,23 @@ struct PubSubPublisherKillTests {
         #expect(leftovers().allSatisfy { $0.hasPrefix(".ipc-new.") }, "\(context): left behind after remove: \(leftovers()) (pools in the last state: \(state.pools))")
         _ = SegmentReport.collectGarbage(prefix: name, dryRun: false)
         #expect(leftovers().isEmpty, "\(context): left behind after remove and gc: \(leftovers())")
+    }
+
+    /// Starts a publisher with `start` and, `kills` times, waits until it has taken the seat,
+    /// lets it publish 2–40 ms, SIGKILLs it (often mid-write), runs `between`, and starts the
+    /// next; returns the last one, running.
+    static func killPublishers(_ kills: Int, _ ledger: PubSubLedger, _ context: String, _ random: inout SeededRandom,
+                               start: () throws -> ServicePeer, between: (Int) throws -> Void = { _ in }) throws -> ServicePeer {
+        var publisher = try start()
+        for round in 0..<kills {
+            let seated = TestSupport.eventually(timeout: 10) { ledger[PubSubLedger.publishers] > UInt64(round) }
+            #expect(seated, "\(context): publisher \(round) did not take over the seat: \(publisher.description) \(ledger.summary)")
+            if !seated { break }
+            usleep(UInt32(2_000 + random.below(38_000)))
+            publisher.killAndReap()
+            try between(round)
+            publisher = try start()
+        }
+        return publisher
     }
 }

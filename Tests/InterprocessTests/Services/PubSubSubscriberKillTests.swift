@@ -36,7 +36,8 @@ struct PubSubSubscriberKillTests {
         var subscribers = try (0..<4).map { _ in try startSubscriber() }
         let kills = ChaosSeed.scaled(200)
         for _ in 0..<kills {
-            usleep(UInt32(2_000 + random.below(25_000)))
+            // One kill in three comes early: often while the subscriber attaches (takes a dead entry over).
+            usleep(UInt32(random.below(3) == 0 ? random.below(8_000) : 2_000 + random.below(25_000)))
             let index = random.below(subscribers.count)
             subscribers[index].killAndReap()
             subscribers[index] = try startSubscriber()
@@ -46,23 +47,8 @@ struct PubSubSubscriberKillTests {
         let sent = ledger[PubSubLedger.sent], received = ledger[PubSubLedger.received]
         #expect(TestSupport.eventually(timeout: 15) { ledger[PubSubLedger.sent] > sent + 100 && ledger[PubSubLedger.received] > received + 100 },
                 "\(context): publishing stopped after the kills: \(ledger.summary)")
-        #expect(!publisher.hasExited, "\(context): \(publisher.description)")
-        publisher.killAndReap()
-        for subscriber in subscribers {
-            #expect(!subscriber.hasExited, "\(context): \(subscriber.description)")
-            subscriber.killAndReap()
-        }
-
-        #expect(ledger[PubSubLedger.bad] == 0, "\(context): torn or wrong samples: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.order] == 0, "\(context): samples out of order: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.resourceLimit] == 0, "\(context): the pool ran dry: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.refused] == 0, "\(context): trySend refused with no .block subscriber: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.timedOut] == 0, "\(context): a send waited 10 s: \(ledger.summary)")
-        // Liveness, not speed: a dead subscriber is reclaimed long before this.
-        #expect(ledger[PubSubLedger.longestWait] < 2_000_000_000, "\(context): a send waited > 2 s: \(ledger.summary)")
-        #expect(ledger[PubSubLedger.errors] == 0 && ledger[PubSubLedger.attachFailures] == 0, "\(context): \(ledger.summary)")
-        #expect(ledger[PubSubLedger.sequenceMismatch] == 0, "\(context): \(ledger.summary)")
-        #expect(ledger[PubSubLedger.received] > 0, "\(context): \(ledger.summary)")
+        ServicePeer.stopAll([publisher] + subscribers, context)
+        ledger.expectClean(context)
 
         // Every entry of the dead is reclaimed: a full set of subscribers attaches here now.
         let service = try Service(open: name)

@@ -1,6 +1,7 @@
 import Foundation
 import Interprocess
 import Synchronization
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -85,6 +86,14 @@ final class ServicePeer {
         return nil
     }
 
+    /// Expects each of `peers` still running, then kills them all.
+    static func stopAll(_ peers: [ServicePeer], _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for peer in peers {
+            #expect(!peer.hasExited, "\(context): \(peer.description)", sourceLocation: sourceLocation)
+            peer.killAndReap()
+        }
+    }
+
     /// Whether it exited by itself with status 0.
     var exitedCleanly: Bool { ChaosSeed.exitedCleanly(status) }
 
@@ -130,6 +139,22 @@ final class PubSubLedger {
     var lastError: String {
         let word = self[Self.lastError]
         return String(decoding: (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) }.filter { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// Expects what every chaos run must leave: no wrong, torn or out-of-order sample, no error
+    /// the peers did not expect, no attach refused, the pool never dry, no send refused or timed
+    /// out, each send the sequence promised, and no send that waited 2 s or more (liveness, not
+    /// speed: a dead subscriber is reclaimed long before).
+    func expectClean(_ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let zeros = [(Self.bad, "torn or wrong samples"), (Self.order, "samples out of order"), (Self.errors, "unexpected errors"),
+                     (Self.attachFailures, "subscribers refused"), (Self.resourceLimit, "the pool ran dry"),
+                     (Self.refused, "trySend refused with no .block subscriber"), (Self.timedOut, "a send waited 10 s"),
+                     (Self.sequenceMismatch, "a send returned another sequence than nextSequence")]
+        for (offset, what) in zeros {
+            #expect(self[offset] == 0, "\(context): \(what): \(summary)", sourceLocation: sourceLocation)
+        }
+        #expect(self[Self.longestWait] < 2_000_000_000, "\(context): a send waited 2 s or more: \(summary)", sourceLocation: sourceLocation)
+        #expect(self[Self.received] > 0, "\(context): nothing received: \(summary)", sourceLocation: sourceLocation)
     }
 
     /// Every counter, for a failure message.
