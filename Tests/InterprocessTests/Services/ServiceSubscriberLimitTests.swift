@@ -35,6 +35,26 @@ struct ServiceSubscriberLimitTests {
         try Self.checkReclaimed(service, &publisher)
     }
 
+    @Test("a .block subscriber that dies never holds the publisher back: it is reclaimed while the publisher waits")
+    func deadBlockingSubscriber() async throws {
+        let name = TestSupport.uniqueName("svc-dead-block")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init(payload: .value(UInt64.self), bufferCapacity: 4, overrunPolicy: .block))
+        var publisher = try Publisher(service: service)
+        await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
+            let subscriber = try Subscriber(service: Service(open: name))
+            kill(getpid(), SIGKILL)
+            _ = subscriber.position
+        }
+        #expect(service.state.subscribers.count == 1, "the dead subscriber's entry is still there")
+        try Self.publish(&publisher, 0..<20, timeout: .seconds(5))
+        #expect(service.state.subscribers.isEmpty, "the publisher reclaimed it")
+    }
+
+    static func publish(_ publisher: inout Publisher, _ values: Range<UInt64>, timeout: Duration) throws {
+        for value in values { try publisher.send(value, timeout: timeout) }
+    }
+
     static func holdSamplesAndDie(_ name: String) async throws {
         let subscriber = try Subscriber(service: Service(open: name), history: true)
         var iterator = subscriber.samples().makeAsyncIterator()
