@@ -74,8 +74,6 @@ enum PubSubSizes: Sendable {
     static let growMaximum = 8 << 20
     /// Samples per size level of "grow" (8 B, 16 B, … 8 MiB: 21 levels).
     static let growPerLevel: UInt64 = 6
-    /// How many samples "grow" has: every level once.
-    static let growCount = 21 * Int(growPerLevel)
 
     case fixed(Int)
     /// 8 to 64 bytes.
@@ -119,7 +117,6 @@ enum PubSubSizes: Sendable {
 /// PubSubLedger in the tests has the same offsets). Every word a UInt64. Sendable: it touches
 /// only atomic words of a mapping that lives as long as the object.
 final class PubSubLedger: @unchecked Sendable {
-    static let size = 4096
     /// Samples whose content, size or embedded sequence was wrong.
     static let bad = 0
     /// Samples delivered out of order (a block subscriber that missed, a sequence that went back).
