@@ -94,4 +94,22 @@ struct PubSubGrowingPayloadTests {
         try publisher.send(UInt64(0xFEED))
         #expect(try subscriber.receive(as: UInt64.self) == 0xFEED)
     }
+
+    @Test("empty samples and samples shorter than their loan: byte counts arrive exactly (0, 1, and what send(upTo:) wrote)")
+    func edgeSizes() throws {
+        let name = TestSupport.uniqueName("pubsub-edge-sizes")
+        let service = try Service(create: name, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 4096), bufferCapacity: 8))
+        defer { try? Service.remove(name) }
+        var publisher = try Publisher(service: service)
+        var subscriber = try Subscriber(service: service)
+        try publisher.send(contentsOf: [])
+        try publisher.send(byteCount: 0) { _ in }
+        try publisher.send(contentsOf: [7])
+        try publisher.send(upTo: 4096) { out in out.append(repeating: UInt8(9), count: 3, as: UInt8.self) }
+        try publisher.send(upTo: 4096) { _ in }
+        var seen: [[UInt8]] = []
+        for _ in 0..<5 { seen.append(try subscriber.receive(until: .after(.seconds(2)))) }
+        #expect(seen == [[], [], [7], [9, 9, 9], []])
+        #expect(try subscriber.tryReceive { $0.byteCount } == nil)
+    }
 }
