@@ -70,4 +70,25 @@ struct PubSubRecreatedServiceTests {
         }
         #expect(Self.files(of: name).isEmpty, "left behind: \(Self.files(of: name))")
     }
+
+    @Test("endpoints open before remove keep working: a subscriber meets a generation grown before the remove that it had not mapped yet")
+    func subscriberKeepsWorkingAfterRemove() throws {
+        let name = TestSupport.uniqueName("pubsub-after-remove")
+        defer { for file in Self.files(of: name) { SegmentFile.remove(file) } }
+        let service = try Service(create: name, configuration: Self.configuration)
+        var publisher = try Publisher(service: service)
+        var subscriber = try Subscriber(service: service)
+        try publisher.send(contentsOf: [UInt8](repeating: 1, count: 8))
+        try publisher.send(contentsOf: [UInt8](repeating: 2, count: 4096))   // a new generation, not mapped by the subscriber yet
+        try Service.remove(name)
+        var received: [Int] = []
+        do {
+            for _ in 0..<2 { received.append(try subscriber.receive(until: .after(.seconds(2))).count) }
+            try publisher.send(contentsOf: [UInt8](repeating: 3, count: 16))
+            received.append(try subscriber.receive(until: .after(.seconds(2))).count)
+        } catch {
+            Issue.record("a subscriber open before remove stopped working after \(received): \(error)")
+        }
+        #expect(received == [8, 4096, 16])
+    }
 }
