@@ -75,6 +75,9 @@ enum ServiceLayout {
     @usableFromInline static let subscriberCursorOffset = 16    // UInt64: next sequence to read
     @usableFromInline static let subscriberMissedOffset = 24    // UInt64
     @usableFromInline static let subscriberReceivedOffset = 32  // UInt64
+    @usableFromInline static let subscriberParkedOffset = 40    // UInt32: 1 while counted in publicationWaiters
+    /// The policy word of an entry that is free or not yet set up: snapshots and gating skip it.
+    static let joiningPolicy = UInt32.max
 
     /// An entry with nothing published yet.
     @usableFromInline static let noSequence = UInt64.max

@@ -33,6 +33,10 @@ extension ServiceStorage {
         for (index, byte) in typeName.enumerated() {
             base.storeBytes(of: byte, toByteOffset: ServiceLayout.typeNameOffset + index, as: UInt8.self)
         }
+        for index in 0..<configuration.maximumSubscribers {
+            base.storeBytes(of: ServiceLayout.joiningPolicy, toByteOffset: geometry.subscribersOffset
+                + index * ServiceLayout.subscriberEntrySize + ServiceLayout.subscriberPolicyOffset, as: UInt32.self)
+        }
         for index in 0..<geometry.slotCount {
             let record = base + ServiceLayout.recordsOffset + index * geometry.recordStride
             // Entry k starts bound to slot k; spare slots (ringSize...) are bound to none.

@@ -67,6 +67,7 @@ import Testing
         try check("### Subscriber entry", [
             "claim": (L.subscriberClaimOffset, 8), "policy": (L.subscriberPolicyOffset, 4), "held": (L.subscriberHeldOffset, 4),
             "cursor": (L.subscriberCursorOffset, 8), "missed": (L.subscriberMissedOffset, 8), "received": (L.subscriberReceivedOffset, 8),
+            "parked": (L.subscriberParkedOffset, 4),
         ])
     }
 
