@@ -21,14 +21,15 @@ struct PubSubSleeperKillTests {
         #expect(TestSupport.eventually(timeout: 10) { service.state.sleepingSubscribers == 3 }, "sleeping: \(service.state.sleepingSubscribers)")
         for peer in doomed { peer.killAndReap() }
 
-        let survivor = try ServicePeer("pubsub-subscribe", name, "4", "drop", "small", "--idle", "20000")
+        let survivor = try ServicePeer("pubsub-subscribe", name, "599", "drop", "small", "--idle", "20000")
         #expect(survivor.waitForOutput("attached"), "\(survivor.description)")
         #expect(TestSupport.eventually(timeout: 10) { service.state.sleepingSubscribers >= 1 }, "sleeping: \(service.state.sleepingSubscribers)")
-        let publisher = try ServicePeer("pubsub-publish", name, "5", "small")
+        // Enough samples for the publisher to notice (it may look for dead sleepers only now and then).
+        let publisher = try ServicePeer("pubsub-publish", name, "600", "small")
         publisher.waitForExit(timeout: 20)
         #expect(publisher.exitedCleanly, "\(publisher.description)")
         survivor.waitForExit(timeout: 20)
-        #expect(survivor.exitedCleanly && survivor.report("received")?["last"] == "4", "\(survivor.description)")
+        #expect(survivor.exitedCleanly && survivor.report("received")?["last"] == "599", "\(survivor.description)")
         // Nobody lives to sleep: a count left by the dead would cost every later publish a wake-up call.
         let sleeping = service.state.sleepingSubscribers
         #expect(TestSupport.eventually(timeout: 5) { service.state.sleepingSubscribers == 0 },
