@@ -141,7 +141,7 @@ final class PublisherBook {
     /// it keep their mapping.
     private func retire(_ generation: Int) {
         storage.generationState(generation).pointee.store(ServiceLayout.GenerationState.retired.rawValue, ordering: .releasing)
-        try? Segment.remove(SamplePool.name(of: storage.name, generation: generation), kind: .samplePool, operation: "remove sample pool")
+        try? Segment.remove(SamplePool.name(of: storage, generation: generation), kind: .samplePool, operation: "remove sample pool")
         pools.drop(generation)
     }
 

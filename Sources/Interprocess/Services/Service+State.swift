@@ -35,7 +35,7 @@ extension Service {
             if size < 1 || size > storage.configuration.payload.size {
                 problems.append("pool generation \(generation) records a slot size of \(size) bytes")
             }
-            pools.append(SamplePoolState(generation: UInt32(generation), segmentName: SamplePool.name(of: storage.name, generation: generation),
+            pools.append(SamplePoolState(generation: UInt32(generation), segmentName: SamplePool.name(of: storage, generation: generation),
                                          slotPayloadSize: size, slotCount: storage.geometry.slotCount, slotsInUse: inUse[generation]))
         }
         return ServiceState(

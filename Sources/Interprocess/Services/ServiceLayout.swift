@@ -48,6 +48,7 @@ enum ServiceLayout {
 
     // Pool line and generation table: written by the publisher on growth.
     static let currentGenerationOffset = 512    // UInt32
+    static let poolNonceOffset = 516            // UInt32: random, in this service's pool names
     static let generationTableOffset = 640      // maximumGenerations × 16 bytes
     static let generationEntrySize = 16
     static let generationSlotSizeOffset = 0     // UInt64: the slots' payload size, 0 = never made

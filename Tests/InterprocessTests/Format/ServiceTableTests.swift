@@ -33,7 +33,7 @@ import Testing
             "publisher": (L.publisherOffset, 8), "head": (L.headOffset, 8), "publicationWord": (L.publicationWordOffset, 4),
             "publicationWaiters": (L.publicationWaitersOffset, 4), "progressWord": (L.progressWordOffset, 4),
             "membership": (L.membershipOffset, 8), "progressWaiters": (L.progressWaitersOffset, 4),
-            "currentGeneration": (L.currentGenerationOffset, 4),
+            "currentGeneration": (L.currentGenerationOffset, 4), "poolNonce": (L.poolNonceOffset, 4),
             "generations": (L.generationTableOffset, L.maximumGenerations * L.generationEntrySize),
             "records": (L.recordsOffset, nil),
         ])
