@@ -38,25 +38,32 @@ struct PubSubForeignSegmentTests {
         #expect(!Service.all().contains { $0.name == name })
     }
 
-    @Test("a foreign file under the first pool's name: making the service or publishing is a typed error; the file is left alone")
+    @Test("a foreign file under the next pool generation's name: growing is a typed error, the file is left alone, and smaller samples still flow")
     func foreignFileUnderPoolName() throws {
         let name = TestSupport.uniqueName("pubsub-foreign-pool")
-        let pool = name + ".pool-0"
-        defer {
-            try? Service.remove(name)
-            SegmentFile.remove(pool)
+        let service = try Service(create: name, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 1 << 16)))
+        defer { try? Service.remove(name) }
+        var publisher = try Publisher(service: service)
+        var subscriber = try Subscriber(service: service)
+        try publisher.send(contentsOf: [1, 2, 3])
+        #expect(try subscriber.receive(until: .after(.seconds(2))) == [1, 2, 3])
+        // Pool names end in the generation number; the next one's name is where growth goes.
+        guard let current = service.state.pools.last, current.segmentName.hasSuffix("-\(current.generation)") else {
+            Issue.record("unexpected pool names: \(service.state.pools)")
+            return
         }
+        let next = String(current.segmentName.dropLast(String(current.generation).count)) + String(current.generation + 1)
+        defer { SegmentFile.remove(next) }
         let garbage = SegmentForeignInputTests.randomBytes(4096)
-        try SegmentFile.create(pool, contents: garbage)
-        let error = Self.failure("create, publish and receive") { () throws(InterprocessError) in
-            let service = try Service(create: name, configuration: Self.configuration)
-            var publisher = try Publisher(service: service)
-            var subscriber = try Subscriber(service: service)
-            try publisher.send(contentsOf: [1, 2, 3])
-            _ = try subscriber.receive(until: .after(.seconds(2)))
+        try SegmentFile.create(next, contents: garbage)
+
+        let error = Self.failure("growing into a foreign file") { () throws(InterprocessError) in
+            try publisher.send(contentsOf: [UInt8](repeating: 9, count: current.slotPayloadSize + 1))
         }
         #expect(error.map { [.alreadyExists, .foreignSegment].contains($0.code) } == true, "\(String(describing: error))")
-        #expect(try SegmentFile.contents(pool) == garbage, "the foreign pool file was changed")
+        #expect(try SegmentFile.contents(next) == garbage, "the foreign file under \(next) was changed")
+        try publisher.send(contentsOf: [4, 5])
+        #expect(try subscriber.receive(until: .after(.seconds(2))) == [4, 5])
     }
 
     @Test("a pool replaced under a live service (by garbage, or by another kind of segment): a new subscriber gets a typed error",
