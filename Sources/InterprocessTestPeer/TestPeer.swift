@@ -137,6 +137,24 @@ struct TestPeer {
           mutex-exit-holding NAME                      exit(0) inside withLock on the named mutex
           mutex-scoped NAME repair|no-repair|give-up   withLock with that owner-death policy; print
                                                        "repaired PID", "ran" or the error's code
+          pubsub-publish SERVICE COUNT SIZES [SUBSCRIBERS]
+                                                       publish COUNT self-checking samples (SIZES: small,
+                                                       grow or a byte count) once SUBSCRIBERS attached
+          pubsub-subscribe SERVICE LAST block|drop SIZES [--leave-after K] [--sleep-every N MS] [--idle MS]
+                                                       receive and check samples until sequence LAST
+          pubsub-many SERVICE N LAST                   N .block subscribers in one process, each receiving 0…LAST
+          pubsub-victim SERVICE MS SEED                random subscriber and publisher calls for MS while
+                                                       the test rewrites the service
+          pubsub-chaos-publish SERVICE LEDGER SEED try|block [--linger] [--sizes SIZES]
+                                                       publish for ever, counting in LEDGER
+          pubsub-chaos-subscribe SERVICE LEDGER SEED block|drop receive|linger|held [--history] [--sizes SIZES]
+                                                       receive and check for ever, counting in LEDGER
+          pubsub-hold SERVICE subscriber|publisher [block|drop]
+                                                       attach, print "attached PID", stay until killed
+          pubsub-write-sample SERVICE write|read       receive one sample (history) and write into it
+          pubsub-grow-after-remove SERVICE             publish, wait for the name to go, then grow the pool
+          pubsub-open-or-create SERVICE [FIELD=VALUE...]
+                                                       print "created" or "opened"
         """
 
     static func main() {
@@ -230,6 +248,16 @@ struct TestPeer {
         case "named-create-hold": try NamedPrimitiveCommands.createHold(&arguments)
         case "mutex-exit-holding": try NamedPrimitiveCommands.exitHolding(&arguments)
         case "mutex-scoped": try NamedPrimitiveCommands.scoped(&arguments)
+        case "pubsub-publish": try PubSubStreamCommands.publish(&arguments)
+        case "pubsub-subscribe": try PubSubStreamCommands.subscribe(&arguments)
+        case "pubsub-many": try PubSubStreamCommands.many(&arguments)
+        case "pubsub-victim": try PubSubVictimCommands.run(&arguments)
+        case "pubsub-chaos-publish": try PubSubChaosCommands.publish(&arguments)
+        case "pubsub-chaos-subscribe": try PubSubChaosCommands.subscribe(&arguments)
+        case "pubsub-hold": try PubSubProbeCommands.hold(&arguments)
+        case "pubsub-write-sample": try PubSubProbeCommands.writeSample(&arguments)
+        case "pubsub-grow-after-remove": try PubSubProbeCommands.growAfterRemove(&arguments)
+        case "pubsub-open-or-create": try PubSubProbeCommands.openOrCreate(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
