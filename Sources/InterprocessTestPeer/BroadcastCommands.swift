@@ -43,10 +43,12 @@ enum BroadcastCommands {
     }
 
     /// `broadcast-stop NAME`: becomes the writer (taking over a dead one) and sends the 8-byte
-    /// stop record; prints "stopped S" (its sequence number).
+    /// stop record; prints "replaced PID" if it took a dead writer's place, then "stopped S"
+    /// (the stop record's sequence number).
     static func stop(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
         var writer = try BroadcastStream(open: name).makeWriter()
+        if let replaced = writer.replacedWriter { print("replaced \(replaced)") }
         let sequence = try writer.send(UInt64.max)
         print("stopped \(sequence)")
     }
@@ -101,6 +103,7 @@ enum BroadcastCommands {
         let writer = try BroadcastStream(open: name).makeWriter()
         print("writer \(writer.nextSequence)")
         fflush(nil)
-        while true { sleep(1) }
+        // Uses the writer in the loop, so that it lives (and holds the place) until the kill.
+        while writer.nextSequence != .max { sleep(1) }
     }
 }

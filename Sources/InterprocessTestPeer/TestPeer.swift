@@ -63,6 +63,8 @@ struct TestPeer {
                                                        received R missed M stop S bad B"
           broadcast-probe NAME START                   receive what is there; "received R missed M"
           broadcast-hold NAME                          become the writer, print "writer S", hold it
+          broadcast-victim NAME MILLISECONDS SEED      random reads and writes while the test rewrites
+                                                       the stream; "ops N records R errors E (corrupt C)"
           identity-show                                print "pid P start S namespace N"
           main-exits-holding NAME                      a second thread locks the named mutex ("locked")
                                                        and runs on; the main thread pthread_exits
@@ -216,6 +218,7 @@ struct TestPeer {
         case "broadcast-read": try BroadcastCommands.read(&arguments)
         case "broadcast-probe": try BroadcastCommands.probe(&arguments)
         case "broadcast-hold": try BroadcastCommands.hold(&arguments)
+        case "broadcast-victim": try BroadcastVictimCommands.run(&arguments)
         case "spsc-produce": try QueueCommands.produce(&arguments)
         case "spsc-produce-then-die": try QueueCommands.produceThenDie(&arguments)
         case "spsc-consume": try QueueCommands.consume(&arguments)

@@ -22,9 +22,9 @@ struct BroadcastMapping: @unchecked Sendable {
             throw InterprocessError(.corrupt, operation: operation, name: name, reason: "its body of \(body.count) bytes is too small for a broadcast stream")
         }
         let base = body.baseAddress!
-        let tag = UInt32(littleEndian: base.load(fromByteOffset: BroadcastLayout.tagOffset, as: UInt32.self))
-        let capacity = Int(truncatingIfNeeded: UInt64(littleEndian: base.load(fromByteOffset: BroadcastLayout.capacityOffset, as: UInt64.self)))
-        let maximum = Int(UInt32(littleEndian: base.load(fromByteOffset: BroadcastLayout.maximumRecordOffset, as: UInt32.self)))
+        let tag = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: BroadcastLayout.tagOffset, as: UInt32.self))
+        let capacity = Int(truncatingIfNeeded: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: BroadcastLayout.capacityOffset, as: UInt64.self)))
+        let maximum = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: BroadcastLayout.maximumRecordOffset, as: UInt32.self)))
         guard tag == BroadcastLayout.tag else {
             throw InterprocessError(.corrupt, operation: operation, name: name, reason: "its body does not start with the broadcast stream tag")
         }

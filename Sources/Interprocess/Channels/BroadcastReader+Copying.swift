@@ -17,7 +17,7 @@ extension BroadcastReader {
         while true {
             if readOffset < chunkFill {
                 let offset = Int(truncatingIfNeeded: chunkStart &+ UInt64(truncatingIfNeeded: readOffset)) & mask
-                let word = UInt64(littleEndian: buffer.load(fromByteOffset: readOffset, as: UInt64.self))
+                let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: readOffset, as: UInt64.self))
                 switch BroadcastRecordHeader.judge(word, at: offset, capacity: capacity, maximumRecordSize: maximumRecordSize) {
                 case .invalid(let reason):
                     throw corruption(reason)
@@ -36,7 +36,7 @@ extension BroadcastReader {
                         restartCopy(at: chunkStart &+ UInt64(truncatingIfNeeded: readOffset))
                         continue
                     }
-                    let sequence = UInt64(littleEndian: buffer.load(fromByteOffset: readOffset &+ 8, as: UInt64.self))
+                    let sequence = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: readOffset &+ 8, as: UInt64.self))
                     try synchronize(to: sequence, at: offset)
                     pendingEnd = readOffset &+ footprint
                     return UnsafeRawBufferPointer(start: buffer + readOffset + BroadcastLayout.headerSize, count: payload)
@@ -103,10 +103,11 @@ extension BroadcastReader {
         // wrote after announcing an intent, the fence makes that announcement visible here.
         atomicMemoryFence(ordering: .acquiring)
         let announced = intent.pointee.load(ordering: .relaxed)
-        let lead = announced &- cursor
-        guard Int64(bitPattern: lead) >= 0 else {
-            throw corruption("its tail intent \(announced) is behind its published position \(cursor)")
+        // The writer stores the intent before the tail it read, so the intent is never behind it.
+        guard Int64(bitPattern: announced &- published) >= 0 else {
+            throw corruption("its tail intent \(announced) is behind its tail \(published)")
         }
+        let lead = announced &- cursor
         if lead > limit { return try jump() }
         chunkStart = cursor
         chunkFill = count

@@ -123,8 +123,8 @@ public struct BroadcastReader: ~Copyable {
     mutating func peek() throws(InterprocessError) -> UnsafeRawBufferPointer? {
         if readOffset &+ BroadcastLayout.headerSize <= chunkFill {
             let header = buffer + readOffset
-            let word = UInt64(littleEndian: header.load(as: UInt64.self))
-            let sequence = UInt64(littleEndian: header.load(fromByteOffset: 8, as: UInt64.self))
+            let word = UInt64(littleEndian: header.loadUnaligned(as: UInt64.self))
+            let sequence = UInt64(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             let payload = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word)) &- BroadcastLayout.headerSize
             let end = readOffset &+ BroadcastLayout.footprint(payload)
             if word >> 32 == UInt64(BroadcastLayout.dataType), payload >= 0, payload <= maximumRecordSize,

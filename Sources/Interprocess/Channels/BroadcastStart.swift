@@ -64,11 +64,11 @@ enum BroadcastStart {
             throw mapping.corruption("a record position \(position) is not a multiple of 8", operation: "make reader of broadcast stream")
         }
         let offset = Int(truncatingIfNeeded: position) & (mapping.capacity - 1)
-        let word = UInt64(littleEndian: mapping.ring.load(fromByteOffset: offset, as: UInt64.self))
+        let word = UInt64(littleEndian: mapping.ring.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         let verdict = BroadcastRecordHeader.judge(word, at: offset, capacity: mapping.capacity, maximumRecordSize: mapping.maximumRecordSize)
         // Only a data record (16 bytes at least, inside the ring) has a sequence number to read.
         let sequence: UInt64 = if case .data = verdict {
-            UInt64(littleEndian: mapping.ring.load(fromByteOffset: offset + 8, as: UInt64.self))
+            UInt64(littleEndian: mapping.ring.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
         } else { 0 }
         atomicMemoryFence(ordering: .acquiring)
         let announced = mapping.word64(BroadcastLayout.intentOffset).pointee.load(ordering: .relaxed)

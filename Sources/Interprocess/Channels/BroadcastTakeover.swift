@@ -37,11 +37,11 @@ enum BroadcastTakeover {
         if latest != BroadcastLayout.none, latest &- tail < capacity {
             // `latest` at or past `tail`: the dead writer finished this record but did not publish it.
             let offset = Int(truncatingIfNeeded: latest) & (mapping.capacity - 1)
-            let word = UInt64(littleEndian: mapping.ring.load(fromByteOffset: offset, as: UInt64.self))
+            let word = UInt64(littleEndian: mapping.ring.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             let verdict = BroadcastRecordHeader.judge(word, at: offset, capacity: mapping.capacity, maximumRecordSize: mapping.maximumRecordSize)
             // Read only once the header says the record (16 bytes at least) ends inside the ring.
             let recorded = if case .data = verdict {
-                UInt64(littleEndian: mapping.ring.load(fromByteOffset: offset + 8, as: UInt64.self))
+                UInt64(littleEndian: mapping.ring.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
             } else { sequence &+ 2 }
             guard case .data(_, let footprint) = verdict,
                   latest &+ UInt64(truncatingIfNeeded: footprint) &- tail <= intent &- tail,

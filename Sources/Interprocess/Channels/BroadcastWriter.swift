@@ -52,12 +52,7 @@ public struct BroadcastWriter: ~Copyable {
     /// Claims the writer's place (see ``BroadcastStream/makeWriter()``).
     init(_ mapping: BroadcastMapping) throws(InterprocessError) {
         let owner = mapping.word64(BroadcastLayout.writerOwnerOffset)
-        let replaced: Int32?
-        do {
-            replaced = try EndpointClaim.claim(owner, role: "writer", name: mapping.storage.name)
-        } catch {
-            throw error.reported(as: "make writer of broadcast stream")
-        }
+        let replaced = try EndpointClaim.claim(owner, role: "writer", name: mapping.storage.name, of: "broadcast stream")
         let resumed: BroadcastTakeover.Resumed
         do {
             resumed = try BroadcastTakeover.resume(mapping)
@@ -221,7 +216,7 @@ public struct BroadcastWriter: ~Copyable {
         var boundary = oldest
         while Int64(bitPattern: floor &- boundary) > 0 {
             let offset = Int(truncatingIfNeeded: boundary) & mask
-            let word = UInt64(littleEndian: (ring + offset).load(as: UInt64.self))
+            let word = UInt64(littleEndian: (ring + offset).loadUnaligned(as: UInt64.self))
             let footprint: Int
             switch BroadcastRecordHeader.judge(word, at: offset, capacity: capacity, maximumRecordSize: maximumRecordSize) {
             case .data(_, let size), .padding(let size): footprint = size
