@@ -123,6 +123,7 @@ extension BroadcastReader {
             throw corruption("this reader was lapped, but the latest record's position \(target) is none a writer stores")
         }
         restartCopy(at: target)
+        laps &+= 1
         if synchronization == .inStep { synchronization = .afterJump }
         return true
     }

@@ -63,6 +63,7 @@ public struct BroadcastReader: ~Copyable {
     @usableFromInline var awaitedTail: UInt64
     @usableFromInline var missed: UInt64
     @usableFromInline var received: UInt64
+    @usableFromInline var laps: UInt64
 
     /// How the next data record's sequence number is judged.
     @usableFromInline
@@ -97,6 +98,7 @@ public struct BroadcastReader: ~Copyable {
         awaitedTail = located.position
         missed = 0
         received = 0
+        laps = 0
         self.mapping = mapping
     }
 
@@ -111,6 +113,9 @@ public struct BroadcastReader: ~Copyable {
 
     /// Records this reader received.
     public var receivedCount: UInt64 { received }
+
+    /// How many times this reader was lapped (and jumped to the latest record).
+    public var lapCount: UInt64 { laps }
 
     /// The sequence number the next record received will have if the reader is not lapped.
     public var nextSequence: UInt64 { expected }

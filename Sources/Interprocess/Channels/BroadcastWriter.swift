@@ -99,8 +99,22 @@ public struct BroadcastWriter: ~Copyable {
         let toEnd = capacity &- offset
         let padding = footprint > toEnd ? toEnd : 0
         let end = start &+ UInt64(truncatingIfNeeded: padding &+ footprint)
-        if Int64(bitPattern: (end &- UInt64(truncatingIfNeeded: capacity)) &- oldest) > 0 {
-            advanceOldest(before: end, recordStart: start &+ UInt64(truncatingIfNeeded: padding))
+        let floor = end &- UInt64(truncatingIfNeeded: capacity)
+        if Int64(bitPattern: floor &- oldest) > 0 {
+            // Usually one whole data record (this writer's, a lap ago) leaves the ring: step over
+            // it here; anything else (padding, several records, a damaged header) goes the slow way.
+            let offset = Int(truncatingIfNeeded: oldest) & mask
+            let word = UInt64(littleEndian: (ring + offset).loadUnaligned(as: UInt64.self))
+            let payload = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word)) &- BroadcastLayout.headerSize
+            let stepped = oldest &+ UInt64(truncatingIfNeeded: BroadcastLayout.footprint(payload))
+            if word >> 32 == UInt64(BroadcastLayout.dataType), payload >= 0, payload <= maximumRecordSize,
+               offset &+ BroadcastLayout.footprint(payload) <= capacity, Int64(bitPattern: stepped &- floor) >= 0,
+               Int64(bitPattern: position &- oldest) > 0 {
+                oldest = stepped
+                oldestWord.pointee.store(stepped, ordering: .relaxed)
+            } else {
+                advanceOldest(before: end, recordStart: start &+ UInt64(truncatingIfNeeded: padding))
+            }
         }
         // Announce, then write: a release fence orders the announcement before every byte
         // written after it, so a reader that sees any of those bytes (and then fences with
