@@ -20,30 +20,40 @@ enum BroadcastLayout {
 
     // Writer line: written by the writer on every record.
     @usableFromInline static let tailOffset = 128            // UInt64: bytes published, ever (futex word: low half)
-    @usableFromInline static let intentOffset = 136          // UInt64: end of the bytes the writer may be writing
-    @usableFromInline static let latestOffset = 144          // UInt64: position of the latest whole record; `none`
-    @usableFromInline static let sequenceOffset = 152        // UInt64: the sequence number the next record gets
-    @usableFromInline static let oldestOffset = 160          // UInt64: position of the oldest record not overwritten
-    @usableFromInline static let writerOwnerOffset = 168     // UInt64: packed ProcessIdentity, 0 = free
+    @usableFromInline static let latestOffset = 136          // UInt64: position of the latest whole record; `none`
+    @usableFromInline static let sequenceOffset = 144        // UInt64: the sequence number the next record gets
+    @usableFromInline static let oldestOffset = 152          // UInt64: position of the oldest record not overwritten
+    @usableFromInline static let writerOwnerOffset = 160     // UInt64: packed ProcessIdentity, 0 = free
+
+    // Intent line: written by the writer once per `announcementStep` bytes, so that readers'
+    // checks after every copy mostly hit in their own caches.
+    @usableFromInline static let intentOffset = 256          // UInt64: bound of the bytes the writer may be writing
 
     // Readers' line: written only by readers going to sleep.
-    @usableFromInline static let parkedReadersOffset = 256   // UInt32: readers (about to be) asleep on the tail
+    @usableFromInline static let parkedReadersOffset = 384   // UInt32: readers (about to be) asleep on the tail
 
     /// Where the ring of records starts.
-    @usableFromInline static let ringOffset = 384
+    @usableFromInline static let ringOffset = 512
+
+    /// How far past the record it starts writing the writer announces `tailIntent`: an eighth of
+    /// the ring (at least 8 bytes). The writer stores the intent again only when a record would
+    /// pass it, so readers see it change once per step; in exchange a reader counts as lapped a
+    /// step early (it must stay within `capacity - step` bytes of the tail).
+    @inlinable @inline(__always)
+    static func announcementStep(capacity: Int) -> Int { Swift.max(8, capacity / 8) }
 
     /// `latest` before any record was published.
     @usableFromInline static let none = UInt64.max
 
     /// A data record's header: length (UInt32, header included), type (UInt32), sequence (UInt64).
     @usableFromInline static let headerSize = 16
-    /// A padding record's header: length (UInt32, the bytes it skips) and type (UInt32) only.
+    /// A padding record's header: length (UInt32, the bytes to the ring's end) and type (UInt32) only.
     @usableFromInline static let paddingHeaderSize = 8
     /// Records start on 8-byte boundaries.
     @usableFromInline static let recordAlignment = 8
     /// Record type: a record carrying a payload.
     @usableFromInline static let dataType: UInt32 = 1
-    /// Record type: bytes to skip (the ring's end, or what a writer abandoned).
+    /// Record type: the ring's end, skipped (the next record did not fit there).
     @usableFromInline static let paddingType: UInt32 = 2
 
     /// The smallest and largest ring capacities. The upper bound keeps the low 32 bits of the

@@ -104,9 +104,8 @@ enum BroadcastRecordHeader {
             }
             return .data(payload: payload, footprint: footprint)
         case BroadcastLayout.paddingType:
-            guard length >= BroadcastLayout.paddingHeaderSize, length & (BroadcastLayout.recordAlignment - 1) == 0,
-                  offset &+ length <= capacity else {
-                return .invalid("a padding record at ring offset \(offset) skips \(length) bytes (it must skip a multiple of 8, at least 8, and end by the ring's end)")
+            guard length >= BroadcastLayout.paddingHeaderSize, offset &+ length == capacity else {
+                return .invalid("a padding record at ring offset \(offset) skips \(length) bytes, not the \(capacity &- offset) to the ring's end")
             }
             return .padding(footprint: length)
         default:

@@ -34,7 +34,7 @@ enum BroadcastStart {
             if latest == BroadcastLayout.none { return Located(position: tail, sequence: 0, known: true) }
             if start == .oldest {
                 var position = mapping.word64(BroadcastLayout.oldestOffset).pointee.load(ordering: .acquiring)
-                // Past padding (a few records at most: a ring end, an abandoned record) to a data record.
+                // Past the padding at a ring's end (if `oldest` is one) to a data record.
                 for _ in 0..<4 where Int64(bitPattern: tail &- position) > 0 {
                     switch try probe(mapping, at: position) {
                     case .data(_, let sequence): return Located(position: position, sequence: sequence, known: true)

@@ -4,11 +4,12 @@ import Synchronization
 /// What a new writer finds and repairs before its first send: the positions a dead writer left,
 /// judged at this one choke point, and made consistent again.
 ///
-/// A writer stores, per record: `tailIntent`; the record's bytes; `latest`; the next sequence
-/// number; `tail`. Killed anywhere in between, it leaves one of three states:
-/// - before `latest`: the record is unfinished. Its bytes (from `tail` up to `tailIntent`) are
-///   covered with padding records and published, so it is never delivered and `tailIntent`
-///   never moves back over bytes that may have changed;
+/// A writer stores, per record: the record's bytes; `latest`; the next sequence number; `tail`
+/// (and now and then, before the bytes, a `tailIntent` a step ahead). Killed anywhere in
+/// between, it leaves one of three states:
+/// - before `latest`: the record is unfinished and unpublished. The new writer continues at
+///   `tail`, writing over it, so it is never delivered; it keeps `tailIntent`, which still
+///   bounds every byte written, until its own records pass it (the intent never moves back);
 /// - after `latest`, before `tail`: the record is whole. It is published (`tail` moved past it);
 /// - after `tail`: nothing to repair.
 enum BroadcastTakeover {
@@ -17,6 +18,8 @@ enum BroadcastTakeover {
         var position: UInt64
         var sequence: UInt64
         var oldest: UInt64
+        /// The tail intent as found: the new writer keeps it until its records pass it.
+        var intent: UInt64
     }
 
     /// Judges the writer's words and repairs what a dead writer left.
@@ -52,10 +55,6 @@ enum BroadcastTakeover {
             tail = latest &+ UInt64(truncatingIfNeeded: footprint)
             sequence = recorded &+ 1
         }
-        if intent != tail {
-            pad(ring: mapping.ring, mask: mapping.capacity - 1, capacity: mapping.capacity, from: tail, to: intent)
-            tail = intent
-        }
         mapping.word64(BroadcastLayout.sequenceOffset).pointee.store(sequence, ordering: .releasing)
         tailWord.pointee.store(tail, ordering: .sequentiallyConsistent)
         // `oldest` is a hint for starting readers (they check what they find there); one that
@@ -63,19 +62,7 @@ enum BroadcastTakeover {
         let boundary = oldest & 7 == 0 && tail &- oldest <= capacity ? oldest : tail
         if boundary != oldest { mapping.word64(BroadcastLayout.oldestOffset).pointee.store(boundary, ordering: .releasing) }
         mapping.recordParking.wakeIfWaiting()
-        return Resumed(position: tail, sequence: sequence, oldest: boundary)
-    }
-
-    /// Writes padding records over the ring positions `start..<end` (multiples of 8), split at
-    /// the ring's end. The caller has announced `end` as the tail intent.
-    static func pad(ring: UnsafeMutableRawPointer, mask: Int, capacity: Int, from start: UInt64, to end: UInt64) {
-        var position = start
-        while position != end {
-            let offset = Int(truncatingIfNeeded: position) & mask
-            let length = Swift.min(Int(truncatingIfNeeded: end &- position), capacity &- offset)
-            (ring + offset).storeBytes(of: BroadcastLayout.paddingWord(length).littleEndian, as: UInt64.self)
-            position &+= UInt64(truncatingIfNeeded: length)
-        }
+        return Resumed(position: tail, sequence: sequence, oldest: boundary, intent: intent)
     }
 }
 #endif

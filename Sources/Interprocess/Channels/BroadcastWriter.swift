@@ -19,9 +19,9 @@ public import Synchronization
 /// }
 /// ```
 ///
-/// Per record: store `tailIntent` (how far this record may overwrite), a release fence, the
-/// header and payload, then `latest`, the next sequence number and `tail`, each with release
-/// ordering (see `docs/FORMAT.md`).
+/// Per record: the header and payload, then `latest`, the next sequence number and `tail`, each
+/// with release ordering; once per eighth of the ring, before writing, a new `tailIntent` (how
+/// far the writer may overwrite) and a release fence (see `docs/FORMAT.md`).
 @frozen
 public struct BroadcastWriter: ~Copyable {
     @usableFromInline let mapping: BroadcastMapping
@@ -46,6 +46,8 @@ public struct BroadcastWriter: ~Copyable {
     @usableFromInline var sequence: UInt64
     /// The oldest record boundary not yet overwritten (mirrors `oldest` in the stream).
     @usableFromInline var oldest: UInt64
+    /// The tail intent last stored: no byte at or past it has been written since it was stored.
+    @usableFromInline var announced: UInt64
     /// The pid of a dead writer whose place this one took, if any.
     public let replacedWriter: Int32?
 
@@ -76,6 +78,7 @@ public struct BroadcastWriter: ~Copyable {
         position = resumed.position
         sequence = resumed.sequence
         oldest = resumed.oldest
+        announced = resumed.intent
         self.mapping = mapping
     }
 
@@ -88,45 +91,25 @@ public struct BroadcastWriter: ~Copyable {
 
     // MARK: The two steps of every send
 
-    /// Announces a record of up to `count` payload bytes (padding the ring's end first if it
-    /// does not fit there) and returns where its header goes; the bytes up to the returned end
-    /// may be overwritten from now on. `count` must already be within the limit.
+    /// Makes room for a record of up to `count` payload bytes (padding the ring's end first if it
+    /// does not fit there) and returns where its header goes and where it starts. `count` must
+    /// already be within the limit.
     @inlinable @inline(__always)
-    mutating func reserve(_ count: Int) -> (record: UnsafeMutableRawPointer, start: UInt64, end: UInt64) {
+    mutating func reserve(_ count: Int) -> (record: UnsafeMutableRawPointer, start: UInt64) {
         let footprint = BroadcastLayout.footprint(count)
         var start = position
         var offset = Int(truncatingIfNeeded: start) & mask
         let toEnd = capacity &- offset
         let padding = footprint > toEnd ? toEnd : 0
         let end = start &+ UInt64(truncatingIfNeeded: padding &+ footprint)
-        let floor = end &- UInt64(truncatingIfNeeded: capacity)
-        if Int64(bitPattern: floor &- oldest) > 0 {
-            // Usually one whole data record (this writer's, a lap ago) leaves the ring: step over
-            // it here; anything else (padding, several records, a damaged header) goes the slow way.
-            let offset = Int(truncatingIfNeeded: oldest) & mask
-            let word = UInt64(littleEndian: (ring + offset).loadUnaligned(as: UInt64.self))
-            let payload = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word)) &- BroadcastLayout.headerSize
-            let stepped = oldest &+ UInt64(truncatingIfNeeded: BroadcastLayout.footprint(payload))
-            if word >> 32 == UInt64(BroadcastLayout.dataType), payload >= 0, payload <= maximumRecordSize,
-               offset &+ BroadcastLayout.footprint(payload) <= capacity, Int64(bitPattern: stepped &- floor) >= 0,
-               Int64(bitPattern: position &- oldest) > 0 {
-                oldest = stepped
-                oldestWord.pointee.store(stepped, ordering: .relaxed)
-            } else {
-                advanceOldest(before: end, recordStart: start &+ UInt64(truncatingIfNeeded: padding))
-            }
-        }
-        // Announce, then write: a release fence orders the announcement before every byte
-        // written after it, so a reader that sees any of those bytes (and then fences with
-        // acquire) sees the announcement, and throws its copy away.
-        intent.pointee.store(end, ordering: .relaxed)
-        atomicMemoryFence(ordering: .releasing)
+        // Only when the record would pass the announced intent: announce a step further.
+        if Int64(bitPattern: end &- announced) > 0 { announce(past: end, recordStart: start &+ UInt64(truncatingIfNeeded: padding)) }
         if padding != 0 {
             (ring + offset).storeBytes(of: BroadcastLayout.paddingWord(padding).littleEndian, as: UInt64.self)
             start &+= UInt64(truncatingIfNeeded: padding)
             offset = 0
         }
-        return (ring + offset, start, end)
+        return (ring + offset, start)
     }
 
     /// Writes the header of the record reserved at `start` with `count` payload bytes and
@@ -198,7 +181,7 @@ public struct BroadcastWriter: ~Copyable {
 
     /// Lets `write` append a record of up to `byteCount` bytes straight into the ring; the bytes
     /// it appended become the record. Returns its sequence number. If `write` throws, nothing is
-    /// delivered (the space it had is skipped) and no sequence number is used.
+    /// delivered and no sequence number is used.
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` if `byteCount` is negative or above
     ///   the stream's largest record; what `write` throws.
@@ -210,23 +193,32 @@ public struct BroadcastWriter: ~Copyable {
         let reserved = reserve(byteCount)
         let space = UnsafeMutableRawBufferPointer(start: reserved.record + BroadcastLayout.headerSize, count: byteCount)
         let written: Int
-        do {
-            written = try QueueBytes.write(into: space, write)
-        } catch {
-            abandon(from: reserved.start, to: reserved.end)
-            throw error
-        }
+        // If `write` throws, nothing was published: the next record is written over these bytes
+        // (the intent already covers them, so readers are not misled about them).
+        written = try QueueBytes.write(into: space, write)
         return commit(reserved.record, start: reserved.start, count: Swift.min(Swift.max(0, written), byteCount))
     }
 
     // MARK: Slow paths (not inlined)
 
-    /// Moves `oldest` past the records the reservation ending at `end` overwrites. Reads the
-    /// headers this writer wrote a lap ago (the lines it is about to write anyway); a header a
-    /// peer damaged ends the walk at `recordStart`, losing the history rather than trusting it.
+    /// Announces a tail intent a step past `end` (the end of the record about to be written),
+    /// after moving `oldest` past the records that the announcement gives up. The release fence
+    /// orders the announcement before every byte written after it, so a reader whose copy saw
+    /// any of those bytes (and then fences with acquire) sees the announcement and throws the
+    /// copy away.
     @usableFromInline
-    mutating func advanceOldest(before end: UInt64, recordStart: UInt64) {
-        let floor = end &- UInt64(truncatingIfNeeded: capacity)
+    mutating func announce(past end: UInt64, recordStart: UInt64) {
+        let next = end &+ UInt64(truncatingIfNeeded: BroadcastLayout.announcementStep(capacity: capacity))
+        advanceOldest(before: next &- UInt64(truncatingIfNeeded: capacity), recordStart: recordStart)
+        intent.pointee.store(next, ordering: .relaxed)
+        atomicMemoryFence(ordering: .releasing)
+        announced = next
+    }
+
+    /// Moves `oldest` to the first record boundary at or past `floor`. Reads the headers this
+    /// writer wrote a lap ago; a header a peer damaged ends the walk at `recordStart`, losing the
+    /// history rather than trusting it.
+    mutating func advanceOldest(before floor: UInt64, recordStart: UInt64) {
         var boundary = oldest
         while Int64(bitPattern: floor &- boundary) > 0 {
             let offset = Int(truncatingIfNeeded: boundary) & mask
@@ -242,19 +234,10 @@ public struct BroadcastWriter: ~Copyable {
             }
             boundary &+= UInt64(truncatingIfNeeded: footprint)
         }
-        oldest = boundary
-        oldestWord.pointee.store(boundary, ordering: .releasing)
-    }
-
-    /// Skips the space of a record whose `write` threw: a padding record over it, published, so
-    /// that `tail` catches up with `tailIntent` again (readers must never see the intent move
-    /// back over bytes that may have been written).
-    @usableFromInline
-    mutating func abandon(from start: UInt64, to end: UInt64) {
-        BroadcastTakeover.pad(ring: ring, mask: mask, capacity: capacity, from: start, to: end)
-        position = end
-        tail.pointee.store(end, ordering: .sequentiallyConsistent)
-        if FutexParking.mayHaveSleepers(parkedReaders) { mapping.wakeReaders() }
+        if boundary != oldest {
+            oldest = boundary
+            oldestWord.pointee.store(boundary, ordering: .releasing)
+        }
     }
 
     @usableFromInline

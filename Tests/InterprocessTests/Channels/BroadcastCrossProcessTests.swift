@@ -88,7 +88,7 @@ struct BroadcastCrossProcessTests {
         #expect(report.bad == 0)
         #expect(report.received + report.missed == report.stop - report.first + 1, "\(outcome)")
         let state = stream.state
-        #expect(state.problem == nil && state.tail == state.tailIntent && state.nextSequence == report.stop + 1)
+        #expect(state.problem == nil && state.tailIntent >= state.tail && state.nextSequence == report.stop + 1)
     }
 
     @Test("a live writer in another process keeps its place; a killed one's place is taken over")

@@ -7,7 +7,7 @@ import Testing
 @Suite("Broadcast stream with hostile memory", .timeLimit(.minutes(2)))
 struct BroadcastHostileMemoryTests {
     /// Body offsets (docs/FORMAT.md, "Broadcast stream").
-    static let tail = 128, intent = 136, latest = 144, oldest = 160, ring = 384
+    static let tail = 128, intent = 256, latest = 136, oldest = 152, ring = 512
 
     /// A stream of 1024 bytes holding records 0..<count of 8 bytes (24 bytes each), with `edit`
     /// applied to its body; returns what a peer's `broadcast-probe START` made of it.
@@ -48,6 +48,7 @@ struct BroadcastHostileMemoryTests {
             (Self.ring + 24 * 3, UInt64(0xFFFF_FFF0), 4, "length"),
             (Self.ring + 24 * 3, UInt64(8), 4, "length"),
             (Self.ring + 24 * 3, UInt64(2) << 32 | 4096, 8, "padding"),
+            (Self.ring + 24 * 3, UInt64(2) << 32 | 24, 8, "to the ring's end"),
             (Self.ring + 24 * 3 + 8, UInt64(99), 8, "sequence number 99"),
           ])
     func hostileHeaders(offset: Int, value: UInt64, width: Int, detail: String) throws {
@@ -126,7 +127,7 @@ struct BroadcastHostileMemoryTests {
             let memory = try SharedMemory(open: name)
             let victim = try TestSupport.BackgroundPeer(["broadcast-victim", name, "700", String(round)], timeout: 60)
             let end = Date().addingTimeInterval(0.75)
-            let words = [Self.tail, Self.intent, Self.latest, 152, Self.oldest]
+            let words = [Self.tail, Self.intent, Self.latest, 144, Self.oldest]
             let values: [UInt64] = [0, 1, 8, 13, 1024, 2048, 4096, .max, .max - 7, 1 << 40, 0xFFFF_FFFF]
             try memory.region.withUnsafeMutableBytes { bytes in
                 let body = bytes.baseAddress! + QueueSegmentEditing.bodyOffset
