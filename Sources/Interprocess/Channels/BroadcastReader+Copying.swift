@@ -10,6 +10,9 @@ extension BroadcastReader {
     /// receive then looks at its deadline and tries again.
     static var copyAttempts: Int { 64 }
 
+    /// The bytes the writer's cache line pair spans (x86 fetches lines in pairs).
+    static var writerLine: Int { 128 }
+
     /// ``peek()`` when the next record is not a data record in step in the checked copy.
     @usableFromInline
     mutating func peekSlowly() throws(InterprocessError) -> UnsafeRawBufferPointer? {
@@ -34,6 +37,8 @@ extension BroadcastReader {
                     guard readOffset &+ footprint <= chunkFill else {
                         if chunkReachesTail { throw corruption("a record of \(payload) bytes at ring offset \(offset) runs past the tail") }
                         restartCopy(at: chunkStart &+ UInt64(truncatingIfNeeded: readOffset))
+                        // The next copy takes this record whole, wherever the writer is.
+                        minimumCopy = footprint
                         continue
                     }
                     let sequence = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: readOffset &+ 8, as: UInt64.self))
@@ -96,8 +101,23 @@ extension BroadcastReader {
             throw corruption("its tail \(published) cannot follow this reader's position \(cursor)")
         }
         if available > limit { return try jump() }
+        // Stay out of the 128-byte line the writer is filling while it keeps writing: copying it
+        // would pull the line away from the writer once per record. Everything before that line
+        // is copied now; the rest once the writer has moved on, or has stopped (the tail read
+        // twice in a row, unchanged).
+        var readable = (published & ~UInt64(BroadcastReader.writerLine &- 1)) &- cursor
+        if Int64(bitPattern: readable) <= 0 {
+            guard tail.pointee.load(ordering: .acquiring) == published else {
+                // Not "nothing new": a tail no publish produces, so a wait returns at once.
+                awaitedTail = published &+ 1
+                return false
+            }
+            readable = available
+        }
+        readable = Swift.min(Swift.max(readable, UInt64(truncatingIfNeeded: minimumCopy)), available)
+        minimumCopy = 0
         let offset = Int(truncatingIfNeeded: cursor) & mask
-        let count = Swift.min(Int(truncatingIfNeeded: available), bufferSize, capacity &- offset)
+        let count = Swift.min(Int(truncatingIfNeeded: readable), bufferSize, capacity &- offset)
         buffer.copyMemory(from: ring + offset, byteCount: count)
         // The check: an acquire fence, then the intent. If the copy saw any byte the writer
         // wrote after announcing an intent, the fence makes that announcement visible here.
@@ -112,7 +132,7 @@ extension BroadcastReader {
         chunkStart = cursor
         chunkFill = count
         readOffset = 0
-        chunkReachesTail = count == Int(truncatingIfNeeded: available)
+        chunkReachesTail = cursor &+ UInt64(truncatingIfNeeded: count) == published
         return true
     }
 

@@ -53,6 +53,8 @@ public struct BroadcastReader: ~Copyable {
     /// Whether the chunk ends at the tail the reader saw (records cut there are corrupt), not at
     /// the buffer's end (records cut there are copied again).
     @usableFromInline var chunkReachesTail: Bool
+    /// The least the next copy takes (the footprint of a record the last copy cut), or 0.
+    @usableFromInline var minimumCopy: Int
     /// Where the record returned by the last peek ends in `buffer`.
     @usableFromInline var pendingEnd: Int
     /// The sequence number the next record must have.
@@ -93,6 +95,7 @@ public struct BroadcastReader: ~Copyable {
         readOffset = 0
         chunkReachesTail = true
         pendingEnd = 0
+        minimumCopy = 0
         expected = located.sequence
         synchronization = located.known ? .inStep : .unknown
         awaitedTail = located.position
