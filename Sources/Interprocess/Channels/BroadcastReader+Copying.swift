@@ -18,6 +18,7 @@ extension BroadcastReader {
     mutating func peekSlowly() throws(InterprocessError) -> UnsafeRawBufferPointer? {
         var attempts = 0
         while true {
+            if let record = recordInStep() { return record }
             if readOffset < chunkFill {
                 let offset = Int(truncatingIfNeeded: chunkStart &+ UInt64(truncatingIfNeeded: readOffset)) & mask
                 let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: readOffset, as: UInt64.self))

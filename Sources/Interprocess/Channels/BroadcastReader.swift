@@ -129,19 +129,24 @@ public struct BroadcastReader: ~Copyable {
     /// copy is used up), or returns nil when nothing new is published. Does not consume it.
     @inlinable @inline(__always)
     mutating func peek() throws(InterprocessError) -> UnsafeRawBufferPointer? {
-        if readOffset &+ BroadcastLayout.headerSize <= chunkFill {
-            let header = buffer + readOffset
-            let word = UInt64(littleEndian: header.loadUnaligned(as: UInt64.self))
-            let sequence = UInt64(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            let payload = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word)) &- BroadcastLayout.headerSize
-            let end = readOffset &+ BroadcastLayout.footprint(payload)
-            if word >> 32 == UInt64(BroadcastLayout.dataType), payload >= 0, payload <= maximumRecordSize,
-               end <= chunkFill, sequence == expected {
-                pendingEnd = end
-                return UnsafeRawBufferPointer(start: header + BroadcastLayout.headerSize, count: payload)
-            }
-        }
+        if let record = recordInStep() { return record }
         return try peekSlowly()
+    }
+
+    /// The next record of the checked copy if it is a whole data record with the expected
+    /// sequence number (the common case); nil for anything else, which the slow path judges.
+    @inlinable @inline(__always)
+    mutating func recordInStep() -> UnsafeRawBufferPointer? {
+        guard readOffset &+ BroadcastLayout.headerSize <= chunkFill else { return nil }
+        let header = buffer + readOffset
+        let word = UInt64(littleEndian: header.loadUnaligned(as: UInt64.self))
+        let sequence = UInt64(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let payload = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word)) &- BroadcastLayout.headerSize
+        let end = readOffset &+ BroadcastLayout.footprint(payload)
+        guard word >> 32 == UInt64(BroadcastLayout.dataType), payload >= 0, payload <= maximumRecordSize,
+              end <= chunkFill, sequence == expected else { return nil }
+        pendingEnd = end
+        return UnsafeRawBufferPointer(start: header + BroadcastLayout.headerSize, count: payload)
     }
 
     /// Consumes the record the last ``peek()`` returned.
