@@ -20,8 +20,9 @@ import Synchronization
 /// print(text, reader.missedCount)
 /// ```
 ///
-/// **Design** (Aeron's broadcast transmitter and receiver): before writing a record, the writer
-/// announces how far it may overwrite (`tailIntent`); after writing it, it publishes `tail`.
+/// **Design** (Aeron's broadcast transmitter and receiver): before writing past what it last
+/// announced, the writer announces how far it may overwrite (`tailIntent`, an eighth of the ring
+/// ahead, so once per step rather than per record); after writing a record, it publishes `tail`.
 /// A reader copies records into its own buffer, then checks that `tailIntent` has not come
 /// within a ring of them: if it has, the copy may be torn and is thrown away (the reader was
 /// lapped), so a reader never hands out torn bytes. Readers write nothing the writer or other
@@ -35,8 +36,11 @@ import Synchronization
 ///
 /// **Crash safety.** One live writer at a time; a dead writer's place is taken over by the next
 /// ``makeWriter()``, which continues after the last record published. A record the dead writer
-/// had not finished writing is never delivered (its bytes are skipped with a padding record);
-/// one it had finished but not yet published is published by the new writer.
+/// had not finished writing is never delivered (the new writer writes over it); one it had
+/// finished but not yet published is published by the new writer.
+///
+/// **Capacity.** A reader must stay within `capacity - capacity / 8` bytes of the writer (records
+/// take their payload plus 16 bytes, rounded up to 8); one that falls further behind is lapped.
 public struct BroadcastStream: Sendable {
     /// The validated mapping, shared with the endpoints.
     @usableFromInline let mapping: BroadcastMapping
