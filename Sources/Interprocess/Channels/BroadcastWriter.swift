@@ -223,12 +223,18 @@ public struct BroadcastWriter: ~Copyable {
         while Int64(bitPattern: floor &- boundary) > 0 {
             let offset = Int(truncatingIfNeeded: boundary) & mask
             let word = UInt64(littleEndian: (ring + offset).loadUnaligned(as: UInt64.self))
-            let footprint: Int
-            switch BroadcastRecordHeader.judge(word, at: offset, capacity: capacity, maximumRecordSize: maximumRecordSize) {
-            case .data(_, let size), .padding(let size): footprint = size
-            case .invalid: footprint = 0
+            // The checks of BroadcastRecordHeader.judge, inline: this walks an eighth of the ring
+            // at a time, and only a header that fails them needs to be told apart.
+            let length = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word))
+            let type = UInt32(truncatingIfNeeded: word >> 32)
+            var footprint = 0
+            if type == BroadcastLayout.dataType, length >= BroadcastLayout.headerSize,
+               length <= BroadcastLayout.headerSize &+ maximumRecordSize {
+                footprint = (length &+ 7) & ~7
+            } else if type == BroadcastLayout.paddingType, length >= BroadcastLayout.paddingHeaderSize {
+                footprint = length
             }
-            guard footprint > 0, Int64(bitPattern: position &- boundary) > 0 else {
+            guard footprint > 0, offset &+ footprint <= capacity, Int64(bitPattern: position &- boundary) > 0 else {
                 boundary = recordStart
                 break
             }
