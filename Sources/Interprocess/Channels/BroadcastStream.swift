@@ -59,7 +59,8 @@ public struct BroadcastStream: Sendable {
 
     /// Where a new reader starts.
     public enum StartPosition: Sendable, Hashable {
-        /// At the oldest record still in the ring (the whole history the ring holds).
+        /// At the oldest record still in the ring, to within an eighth of the ring (the writer
+        /// marks a readable record once per eighth of the ring it writes).
         case oldest
         /// At the latest record published (it is the first one received).
         case latest

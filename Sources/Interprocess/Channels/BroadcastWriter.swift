@@ -44,8 +44,13 @@ public struct BroadcastWriter: ~Copyable {
     @usableFromInline var position: UInt64
     /// The sequence number of the next record.
     @usableFromInline var sequence: UInt64
-    /// The oldest record boundary not yet overwritten (mirrors `oldest` in the stream).
+    /// The oldest record boundary readers can still read (mirrors `oldest` in the stream).
     @usableFromInline var oldest: UInt64
+    /// The starts of the records at which this writer last announced an intent (a ring of
+    /// ``BroadcastWriter/checkpointCount``): the candidates for `oldest`, so that keeping it
+    /// reads nothing from the ring.
+    @usableFromInline let checkpoints: UnsafeMutablePointer<UInt64>
+    @usableFromInline var checkpointsKept: Int
     /// The tail intent last stored: no byte at or past it has been written since it was stored.
     @usableFromInline var announced: UInt64
     /// The pid of a dead writer whose place this one took, if any.
@@ -79,12 +84,19 @@ public struct BroadcastWriter: ~Copyable {
         sequence = resumed.sequence
         oldest = resumed.oldest
         announced = resumed.intent
+        checkpoints = .allocate(capacity: BroadcastWriter.checkpointCount)
+        checkpointsKept = 0
         self.mapping = mapping
     }
 
     deinit {
         EndpointClaim.release(owner)
+        checkpoints.deallocate()
     }
+
+    /// How many announcement points the writer remembers: more than a ring holds (an
+    /// announcement comes at least a step, an eighth of the ring, after the one before).
+    @usableFromInline static var checkpointCount: Int { 16 }
 
     /// The sequence number the next record sent gets.
     public var nextSequence: UInt64 { sequence }
@@ -202,48 +214,29 @@ public struct BroadcastWriter: ~Copyable {
     // MARK: Slow paths (not inlined)
 
     /// Announces a tail intent a step past `end` (the end of the record about to be written),
-    /// after moving `oldest` past the records that the announcement gives up. The release fence
-    /// orders the announcement before every byte written after it, so a reader whose copy saw
-    /// any of those bytes (and then fences with acquire) sees the announcement and throws the
-    /// copy away.
+    /// after moving `oldest` to the first remembered record start that the announcement keeps
+    /// readable. The release fence orders the announcement before every byte written after it,
+    /// so a reader whose copy saw any of those bytes (and then fences with acquire) sees the
+    /// announcement and throws the copy away.
     @usableFromInline
     mutating func announce(past end: UInt64, recordStart: UInt64) {
         let next = end &+ UInt64(truncatingIfNeeded: BroadcastLayout.announcementStep(capacity: capacity))
-        advanceOldest(before: next &- UInt64(truncatingIfNeeded: capacity), recordStart: recordStart)
-        intent.pointee.store(next, ordering: .relaxed)
-        atomicMemoryFence(ordering: .releasing)
-        announced = next
-    }
-
-    /// Moves `oldest` to the first record boundary at or past `floor`. Reads the headers this
-    /// writer wrote a lap ago; a header a peer damaged ends the walk at `recordStart`, losing the
-    /// history rather than trusting it.
-    mutating func advanceOldest(before floor: UInt64, recordStart: UInt64) {
-        var boundary = oldest
-        while Int64(bitPattern: floor &- boundary) > 0 {
-            let offset = Int(truncatingIfNeeded: boundary) & mask
-            let word = UInt64(littleEndian: (ring + offset).loadUnaligned(as: UInt64.self))
-            // The checks of BroadcastRecordHeader.judge, inline: this walks an eighth of the ring
-            // at a time, and only a header that fails them needs to be told apart.
-            let length = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: word))
-            let type = UInt32(truncatingIfNeeded: word >> 32)
-            var footprint = 0
-            if type == BroadcastLayout.dataType, length >= BroadcastLayout.headerSize,
-               length <= BroadcastLayout.headerSize &+ maximumRecordSize {
-                footprint = (length &+ 7) & ~7
-            } else if type == BroadcastLayout.paddingType, length >= BroadcastLayout.paddingHeaderSize {
-                footprint = length
+        let floor = next &- UInt64(truncatingIfNeeded: capacity)
+        if Int64(bitPattern: floor &- oldest) > 0 {
+            // The oldest checkpoint at or past the floor; none (just after taking over): this record.
+            var boundary = recordStart
+            for index in 0..<Swift.min(checkpointsKept, BroadcastWriter.checkpointCount) {
+                let candidate = checkpoints[index]
+                if Int64(bitPattern: candidate &- floor) >= 0, Int64(bitPattern: boundary &- candidate) > 0 { boundary = candidate }
             }
-            guard footprint > 0, offset &+ footprint <= capacity, Int64(bitPattern: position &- boundary) > 0 else {
-                boundary = recordStart
-                break
-            }
-            boundary &+= UInt64(truncatingIfNeeded: footprint)
-        }
-        if boundary != oldest {
             oldest = boundary
             oldestWord.pointee.store(boundary, ordering: .releasing)
         }
+        checkpoints[checkpointsKept & (BroadcastWriter.checkpointCount &- 1)] = recordStart
+        checkpointsKept &+= 1
+        intent.pointee.store(next, ordering: .relaxed)
+        atomicMemoryFence(ordering: .releasing)
+        announced = next
     }
 
     @usableFromInline
