@@ -53,6 +53,18 @@ struct TestPeer {
                                                        repairing after a dead writer; "violations V"
           rw-victim SHM SEED MILLISECONDS              random lock calls with short deadlines while
                                                        the words are mutated; "survived N errors E"
+          broadcast-write NAME RUN COUNT|forever MAXSIZE
+                                                       send self-checking records to a broadcast
+                                                       stream; "writing", then "sent N next S"
+          broadcast-stop NAME                          take the writer's place, send the stop record;
+                                                       "stopped S"
+          broadcast-read NAME START [PAUSE-US]         read (START: oldest|latest|next) to the stop
+                                                       record, checking each; "ready", then "first F
+                                                       received R missed M stop S bad B"
+          broadcast-probe NAME START                   receive what is there; "received R missed M"
+          broadcast-hold NAME                          become the writer, print "writer S", hold it
+          broadcast-victim NAME MILLISECONDS SEED      random reads and writes while the test rewrites
+                                                       the stream; "ops N records R errors E (corrupt C)"
           identity-show                                print "pid P start S namespace N"
           main-exits-holding NAME                      a second thread locks the named mutex ("locked")
                                                        and runs on; the main thread pthread_exits
@@ -219,6 +231,12 @@ struct TestPeer {
         case "sem-take-loop": try ParkingCommands.takeLoop(&arguments)
         case "sem-post-loop": try ParkingCommands.postLoop(&arguments)
         case "cond-wait-until": try ParkingCommands.conditionWaitUntil(&arguments)
+        case "broadcast-write": try BroadcastCommands.write(&arguments)
+        case "broadcast-stop": try BroadcastCommands.stop(&arguments)
+        case "broadcast-read": try BroadcastCommands.read(&arguments)
+        case "broadcast-probe": try BroadcastCommands.probe(&arguments)
+        case "broadcast-hold": try BroadcastCommands.hold(&arguments)
+        case "broadcast-victim": try BroadcastVictimCommands.run(&arguments)
         case "spsc-produce": try QueueCommands.produce(&arguments)
         case "spsc-produce-then-die": try QueueCommands.produceThenDie(&arguments)
         case "spsc-consume": try QueueCommands.consume(&arguments)

@@ -143,6 +143,10 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    // MARK: Broadcast stream
+
+    broadcastBenchmarks()
+
     // MARK: MPMC
 
     Benchmark("MPMC.trySend+tryReceive.UInt64") { benchmark in

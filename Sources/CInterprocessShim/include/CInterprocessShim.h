@@ -203,4 +203,20 @@ static inline int32_t ipc_thread_id(void) {
     return cached != 0 ? cached : ipc_thread_id_refresh();
 }
 
+/// membarrier(2): `cmd` is MEMBARRIER_CMD_*; returns its result, or -1 with errno (ENOSYS where
+/// there is none). For the broadcast stream's asymmetric parking handshake.
+static inline int ipc_membarrier(int cmd) {
+#if defined(__linux__) && defined(SYS_membarrier)
+    return (int)syscall(SYS_membarrier, cmd, 0, 0);
+#else
+    (void)cmd;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/// A compiler-only barrier: no instruction, but no memory access moves across it. The fast side
+/// of an asymmetric fence (the slow side's membarrier(2) supplies the processor barrier).
+static inline void ipc_compiler_barrier(void) { __asm__ __volatile__("" ::: "memory"); }
+
 #endif

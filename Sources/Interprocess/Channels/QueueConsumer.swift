@@ -209,10 +209,10 @@ extension QueueConsumer where Self: ~Copyable {
 extension QueueBytes {
     /// Why a record of `length` bytes does not fit a receive that accepts `accepted`.
     @usableFromInline
-    static func lengthMismatch(_ length: Int, _ accepted: ClosedRange<Int>) -> String {
+    static func lengthMismatch(_ length: Int, _ accepted: ClosedRange<Int>, stayingIn place: String = "the queue") -> String {
         let wanted = accepted.lowerBound == accepted.upperBound ? "the \(accepted.lowerBound) bytes of the requested type"
             : "at most the \(accepted.upperBound) bytes the buffer holds"
-        return "the next record is \(length) bytes, not \(wanted); it stays in the queue"
+        return "the next record is \(length) bytes, not \(wanted); it stays in \(place)"
     }
 }
 #endif

@@ -47,7 +47,7 @@ extension MPMCConsumer: AsyncRecordReceiving {
 }
 
 /// The records a queue consumer receives, in order, as an `AsyncSequence` of byte arrays: made
-/// by `records()` on ``SPSCConsumer`` and ``MPMCConsumer``, which it takes over (the consumer is
+/// by `records()` on ``SPSCConsumer``, ``MPMCConsumer`` and ``BroadcastReader``, which it takes over (the consumer is
 /// released when the sequence and its iterators are gone).
 ///
 /// ```swift

@@ -10,6 +10,8 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     case throughput
     /// Nanoseconds per uncontended lock + unlock pair, in one process.
     case lock
+    /// A broadcast stream's writer rate with 0, 1 and 4 reader processes (8-byte records).
+    case broadcast
 }
 
 /// How the two processes of a case talk to each other.
@@ -60,13 +62,15 @@ enum BenchTransport: String, Codable, CaseIterable {
     case processMutex = "process-mutex"
     /// glibc's process-shared robust `pthread_mutex_t` (lock group).
     case pthreadRobust = "pthread-robust"
+    /// Ours: a `BroadcastStream`, one writer process and 0, 1 or 4 reader processes (broadcast group).
+    case broadcast
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
-             .processMutexHandoff: .subject
+             .processMutexHandoff, .broadcast: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff: .baseline
         }

@@ -15,7 +15,8 @@ struct BenchCommand: ParsableCommand {
             ping-pong of 8 B (every transport) and 1 KiB, 64 KiB, 1 MiB messages (the SPSC queue, \
             pipe, Unix socket, TCP), p50/p90/p99/p99.9/max. Throughput: 8 B to 1 MiB messages, \
             msgs/s and GB/s. Progress (case n/total, elapsed) goes to standard error, with --json \
-            too. JSON: {"latency": [...], "throughput": [...], "locks": [...], "machine", ...}. \
+            too. Broadcast: a stream writer's rate with 0, 1 and 4 reader processes, 8 B records. \
+            JSON: {"latency": [...], "throughput": [...], "locks": [...], "broadcast": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -80,7 +81,8 @@ struct BenchCommand: ParsableCommand {
         var serial = 0
         var progress = BenchProgress(total: BenchCase.latencyCases.filter { BenchSelection.selects(only, $0) }.count
             + BenchCase.throughputCases.filter { BenchSelection.selects(only, $0) }.count
-            + LockBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + LockBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + BroadcastBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -115,6 +117,10 @@ struct BenchCommand: ParsableCommand {
             for benchCase in LockBench.cases where BenchSelection.selects(only, benchCase) {
                 progress.starting(benchCase)
                 report.locks.append(try LockBench.run(benchCase, pairs: quick ? 100_000 : 10_000_000))
+            }
+            for benchCase in BroadcastBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.broadcast = try BroadcastBench.run(settings: settings)
             }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)

@@ -31,6 +31,9 @@ struct BenchPeerCommand: ParsableCommand {
             guard ipc_pin_to_cpu(0, Int32(cpu)) == 0 else {
                 throw BenchFailure("cannot pin to CPU \(cpu): \(String(cString: strerror(errno)))")
             }
+            if transport == .broadcast {
+                return try BroadcastBench.read(resultsName: control, streamName: queue[0], index: producerIndex)
+            }
             let controlSegment = try BenchControl(opening: control)
             let benchCase = BenchCase(group: group, transport: transport, messageSize: size)
             let ringBytes = transport == .cRing ? BenchSizing.ringBytes(for: size) : 0

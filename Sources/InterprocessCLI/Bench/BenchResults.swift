@@ -76,6 +76,8 @@ struct BenchReport: Codable {
     var throughput: [ThroughputRow]
     /// Uncontended lock + unlock pairs.
     var locks: [LockRow] = []
+    /// The broadcast stream's writer and reader rates.
+    var broadcast: [BroadcastRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

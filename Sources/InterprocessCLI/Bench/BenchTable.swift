@@ -36,10 +36,13 @@ enum BenchTable {
             }
             text += Formatting.table(rows) + "\n"
         }
+        if !report.broadcast.isEmpty {
+            text += BroadcastBench.table(report.broadcast)
+        }
         return text
     }
 
-    private static func label(_ transport: BenchTransport, _ role: BenchRole) -> String {
+    static func label(_ transport: BenchTransport, _ role: BenchRole) -> String {
         role == .subject ? transport.rawValue : "\(transport.rawValue) (\(role.rawValue))"
     }
 
@@ -47,12 +50,12 @@ enum BenchTable {
         value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
     }
 
-    private static func ratio(_ value: Double?) -> String {
+    static func ratio(_ value: Double?) -> String {
         guard let value else { return "-" }
         return value >= 10 ? String(format: "%.0f×", value) : String(format: "%.2f×", value)
     }
 
-    private static func rate(_ perSecond: Double) -> String {
+    static func rate(_ perSecond: Double) -> String {
         switch perSecond {
         case 1e9...: String(format: "%.2f G", perSecond / 1e9)
         case 1e6...: String(format: "%.1f M", perSecond / 1e6)
