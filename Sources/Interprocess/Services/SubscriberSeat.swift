@@ -66,7 +66,12 @@ extension Subscriber {
             return view
         } catch {
             pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
-            throw error
+            guard error.code == .notFound else { throw error }
+            // The names of a removed service's pools are gone. A subscriber maps the live
+            // generations when it attaches; only one grown after that and before the remove
+            // cannot be opened any more.
+            throw InterprocessError(.notFound, operation: operation, name: service.name,
+                                    reason: "pool generation \(generation) is gone: the service was removed after this subscriber attached and before it mapped that generation")
         }
     }
 

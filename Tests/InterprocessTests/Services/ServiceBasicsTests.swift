@@ -31,6 +31,25 @@ struct ServiceBasicsTests {
         #expect(publisher.nextSequence == 5)
     }
 
+    @Test("makePublisher and makeSubscriber make the same endpoints as the initializers, with the same limits")
+    func madeEndpoints() throws {
+        let name = TestSupport.uniqueName("svc-make")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init(maximumSubscribers: 1, history: 1))
+        var publisher = try service.makePublisher()
+        #expect(try publisher.send(UInt32(5)) == 0)
+        var subscriber = try service.makeSubscriber(overrun: .block)
+        #expect(subscriber.overrunPolicy == .block)
+        #expect(try subscriber.receive(as: UInt32.self) == 5)
+        #expect(throws: InterprocessError.self) { _ = try service.makePublisher() }
+        do {
+            _ = try service.makeSubscriber()
+            Issue.record("a second subscriber was attached beyond maximumSubscribers 1")
+        } catch {
+            #expect(error.code == .resourceLimit)
+        }
+    }
+
     @Test("a receive with a deadline times out, and a sample sent later wakes a blocked receive")
     func deadlines() throws {
         let name = TestSupport.uniqueName("svc-dl")

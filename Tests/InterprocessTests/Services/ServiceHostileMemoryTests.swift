@@ -87,7 +87,10 @@ struct ServiceHostileMemoryTests {
     func generationTable() throws {
         let fixture = try Fixture("svc-hostile-table")
         defer { try? Service.remove(fixture.name) }
-        fixture.service.storage.generationSize(0).pointee.store(UInt64.max, ordering: .relaxed)
+        // Generation 1 was never made: the subscriber has not mapped it, so the sample naming it
+        // makes the subscriber read its table entry (generation 0 was mapped when it attached).
+        fixture.service.storage.generationSize(1).pointee.store(UInt64.max, ordering: .relaxed)
+        fixture.record(0).storeBytes(of: UInt32(1), toByteOffset: ServiceLayout.slotGenerationOffset, as: UInt32.self)
         let failure = Self.corruptReceive(fixture)
         let error = try #require(failure)
         #expect(error.code == .corrupt, "\(error)")
