@@ -244,4 +244,6 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
     }
+
+    pubSubBenchmarks()
 }

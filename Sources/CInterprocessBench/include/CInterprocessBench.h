@@ -50,6 +50,33 @@ int ipcb_spin_initiate(uint64_t *ping, const uint64_t *pong, uint64_t first_roun
 int ipcb_spin_respond(const uint64_t *ping, uint64_t *pong, uint64_t first_round, int64_t rounds,
                       uint64_t deadline_ns);
 
+// MARK: Spin ping-pong with copies (the baseline of `pubsub-full`)
+
+/// The spin ping-pong with a payload: each side copies its whole message (`size` bytes, at least
+/// 8, the round's number in the first 8) from its private `message` into its shared buffer before
+/// storing the round, and the receiver copies the whole shared buffer into its private `answer`
+/// after seeing it. The memory work of a publisher that writes a whole sample and a subscriber
+/// that reads it whole, around the floor's handoff.
+typedef struct {
+    uint64_t *ping;              // written by the initiator
+    uint64_t *pong;              // written by the responder
+    unsigned char *ping_buffer;  // the initiator's message, `size` bytes, shared
+    unsigned char *pong_buffer;  // the responder's answer, `size` bytes, shared
+    unsigned char *message;      // private: what this side copies in
+    unsigned char *answer;       // private: where this side copies out
+    uint64_t size;
+} ipcb_memcpy_spin;
+
+/// The initiating side: per round, copies in, stores `*ping`, spins for `*pong`, copies out and
+/// checks the echoed round; the round trip in ticks goes to `samples[index]` (when not NULL).
+/// Returns 0, -1 if `deadline_ns` passed while waiting, -2 for a wrong echo.
+int ipcb_memcpy_spin_initiate(ipcb_memcpy_spin spin, uint64_t first_round, int64_t rounds, uint64_t *samples,
+                              uint64_t deadline_ns);
+
+/// The responding side: per round, spins for `*ping`, copies out and checks it, copies its answer
+/// in and stores `*pong`. Returns 0, -1 if `deadline_ns` passed, -2 for a wrong round.
+int ipcb_memcpy_spin_respond(ipcb_memcpy_spin spin, uint64_t first_round, int64_t rounds, uint64_t deadline_ns);
+
 // MARK: Futex handoff (the cost of a sleep and a wake-up)
 
 /// The initiating side of a ping-pong on one shared 32-bit word: each round stores an odd value,

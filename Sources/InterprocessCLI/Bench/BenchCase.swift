@@ -10,6 +10,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     case throughput
     /// Nanoseconds per uncontended lock + unlock pair, in one process.
     case lock
+    /// Publish/subscribe services (issue 9): handoff latency by payload size, with and without
+    /// the payload's memory work, and publish cost by subscriber count (see ``PubSubBench``).
+    case pubsub
 }
 
 /// How the two processes of a case talk to each other.
@@ -60,13 +63,24 @@ enum BenchTransport: String, Codable, CaseIterable {
     case processMutex = "process-mutex"
     /// glibc's process-shared robust `pthread_mutex_t` (lock group).
     case pthreadRobust = "pthread-robust"
+    /// Ours: two pub/sub services, one each way; loan, write a small header, send; receive, read
+    /// the header, release (pubsub group).
+    case pubsub
+    /// Ours: as `pubsub`, with the whole payload written by the publisher and read (copied out)
+    /// by the subscriber (pubsub group).
+    case pubsubFull = "pubsub-full"
+    /// Ours: the time of a publisher's `send` with 1, 4 or 16 subscriber processes (pubsub group).
+    case pubsubFanout = "pubsub-fanout"
+    /// C: the spin floor with the whole message copied into a shared buffer before each handoff
+    /// and out of it after: the baseline of `pubsub-full` (pubsub group).
+    case cMemcpySpin = "c-memcpy-spin"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
-        case .cSpin, .cRing: .floor
+        case .cSpin, .cRing, .cMemcpySpin: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
-             .processMutexHandoff: .subject
+             .processMutexHandoff, .pubsub, .pubsubFull, .pubsubFanout: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff: .baseline
         }

@@ -76,6 +76,8 @@ struct BenchReport: Codable {
     var throughput: [ThroughputRow]
     /// Uncontended lock + unlock pairs.
     var locks: [LockRow] = []
+    /// Publish/subscribe handoff latency and publish cost (the pubsub group).
+    var pubsub: [PubSubRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

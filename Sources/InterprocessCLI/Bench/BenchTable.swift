@@ -36,18 +36,19 @@ enum BenchTable {
             }
             text += Formatting.table(rows) + "\n"
         }
+        text += PubSubTable.render(report.pubsub)
         return text
     }
 
-    private static func label(_ transport: BenchTransport, _ role: BenchRole) -> String {
+    static func label(_ transport: BenchTransport, _ role: BenchRole) -> String {
         role == .subject ? transport.rawValue : "\(transport.rawValue) (\(role.rawValue))"
     }
 
-    private static func ns(_ value: Double) -> String {
+    static func ns(_ value: Double) -> String {
         value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
     }
 
-    private static func ratio(_ value: Double?) -> String {
+    static func ratio(_ value: Double?) -> String {
         guard let value else { return "-" }
         return value >= 10 ? String(format: "%.0f×", value) : String(format: "%.2f×", value)
     }
