@@ -1,20 +1,10 @@
-#include "CInterprocessBench.h"
+#include "Spin.h"
 
 #include <string.h>
 
 // The C baseline of `pubsub-full`: the spin floor's ping-pong with the whole message copied in
 // (memcpy into a shared buffer) before each store and copied out (memcpy from it) after each
 // load, as a publisher that writes a whole sample and a subscriber that reads it whole do.
-
-#define IPCB_CHECK_MASK 0xFFFF
-
-#if defined(__x86_64__) || defined(__i386__)
-#define IPCB_RELAX() __asm__ __volatile__("pause" ::: "memory")
-#elif defined(__aarch64__)
-#define IPCB_RELAX() __asm__ __volatile__("yield" ::: "memory")
-#else
-#define IPCB_RELAX() do {} while (0)
-#endif
 
 // Spins until `*word` holds `round`; 0, or -1 once `deadline_ns` passed.
 static inline int ipcb_await(const uint64_t *word, uint64_t round, uint64_t deadline_ns) {

@@ -3,6 +3,8 @@
 // - A cheap clock: the time-stamp counter, read inline (calibrated against CLOCK_MONOTONIC by
 //   the caller).
 // - The latency floor: two processes spinning on two shared cache lines, one ping-pong per round.
+// - The same ping-pong with a payload memcpy'd into a shared buffer and out of it each way (the
+//   baseline of the pub/sub rows that write and read whole samples).
 // - The raw futex handoff: two processes that sleep on a shared word and wake each other.
 // - The throughput floor: a plain single-producer, single-consumer ring of fixed-size slots that
 //   writes each message straight into its slot.
