@@ -24,7 +24,7 @@ enum EndpointClaim {
     /// - Throws: ``InterprocessError/Code/alreadyExists`` while a live process holds it; `corrupt`
     ///   if the word changes under every compare-and-exchange (a peer keeps rewriting it).
     static func claim(
-        _ word: UnsafeMutablePointer<Atomic<UInt64>>, role: String, name: String
+        _ word: UnsafeMutablePointer<Atomic<UInt64>>, role: String, name: String, of structure: String = "queue"
     ) throws(InterprocessError) -> Int32? {
         let mine = EndpointClaim.word(for: .current)
         // Bounded: between two attaching processes a claim loses at most a race or two; a word
@@ -38,14 +38,14 @@ enum EndpointClaim {
                 continue
             }
             guard isDead(current) else {
-                throw InterprocessError(.alreadyExists, operation: "make \(role) of queue", name: name,
-                                        reason: "process \(pid(of: current)) is attached as its \(role) and alive; a queue has one \(role) at a time")
+                throw InterprocessError(.alreadyExists, operation: "make \(role) of \(structure)", name: name,
+                                        reason: "process \(pid(of: current)) is attached as its \(role) and alive; a \(structure) has one \(role) at a time")
             }
             if word.pointee.compareExchange(expected: current, desired: mine, ordering: .acquiringAndReleasing).exchanged {
                 return pid(of: current)
             }
         }
-        throw InterprocessError(.corrupt, operation: "make \(role) of queue", name: name,
+        throw InterprocessError(.corrupt, operation: "make \(role) of \(structure)", name: name,
                                 reason: "its \(role) claim word changed under 1024 compare-and-exchanges in a row: another process keeps writing it")
     }
 

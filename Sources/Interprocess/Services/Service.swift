@@ -1,5 +1,6 @@
 #if os(Linux)
 public import SystemPackage
+public import Synchronization
 
 /// A named publish/subscribe service: one ``Publisher`` hands samples to any number of
 /// ``Subscriber``s (up to ``ServiceConfiguration/maximumSubscribers``), zero-copy — the
@@ -52,7 +53,21 @@ public struct Service: Sendable {
         create name: String, configuration: ServiceConfiguration,
         permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent
     ) throws(InterprocessError) {
-        unimplementedService()
+        let operation = "create service"
+        try configuration.validate(operation: operation, name: name)
+        try Service.validateName(name, operation: operation)
+        let geometry = ServiceGeometry(configuration)
+        let segment: Segment
+        do throws(InterprocessError) {
+            segment = try Segment(create: name, kind: Service.kind, kindVersion: ServiceLayout.version,
+                                  bodySize: geometry.bodySize, permissions: permissions, lifetime: lifetime) { body in
+                ServiceStorage.initialize(body.baseAddress!, configuration: configuration, geometry: geometry,
+                                          poolMode: UInt32(permissions.rawValue))
+            }
+        } catch {
+            throw error.reported(as: operation)
+        }
+        storage = try ServiceStorage(segment, lifetime: lifetime, operation: operation)
     }
 
     /// Opens an existing service.
@@ -60,14 +75,22 @@ public struct Service: Sendable {
     /// - Throws: `notFound` at once if there is none; `wrongKind`, `foreignSegment`, `corrupt`,
     ///   `incompatibleVersion` for a segment that is not a sound service.
     public init(open name: String) throws(InterprocessError) {
-        unimplementedService()
+        try self.init(open: name, until: .now)
     }
 
     /// Opens a service, waiting until `deadline` for it to appear.
     ///
     /// - Throws: `timedOut` if it did not appear in time; otherwise as ``init(open:)``.
     public init(open name: String, until deadline: Deadline) throws(InterprocessError) {
-        unimplementedService()
+        let operation = "open service"
+        let segment: Segment
+        do throws(InterprocessError) {
+            try Service.validateName(name, operation: operation)
+            segment = try Segment(open: name, kind: Service.kind, kindVersion: ServiceLayout.version, until: deadline)
+        } catch {
+            throw error.reported(as: operation)
+        }
+        storage = try ServiceStorage(segment, lifetime: .persistent, operation: operation)
     }
 
     /// Opens a service, waiting up to `timeout` for it to appear.
@@ -83,7 +106,17 @@ public struct Service: Sendable {
         openOrCreate name: String, configuration: ServiceConfiguration,
         permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent
     ) throws(InterprocessError) {
-        unimplementedService()
+        let operation = "open or create service"
+        try configuration.validate(operation: operation, name: name)
+        self = try CreateOrOpen.run(operation: operation) { () throws(InterprocessError) in
+            try Service(create: name, configuration: configuration, permissions: permissions, lifetime: lifetime)
+        } open: { () throws(InterprocessError) in
+            try Service(open: name)
+        }
+        if let difference = self.configuration.firstDifference(from: configuration) {
+            throw InterprocessError(.incompatibleConfiguration, operation: operation, name: name,
+                                    reason: "it exists with another configuration (existing vs requested) — \(difference)")
+        }
     }
 
     /// Removes the service's name and its pool segments. Processes that have it open keep
@@ -91,30 +124,88 @@ public struct Service: Sendable {
     ///
     /// - Throws: `notFound` if there is none; `wrongKind` for another kind of segment.
     public static func remove(_ name: String) throws(InterprocessError) {
-        unimplementedService()
+        try Segment.remove(name, kind: .service, operation: "remove service")
+        SamplePool.removeAll(of: name)
     }
 
-    /// A snapshot of the service (see ``ServiceState``).
-    public var state: ServiceState { unimplementedService() }
-
-    /// A snapshot of every service in the shared-memory directory that can be opened, sorted
-    /// by name (services that cannot be read are left out).
-    public static func all() -> [ServiceState] { unimplementedService() }
+    /// Throws `invalidName` for a name too long to leave room for the pool suffix.
+    static func validateName(_ name: String, operation: String) throws(InterprocessError) {
+        _ = try SegmentName(name)
+        guard name.utf8.count <= maximumNameLength else {
+            throw InterprocessError(.invalidName, operation: operation, name: name,
+                                    reason: "a service name has at most \(maximumNameLength) bytes, to leave room for its pools' suffix (got \(name.utf8.count))")
+        }
+    }
 }
 
-/// The mapping of one service's control segment, shared by a ``Service`` value and the
-/// endpoints made from it.
+/// The mapping of one service's control segment, validated, shared by a ``Service`` value and
+/// the endpoints made from it (which copy the raw pointers they use out of it).
 @usableFromInline
-final class ServiceStorage: Sendable {
+final class ServiceStorage: @unchecked Sendable {
+    // @unchecked: immutable after init; the pointers are into the mapping `segment` keeps
+    // alive, and every access through them is atomic or part of the protocol in docs/FORMAT.md.
     let segment: Segment
     let configuration: ServiceConfiguration
+    let geometry: ServiceGeometry
+    /// The permission bits pool segments are created with.
+    let poolMode: UInt32
+    let lifetime: Lifetime
+    @usableFromInline let base: UnsafeMutableRawPointer
 
-    init(_ segment: consuming Segment, configuration: ServiceConfiguration) {
-        self.segment = segment
+    init(_ segment: consuming Segment, lifetime: Lifetime, operation: String) throws(InterprocessError) {
+        let body = segment.body
+        let (configuration, geometry, poolMode) = try ServiceStorage.readConfiguration(
+            body, name: segment.name.rawValue, operation: operation)
+        self.base = body.baseAddress!
         self.configuration = configuration
+        self.geometry = geometry
+        self.poolMode = poolMode
+        self.lifetime = lifetime
+        self.segment = segment
     }
 
-    var name: String { segment.name.rawValue }
+    deinit {
+        // The control segment's name went with the creator's handle; its pools go too.
+        if lifetime == .removedWhenCreatorCloses && segment.wasCreated { SamplePool.removeAll(of: name) }
+    }
+
+    @usableFromInline var name: String { segment.name.rawValue }
     var wasCreated: Bool { segment.memory.wasCreated }
+
+    /// The atomic 64-bit word at `offset` in the body.
+    @usableFromInline func word64(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (base + offset).assumingMemoryBound(to: Atomic<UInt64>.self)
+    }
+
+    /// The atomic 32-bit word at `offset` in the body.
+    @usableFromInline func word32(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt32>> {
+        (base + offset).assumingMemoryBound(to: Atomic<UInt32>.self)
+    }
+
+    /// Slot record `index` (ring entry `index` and the state of slot `index`).
+    func record(_ index: Int) -> UnsafeMutableRawPointer {
+        base + ServiceLayout.recordsOffset + index * geometry.recordStride
+    }
+
+    /// Subscriber entry `index`.
+    func subscriberEntry(_ index: Int) -> UnsafeMutableRawPointer {
+        base + geometry.subscribersOffset + index * ServiceLayout.subscriberEntrySize
+    }
+
+    /// The generation table entry of `generation`.
+    func generationEntry(_ generation: Int) -> UnsafeMutableRawPointer {
+        base + ServiceLayout.generationTableOffset + generation * ServiceLayout.generationEntrySize
+    }
+
+    /// Parking for subscribers waiting for a publication.
+    var publicationParking: FutexParking {
+        FutexParking(word: word32(ServiceLayout.publicationWordOffset), waiters: word32(ServiceLayout.publicationWaitersOffset))
+    }
+
+    /// Parking for the publisher waiting for `.block` subscribers.
+    var progressParking: FutexParking {
+        FutexParking(word: word32(ServiceLayout.progressWordOffset), waiters: word32(ServiceLayout.progressWaitersOffset),
+                     sleepers: .single)
+    }
 }
 #endif

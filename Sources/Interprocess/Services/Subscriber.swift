@@ -1,4 +1,6 @@
 #if os(Linux)
+public import Synchronization
+
 /// One of the processes that receive a ``Service``'s samples.
 ///
 /// Each sample is lent in place, read-only, for the length of a closure — the memory the
@@ -9,15 +11,43 @@
 /// let checksum = try subscriber.receive { sample in
 ///     sample.withUnsafeBytes { bytes in bytes.reduce(0, &+) }
 /// }
-/// for try await sample in subscriber.samples() { … }      // async
+/// let text = try subscriber.receive(as: String.self, timeout: .seconds(1))   // copies
+/// for try await sample in subscriber.samples() { … }                         // async
 /// ```
 ///
 /// A subscriber that falls behind either misses the oldest samples and is told how many
 /// (``OverrunPolicy/dropOldest``) or holds the publisher back (``OverrunPolicy/block``).
 /// Received + missed always equals what was published since it joined.
+///
+/// Receiving pins the sample's slot (one bit in the control segment), so the publisher does
+/// not reuse it while it is read; a receive makes no system call and allocates nothing unless
+/// it has to sleep, or meets a pool generation it has not mapped yet.
+@frozen
 public struct Subscriber: ~Copyable {
     /// The service this subscriber receives from.
     public let service: Service
+    /// What this subscriber does when it falls a full buffer behind.
+    public let overrunPolicy: OverrunPolicy
+    @usableFromInline let seat: SubscriberSeat
+    @usableFromInline let records: UnsafeMutableRawPointer
+    @usableFromInline let recordStride: Int
+    @usableFromInline let mask: Int
+    @usableFromInline let slotCount: Int
+    /// Offset of this subscriber's pin word in a slot record, and its bit there.
+    @usableFromInline let pinOffset: Int
+    @usableFromInline let pinBit: UInt64
+    @usableFromInline let pools: UnsafeMutablePointer<PoolView>
+    @usableFromInline let cursorWord: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline let receivedWord: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline let missedWord: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline let progressWaiters: UnsafeMutablePointer<Atomic<UInt32>>
+    @usableFromInline let isBlocking: Bool
+    /// The sequence of the next sample to read.
+    @usableFromInline var cursor: UInt64
+    @usableFromInline var received: UInt64
+    @usableFromInline var missed: UInt64
+    /// Missed since the last sample delivered (that sample's `missedBefore`).
+    @usableFromInline var missedPending: UInt64
 
     /// Attaches to the service.
     ///
@@ -29,161 +59,159 @@ public struct Subscriber: ~Copyable {
     /// - Throws: `resourceLimit` when ``ServiceConfiguration/maximumSubscribers`` live
     ///   subscribers are attached (dead ones' entries are reclaimed first).
     public init(service: Service, overrun: OverrunPolicy? = nil, history: Bool = true) throws(InterprocessError) {
-        unimplementedService()
+        let storage = service.storage
+        let index = try SubscriberTable.join(storage)
+        let seat = SubscriberSeat(storage, index: index, claim: EndpointClaim.word(for: .current))
+        let policy = overrun ?? storage.configuration.overrunPolicy
+        let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
+        let back = history ? UInt64(storage.configuration.history) : 0
+        let start = head >= back ? head - back : 0
+        SubscriberTable.word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.store(policy == .block ? 1 : 0, ordering: .relaxed)
+        SubscriberTable.word32(storage, index, ServiceLayout.subscriberHeldOffset).pointee.store(0, ordering: .relaxed)
+        SubscriberTable.word64(storage, index, ServiceLayout.subscriberMissedOffset).pointee.store(0, ordering: .relaxed)
+        SubscriberTable.word64(storage, index, ServiceLayout.subscriberReceivedOffset).pointee.store(0, ordering: .relaxed)
+        SubscriberTable.word64(storage, index, ServiceLayout.subscriberCursorOffset).pointee.store(start, ordering: .sequentiallyConsistent)
+        // The publisher rescans the table when this counter moves: a `.block` subscriber is
+        // gated from the publisher's next send on.
+        storage.word64(ServiceLayout.membershipOffset).pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        self.service = service
+        self.seat = seat
+        overrunPolicy = policy
+        records = storage.base + ServiceLayout.recordsOffset
+        recordStride = storage.geometry.recordStride
+        mask = storage.geometry.ringSize - 1
+        slotCount = storage.geometry.slotCount
+        pinOffset = ServiceLayout.slotPinsOffset + (index / 64) * 8
+        pinBit = UInt64(1) << UInt64(index % 64)
+        pools = seat.pools.views
+        cursorWord = SubscriberTable.word64(storage, index, ServiceLayout.subscriberCursorOffset)
+        receivedWord = SubscriberTable.word64(storage, index, ServiceLayout.subscriberReceivedOffset)
+        missedWord = SubscriberTable.word64(storage, index, ServiceLayout.subscriberMissedOffset)
+        progressWaiters = storage.word32(ServiceLayout.progressWaitersOffset)
+        isBlocking = policy == .block
+        cursor = start
+        received = 0
+        missed = 0
+        missedPending = 0
     }
 
     /// How many samples this subscriber missed since it joined.
-    public var missedCount: UInt64 { unimplementedService() }
+    public var missedCount: UInt64 { missed }
     /// How many samples this subscriber received since it joined.
-    public var receivedCount: UInt64 { unimplementedService() }
+    public var receivedCount: UInt64 { received }
+    /// The sequence number of the next sample this subscriber reads.
+    public var position: UInt64 { cursor }
 
-    /// Waits for the next sample and calls `body` with it in place; the sample is released
-    /// when `body` returns.
-    public mutating func receive<Result>(
-        _ body: (borrowing ReceivedSample) throws(InterprocessError) -> Result
-    ) throws(InterprocessError) -> Result {
-        unimplementedService()
+    /// A snapshot of this subscriber, as ``ServiceState`` lists it.
+    public var state: SubscriberState {
+        SubscriberState.read(service.storage, index: seat.index)
+            ?? SubscriberState(index: seat.index, process: QueueEndpointState(claimWord: seat.claim)!, overrunPolicy: overrunPolicy,
+                               position: cursor, depth: 0, receivedCount: received, missedCount: missed, heldSamples: 0)
     }
 
-    /// Calls `body` with the next sample if one is there; nil at once otherwise.
-    public mutating func tryReceive<Result>(
-        _ body: (borrowing ReceivedSample) throws(InterprocessError) -> Result
+    // MARK: The one receive
+
+    /// A sample pinned for this subscriber: where its pin is, its bytes, its sequence.
+    @frozen @usableFromInline
+    struct Pinned {
+        @usableFromInline let pin: UnsafeMutablePointer<Atomic<UInt64>>
+        @usableFromInline let payload: UnsafeRawBufferPointer
+        @usableFromInline let sequence: UInt64
+        @usableFromInline let missedBefore: UInt64
+
+        @inlinable
+        init(pin: UnsafeMutablePointer<Atomic<UInt64>>, payload: UnsafeRawBufferPointer, sequence: UInt64, missedBefore: UInt64) {
+            self.pin = pin
+            self.payload = payload
+            self.sequence = sequence
+            self.missedBefore = missedBefore
+        }
+    }
+
+    /// Pins the next sample and moves past it; nil when there is none and `deadline` is nil,
+    /// else waits for one until `deadline` (`.timedOut`). The caller unpins it.
+    ///
+    /// The pin handshake: set this subscriber's bit in the slot's pins, then read the slot's
+    /// tag (both sequentially consistent, against the publisher's exchange of the tag and
+    /// load of the pins): the tag still says this sequence → the slot is held; anything else →
+    /// the sample is gone (counted missed).
+    @inlinable @inline(__always)
+    mutating func _pinNext(until deadline: Deadline?) throws(InterprocessError) -> Pinned? {
+        while true {
+            let entry = records + (Int(truncatingIfNeeded: cursor) & mask) &* recordStride
+            let sequenceWord = (entry + ServiceLayout.entrySequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+            let sequence = sequenceWord.pointee.load(ordering: .acquiring)
+            if sequence == cursor {
+                let slot = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: (entry + ServiceLayout.entrySlotOffset)
+                    .assumingMemoryBound(to: Atomic<UInt64>.self).pointee.load(ordering: .relaxed)))
+                if slot >= slotCount { try ServiceFailure.raise(slotError(slot)) }
+                let state = records + slot &* recordStride
+                let pin = (state + pinOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+                pin.pointee.bitwiseOr(pinBit, ordering: .sequentiallyConsistent)
+                if (state + ServiceLayout.slotTagOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
+                    .load(ordering: .sequentiallyConsistent) == sequence {
+                    let generation = Int(truncatingIfNeeded: (state + ServiceLayout.slotGenerationOffset)
+                        .assumingMemoryBound(to: Atomic<UInt32>.self).pointee.load(ordering: .relaxed))
+                    let count = Int(truncatingIfNeeded: (state + ServiceLayout.slotByteCountOffset)
+                        .assumingMemoryBound(to: Atomic<UInt32>.self).pointee.load(ordering: .relaxed))
+                    var view = generation < ServiceLayout.maximumGenerations ? pools[generation] : PoolView()
+                    if view.base == nil || count > view.payloadSize {
+                        view = try poolView(generation, slot: slot, count: count, pin: pin)
+                    }
+                    let pinned = Pinned(pin: pin, payload: UnsafeRawBufferPointer(start: view.base.unsafelyUnwrapped + slot &* view.stride, count: count),
+                                        sequence: sequence, missedBefore: missedPending)
+                    missedPending = 0
+                    received &+= 1
+                    receivedWord.pointee.store(received, ordering: .relaxed)
+                    advance(to: sequence &+ 1)
+                    return pinned
+                }
+                pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
+                // Reused between the entry's read and the pin: it left the window.
+                countMissed(1)
+                advance(to: cursor &+ 1)
+                continue
+            }
+            if sequence == ServiceLayout.noSequence || Int64(bitPattern: sequence &- cursor) < 0 {
+                guard let deadline else { return nil }
+                try awaitPublication(sequenceWord, observed: sequence, until: deadline)
+                continue
+            }
+            try skipLapped(sequence)
+        }
+    }
+
+    /// Receives through ``_pinNext(until:)`` and unpins when `body` returns or throws.
+    @inlinable @inline(__always)
+    mutating func _receive<Result>(
+        until deadline: Deadline?, _ body: (borrowing ReceivedSample) throws(InterprocessError) -> Result
     ) throws(InterprocessError) -> Result? {
-        unimplementedService()
+        guard let pinned = try _pinNext(until: deadline) else { return nil }
+        defer { pinned.pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing) }
+        return try body(ReceivedSample(sequence: pinned.sequence, missedBefore: pinned.missedBefore, payload: pinned.payload))
     }
 
-    /// Waits until `deadline` for the next sample.
-    ///
-    /// - Throws: `.timedOut` when the deadline passes first.
-    public mutating func receive<Result>(
-        until deadline: Deadline, _ body: (borrowing ReceivedSample) throws(InterprocessError) -> Result
-    ) throws(InterprocessError) -> Result {
-        unimplementedService()
-    }
-
-    /// Receives a copy of the next sample's bytes.
-    public mutating func receive() throws(InterprocessError) -> [UInt8] {
-        unimplementedService()
-    }
-
-    /// Receives a copy of the next sample's bytes, waiting until `deadline`.
-    public mutating func receive(until deadline: Deadline) throws(InterprocessError) -> [UInt8] {
-        unimplementedService()
-    }
-
-    /// Receives a copy of the next sample's value (a value service of `Value`, or a byte
-    /// sample of exactly its size).
-    public mutating func receive<Value: InterprocessValue>(as type: Value.Type) throws(InterprocessError) -> Value {
-        unimplementedService()
-    }
-
-    /// Waits for the next sample without blocking a thread, and calls `body` with it in place.
-    ///
-    /// - Throws: `.cancelled` when the task is cancelled.
-    public mutating func receive<Result>(
-        _ body: (borrowing ReceivedSample) throws(InterprocessError) -> Result
-    ) async throws(InterprocessError) -> Result {
-        unimplementedService()
-    }
-
-    /// The samples as they arrive, as an `AsyncSequence` (see ``ServiceSamples``).
-    public consuming func samples() -> ServiceSamples {
-        unimplementedService()
-    }
-}
-
-/// A sample lent to a ``Subscriber/receive(_:)`` closure: read-only, in place, valid until the
-/// closure returns.
-public struct ReceivedSample: ~Copyable {
-    /// The sample's sequence number (0 for the service's first sample).
-    public let sequence: UInt64
-    /// How many samples the subscriber missed right before this one (0 unless it was overrun).
-    public let missedBefore: UInt64
-    /// The payload, in the read-only mapping of the pool.
-    @usableFromInline let payload: UnsafeRawBufferPointer
-
-    @usableFromInline
-    init(sequence: UInt64, missedBefore: UInt64, payload: UnsafeRawBufferPointer) {
-        self.sequence = sequence
-        self.missedBefore = missedBefore
-        self.payload = payload
-    }
-
-    /// The payload's size in bytes.
-    public var byteCount: Int { payload.count }
-
-    /// Calls `body` with the payload as a `RawSpan`.
-    public func withBytes<Result, Failure: Error>(_ body: (RawSpan) throws(Failure) -> Result) throws(Failure) -> Result {
-        try body(RawSpan(_unsafeBytes: payload))
-    }
-
-    /// Calls `body` with the payload's bytes (read-only memory: writing through them traps).
-    public func withUnsafeBytes<Result, Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
-        try body(payload)
-    }
-
-    /// Copies a value out of the payload at `offset`.
-    ///
-    /// - Throws: `invalidArgument` when the value does not fit there.
-    public func load<Value: InterprocessValue>(fromByteOffset offset: Int = 0, as type: Value.Type) throws(InterprocessError) -> Value {
-        guard offset >= 0, offset <= payload.count, MemoryLayout<Value>.size <= payload.count - offset else {
-            throw InterprocessError(.invalidArgument, operation: "read sample", name: nil,
-                                    reason: "\(MemoryLayout<Value>.size) bytes at offset \(offset) do not fit a sample of \(payload.count) bytes")
-        }
-        return payload.loadUnaligned(fromByteOffset: offset, as: Value.self)
-    }
-}
-
-/// A sample held past a receive (an element of ``ServiceSamples``): its pin lasts until
-/// ``release()`` or until the object goes away, and counts against the subscriber's
-/// ``ServiceConfiguration/maximumLoansPerSubscriber``.
-public final class HeldSample: Sendable {
-    /// The sample's sequence number.
-    public let sequence: UInt64
-    /// How many samples were missed right before this one.
-    public let missedBefore: UInt64
-
-    init(sequence: UInt64, missedBefore: UInt64) {
-        self.sequence = sequence
-        self.missedBefore = missedBefore
-    }
-
-    /// The payload's size in bytes.
-    public var byteCount: Int { unimplementedService() }
-
-    /// Calls `body` with the payload's bytes (read-only).
-    public func withUnsafeBytes<Result, Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
-        unimplementedService()
-    }
-
-    /// Returns the sample to the pool now (also done when the object goes away). Using the
-    /// sample afterwards is a programmer error.
-    public func release() { unimplementedService() }
-}
-
-/// The samples of a subscriber as an `AsyncSequence` of ``HeldSample``: waiting parks on the
-/// process's waiter thread (never a thread of the cooperative pool); cancelling the task ends
-/// the iteration with `.cancelled`.
-public struct ServiceSamples: AsyncSequence, Sendable {
-    /// A sample held until released.
-    public typealias Element = HeldSample
-    /// Errors are typed.
-    public typealias Failure = InterprocessError
-
-    /// Iterates the samples.
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        /// The next sample.
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(InterprocessError) -> HeldSample? {
-            unimplementedService()
-        }
-
-        /// The next sample.
-        public mutating func next() async throws(InterprocessError) -> HeldSample? {
-            unimplementedService()
+    /// Moves the cursor; a `.block` subscriber publishes it with the waker's half of the
+    /// parking handshake and wakes the publisher if it sleeps.
+    @inlinable @inline(__always)
+    mutating func advance(to position: UInt64) {
+        cursor = position
+        if isBlocking {
+            cursorWord.pointee.store(position, ordering: .sequentiallyConsistent)
+            if FutexParking.mayHaveSleepers(progressWaiters) { wakePublisher() }
+        } else {
+            cursorWord.pointee.store(position, ordering: .relaxed)
         }
     }
 
-    /// An iterator over the samples.
-    public func makeAsyncIterator() -> AsyncIterator { unimplementedService() }
+    @inlinable @inline(__always)
+    mutating func countMissed(_ count: UInt64) {
+        missed &+= count
+        missedPending &+= count
+        missedWord.pointee.store(missed, ordering: .relaxed)
+    }
 }
+// A `~Copyable` endpoint has one owner at a time, which may hand it to another thread or task;
+// its raw pointers point into mappings that the endpoint's own references keep alive.
+extension Subscriber: @unchecked Sendable {}
 #endif

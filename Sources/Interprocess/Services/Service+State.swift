@@ -1,0 +1,74 @@
+#if os(Linux)
+import Synchronization
+
+extension Service {
+    /// A snapshot of the service (see ``ServiceState``): its publisher, subscribers and pools.
+    public var state: ServiceState {
+        let storage = self.storage
+        var problems: [String] = []
+        let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
+        var subscribers: [SubscriberState] = []
+        for index in 0..<storage.configuration.maximumSubscribers {
+            guard let subscriber = SubscriberState.read(storage, index: index) else { continue }
+            if subscriber.position > head {
+                problems.append("subscriber \(index)'s position \(subscriber.position) is past the \(head) samples published")
+            }
+            subscribers.append(subscriber)
+        }
+        var pools: [SamplePoolState] = []
+        var inUse = [Int](repeating: 0, count: ServiceLayout.maximumGenerations)
+        for slot in 0..<storage.geometry.slotCount {
+            let record = storage.record(slot)
+            let tag = (record + ServiceLayout.slotTagOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee.load(ordering: .relaxed)
+            let generation = Int((record + ServiceLayout.slotGenerationOffset).assumingMemoryBound(to: Atomic<UInt32>.self).pointee.load(ordering: .relaxed))
+            if tag != ServiceLayout.freeTag, generation < ServiceLayout.maximumGenerations { inUse[generation] += 1 }
+        }
+        for generation in 0..<ServiceLayout.maximumGenerations
+        where storage.generationState(generation).pointee.load(ordering: .acquiring) == ServiceLayout.GenerationState.live.rawValue {
+            let size = Int(truncatingIfNeeded: storage.generationSize(generation).pointee.load(ordering: .acquiring))
+            if size < 1 || size > storage.configuration.payload.size {
+                problems.append("pool generation \(generation) records a slot size of \(size) bytes")
+            }
+            pools.append(SamplePoolState(generation: UInt32(generation), segmentName: SamplePool.name(of: storage.name, generation: generation),
+                                         slotPayloadSize: size, slotCount: storage.geometry.slotCount, slotsInUse: inUse[generation]))
+        }
+        return ServiceState(
+            name: storage.name, configuration: storage.configuration,
+            publisher: QueueEndpointState(claimWord: storage.word64(ServiceLayout.publisherOffset).pointee.load(ordering: .acquiring)),
+            publishedCount: head, subscribers: subscribers, pools: pools,
+            sleepingSubscribers: storage.word32(ServiceLayout.publicationWaitersOffset).pointee.load(ordering: .relaxed),
+            problem: problems.isEmpty ? nil : problems.joined(separator: "; "))
+    }
+
+    /// A snapshot of every service in the shared-memory directory that can be opened, sorted
+    /// by name (services that cannot be read are left out).
+    public static func all() -> [ServiceState] {
+        SharedMemoryDirectory.entries().compactMap { name in
+            guard !name.contains(".pool-"), let service = try? Service(open: name) else { return nil }
+            return service.state
+        }
+    }
+}
+
+extension SubscriberState {
+    /// The subscriber in table entry `index`, or nil when the entry is free.
+    static func read(_ storage: ServiceStorage, index: Int) -> SubscriberState? {
+        let claim = SubscriberTable.claimWord(storage, index).pointee.load(ordering: .acquiring)
+        guard let process = QueueEndpointState(claimWord: claim) else { return nil }
+        let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
+        let position = SubscriberTable.word64(storage, index, ServiceLayout.subscriberCursorOffset).pointee.load(ordering: .acquiring)
+        let policy = SubscriberTable.word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.load(ordering: .relaxed)
+        return SubscriberState(
+            index: index, process: process, overrunPolicy: policy == 1 ? .block : .dropOldest, position: position,
+            depth: position <= head ? head - position : 0,
+            receivedCount: SubscriberTable.word64(storage, index, ServiceLayout.subscriberReceivedOffset).pointee.load(ordering: .relaxed),
+            missedCount: SubscriberTable.word64(storage, index, ServiceLayout.subscriberMissedOffset).pointee.load(ordering: .relaxed),
+            heldSamples: Int(SubscriberTable.word32(storage, index, ServiceLayout.subscriberHeldOffset).pointee.load(ordering: .relaxed)))
+    }
+}
+
+extension Publisher {
+    /// A snapshot of the service this publisher publishes (see ``ServiceState``).
+    public var state: ServiceState { service.state }
+}
+#endif

@@ -1,0 +1,107 @@
+#if os(Linux)
+public import Synchronization
+
+/// A subscriber's entry in the table and the pool generations it mapped: owned by the
+/// ``Subscriber`` and by every ``HeldSample`` it handed out, so the entry (and its pins) is
+/// given up only when the last of them goes.
+@usableFromInline
+final class SubscriberSeat: @unchecked Sendable {
+    // @unchecked: `pools` is changed only by the owning subscriber (a `~Copyable` value used
+    // by one thread at a time, or under the lock of its async sequence).
+    let storage: ServiceStorage
+    let index: Int
+    let claim: UInt64
+    let pools = PoolMappings()
+
+    init(_ storage: ServiceStorage, index: Int, claim: UInt64) {
+        self.storage = storage
+        self.index = index
+        self.claim = claim
+    }
+
+    deinit {
+        SubscriberTable.leave(storage, index, claim: claim)
+    }
+}
+
+/// The subscriber's slow paths (not inlined): errors, mapping a generation, waiting, laps.
+extension Subscriber {
+    @usableFromInline
+    func slotError(_ slot: Int) -> InterprocessError {
+        let entry = Int(truncatingIfNeeded: cursor) & mask
+        return service.storage.slotIndexError(slot, entry: entry, operation: "receive from service")
+    }
+
+    /// The view of `generation` for a pinned sample of `count` bytes in `slot`, mapping the
+    /// generation read-only the first time; unpins and throws `.corrupt` for a generation or
+    /// size no publisher writes.
+    @usableFromInline
+    func poolView(_ generation: Int, slot: Int, count: Int, pin: UnsafeMutablePointer<Atomic<UInt64>>) throws(InterprocessError) -> PoolView {
+        let operation = "receive from service"
+        let storage = service.storage
+        do throws(InterprocessError) {
+            if generation >= ServiceLayout.maximumGenerations || seat.pools.pools[generation] == nil {
+                let size = try storage.generationSlotSize(generation, operation: operation)
+                seat.pools.install(try SamplePool(opening: generation, of: storage, slotPayloadSize: size, access: .readOnly,
+                                                  operation: operation))
+            }
+            let view = pools[generation]
+            guard count <= view.payloadSize else {
+                throw storage.byteCountError(count, slot: slot, generation: generation, limit: view.payloadSize, operation: operation)
+            }
+            return view
+        } catch {
+            pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
+            throw error
+        }
+    }
+
+    /// Waits until the ring entry at the cursor no longer holds `observed`: spins, then parks
+    /// on the publication word.
+    ///
+    /// - Throws: `.timedOut` when `deadline` passes first.
+    @usableFromInline
+    func awaitPublication(_ word: UnsafeMutablePointer<Atomic<UInt64>>, observed: UInt64, until deadline: Deadline) throws(InterprocessError) {
+        var spins = 0
+        while word.pointee.load(ordering: .acquiring) == observed {
+            if spins < ChannelWaiting.spinLimit {
+                spins += 1
+                CPU.relax()
+                if spins & 255 == 0, deadline.hasPassed { throw timedOutError() }
+                continue
+            }
+            if deadline.hasPassed { throw timedOutError() }
+            service.storage.publicationParking.sleepOnce(until: deadline, whileBlocked: {
+                word.pointee.load(ordering: .sequentiallyConsistent) == observed
+            })
+        }
+    }
+
+    /// The entry at the cursor holds a later lap's `sequence`: the samples from the cursor up
+    /// to the oldest one still readable are missed (counted once each); jumps there.
+    @usableFromInline
+    mutating func skipLapped(_ sequence: UInt64) throws(InterprocessError) {
+        let storage = service.storage
+        let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
+        guard sequence <= head else { throw storage.sequenceError(sequence, head: head, operation: "receive from service") }
+        // `sequence` was published in this entry; the sample after it in the ring (a lap
+        // older) was overwritten by the slot prepared next: the oldest that may still be
+        // readable is one further.
+        var target = sequence &- UInt64(mask &+ 1) &+ 2
+        if Int64(bitPattern: target &- cursor) <= 0 { target = cursor &+ 1 }
+        countMissed(target &- cursor)
+        advance(to: target)
+    }
+
+    @usableFromInline
+    func wakePublisher() {
+        service.storage.progressParking.advanceAndWakeIfWaiting()
+    }
+
+    @usableFromInline
+    func timedOutError() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "receive from service", name: service.name,
+                          reason: "no sample arrived before the deadline")
+    }
+}
+#endif
