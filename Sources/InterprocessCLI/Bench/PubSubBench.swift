@@ -95,7 +95,7 @@ enum PubSubBench {
             if pubsubCase.transport == .pubsubFanout {
                 let measured = try FanoutRunner(settings: settings).run(subscribers: pubsubCase.subscribers, serial: serial)
                 rows.append(PubSubRow(pubsubCase, rounds: measured.rounds, nanoseconds: Percentiles(measured.sendTicks),
-                                      sleepsPerRound: measured.sleepsPerSample, clockOverhead: measured.clockOverheadNanoseconds))
+                                      meanNanoseconds: measured.sendTicks.mean, sleepsPerRound: measured.sleepsPerSample, clockOverhead: measured.clockOverheadNanoseconds))
                 continue
             }
             let size = pubsubCase.payloadBytes
@@ -108,7 +108,7 @@ enum PubSubBench {
                 LatencyDriver(control: control, peer: peer, settings: settings, warmup: warmup)
             }
             rows.append(PubSubRow(pubsubCase, rounds: measured.rounds, nanoseconds: Percentiles(oneWayFrom: measured.roundTrips),
-                                  sleepsPerRound: measured.sleepsPerRoundTrip, clockOverhead: nil))
+                                  meanNanoseconds: measured.roundTrips.mean / 2, sleepsPerRound: measured.sleepsPerRoundTrip, clockOverhead: nil))
         }
         PubSubRow.computeRatios(&rows)
         return rows

@@ -29,6 +29,7 @@ struct PubSubBenchTests {
             #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }, "percentiles of \(name) must not decrease: \(values)")
             #expect((row["rounds"] as? Int ?? 0) >= 1, "\(name)")
             #expect((row["measures"] as? String)?.isEmpty == false, "\(name)")
+            #expect(Self.positive(row["meanNanoseconds"]), "\(name)")
 
             let transport = row["transport"] as? String
             let expectedBaseline: String? = switch transport {
@@ -44,6 +45,7 @@ struct PubSubBenchTests {
             }
             let ratios = try Self.percentiles(row["ratioToBaseline"], name)
             #expect(ratios.allSatisfy { $0.isFinite && $0 > 0 }, "\(name): \(ratios)")
+            #expect(Self.positive(row["meanRatioToBaseline"]), "\(name)")
             if transport == "pubsub-full" {
                 #expect(row["baselinePayloadBytes"] as? Int == row["payloadBytes"] as? Int, "\(name)")
             }
