@@ -74,11 +74,15 @@ enum BenchTransport: String, Codable, CaseIterable {
     /// C: the spin floor with the whole message copied into a shared buffer before each handoff
     /// and out of it after: the baseline of `pubsub-full` (pubsub group).
     case cMemcpySpin = "c-memcpy-spin"
+    /// C: the pub/sub handoff protocol itself (the lines and locked instructions of a service
+    /// with one subscriber), ping-pong over two such services: what the design costs before any
+    /// Swift (pubsub group).
+    case cPubSubProtocol = "c-pubsub-protocol"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
-        case .cSpin, .cRing, .cMemcpySpin: .floor
+        case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .pubsub, .pubsubFull, .pubsubFanout: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,

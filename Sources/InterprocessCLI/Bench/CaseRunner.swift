@@ -18,6 +18,7 @@ struct CaseRunner {
         let ringBytes = switch benchCase.transport {
         case .cRing: BenchSizing.ringBytes(for: benchCase.messageSize)
         case .cMemcpySpin: MemcpySpinSide.sharedBytes(for: benchCase.messageSize)
+        case .cPubSubProtocol: Int(ipcb_pubsub_protocol_bytes())
         default: 0
         }
         let control = try BenchControl(creating: "\(prefix)-control", ringBytes: ringBytes)

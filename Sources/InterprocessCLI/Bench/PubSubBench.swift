@@ -25,6 +25,7 @@ struct PubSubCase: CustomStringConvertible {
 /// The publish/subscribe cases of issue 9 (`--only pubsub`), beside same-run C baselines:
 ///
 /// - `c-spin` (floor): the latency group's spin ping-pong, the handoff floor;
+/// - `c-pubsub-protocol`: the pub/sub handoff protocol in plain C (``ipcb_pubsub_protocol_initiate``);
 /// - `pubsub`: ping-pong over two services, one each way (see ``pubsubInitiate``), one way =
 ///   round trip / 2: loan, write a small header, send; receive, read the header, release;
 /// - `c-memcpy-spin`: the spin ping-pong with the whole message copied in and out (C);
@@ -44,7 +45,8 @@ enum PubSubBench {
 
     /// Every case, in the order they run: the floor first, each `pubsub-full` right after its
     /// C baseline of the same size.
-    static let cases: [PubSubCase] = [PubSubCase(transport: .cSpin, payloadBytes: 8)]
+    static let cases: [PubSubCase] = [PubSubCase(transport: .cSpin, payloadBytes: 8),
+                                      PubSubCase(transport: .cPubSubProtocol, payloadBytes: 8)]
         + payloadSizes.map { PubSubCase(transport: .pubsub, payloadBytes: $0) }
         + payloadSizes.flatMap { size in
             [PubSubCase(transport: .cMemcpySpin, payloadBytes: size), PubSubCase(transport: .pubsubFull, payloadBytes: size)]
@@ -102,7 +104,7 @@ enum PubSubBench {
             // The handoff alone costs the same at every size: a full warm-up. Copying the payload
             // makes rounds longer: fewer, as the latency group's payload cases do.
             let base = settings.latencyWarmup
-            let warmup = pubsubCase.transport == .pubsub || size <= BenchCase.latencyMessageSize
+            let warmup = pubsubCase.transport == .pubsub || pubsubCase.transport == .cPubSubProtocol || size <= BenchCase.latencyMessageSize
                 ? base : max(min(base, 50), base * BenchCase.latencyMessageSize / size)
             let measured = try runner.run(pubsubCase.runCase, serial: serial) { control, peer in
                 LatencyDriver(control: control, peer: peer, settings: settings, warmup: warmup)

@@ -51,6 +51,9 @@ struct PubSubRow: Codable {
         switch pubsubCase.transport {
         case .cSpin:
             return "one way (round trip / 2) of the C spin ping-pong: store a word, the peer spins on it; no payload"
+        case .cPubSubProtocol:
+            return "one way (round trip / 2), C: the pub/sub protocol of a 1-subscriber service: write the sample and entry, exchange the sequence, "
+                + "pre-loan the next slot; the peer spins on the entry, pins (fetch_or), checks the tag, reads the header, unpins"
         case .pubsub:
             return "one way (round trip / 2): send(byteCount: \(size)) writing a \(header) in place; tryReceive spinning, read the header, release"
         case .cMemcpySpin:
@@ -70,7 +73,7 @@ struct PubSubRow: Codable {
         for index in rows.indices {
             let row = rows[index]
             let baseline: PubSubRow? = switch row.transport {
-            case .pubsub: rows.first { $0.transport == .cSpin }
+            case .pubsub, .cPubSubProtocol: rows.first { $0.transport == .cSpin }
             case .pubsubFull: rows.first { $0.transport == .cMemcpySpin && $0.payloadBytes == row.payloadBytes }
             case .pubsubFanout: rows.first { $0.transport == .pubsubFanout && $0.subscribers == 1 }
             default: nil

@@ -10,6 +10,9 @@ enum PubSubSides {
         case .cMemcpySpin:
             var side = MemcpySpinSide(context, initiates: isBench)
             return try driver.drive(&side)
+        case .cPubSubProtocol:
+            var side = PubSubProtocolSide(context, initiates: isBench)
+            return try driver.drive(&side)
         case .pubsub, .pubsubFull:
             var side = try PubSubPingPongSide(context, initiates: isBench, full: benchCase.transport == .pubsubFull)
             return try driver.drive(&side)
@@ -103,6 +106,30 @@ struct MemcpySpinSide: BenchSide, ~Copyable {
         case 0: return
         case -2: throw BenchFailure("the C memcpy ping-pong received a wrong round")
         default: throw BenchFailure("the C memcpy ping-pong timed out")
+        }
+    }
+}
+
+/// Either side of `c-pubsub-protocol`, in the control segment's ring area; the bench's side
+/// initializes the region (the peer touches it only once the first phase is commanded).
+struct PubSubProtocolSide: BenchSide {
+    let region: UnsafeMutableRawPointer
+    let initiates: Bool
+
+    init(_ context: SideContext, initiates: Bool) {
+        region = context.control + ControlBlock.ringOffset
+        self.initiates = initiates
+        if initiates { ipcb_pubsub_protocol_init(region) }
+    }
+
+    mutating func run(_ phase: BenchPhase) throws {
+        let result = initiates
+            ? ipcb_pubsub_protocol_initiate(region, phase.first, Int64(phase.count), phase.samples, phase.deadline)
+            : ipcb_pubsub_protocol_respond(region, phase.first, Int64(phase.count), phase.deadline)
+        switch result {
+        case 0: return
+        case -2: throw BenchFailure("the C pub/sub protocol received a wrong round")
+        default: throw BenchFailure("the C pub/sub protocol timed out")
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 struct PubSubBenchTests {
     static let sizes = [8, 1024, 65536, 1_048_576, 4_194_304]
     /// "payload transport subscribers", in the order the cases run.
-    static let rows = ["8 c-spin 1"] + sizes.map { "\($0) pubsub 1" }
+    static let rows = ["8 c-spin 1", "8 c-pubsub-protocol 1"] + sizes.map { "\($0) pubsub 1" }
         + sizes.flatMap { ["\($0) c-memcpy-spin 1", "\($0) pubsub-full 1"] }
         + [1, 4, 16].map { "16 pubsub-fanout \($0)" }
 
@@ -33,7 +33,7 @@ struct PubSubBenchTests {
 
             let transport = row["transport"] as? String
             let expectedBaseline: String? = switch transport {
-            case "pubsub": "c-spin"
+            case "pubsub", "c-pubsub-protocol": "c-spin"
             case "pubsub-full": "c-memcpy-spin"
             case "pubsub-fanout": "pubsub-fanout"
             default: nil
