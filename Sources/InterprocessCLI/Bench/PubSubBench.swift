@@ -97,7 +97,7 @@ enum PubSubBench {
             if pubsubCase.transport == .pubsubFanout {
                 let measured = try FanoutRunner(settings: settings).run(subscribers: pubsubCase.subscribers, serial: serial)
                 rows.append(PubSubRow(pubsubCase, rounds: measured.rounds, nanoseconds: Percentiles(measured.sendTicks),
-                                      meanNanoseconds: measured.sendTicks.mean, sleepsPerRound: measured.sleepsPerSample, clockOverhead: measured.clockOverheadNanoseconds))
+                                      meanNanoseconds: measured.sendTicks.trimmedMean, sleepsPerRound: measured.sleepsPerSample, clockOverhead: measured.clockOverheadNanoseconds))
                 continue
             }
             let size = pubsubCase.payloadBytes
@@ -110,7 +110,7 @@ enum PubSubBench {
                 LatencyDriver(control: control, peer: peer, settings: settings, warmup: warmup)
             }
             rows.append(PubSubRow(pubsubCase, rounds: measured.rounds, nanoseconds: Percentiles(oneWayFrom: measured.roundTrips),
-                                  meanNanoseconds: measured.roundTrips.mean / 2, sleepsPerRound: measured.sleepsPerRoundTrip, clockOverhead: nil))
+                                  meanNanoseconds: measured.roundTrips.trimmedMean / 2, sleepsPerRound: measured.sleepsPerRoundTrip, clockOverhead: nil))
         }
         PubSubRow.computeRatios(&rows)
         return rows
