@@ -143,6 +143,12 @@ static inline int ipc_wtermsig(int status) { return WTERMSIG(status); }
 /// Pins the thread `tid` (0: the caller) to one CPU. Returns 0 or -1 with errno.
 int ipc_pin_to_cpu(int32_t tid, int cpu);
 
+/// Starts fetching the cache line at `address` for reading, without waiting for it (a hint: it
+/// never faults, and is not ordered by the locked instructions that follow it).
+static inline void ipc_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
 /// A spin-wait hint to the CPU (`pause` on x86, `yield` on arm64).
 static inline void ipc_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)

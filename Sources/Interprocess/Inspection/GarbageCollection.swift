@@ -79,6 +79,7 @@ extension SegmentReport {
         default: break
         }
         guard let header else { return "it has no header (\(problem ?? "not written"))" }
+        if header.kind == .samplePool, let reason = SamplePool.keepReason(forPool: name) { return reason }
         switch creatorLiveness ?? .unknown {
         case .alive: return "creator pid \(header.creator.pid) alive"
         case .unknown:

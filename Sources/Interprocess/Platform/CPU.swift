@@ -9,5 +9,10 @@ enum CPU {
     /// saves power and frees the core's resources for a sibling hyperthread.
     @inlinable @inline(__always)
     static func relax() { ipc_cpu_relax() }
+
+    /// Starts loading the cache line at `address` without waiting for it (a hint that never
+    /// faults): a subscriber fetches the payload's first line while its pin is in flight.
+    @inlinable @inline(__always)
+    static func prefetch(_ address: UnsafeRawPointer) { ipc_prefetch(address) }
 }
 #endif

@@ -3,7 +3,7 @@ public import Synchronization
 
 /// The one process that publishes a ``Service``'s samples.
 ///
-/// Loan, write in place, send: the closure of ``send(byteCount:_:)`` writes straight into a
+/// Loan, write in place, send: the closure of `send(byteCount:_:)` writes straight into a
 /// slot of the shared pool, and every subscriber then reads that memory — nothing is copied.
 ///
 /// ```swift

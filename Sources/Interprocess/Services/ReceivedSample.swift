@@ -1,5 +1,5 @@
 #if os(Linux)
-/// A sample lent to a ``Subscriber/receive(_:)`` closure: read-only, in place, valid until the
+/// A sample lent to a `Subscriber.receive(_:)` closure: read-only, in place, valid until the
 /// closure returns.
 @frozen
 public struct ReceivedSample: ~Copyable {

@@ -1,6 +1,12 @@
 #if os(Linux)
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension Service {
     /// A snapshot of the service (see ``ServiceState``): its publisher, subscribers and pools.
     public var state: ServiceState {
@@ -44,9 +50,21 @@ extension Service {
     /// by name (services that cannot be read are left out).
     public static func all() -> [ServiceState] {
         SharedMemoryDirectory.entries().compactMap { name in
-            guard !name.contains(".pool-"), let service = try? Service(open: name) else { return nil }
+            guard isReadyService(name), let service = try? Service(open: name) else { return nil }
             return service.state
         }
+    }
+
+    /// Whether the file `name` holds a service that is ready, judged from its header read once
+    /// without waiting (a foreign or half-written file is skipped at once, not waited for).
+    static func isReadyService(_ name: String) -> Bool {
+        guard !name.hasPrefix("."), !name.contains(".pool-") else { return false }
+        let descriptor = open(SharedMemoryDirectory.path(of: name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard case .valid(let header)? = try? SegmentValidation.read(descriptor: descriptor, name: name, operation: "list services").outcome
+        else { return false }
+        return header.kind == .service && header.state == SegmentHeader.State.ready.rawValue
     }
 }
 

@@ -142,9 +142,16 @@ public struct Subscriber: ~Copyable {
             let sequenceWord = (entry + ServiceLayout.entrySequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
             let sequence = sequenceWord.pointee.load(ordering: .acquiring)
             if sequence == cursor {
-                let slot = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: (entry + ServiceLayout.entrySlotOffset)
-                    .assumingMemoryBound(to: Atomic<UInt64>.self).pointee.load(ordering: .relaxed)))
+                let location = (entry + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
+                    .load(ordering: .relaxed)
+                let slot = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: location))
                 if slot >= slotCount { try ServiceFailure.raise(slotError(slot)) }
+                // Start fetching the payload now, so that its line crosses while the pin does
+                // (the entry names the generation too; the slot state, read after the pin, decides).
+                let named = Int(truncatingIfNeeded: location >> 32)
+                if named < ServiceLayout.maximumGenerations, let base = pools[named].base {
+                    CPU.prefetch(base + slot &* pools[named].stride)
+                }
                 let state = records + slot &* recordStride
                 let pin = (state + pinOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
                 pin.pointee.bitwiseOr(pinBit, ordering: .sequentiallyConsistent)

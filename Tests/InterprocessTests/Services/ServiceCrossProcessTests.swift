@@ -39,10 +39,6 @@ struct ServiceCrossProcessTests {
         func join() { done.wait() }
     }
 
-    final class SubscriberBox: @unchecked Sendable {
-        var subscriber: Subscriber
-        init(_ subscriber: consuming Subscriber) { self.subscriber = subscriber }
-    }
 
     static func publishSamples(_ name: String, count: Int) throws(InterprocessError) {
         var publisher = try Publisher(service: Service(open: name))
