@@ -102,11 +102,7 @@ struct MemcpySpinSide: BenchSide, ~Copyable {
         let result = initiates
             ? ipcb_memcpy_spin_initiate(spin, phase.first, Int64(phase.count), phase.samples, phase.deadline)
             : ipcb_memcpy_spin_respond(spin, phase.first, Int64(phase.count), phase.deadline)
-        switch result {
-        case 0: return
-        case -2: throw BenchFailure("the C memcpy ping-pong received a wrong round")
-        default: throw BenchFailure("the C memcpy ping-pong timed out")
-        }
+        try checkCResult(result, "the C memcpy ping-pong")
     }
 }
 
@@ -126,10 +122,15 @@ struct PubSubProtocolSide: BenchSide {
         let result = initiates
             ? ipcb_pubsub_protocol_initiate(region, phase.first, Int64(phase.count), phase.samples, phase.deadline)
             : ipcb_pubsub_protocol_respond(region, phase.first, Int64(phase.count), phase.deadline)
-        switch result {
-        case 0: return
-        case -2: throw BenchFailure("the C pub/sub protocol received a wrong round")
-        default: throw BenchFailure("the C pub/sub protocol timed out")
-        }
+        try checkCResult(result, "the C pub/sub protocol")
+    }
+}
+
+/// Throws for a C ping-pong's failure code: -2 a wrong round, anything else but 0 a timeout.
+private func checkCResult(_ result: Int32, _ what: String) throws {
+    switch result {
+    case 0: return
+    case -2: throw BenchFailure("\(what) received a wrong round")
+    default: throw BenchFailure("\(what) timed out")
     }
 }
