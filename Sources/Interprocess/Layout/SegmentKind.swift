@@ -34,7 +34,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     /// A publish/subscribe ``Service``: its control segment (configuration, publisher,
     /// subscribers, the ring of published samples).
     public static let service = SegmentKind(rawValue: 9)
-    /// One generation of a ``Service``'s sample pool (`<service>.pool-<generation>`): the
+    /// One generation of a ``Service``'s sample pool (`<service>.pool-<nonce>-<generation>`): the
     /// payloads, mapped read-only by subscribers.
     public static let samplePool = SegmentKind(rawValue: 10)
     /// A named ``BroadcastStream``.

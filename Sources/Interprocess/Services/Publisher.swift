@@ -180,9 +180,15 @@ public struct Publisher: ~Copyable {
 
     // MARK: Slow paths (not inlined)
 
+    /// Bumps the publication word and wakes every sleeping subscriber. A wake that finds
+    /// nobody while the count says someone sleeps may be a subscriber killed asleep: every
+    /// 256 such wakes, dead sleepers' entries are reclaimed (which takes them out of the count),
+    /// so that a killed subscriber does not cost every later publish a system call.
     @usableFromInline
     func wakeSubscribers() {
-        service.storage.publicationParking.advanceAndWakeIfWaiting()
+        let parking = service.storage.publicationParking
+        parking.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if Futex.wake(parking.futexWord) == 0 { book.noteFruitlessWake() }
     }
 
     @usableFromInline

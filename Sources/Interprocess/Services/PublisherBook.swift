@@ -20,6 +20,15 @@ final class PublisherBook {
     /// Slots whose content lives in each generation.
     private let counts: UnsafeMutablePointer<Int>
 
+    /// Wakes that found nobody asleep although the count said otherwise.
+    private var fruitlessWakes = 0
+
+    /// Counts a wake that found nobody; every 256, reclaims subscribers that died asleep.
+    func noteFruitlessWake() {
+        fruitlessWakes &+= 1
+        if fruitlessWakes & 255 == 0 { SubscriberTable.reclaimDeadSleepers(storage) }
+    }
+
     init(_ storage: ServiceStorage) {
         self.storage = storage
         let slots = storage.geometry.slotCount
@@ -132,7 +141,7 @@ final class PublisherBook {
     /// it keep their mapping.
     private func retire(_ generation: Int) {
         storage.generationState(generation).pointee.store(ServiceLayout.GenerationState.retired.rawValue, ordering: .releasing)
-        try? Segment.remove(SamplePool.name(of: storage.name, generation: generation), kind: .samplePool, operation: "remove sample pool")
+        try? Segment.remove(SamplePool.name(of: storage, generation: generation), kind: .samplePool, operation: "remove sample pool")
         pools.drop(generation)
     }
 

@@ -19,20 +19,28 @@ struct PoolView {
 }
 
 /// One generation of a service's sample pool, mapped: a segment of kind `.samplePool` named
-/// `<service>.pool-<generation>` (see `docs/FORMAT.md`). The publisher maps it read-write,
+/// `<service>.pool-<nonce>-<generation>` (see `docs/FORMAT.md`). The publisher maps it read-write,
 /// subscribers read-only, so a subscriber that writes into a sample traps.
 final class SamplePool: Sendable {
     let segment: Segment
     let geometry: PoolGeometry
     let generation: Int
 
-    /// The pool segment name of `generation` of the service `service`.
-    static func name(of service: String, generation: Int) -> String { "\(service).pool-\(generation)" }
+    /// The pool segment name of `generation` of the service instance `storage` maps.
+    static func name(of storage: ServiceStorage, generation: Int) -> String {
+        name(of: storage.name, nonce: storage.poolNonce, generation: generation)
+    }
+
+    /// `<service>.pool-<nonce, 8 hex digits>-<generation>`.
+    static func name(of service: String, nonce: UInt32, generation: Int) -> String {
+        let hex = String(nonce, radix: 16)
+        return "\(service).pool-\(String(repeating: "0", count: 8 - hex.count))\(hex)-\(generation)"
+    }
 
     /// Creates generation `generation` (removing a stale segment of that name first: a publisher
     /// killed while growing can leave one the table never recorded).
     init(creating generation: Int, of storage: ServiceStorage, slotPayloadSize: Int) throws(InterprocessError) {
-        let name = SamplePool.name(of: storage.name, generation: generation)
+        let name = SamplePool.name(of: storage, generation: generation)
         let geometry = PoolGeometry(slotPayloadSize: slotPayloadSize, alignment: storage.configuration.payload.alignment,
                                     slotCount: storage.geometry.slotCount)
         try? Segment.remove(name, kind: .samplePool, operation: "remove sample pool")
@@ -60,7 +68,7 @@ final class SamplePool: Sendable {
     /// `slotPayloadSize`, and checks that the segment agrees.
     init(opening generation: Int, of storage: ServiceStorage, slotPayloadSize: Int, access: MappedRegion.Access,
          operation: String) throws(InterprocessError) {
-        let name = SamplePool.name(of: storage.name, generation: generation)
+        let name = SamplePool.name(of: storage, generation: generation)
         let geometry = PoolGeometry(slotPayloadSize: slotPayloadSize, alignment: storage.configuration.payload.alignment,
                                     slotCount: storage.geometry.slotCount)
         let segment: Segment
@@ -100,11 +108,11 @@ final class SamplePool: Sendable {
         return view
     }
 
-    /// Removes every pool generation's segment of the service `service` (of kind `.samplePool`
-    /// only), ignoring names that are not there.
-    static func removeAll(of service: String) {
+    /// Removes every pool generation's segment of the service instance `service`/`nonce` (of
+    /// kind `.samplePool` only), ignoring names that are not there.
+    static func removeAll(of service: String, nonce: UInt32) {
         for generation in 0..<ServiceLayout.maximumGenerations {
-            try? Segment.remove(name(of: service, generation: generation), kind: .samplePool, operation: "remove sample pool")
+            try? Segment.remove(name(of: service, nonce: nonce, generation: generation), kind: .samplePool, operation: "remove sample pool")
         }
     }
 }

@@ -35,7 +35,7 @@ extension Service {
             if size < 1 || size > storage.configuration.payload.size {
                 problems.append("pool generation \(generation) records a slot size of \(size) bytes")
             }
-            pools.append(SamplePoolState(generation: UInt32(generation), segmentName: SamplePool.name(of: storage.name, generation: generation),
+            pools.append(SamplePoolState(generation: UInt32(generation), segmentName: SamplePool.name(of: storage, generation: generation),
                                          slotPayloadSize: size, slotCount: storage.geometry.slotCount, slotsInUse: inUse[generation]))
         }
         return ServiceState(
@@ -73,9 +73,11 @@ extension SubscriberState {
     static func read(_ storage: ServiceStorage, index: Int) -> SubscriberState? {
         let claim = SubscriberTable.claimWord(storage, index).pointee.load(ordering: .acquiring)
         guard let process = QueueEndpointState(claimWord: claim) else { return nil }
+        // An entry still joining (or leaving) has no position of its own yet.
+        let policy = SubscriberTable.word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.load(ordering: .acquiring)
+        guard policy <= 1 else { return nil }
         let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
         let position = SubscriberTable.word64(storage, index, ServiceLayout.subscriberCursorOffset).pointee.load(ordering: .acquiring)
-        let policy = SubscriberTable.word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.load(ordering: .relaxed)
         return SubscriberState(
             index: index, process: process, overrunPolicy: policy == 1 ? .block : .dropOldest, position: position,
             depth: position <= head ? head - position : 0,

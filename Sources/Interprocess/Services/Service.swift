@@ -36,7 +36,7 @@ public struct Service: Sendable {
     /// Payload sizes accepted, in bytes (``PayloadType/size``): up to 1 GiB per sample.
     public static let maximumPayloadSizeRange: ClosedRange<Int> = 1...(1 << 30)
     /// The longest service name: a segment name's limit less room for the pool suffix.
-    public static let maximumNameLength = SegmentName.maximumLength - 16
+    public static let maximumNameLength = SegmentName.maximumLength - 24
 
     /// The service's name.
     public var name: String { storage.name }
@@ -124,8 +124,11 @@ public struct Service: Sendable {
     ///
     /// - Throws: `notFound` if there is none; `wrongKind` for another kind of segment.
     public static func remove(_ name: String) throws(InterprocessError) {
+        // The pools are named after the instance: read its number first (a control segment that
+        // cannot be read leaves its pools to `interprocess gc`).
+        let nonce = (try? Service(open: name))?.storage.poolNonce
         try Segment.remove(name, kind: .service, operation: "remove service")
-        SamplePool.removeAll(of: name)
+        if let nonce { SamplePool.removeAll(of: name, nonce: nonce) }
     }
 
     /// Throws `invalidName` for a name too long to leave room for the pool suffix.
@@ -149,24 +152,27 @@ final class ServiceStorage: @unchecked Sendable {
     let geometry: ServiceGeometry
     /// The permission bits pool segments are created with.
     let poolMode: UInt32
+    /// The random number in this service instance's pool names.
+    let poolNonce: UInt32
     let lifetime: Lifetime
     @usableFromInline let base: UnsafeMutableRawPointer
 
     init(_ segment: consuming Segment, lifetime: Lifetime, operation: String) throws(InterprocessError) {
         let body = segment.body
-        let (configuration, geometry, poolMode) = try ServiceStorage.readConfiguration(
+        let (configuration, geometry, poolMode, poolNonce) = try ServiceStorage.readConfiguration(
             body, name: segment.name.rawValue, operation: operation)
         self.base = body.baseAddress!
         self.configuration = configuration
         self.geometry = geometry
         self.poolMode = poolMode
+        self.poolNonce = poolNonce
         self.lifetime = lifetime
         self.segment = segment
     }
 
     deinit {
         // The control segment's name went with the creator's handle; its pools go too.
-        if lifetime == .removedWhenCreatorCloses && segment.wasCreated { SamplePool.removeAll(of: name) }
+        if lifetime == .removedWhenCreatorCloses && segment.wasCreated { SamplePool.removeAll(of: name, nonce: poolNonce) }
     }
 
     @usableFromInline var name: String { segment.name.rawValue }

@@ -48,6 +48,7 @@ enum ServiceLayout {
 
     // Pool line and generation table: written by the publisher on growth.
     static let currentGenerationOffset = 512    // UInt32
+    static let poolNonceOffset = 516            // UInt32: random, in this service's pool names
     static let generationTableOffset = 640      // maximumGenerations × 16 bytes
     static let generationEntrySize = 16
     static let generationSlotSizeOffset = 0     // UInt64: the slots' payload size, 0 = never made
@@ -75,6 +76,9 @@ enum ServiceLayout {
     @usableFromInline static let subscriberCursorOffset = 16    // UInt64: next sequence to read
     @usableFromInline static let subscriberMissedOffset = 24    // UInt64
     @usableFromInline static let subscriberReceivedOffset = 32  // UInt64
+    @usableFromInline static let subscriberParkedOffset = 40    // UInt32: 1 while counted in publicationWaiters
+    /// The policy word of an entry that is free or not yet set up: snapshots and gating skip it.
+    static let joiningPolicy = UInt32.max
 
     /// An entry with nothing published yet.
     @usableFromInline static let noSequence = UInt64.max

@@ -82,7 +82,7 @@ public struct ServiceSamples: AsyncSequence, Sendable {
         /// What one look under the lock found.
         enum Step: Sendable {
             case sample(HeldSample)
-            case wait(UnsafeSendable<UnsafeMutablePointer<Atomic<UInt64>>>, UInt64)
+            case wait(UnsafeSendable<UnsafeMutablePointer<Atomic<UInt64>>>, UInt64, UnsafeSendable<UnsafeMutablePointer<Atomic<UInt32>>>)
         }
 
         func next() async throws(InterprocessError) -> HeldSample? {
@@ -93,12 +93,13 @@ public struct ServiceSamples: AsyncSequence, Sendable {
                     let step = try subscriber.withLock { (subscriber: inout Subscriber) throws(InterprocessError) -> Step in
                         if let held = try subscriber.tryReceiveHeld() { return .sample(held) }
                         let word = subscriber.sequenceWord(at: subscriber.cursor)
-                        return .wait(UnsafeSendable(word), word.pointee.load(ordering: .acquiring))
+                        return .wait(UnsafeSendable(word), word.pointee.load(ordering: .acquiring), UnsafeSendable(subscriber.parkedWord))
                     }
                     switch step {
                     case .sample(let held): return held
-                    case .wait(let word, let observed):
-                        let outcome = try await Subscriber.awaitChange(of: word.value, from: observed, storage: storage, until: .never)
+                    case .wait(let word, let observed, let parked):
+                        let outcome = try await Subscriber.awaitChange(of: word.value, from: observed, storage: storage,
+                                                                       parked: parked.value, until: .never)
                         try ProcessWaiter.requireAcquired(outcome, operation: "receive from service", name: storage.name)
                     }
                 }

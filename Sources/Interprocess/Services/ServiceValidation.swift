@@ -30,8 +30,15 @@ extension ServiceStorage {
         let typeName = Array(configuration.payload.typeName.utf8)
         put32(typeName.count, ServiceLayout.typeNameLengthOffset)
         put32(Int(poolMode & 0o777), ServiceLayout.poolModeOffset)
+        // Pools are named after this service instance, so that a publisher of a service removed
+        // and created again under the same name never touches the new one's pools.
+        put32(Int(UInt32.random(in: 1...UInt32.max)), ServiceLayout.poolNonceOffset)
         for (index, byte) in typeName.enumerated() {
             base.storeBytes(of: byte, toByteOffset: ServiceLayout.typeNameOffset + index, as: UInt8.self)
+        }
+        for index in 0..<configuration.maximumSubscribers {
+            base.storeBytes(of: ServiceLayout.joiningPolicy, toByteOffset: geometry.subscribersOffset
+                + index * ServiceLayout.subscriberEntrySize + ServiceLayout.subscriberPolicyOffset, as: UInt32.self)
         }
         for index in 0..<geometry.slotCount {
             let record = base + ServiceLayout.recordsOffset + index * geometry.recordStride
@@ -45,7 +52,7 @@ extension ServiceStorage {
     /// Reads and checks the configuration block of an opened control segment.
     static func readConfiguration(
         _ body: UnsafeMutableRawBufferPointer, name: String, operation: String
-    ) throws(InterprocessError) -> (ServiceConfiguration, ServiceGeometry, UInt32) {
+    ) throws(InterprocessError) -> (ServiceConfiguration, ServiceGeometry, UInt32, UInt32) {
         func corrupt(_ reason: String) -> InterprocessError {
             InterprocessError(.corrupt, operation: operation, name: name, reason: reason)
         }
@@ -88,7 +95,7 @@ extension ServiceStorage {
         guard body.count >= geometry.bodySize else {
             throw corrupt("its body of \(body.count) bytes is smaller than its configuration needs (\(geometry.bodySize))")
         }
-        return (configuration, geometry, UInt32(get32(ServiceLayout.poolModeOffset) & 0o777))
+        return (configuration, geometry, UInt32(get32(ServiceLayout.poolModeOffset) & 0o777), UInt32(get32(ServiceLayout.poolNonceOffset)))
     }
 
     /// The slot payload size recorded for pool generation `generation`, checked: a live

@@ -15,7 +15,7 @@ extension Subscriber {
             let observed = word.pointee.load(ordering: .acquiring)
             if !Subscriber.isNothingNew(observed, at: cursor) { return }
             if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: storage.name) }
-            let outcome = try await Subscriber.awaitChange(of: word, from: observed, storage: storage, until: deadline)
+            let outcome = try await Subscriber.awaitChange(of: word, from: observed, storage: storage, parked: parkedWord, until: deadline)
             if outcome != .timedOut { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: storage.name) }
         }
     }
@@ -34,10 +34,13 @@ extension Subscriber {
 
     /// Registers with the waiter thread until `word` no longer holds `observed`.
     static func awaitChange(
-        of word: UnsafeMutablePointer<Atomic<UInt64>>, from observed: UInt64, storage: ServiceStorage, until deadline: Deadline
+        of word: UnsafeMutablePointer<Atomic<UInt64>>, from observed: UInt64, storage: ServiceStorage,
+        parked: UnsafeMutablePointer<Atomic<UInt32>>, until deadline: Deadline
     ) async throws(InterprocessError) -> ParkingOutcome {
         let parking = storage.publicationParking
         let watched = UnsafeSendable(word)
+        parked.pointee.store(1, ordering: .relaxed)
+        defer { parked.pointee.store(0, ordering: .relaxed) }
         return try await ProcessWaiter.shared.wait(
             on: parking, until: deadline, operation: "receive from service", name: storage.name,
             check: parking.blockedCheck { watched.value.pointee.load(ordering: .sequentiallyConsistent) == observed })

@@ -52,6 +52,7 @@ public struct Subscriber: ~Copyable {
     /// Attaches to the service.
     ///
     /// - Parameters:
+    ///   - service: the service to receive from.
     ///   - overrun: what happens when it falls a full buffer behind; nil for the service's
     ///     ``ServiceConfiguration/overrunPolicy``.
     ///   - history: whether to receive the service's last ``ServiceConfiguration/history``
@@ -66,11 +67,13 @@ public struct Subscriber: ~Copyable {
         let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
         let back = history ? UInt64(storage.configuration.history) : 0
         let start = head >= back ? head - back : 0
-        SubscriberTable.word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.store(policy == .block ? 1 : 0, ordering: .relaxed)
         SubscriberTable.word32(storage, index, ServiceLayout.subscriberHeldOffset).pointee.store(0, ordering: .relaxed)
         SubscriberTable.word64(storage, index, ServiceLayout.subscriberMissedOffset).pointee.store(0, ordering: .relaxed)
         SubscriberTable.word64(storage, index, ServiceLayout.subscriberReceivedOffset).pointee.store(0, ordering: .relaxed)
         SubscriberTable.word64(storage, index, ServiceLayout.subscriberCursorOffset).pointee.store(start, ordering: .sequentiallyConsistent)
+        // Last: until now snapshots and gating skipped the entry (policy "joining").
+        SubscriberTable.word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee
+            .store(policy == .block ? 1 : 0, ordering: .sequentiallyConsistent)
         // The publisher rescans the table when this counter moves: a `.block` subscriber is
         // gated from the publisher's next send on.
         storage.word64(ServiceLayout.membershipOffset).pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)

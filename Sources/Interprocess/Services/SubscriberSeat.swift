@@ -71,9 +71,12 @@ extension Subscriber {
                 continue
             }
             if deadline.hasPassed { throw timedOutError() }
+            // `parked` tells a reclaimer that this subscriber is counted among the sleepers.
+            parkedWord.pointee.store(1, ordering: .relaxed)
             service.storage.publicationParking.sleepOnce(until: deadline, whileBlocked: {
                 word.pointee.load(ordering: .sequentiallyConsistent) == observed
             })
+            parkedWord.pointee.store(0, ordering: .relaxed)
         }
     }
 
@@ -91,6 +94,11 @@ extension Subscriber {
         if Int64(bitPattern: target &- cursor) <= 0 { target = cursor &+ 1 }
         countMissed(target &- cursor)
         advance(to: target)
+    }
+
+    /// This subscriber's `parked` word.
+    var parkedWord: UnsafeMutablePointer<Atomic<UInt32>> {
+        SubscriberTable.word32(service.storage, seat.index, ServiceLayout.subscriberParkedOffset)
     }
 
     @usableFromInline

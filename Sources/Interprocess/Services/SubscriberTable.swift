@@ -30,7 +30,7 @@ enum SubscriberTable {
         for _ in 0..<4 {
             for index in 0..<count where claimWord(storage, index).pointee.load(ordering: .acquiring) == 0 {
                 if claimWord(storage, index).pointee.compareExchange(expected: 0, desired: mine, ordering: .acquiringAndReleasing).exchanged {
-                    clearPins(storage, index)
+                    prepare(storage, index)
                     return index
                 }
             }
@@ -38,7 +38,7 @@ enum SubscriberTable {
                 let word = claimWord(storage, index).pointee.load(ordering: .acquiring)
                 guard word != 0, EndpointClaim.isDead(word) else { continue }
                 if claimWord(storage, index).pointee.compareExchange(expected: word, desired: mine, ordering: .acquiringAndReleasing).exchanged {
-                    clearPins(storage, index)
+                    prepare(storage, index)
                     return index
                 }
             }
@@ -47,11 +47,37 @@ enum SubscriberTable {
                                 reason: "all \(count) subscriber places are held by live processes (maximumSubscribers)")
     }
 
+    /// Readies a just-claimed entry: marks it as joining (snapshots and gating skip it until the
+    /// subscriber has written its cursor and policy), and undoes what a dead previous holder left:
+    /// its pins and its count among the sleepers.
+    static func prepare(_ storage: ServiceStorage, _ index: Int) {
+        word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.store(ServiceLayout.joiningPolicy, ordering: .relaxed)
+        forgetSleeper(storage, index)
+        clearPins(storage, index)
+    }
+
+    /// If entry `index`'s holder died while counted in `publicationWaiters`, takes it out of the
+    /// count (never below 0), so that publishes do not pay a `FUTEX_WAKE` for it for ever. A
+    /// holder killed between setting `parked` and announcing itself makes the count one too
+    /// low, which delays one wake-up by at most the 20 ms re-check.
+    static func forgetSleeper(_ storage: ServiceStorage, _ index: Int) {
+        guard word32(storage, index, ServiceLayout.subscriberParkedOffset).pointee.exchange(0, ordering: .acquiringAndReleasing) != 0
+        else { return }
+        let waiters = storage.word32(ServiceLayout.publicationWaitersOffset)
+        var current = waiters.pointee.load(ordering: .relaxed)
+        while current > 0 {
+            let (exchanged, original) = waiters.pointee.compareExchange(expected: current, desired: current - 1, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+
     /// Gives entry `index` up: clears its pins, then its claim, and tells the publisher.
     static func leave(_ storage: ServiceStorage, _ index: Int, claim: UInt64) {
+        word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.store(ServiceLayout.joiningPolicy, ordering: .relaxed)
+        forgetSleeper(storage, index)
         clearPins(storage, index)
         word32(storage, index, ServiceLayout.subscriberHeldOffset).pointee.store(0, ordering: .relaxed)
-        word32(storage, index, ServiceLayout.subscriberPolicyOffset).pointee.store(0, ordering: .relaxed)
         _ = claimWord(storage, index).pointee.compareExchange(expected: claim, desired: 0, ordering: .releasing)
         storage.word64(ServiceLayout.membershipOffset).pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
     }
@@ -59,6 +85,15 @@ enum SubscriberTable {
     /// Frees every entry whose process is dead, after clearing its pins.
     static func reclaimDead(_ storage: ServiceStorage) {
         for index in 0..<storage.configuration.maximumSubscribers {
+            let word = claimWord(storage, index).pointee.load(ordering: .acquiring)
+            if word != 0, EndpointClaim.isDead(word) { reclaim(storage, index, dead: word) }
+        }
+    }
+
+    /// Frees every entry whose process died while counted among the sleepers.
+    static func reclaimDeadSleepers(_ storage: ServiceStorage) {
+        for index in 0..<storage.configuration.maximumSubscribers
+        where word32(storage, index, ServiceLayout.subscriberParkedOffset).pointee.load(ordering: .relaxed) != 0 {
             let word = claimWord(storage, index).pointee.load(ordering: .acquiring)
             if word != 0, EndpointClaim.isDead(word) { reclaim(storage, index, dead: word) }
         }

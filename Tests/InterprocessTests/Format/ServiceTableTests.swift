@@ -33,7 +33,7 @@ import Testing
             "publisher": (L.publisherOffset, 8), "head": (L.headOffset, 8), "publicationWord": (L.publicationWordOffset, 4),
             "publicationWaiters": (L.publicationWaitersOffset, 4), "progressWord": (L.progressWordOffset, 4),
             "membership": (L.membershipOffset, 8), "progressWaiters": (L.progressWaitersOffset, 4),
-            "currentGeneration": (L.currentGenerationOffset, 4),
+            "currentGeneration": (L.currentGenerationOffset, 4), "poolNonce": (L.poolNonceOffset, 4),
             "generations": (L.generationTableOffset, L.maximumGenerations * L.generationEntrySize),
             "records": (L.recordsOffset, nil),
         ])
@@ -67,6 +67,7 @@ import Testing
         try check("### Subscriber entry", [
             "claim": (L.subscriberClaimOffset, 8), "policy": (L.subscriberPolicyOffset, 4), "held": (L.subscriberHeldOffset, 4),
             "cursor": (L.subscriberCursorOffset, 8), "missed": (L.subscriberMissedOffset, 8), "received": (L.subscriberReceivedOffset, 8),
+            "parked": (L.subscriberParkedOffset, 4),
         ])
     }
 

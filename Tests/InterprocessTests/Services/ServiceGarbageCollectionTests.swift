@@ -20,7 +20,7 @@ struct ServiceGarbageCollectionTests {
             try ServiceGarbageCollectionTests.publishAndExit(name)
         }
         let pools = service.state.pools.map(\.segmentName)
-        #expect(pools == [name + ".pool-1"], "the publisher grew the pool once; generation 0 held nothing any more")
+        #expect(pools == [SamplePool.name(of: service.storage, generation: 1)], "the publisher grew the pool once; generation 0 held nothing any more")
         let decisions = SegmentReport.collectGarbage(prefix: name, dryRun: false)
         for pool in pools {
             let decision = try #require(decisions.first { $0.name == pool })
@@ -44,10 +44,12 @@ struct ServiceGarbageCollectionTests {
 
     @Test("pool names parse back to their service and generation")
     func parse() {
-        #expect(SamplePool.parse("a.b.pool-3")! == ("a.b", 3))
-        #expect(SamplePool.parse("x.pool-31")! == ("x", 31))
-        #expect(SamplePool.parse("x.pool-32") == nil)
-        #expect(SamplePool.parse("x.pool-") == nil)
-        #expect(SamplePool.parse("pool-1") == nil)
+        #expect(SamplePool.parse(SamplePool.name(of: "a.b", nonce: 0xAB, generation: 3))! == ("a.b", 0xAB, 3))
+        #expect(SamplePool.parse("x.pool-0000abcd-31")! == ("x", 0xABCD, 31))
+        #expect(SamplePool.parse("x.pool-0000abcd-32") == nil)
+        #expect(SamplePool.parse("x.pool-abcd-1") == nil)
+        #expect(SamplePool.parse("x.pool-0000abcd-") == nil)
+        #expect(SamplePool.parse("x.pool-3") == nil)
+        #expect(SamplePool.parse("pool-0000abcd-1") == nil)
     }
 }

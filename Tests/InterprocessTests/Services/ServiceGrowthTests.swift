@@ -34,10 +34,32 @@ struct ServiceGrowthTests {
         while try subscriber.tryReceive() != nil {}
         let state = service.state
         #expect(state.pools.map(\.slotPayloadSize) == [1 << 20], "\(state.pools)")
-        #expect(!SharedMemory.exists(name + ".pool-0"))
+        #expect(!SharedMemory.exists(SamplePool.name(of: service.storage, generation: 0)))
         #expect(SharedMemory.exists(state.pools[0].segmentName))
         let error = try #require(throws: InterprocessError.self) { try publisher.send(contentsOf: [UInt8](repeating: 0, count: (1 << 20) + 1)) }
         #expect(error.code == .invalidArgument)
+    }
+
+    @Test("a publisher of a removed service never touches the pools of a new service under the same name")
+    func recreatedService() throws {
+        let name = TestSupport.uniqueName("svc-recreated")
+        defer { try? Service.remove(name) }
+        let configuration = ServiceConfiguration(payload: .bytes(maximumSize: 1 << 16), bufferCapacity: 2, history: 1)
+        var old = try Publisher(service: Service(create: name, configuration: configuration))
+        try old.send(contentsOf: [UInt8](repeating: 1, count: 8))
+        try Service.remove(name)
+        let service = try Service(create: name, configuration: configuration)
+        var publisher = try Publisher(service: service)
+        try publisher.send(contentsOf: [UInt8](repeating: 2, count: 4096))
+        // The old publisher grows and retires generations of its own pools only.
+        for _ in 0..<8 { try old.send(contentsOf: [UInt8](repeating: 1, count: 4096)) }
+        var subscriber = try Subscriber(service: service, history: true)
+        #expect(try subscriber.receive(timeout: .seconds(1)) == [UInt8](repeating: 2, count: 4096))
+        try publisher.send(contentsOf: [UInt8](repeating: 3, count: 100))
+        #expect(try subscriber.receive(timeout: .seconds(1)) == [UInt8](repeating: 3, count: 100))
+        // The old instance's pools are not this service's: gc removes them once their publisher is gone.
+        let oldPools = old.state.pools.map(\.segmentName)
+        #expect(!oldPools.isEmpty && Set(oldPools).isDisjoint(with: service.state.pools.map(\.segmentName)))
     }
 
     @Test("a value service takes exactly the value's size")
@@ -62,10 +84,11 @@ struct ServiceGrowthTests {
             var publisher = try Publisher(service: service)
             try publisher.send(contentsOf: [UInt8](repeating: 1, count: 4000))
         }
-        #expect(SharedMemory.exists(name + ".pool-1"))
+        let pools = (0..<2).map { SamplePool.name(of: service.storage, generation: $0) }
+        #expect(SharedMemory.exists(pools[1]))
         try Service.remove(name)
         #expect(!SharedMemory.exists(name))
-        #expect(!SharedMemory.exists(name + ".pool-0") && !SharedMemory.exists(name + ".pool-1"))
+        #expect(!SharedMemory.exists(pools[0]) && !SharedMemory.exists(pools[1]))
         #expect(throws: InterprocessError.self) { try Service.remove(name) }
     }
 }

@@ -84,3 +84,63 @@ final class SubscriberBox: @unchecked Sendable {
     var subscriber: Subscriber
     init(_ subscriber: consuming Subscriber) { self.subscriber = subscriber }
 }
+
+/// The sleeper count and entries that are joining.
+@Suite("Service sleepers and joining", .timeLimit(.minutes(1)))
+struct ServiceSleeperTests {
+    static func parkThenDie(_ name: String) {
+        let service = try? Service(open: name)
+        Thread {
+            guard let service, var subscriber = try? Subscriber(service: service) else { return }
+            _ = try? subscriber.receive(timeout: .seconds(30))
+        }.start()
+        usleep(300_000)
+        kill(getpid(), SIGKILL)
+    }
+
+    @Test("a subscriber killed while asleep is taken out of the sleeper count when its place is reclaimed")
+    func killedSleeper() async throws {
+        let name = TestSupport.uniqueName("svc-sleeper")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init(maximumSubscribers: 1))
+        await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
+            ServiceSleeperTests.parkThenDie(name)
+        }
+        #expect(service.state.sleepingSubscribers == 1, "the dead sleeper is still counted")
+        let subscriber = try Subscriber(service: service)
+        #expect(service.state.sleepingSubscribers == 0, "taking over its place took it out of the count")
+        _ = subscriber.position
+    }
+
+    @Test("publishes that wake nobody because the sleepers died make the publisher reclaim them")
+    func publisherReclaimsDeadSleepers() async throws {
+        let name = TestSupport.uniqueName("svc-sleeper-pub")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init(payload: .value(UInt64.self), maximumSubscribers: 4))
+        await #expect(processExitsWith: .signal(SIGKILL)) { [name = name as String] in
+            ServiceSleeperTests.parkThenDie(name)
+        }
+        #expect(service.state.sleepingSubscribers == 1)
+        try Self.publishMany(service)
+        #expect(service.state.sleepingSubscribers == 0)
+        #expect(service.state.subscribers.isEmpty)
+    }
+
+    static func publishMany(_ service: Service) throws {
+        var publisher = try Publisher(service: service)
+        for value in UInt64(0)..<300 { try publisher.send(value) }
+    }
+
+    @Test("an entry being joined is not listed until its position is set")
+    func joiningIsNotListed() throws {
+        let name = TestSupport.uniqueName("svc-joining")
+        defer { try? Service.remove(name) }
+        let service = try Service(create: name, configuration: .init())
+        let index = try SubscriberTable.join(service.storage)
+        #expect(service.state.subscribers.isEmpty)
+        SubscriberTable.leave(service.storage, index, claim: EndpointClaim.word(for: .current))
+        let subscriber = try Subscriber(service: service)
+        #expect(service.state.subscribers.count == 1)
+        _ = subscriber.position
+    }
+}
