@@ -1,16 +1,6 @@
-#include "CInterprocessBench.h"
+#include "Spin.h"
 
 #include <string.h>
-
-#define IPCB_CHECK_MASK 0xFFFF
-
-#if defined(__x86_64__) || defined(__i386__)
-#define IPCB_RELAX() __asm__ __volatile__("pause" ::: "memory")
-#elif defined(__aarch64__)
-#define IPCB_RELAX() __asm__ __volatile__("yield" ::: "memory")
-#else
-#define IPCB_RELAX() do {} while (0)
-#endif
 
 // Constant sizes let the compiler copy inline instead of calling memcpy.
 static inline void ipcb_copy(void *destination, const void *source, uint64_t size) {

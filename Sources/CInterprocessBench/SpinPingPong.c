@@ -1,15 +1,4 @@
-#include "CInterprocessBench.h"
-
-// Spinning checks the deadline once every 2^16 polls, so the clock costs nothing per round.
-#define IPCB_CHECK_MASK 0xFFFF
-
-#if defined(__x86_64__) || defined(__i386__)
-#define IPCB_RELAX() __asm__ __volatile__("pause" ::: "memory")
-#elif defined(__aarch64__)
-#define IPCB_RELAX() __asm__ __volatile__("yield" ::: "memory")
-#else
-#define IPCB_RELAX() do {} while (0)
-#endif
+#include "Spin.h"
 
 int ipcb_spin_initiate(uint64_t *ping, const uint64_t *pong, uint64_t first_round, int64_t rounds,
                        uint64_t *samples, uint64_t deadline_ns) {

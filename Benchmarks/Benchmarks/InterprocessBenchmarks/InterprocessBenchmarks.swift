@@ -248,4 +248,6 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
     }
+
+    pubSubBenchmarks()
 }

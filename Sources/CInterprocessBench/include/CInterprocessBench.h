@@ -3,6 +3,9 @@
 // - A cheap clock: the time-stamp counter, read inline (calibrated against CLOCK_MONOTONIC by
 //   the caller).
 // - The latency floor: two processes spinning on two shared cache lines, one ping-pong per round.
+// - The same ping-pong with a payload memcpy'd into a shared buffer and out of it each way (the
+//   baseline of the pub/sub rows that write and read whole samples).
+// - The pub/sub handoff protocol itself in plain C: what the design costs before any Swift.
 // - The raw futex handoff: two processes that sleep on a shared word and wake each other.
 // - The throughput floor: a plain single-producer, single-consumer ring of fixed-size slots that
 //   writes each message straight into its slot.
@@ -49,6 +52,50 @@ int ipcb_spin_initiate(uint64_t *ping, const uint64_t *pong, uint64_t first_roun
 /// number and echoes it to `*pong`. Returns 0, or -1 if `deadline_ns` passed while waiting.
 int ipcb_spin_respond(const uint64_t *ping, uint64_t *pong, uint64_t first_round, int64_t rounds,
                       uint64_t deadline_ns);
+
+// MARK: Spin ping-pong with copies (the baseline of `pubsub-full`)
+
+/// The spin ping-pong with a payload: each side copies its whole message (`size` bytes, at least
+/// 8, the round's number in the first 8) from its private `message` into its shared buffer before
+/// storing the round, and the receiver copies the whole shared buffer into its private `answer`
+/// after seeing it. The memory work of a publisher that writes a whole sample and a subscriber
+/// that reads it whole, around the floor's handoff.
+typedef struct {
+    uint64_t *ping;              // written by the initiator
+    uint64_t *pong;              // written by the responder
+    unsigned char *ping_buffer;  // the initiator's message, `size` bytes, shared
+    unsigned char *pong_buffer;  // the responder's answer, `size` bytes, shared
+    unsigned char *message;      // private: what this side copies in
+    unsigned char *answer;       // private: where this side copies out
+    uint64_t size;
+} ipcb_memcpy_spin;
+
+/// The initiating side: per round, copies in, stores `*ping`, spins for `*pong`, copies out and
+/// checks the echoed round; the round trip in ticks goes to `samples[index]` (when not NULL).
+/// Returns 0, -1 if `deadline_ns` passed while waiting, -2 for a wrong echo.
+int ipcb_memcpy_spin_initiate(ipcb_memcpy_spin spin, uint64_t first_round, int64_t rounds, uint64_t *samples,
+                              uint64_t deadline_ns);
+
+/// The responding side: per round, spins for `*ping`, copies out and checks it, copies its answer
+/// in and stores `*pong`. Returns 0, -1 if `deadline_ns` passed, -2 for a wrong round.
+int ipcb_memcpy_spin_respond(ipcb_memcpy_spin spin, uint64_t first_round, int64_t rounds, uint64_t deadline_ns);
+
+// MARK: The pub/sub protocol in C (`c-pubsub-protocol`)
+
+/// The bytes the pub/sub protocol model needs (two services: ping and pong), 128-byte aligned.
+uint64_t ipcb_pubsub_protocol_bytes(void);
+
+/// Initializes the model's region (zero-filled before): empty rings, the first slots pre-loaned.
+void ipcb_pubsub_protocol_init(void *region);
+
+/// The initiating side: per round, publishes on the ping service and takes the pong (spinning);
+/// round trips in ticks go to `samples` (when not NULL). Returns 0, -1 after `deadline_ns`, -2 for a
+/// wrong echo. Starts at round 1 on a fresh region (sample numbers are round numbers).
+int ipcb_pubsub_protocol_initiate(void *region, uint64_t first_round, int64_t rounds, uint64_t *samples,
+                                  uint64_t deadline_ns);
+
+/// The responding side. Returns 0, -1 after `deadline_ns`, -2 for a wrong round.
+int ipcb_pubsub_protocol_respond(void *region, uint64_t first_round, int64_t rounds, uint64_t deadline_ns);
 
 // MARK: Futex handoff (the cost of a sleep and a wake-up)
 

@@ -12,6 +12,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     case lock
     /// A broadcast stream's writer rate with 0, 1 and 4 reader processes (8-byte records).
     case broadcast
+    /// Publish/subscribe services (issue 9): handoff latency by payload size, with and without
+    /// the payload's memory work, and publish cost by subscriber count (see ``PubSubBench``).
+    case pubsub
 }
 
 /// How the two processes of a case talk to each other.
@@ -64,13 +67,28 @@ enum BenchTransport: String, Codable, CaseIterable {
     case pthreadRobust = "pthread-robust"
     /// Ours: a `BroadcastStream`, one writer process and 0, 1 or 4 reader processes (broadcast group).
     case broadcast
+    /// Ours: two pub/sub services, one each way; loan, write a small header, send; receive, read
+    /// the header, release (pubsub group).
+    case pubsub
+    /// Ours: as `pubsub`, with the whole payload written by the publisher and read (copied out)
+    /// by the subscriber (pubsub group).
+    case pubsubFull = "pubsub-full"
+    /// Ours: the time of a publisher's `send` with 1, 4 or 16 subscriber processes (pubsub group).
+    case pubsubFanout = "pubsub-fanout"
+    /// C: the spin floor with the whole message copied into a shared buffer before each handoff
+    /// and out of it after: the baseline of `pubsub-full` (pubsub group).
+    case cMemcpySpin = "c-memcpy-spin"
+    /// C: the pub/sub handoff protocol itself (the lines and locked instructions of a service
+    /// with one subscriber), ping-pong over two such services: what the design costs before any
+    /// Swift (pubsub group).
+    case cPubSubProtocol = "c-pubsub-protocol"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
-        case .cSpin, .cRing: .floor
+        case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
-             .processMutexHandoff, .broadcast: .subject
+             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff: .baseline
         }

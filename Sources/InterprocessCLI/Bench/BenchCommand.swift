@@ -14,9 +14,13 @@ struct BenchCommand: ParsableCommand {
             the two to different CPUs, warms up, then measures. Latency: one-way = round trip / 2, \
             ping-pong of 8 B (every transport) and 1 KiB, 64 KiB, 1 MiB messages (the SPSC queue, \
             pipe, Unix socket, TCP), p50/p90/p99/p99.9/max. Throughput: 8 B to 1 MiB messages, \
-            msgs/s and GB/s. Progress (case n/total, elapsed) goes to standard error, with --json \
-            too. Broadcast: a stream writer's rate with 0, 1 and 4 reader processes, 8 B records. \
-            JSON: {"latency": [...], "throughput": [...], "locks": [...], "broadcast": [...], "machine", ...}. \
+            msgs/s and GB/s. Pubsub (publish/subscribe services): handoff one way (ping-pong over \
+            two services, halved) at 8 B to 4 MiB with a small header or the whole payload written \
+            and read, beside the C spin floor and a C memcpy ping-pong, and the time of one send \
+            with 1, 4 and 16 subscriber processes. Broadcast: a stream writer's rate with 0, 1 and 4 \
+            reader processes, 8 B records. Progress (case n/total, elapsed) goes to standard error, \
+            with --json too. JSON: {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], \
+            "broadcast": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -24,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, pubsub) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -82,7 +86,8 @@ struct BenchCommand: ParsableCommand {
         var progress = BenchProgress(total: BenchCase.latencyCases.filter { BenchSelection.selects(only, $0) }.count
             + BenchCase.throughputCases.filter { BenchSelection.selects(only, $0) }.count
             + LockBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + BroadcastBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + BroadcastBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + PubSubBench.selected(only).count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -122,6 +127,7 @@ struct BenchCommand: ParsableCommand {
                 progress.starting(benchCase)
                 report.broadcast = try BroadcastBench.run(settings: settings)
             }
+            report.pubsub = try PubSubBench.run(only, settings: settings, progress: &progress, serial: &serial)
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

@@ -10,7 +10,7 @@ struct BenchProgress {
     init(total: Int) { self.total = total }
 
     /// Announces the next case.
-    mutating func starting(_ benchCase: BenchCase) {
+    mutating func starting(_ benchCase: some CustomStringConvertible) {
         done += 1
         write("bench [\(done)/\(total), \(elapsed)] \(benchCase)…")
     }

@@ -78,6 +78,8 @@ struct BenchReport: Codable {
     var locks: [LockRow] = []
     /// The broadcast stream's writer and reader rates.
     var broadcast: [BroadcastRow] = []
+    /// Publish/subscribe handoff latency and publish cost (the pubsub group).
+    var pubsub: [PubSubRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

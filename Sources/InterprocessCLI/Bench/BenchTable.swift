@@ -39,6 +39,7 @@ enum BenchTable {
         if !report.broadcast.isEmpty {
             text += BroadcastBench.table(report.broadcast)
         }
+        text += PubSubTable.render(report.pubsub)
         return text
     }
 
@@ -46,7 +47,7 @@ enum BenchTable {
         role == .subject ? transport.rawValue : "\(transport.rawValue) (\(role.rawValue))"
     }
 
-    private static func ns(_ value: Double) -> String {
+    static func ns(_ value: Double) -> String {
         value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
     }
 

@@ -15,7 +15,12 @@ struct CaseRunner {
         _ benchCase: BenchCase, serial: Int, driver makeDriver: (ControlBlock, pid_t) -> Driver
     ) throws -> Driver.Result {
         let prefix = "interprocess-bench-\(getpid())-\(serial)"
-        let ringBytes = benchCase.transport == .cRing ? BenchSizing.ringBytes(for: benchCase.messageSize) : 0
+        let ringBytes = switch benchCase.transport {
+        case .cRing: BenchSizing.ringBytes(for: benchCase.messageSize)
+        case .cMemcpySpin: MemcpySpinSide.sharedBytes(for: benchCase.messageSize)
+        case .cPubSubProtocol: Int(ipcb_pubsub_protocol_bytes())
+        default: 0
+        }
         let control = try BenchControl(creating: "\(prefix)-control", ringBytes: ringBytes)
 
         try SemaphorePair.place(in: control.block, transport: benchCase.transport)
@@ -24,7 +29,11 @@ struct CaseRunner {
         var queueNames: [String] = []
         defer {
             for name in queueNames {
-                if benchCase.transport == .mpmc { try? MPMCQueue.remove(name) } else { try? SPSCQueue.remove(name) }
+                switch benchCase.transport {
+                case .mpmc: try? MPMCQueue.remove(name)
+                case .pubsub, .pubsubFull: try? Service.remove(name)
+                default: try? SPSCQueue.remove(name)
+                }
             }
         }
         switch benchCase.transport {
@@ -42,6 +51,8 @@ struct CaseRunner {
             let name = "\(prefix)-queue"
             _ = try MPMCQueue(create: name, slotCount: mpmcBenchSlotCount, slotSize: benchCase.messageSize)
             queueNames.append(name)
+        case .pubsub, .pubsubFull:
+            try PubSubBench.createPingPongServices(prefix: prefix, payloadBytes: benchCase.messageSize, into: &queueNames)
         default:
             break
         }

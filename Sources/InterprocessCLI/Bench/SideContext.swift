@@ -119,6 +119,8 @@ enum BenchSides {
             }
             var side = try MPMCProducerSide(context)
             return try driver.drive(&side)
+        case (.pubsub, _):
+            return try PubSubSides.run(benchCase, isBench: isBench, context: context, driver: driver)
         case (.throughput, let transport) where transport.isStream:
             var side = StreamThroughputSide(context, produces: !isBench)
             return try driver.drive(&side)
