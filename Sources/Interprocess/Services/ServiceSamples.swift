@@ -83,6 +83,8 @@ public struct ServiceSamples: AsyncSequence, Sendable {
         enum Step: Sendable {
             case sample(HeldSample)
             case wait(UnsafeSendable<UnsafeMutablePointer<Atomic<UInt64>>>, UInt64, UnsafeSendable<UnsafeMutablePointer<Atomic<UInt32>>>)
+            /// A sample was published after the receive looked: look again.
+            case retry
         }
 
         func next() async throws(InterprocessError) -> HeldSample? {
@@ -93,10 +95,16 @@ public struct ServiceSamples: AsyncSequence, Sendable {
                     let step = try subscriber.withLock { (subscriber: inout Subscriber) throws(InterprocessError) -> Step in
                         if let held = try subscriber.tryReceiveHeld() { return .sample(held) }
                         let word = subscriber.sequenceWord(at: subscriber.cursor)
-                        return .wait(UnsafeSendable(word), word.pointee.load(ordering: .acquiring), UnsafeSendable(subscriber.parkedWord))
+                        let observed = word.pointee.load(ordering: .acquiring)
+                        // Sleep only while the entry still holds nothing new: one published since
+                        // the receive looked would never change again while a `.block` publisher
+                        // waits for this subscriber — neither side would move.
+                        guard Subscriber.isNothingNew(observed, at: subscriber.cursor) else { return .retry }
+                        return .wait(UnsafeSendable(word), observed, UnsafeSendable(subscriber.parkedWord))
                     }
                     switch step {
                     case .sample(let held): return held
+                    case .retry: continue
                     case .wait(let word, let observed, let parked):
                         let outcome = try await Subscriber.awaitChange(of: word.value, from: observed, storage: storage,
                                                                        parked: parked.value, until: .never)
