@@ -11,7 +11,12 @@ struct PubSubRecreatedServiceTests {
     @Test("the old publisher grows its removed service: the new service's subscribers still read the new service's samples")
     func oldPublisherGrowsAfterRemove() throws {
         let name = TestSupport.uniqueName("pubsub-recreate")
-        defer { try? Service.remove(name) }
+        // The removed instance's pools are reachable by its endpoints only (gc removes them
+        // once those are gone); this test removes them itself.
+        defer {
+            try? Service.remove(name)
+            for file in Self.files(of: name) { SegmentFile.remove(file) }
+        }
         var old = try Publisher(service: Service(create: name, configuration: Self.configuration))
         try old.send(contentsOf: [UInt8](repeating: 1, count: 8))
         try Service.remove(name)
@@ -34,6 +39,9 @@ struct PubSubRecreatedServiceTests {
         let next = try subscriber.receive(until: .after(.seconds(2)))
         let nextFromNewService = next == [UInt8](repeating: 3, count: 8)
         #expect(nextFromNewService, "the next sample of the new service (3s) read as \(next)")
+        let oldPools = old.state.pools.map(\.segmentName)
+        #expect(!oldPools.isEmpty && Set(oldPools).isDisjoint(with: fresh.state.pools.map(\.segmentName)),
+                "the removed instance's pools \(oldPools) are not the new one's")
     }
 
     /// The files under /dev/shm whose names contain `name`.

@@ -40,28 +40,6 @@ struct ServiceGrowthTests {
         #expect(error.code == .invalidArgument)
     }
 
-    @Test("a publisher of a removed service never touches the pools of a new service under the same name")
-    func recreatedService() throws {
-        let name = TestSupport.uniqueName("svc-recreated")
-        defer { try? Service.remove(name) }
-        let configuration = ServiceConfiguration(payload: .bytes(maximumSize: 1 << 16), bufferCapacity: 2, history: 1)
-        var old = try Publisher(service: Service(create: name, configuration: configuration))
-        try old.send(contentsOf: [UInt8](repeating: 1, count: 8))
-        try Service.remove(name)
-        let service = try Service(create: name, configuration: configuration)
-        var publisher = try Publisher(service: service)
-        try publisher.send(contentsOf: [UInt8](repeating: 2, count: 4096))
-        // The old publisher grows and retires generations of its own pools only.
-        for _ in 0..<8 { try old.send(contentsOf: [UInt8](repeating: 1, count: 4096)) }
-        var subscriber = try Subscriber(service: service, history: true)
-        #expect(try subscriber.receive(timeout: .seconds(1)) == [UInt8](repeating: 2, count: 4096))
-        try publisher.send(contentsOf: [UInt8](repeating: 3, count: 100))
-        #expect(try subscriber.receive(timeout: .seconds(1)) == [UInt8](repeating: 3, count: 100))
-        // The old instance's pools are not this service's: gc removes them once their publisher is gone.
-        let oldPools = old.state.pools.map(\.segmentName)
-        #expect(!oldPools.isEmpty && Set(oldPools).isDisjoint(with: service.state.pools.map(\.segmentName)))
-    }
-
     @Test("a value service takes exactly the value's size")
     func valueSize() throws {
         let name = TestSupport.uniqueName("svc-value")
