@@ -13,6 +13,7 @@ enum LiveState: Encodable {
     case spsc(SPSCQueue.State)
     case mpmc(MPMCQueue.State)
     case service(ServiceState)
+    case broadcast(BroadcastStream.State)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -25,6 +26,7 @@ enum LiveState: Encodable {
         case .spscQueue: return .spsc(try SPSCQueue(open: name).state)
         case .mpmcQueue: return .mpmc(try MPMCQueue(open: name).state)
         case .service: return .service(try Service(open: name).state)
+        case .broadcastStream: return .broadcast(try BroadcastStream(open: name).state)
         default: return nil
         }
     }
@@ -39,6 +41,7 @@ enum LiveState: Encodable {
         case .spsc(let state): try state.encode(to: encoder)
         case .mpmc(let state): try state.encode(to: encoder)
         case .service(let state): try state.encode(to: encoder)
+        case .broadcast(let state): try state.encode(to: encoder)
         }
     }
 
@@ -88,6 +91,14 @@ enum LiveState: Encodable {
             ] + (state.problem.map { [["problem", $0]] } ?? [])
         case .service(let state):
             return ServiceText.rows(state)
+        case .broadcast(let state):
+            return [
+                ["capacity", "\(Formatting.size(state.capacity)), records up to \(Formatting.size(state.maximumRecordSize))"],
+                ["published", "\(state.nextSequence) records; tail \(state.tail), intent \(state.tailIntent)"],
+                ["readable from", "ring position \(state.oldest)\(state.latest.map { ", latest record at \($0)" } ?? ", nothing published")"],
+                ["writer", state.writer.map { LiveState.describe($0.identity, $0.liveness) } ?? "none"],
+                ["parked readers", "\(state.parkedReaders)"],
+            ] + (state.problem.map { [["problem", $0]] } ?? [])
         }
     }
 

@@ -41,6 +41,24 @@ struct CLICreateKindsTests {
         #expect(text.standardOutput.contains("pid \(pid) (dead)"), "\(text)")
     }
 
+    @Test("inspect shows a broadcast stream's positions and its writer")
+    func broadcastStream() throws {
+        let name = TestSupport.uniqueName("cli-bcast")
+        defer { try? BroadcastStream.remove(name) }
+        let stream = try BroadcastStream(create: name, capacity: 4096, maximumRecordSize: 64)
+        var writer = try stream.makeWriter()
+        for value in UInt64(0)..<3 { _ = try writer.send(value) }
+        let inspected = try TestSupport.cli("inspect", name, "--json")
+        try #require(inspected.status == 0, "\(inspected)")
+        let state = try CLIJSON.member(inspected.standardOutput, "state")
+        #expect(state["nextSequence"] as? Int == 3)
+        #expect(state["capacity"] as? Int == 4096)
+        #expect((state["writer"] as? [String: Any])?["liveness"] as? String == "alive")
+        let text = try TestSupport.cli("inspect", name)
+        #expect(text.standardOutput.contains("published") && text.standardOutput.contains("3 records"), "\(text)")
+        #expect(text.standardOutput.contains("pid \(getpid()) (alive)"), "\(text)")
+    }
+
     @Test func semaphore() throws {
         let name = TestSupport.uniqueName("cli-sem")
         defer { try? SharedMemory.remove(name) }
