@@ -71,6 +71,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Test-only: libsharedmemory's C++ streams reimplemented in C (LegacyStream's other side).
+        .executableTarget(name: "LegacySharedMemoryPeer"),
         // Test bundle only: how many tests swift-testing runs at once (see TestEnvironment.c).
         .target(name: "CTestEnvironment"),
         .testTarget(
@@ -82,6 +84,7 @@ let package = Package(
                 // Listed so that `swift test` builds the binaries the tests spawn next to the test bundle.
                 "InterprocessCLI",
                 "InterprocessTestPeer",
+                "LegacySharedMemoryPeer",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
