@@ -171,4 +171,9 @@ int ipcb_cond_respond(void *mutex, void *cond, uint64_t *turn, int64_t rounds, u
 int ipcb_mutex_handoff(void *mutex, uint64_t *turn, int initiates, int64_t rounds, uint64_t *samples,
                        uint64_t deadline_ns);
 
+/// libsharedmemory 2.x's string write + read (lock, flags, size, data, revision; lock, copy, ack),
+/// `iterations` times in one thread on `mapping` (at least 32 + `length` bytes); returns the
+/// nanoseconds taken. The `legacy` bench group's baseline.
+uint64_t ipcb_legacy_v2_write_read(void *mapping, const char *text, uint32_t length, uint64_t iterations);
+
 #endif

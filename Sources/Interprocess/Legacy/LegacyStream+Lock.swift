@@ -8,18 +8,43 @@ import Musl
 /// The version-2 lock word: `0 → 1` with a compare-and-exchange (acquire), `0` stored to release
 /// — the C++ side's protocol. It has no owner, so a wait always ends at a deadline.
 extension LegacyStream {
+    /// How long a lock wait may last: not at all, until a deadline, or for a duration from the
+    /// first failed attempt (so that the uncontended path reads no clock).
+    enum LockWait {
+        case tryOnce
+        case until(Deadline)
+        case timeout(Duration)
+    }
+
     /// Runs `body` holding the lock word (version 2; version 1 has none and runs it at once).
-    /// With `deadline` nil, tries once and returns nil if the word is set.
+    /// Returns nil, without running it, when `wait` is `.tryOnce` and the word is set.
     ///
-    /// - Throws: `timedOut` when the word stays set until `deadline`.
+    /// - Throws: `timedOut` when the word stays set until the wait's end.
+    @inline(__always)
     func withLock<Result>(
-        until deadline: Deadline?, operation: String, _ body: () throws(InterprocessError) -> Result
+        _ wait: LockWait, operation: String, _ body: () throws(InterprocessError) -> Result
     ) throws(InterprocessError) -> Result? {
         guard layout == .version2 else { return try body() }
         let lock = storage.lockWord
+        if !lock.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+            guard try waitForLock(wait, operation: operation) else { return nil }
+        }
+        defer { lock.pointee.store(0, ordering: .releasing) }
+        return try body()
+    }
+
+    /// The contended path: retries until the lock word is taken (true) or, for `.tryOnce`, at
+    /// once (false).
+    func waitForLock(_ wait: LockWait, operation: String) throws(InterprocessError) -> Bool {
+        let deadline: Deadline
+        switch wait {
+        case .tryOnce: return false
+        case .until(let until): deadline = until
+        case .timeout(let timeout): deadline = .after(timeout)
+        }
+        let lock = storage.lockWord
         var attempts = 0
         while !lock.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
-            guard let deadline else { return nil }
             attempts += 1
             // The C++ holder copies one value and lets go: spin a little, then yield the CPU in
             // short sleeps so that a holder preempted on this CPU can run.
@@ -30,8 +55,7 @@ extension LegacyStream {
                 usleep(50)
             }
         }
-        defer { lock.pointee.store(0, ordering: .releasing) }
-        return try body()
+        return true
     }
 
     func lockTimedOut(_ operation: String) -> InterprocessError {

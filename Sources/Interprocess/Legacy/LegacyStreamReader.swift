@@ -45,14 +45,18 @@ public struct LegacyStreamReader: Sendable {
     /// - Throws: `timedOut` when the lock word stays set; `corrupt` for a flags byte with no
     ///   single type or a size past the segment's end.
     public mutating func read() throws(InterprocessError) -> LegacyValue? {
-        try read(until: .after(stream.lockTimeout))
+        try read(.timeout(stream.lockTimeout))
     }
 
     /// ``read()`` waiting until `deadline` for the lock word.
     public mutating func read(until deadline: Deadline) throws(InterprocessError) -> LegacyValue? {
+        try read(.until(deadline))
+    }
+
+    mutating func read(_ wait: LegacyStream.LockWait) throws(InterprocessError) -> LegacyValue? {
         switch stream.layout {
         case .version2:
-            return try stream.withLock(until: deadline, operation: "read libsharedmemory stream") { () throws(InterprocessError) in
+            return try stream.withLock(wait, operation: "read libsharedmemory stream") { () throws(InterprocessError) in
                 try readLocked()
             } ?? nil
         case .version1:
@@ -68,13 +72,33 @@ public struct LegacyStreamReader: Sendable {
     /// The value not read yet, or nil at once when there is none (or the lock word is set).
     public mutating func tryReceive() throws(InterprocessError) -> LegacyValue? {
         guard hasUnread else { return nil }
+        return try read(.tryOnce)
+    }
+
+    /// Lends the value not read yet to `body` — its kind and its bytes, in place in the mapping
+    /// (version 2, under the lock word: keep `body` short) or in a copy checked not to be torn
+    /// (version 1: one allocation) — and marks it read. Returns false at once when there is none or the lock
+    /// word is set. No allocation with version 2 (not generic, so that it costs no
+    /// metadata lookup per call: capture what `body` produces).
+    ///
+    /// - Throws: `corrupt` for a flags byte or size word no writer leaves; what `body` throws.
+    public mutating func tryReceive(
+        _ body: (LegacyValueKind, UnsafeRawBufferPointer) throws(InterprocessError) -> Void
+    ) throws(InterprocessError) -> Bool {
+        guard hasUnread else { return false }
         switch stream.layout {
         case .version2:
-            return try stream.withLock(until: nil, operation: "receive from libsharedmemory stream") { () throws(InterprocessError) in
-                try readLocked()
-            } ?? nil
+            let storage = stream.storage
+            return try stream.withLock(.tryOnce, operation: "receive from libsharedmemory stream") { () throws(InterprocessError) -> Bool in
+                let flags = storage.flagsWord.pointee.load(ordering: .relaxed)
+                let revision = storage.word32(LegacyStreamLayout.revisionOffset).pointee.load(ordering: .relaxed)
+                guard let (kind, bytes) = try located(flags: flags) else { return false }
+                storage.word32(LegacyStreamLayout.ackOffset).pointee.store(revision, ordering: .relaxed)
+                try body(kind, bytes)
+                return true
+            } ?? false
         case .version1:
-            return try readUnlocked()
+            return try lendUnlocked(body)
         }
     }
 
@@ -86,8 +110,8 @@ public struct LegacyStreamReader: Sendable {
         var spins = 0
         while true {
             if hasUnread {
-                let remaining = deadline.remaining.map { Swift.min($0, stream.lockTimeout) } ?? stream.lockTimeout
-                if let value = try read(until: .after(Swift.max(remaining, .zero))) { return value }
+                // The lock wait is bounded by lockTimeout even when the receive waits for ever.
+                if let value = try read(.until(Deadline.after(stream.lockTimeout).earlier(than: deadline))) { return value }
             }
             if deadline.hasPassed {
                 throw InterprocessError(.timedOut, operation: "receive from libsharedmemory stream", name: stream.name,
@@ -140,15 +164,42 @@ public struct LegacyStreamReader: Sendable {
                 return copy.value
             }
         }
-        throw InterprocessError(.timedOut, operation: "read libsharedmemory stream", name: stream.name,
-                                reason: "the value changed under each of 64 reads (a version-1 stream has no lock)")
+        throw tornError()
     }
 
-    /// The value the flags byte and the size describe, copied out; nil when no type bit is set.
-    func decode(flags: UInt8) throws(InterprocessError) -> (value: LegacyValue, size: UInt32)? {
+    func tornError() -> InterprocessError {
+        InterprocessError(.timedOut, operation: "read libsharedmemory stream", name: stream.name,
+                          reason: "the value changed under each of 64 reads (a version-1 stream has no lock)")
+    }
+
+    /// Version 1's zero-copy form: the bytes copied once into a buffer, checked not to be torn
+    /// (as ``readUnlocked()`` checks), then lent.
+    mutating func lendUnlocked(_ body: (LegacyValueKind, UnsafeRawBufferPointer) throws(InterprocessError) -> Void) throws(InterprocessError) -> Bool {
+        let storage = stream.storage
+        for _ in 0..<64 {
+            let flags = storage.flagsWord.pointee.load(ordering: .acquiring)
+            guard let (kind, bytes) = try located(flags: flags) else { return false }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(1, bytes.count), alignment: 8)
+            defer { buffer.deallocate() }
+            if let source = bytes.baseAddress { buffer.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+            atomicMemoryFence(ordering: .acquiring)
+            let offsets = stream.layout.offsets(typeBit: kind.typeBit)
+            if storage.flagsWord.pointee.load(ordering: .relaxed) == flags,
+               Int(UInt32(littleEndian: storage.base.loadUnaligned(fromByteOffset: offsets.size, as: UInt32.self))) == bytes.count {
+                lastFlags = flags
+                try body(kind, UnsafeRawBufferPointer(start: buffer.baseAddress, count: bytes.count))
+                return true
+            }
+        }
+        throw tornError()
+    }
+
+    /// Where the value the flags byte and the size describe is, checked against the mapping;
+    /// nil when no type bit is set.
+    func located(flags: UInt8) throws(InterprocessError) -> (LegacyValueKind, UnsafeRawBufferPointer)? {
         let type = flags & LegacyStreamLayout.typeBits
         guard type != 0 else { return nil }
-        guard type & (type &- 1) == 0 else { throw corrupt("its flags byte 0x\(String(flags, radix: 16)) names more than one type") }
+        guard let kind = LegacyValueKind(typeBit: type) else { throw corrupt("its flags byte 0x\(String(flags, radix: 16)) names more than one type") }
         let storage = stream.storage
         let offsets = stream.layout.offsets(typeBit: type)
         guard offsets.size + 4 <= storage.size else { throw corrupt("a \(LegacyStreamReader.typeName(type)) does not fit its \(storage.size) bytes") }
@@ -156,13 +207,18 @@ public struct LegacyStreamReader: Sendable {
         guard Int(size) <= storage.size - offsets.data else {
             throw corrupt("its size word says \(size) bytes of \(LegacyStreamReader.typeName(type)) at offset \(offsets.data), past its \(storage.size) bytes")
         }
-        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(size), alignment: 8)
-        defer { bytes.deallocate() }
-        if size > 0 { bytes.baseAddress!.copyMemory(from: storage.base + offsets.data, byteCount: Int(size)) }
-        guard let value = LegacyValue.decode(typeBit: type, bytes: UnsafeRawBufferPointer(bytes)) else {
+        guard Int(size) % kind.elementSize == 0 else {
             throw corrupt("a \(LegacyStreamReader.typeName(type)) of \(size) bytes is not a whole number of elements")
         }
-        return (value, size)
+        return (kind, UnsafeRawBufferPointer(start: storage.base + offsets.data, count: Int(size)))
+    }
+
+    /// The value the flags byte and the size describe, copied out; nil when no type bit is set.
+    func decode(flags: UInt8) throws(InterprocessError) -> (value: LegacyValue, size: UInt32)? {
+        guard let (kind, bytes) = try located(flags: flags) else { return nil }
+        // Straight from the mapping into the value (no staging copy): under the lock for
+        // version 2; checked afterwards, and thrown away if torn, for version 1.
+        return (LegacyValue(kind, bytes: bytes), UInt32(bytes.count))
     }
 
     static func typeName(_ type: UInt8) -> String {

@@ -18,24 +18,40 @@ public struct LegacyStreamWriter: Sendable {
     /// - Throws: `invalidArgument` when the value does not fit the segment; `timedOut` when the
     ///   lock word stays set.
     public func write(_ value: LegacyValue) throws(InterprocessError) {
-        try write(value, until: .after(stream.lockTimeout))
+        try check(value)
+        _ = try stream.withLock(.timeout(stream.lockTimeout), operation: "write libsharedmemory stream") { store(value) }
     }
 
     /// Writes `value` if the lock word is free now; false if it is set.
     public func tryWrite(_ value: LegacyValue) throws(InterprocessError) -> Bool {
         try check(value)
-        return try stream.withLock(until: nil, operation: "write libsharedmemory stream") { store(value) } != nil
+        return try stream.withLock(.tryOnce, operation: "write libsharedmemory stream") { store(value) } != nil
     }
 
     /// Writes `value`, waiting until `deadline` for the lock word.
     public func write(_ value: LegacyValue, until deadline: Deadline) throws(InterprocessError) {
         try check(value)
-        _ = try stream.withLock(until: deadline, operation: "write libsharedmemory stream") { store(value) }
+        _ = try stream.withLock(.until(deadline), operation: "write libsharedmemory stream") { store(value) }
     }
 
     /// Writes `value`, waiting at most `timeout` for the lock word.
     public func write(_ value: LegacyValue, timeout: Duration) throws(InterprocessError) {
         try write(value, until: .after(timeout))
+    }
+
+    /// Writes `bytes` as a value of `kind` without building a ``LegacyValue`` (no allocation):
+    /// UTF-8 for a string, little-endian elements for the arrays. Waits at most the stream's
+    /// ``LegacyStream/lockTimeout`` for the lock word.
+    ///
+    /// - Throws: `invalidArgument` when the bytes do not fit the segment or are not a whole
+    ///   number of elements; `timedOut` when the lock word stays set.
+    public func write(_ kind: LegacyValueKind, bytes: UnsafeRawBufferPointer) throws(InterprocessError) {
+        try check(kind, byteCount: bytes.count)
+        _ = try stream.withLock(.timeout(stream.lockTimeout), operation: "write libsharedmemory stream") {
+            store(kind.typeBit, byteCount: bytes.count) { destination in
+                if let source = bytes.baseAddress { destination.copyMemory(from: source, byteCount: bytes.count) }
+            }
+        }
     }
 
     /// Writes a string (the C++ `write(const std::string&)`).
@@ -46,24 +62,38 @@ public struct LegacyStreamWriter: Sendable {
     public func write(_ doubles: [Double]) throws(InterprocessError) { try write(.doubles(doubles)) }
 
     func check(_ value: LegacyValue) throws(InterprocessError) {
-        let room = stream.size - stream.layout.offsets(typeBit: value.typeBit).data
-        guard value.byteCount <= room else {
+        try check(value.kind, byteCount: value.byteCount)
+    }
+
+    func check(_ kind: LegacyValueKind, byteCount: Int) throws(InterprocessError) {
+        let room = stream.size - stream.layout.offsets(typeBit: kind.typeBit).data
+        guard byteCount <= room, byteCount % kind.elementSize == 0 else {
             throw InterprocessError(.invalidArgument, operation: "write libsharedmemory stream", name: stream.name,
-                                    reason: "the value is \(value.byteCount) bytes, but the \(stream.size)-byte segment holds \(Swift.max(0, room)) bytes of it")
+                                    reason: byteCount % kind.elementSize != 0
+                                        ? "\(byteCount) bytes are not a whole number of \(kind.elementSize)-byte elements"
+                                        : "the value is \(byteCount) bytes, but the \(stream.size)-byte segment holds \(Swift.max(0, room)) bytes of it")
         }
     }
 
     /// The write itself (under the lock for version 2).
     func store(_ value: LegacyValue) {
+        store(value.typeBit, byteCount: value.byteCount) { value.store(at: $0) }
+    }
+
+    /// Writes the flags, the size and, through `fill`, the data of a value of type bit `typeBit`.
+    @inline(__always)
+    func store(_ typeBit: UInt8, byteCount: Int, _ fill: (UnsafeMutableRawPointer) -> Void) {
         let storage = stream.storage, layout = stream.layout
-        let offsets = layout.offsets(typeBit: value.typeBit)
-        let flags = value.typeBit | (~storage.flagsWord.pointee.load(ordering: .relaxed) & LegacyStreamLayout.changedBit)
+        let offsets = layout.offsets(typeBit: typeBit)
+        let flags = typeBit | (~storage.flagsWord.pointee.load(ordering: .relaxed) & LegacyStreamLayout.changedBit)
         if layout == .version2 { storage.flagsWord.pointee.store(flags, ordering: .relaxed) }
-        storage.base.storeBytes(of: UInt32(truncatingIfNeeded: value.byteCount).littleEndian, toByteOffset: offsets.size, as: UInt32.self)
-        value.store(at: storage.base + offsets.data)
+        storage.base.storeBytes(of: UInt32(truncatingIfNeeded: byteCount).littleEndian, toByteOffset: offsets.size, as: UInt32.self)
+        fill(storage.base + offsets.data)
         switch layout {
         case .version2:
-            storage.word32(LegacyStreamLayout.revisionOffset).pointee.wrappingAdd(1, ordering: .relaxed)
+            // Under the lock this side is the only writer of `revision`: no locked instruction.
+            let revision = storage.word32(LegacyStreamLayout.revisionOffset)
+            revision.pointee.store(revision.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
         case .version1:
             storage.flagsWord.pointee.store(flags, ordering: .releasing)
         }

@@ -9,14 +9,17 @@ public enum LegacyValue: Sendable, Hashable {
     /// `write(const double*, length)`: 64-bit floats, little-endian.
     case doubles([Double])
 
-    /// The type bit the stream's flags byte carries for this value.
-    var typeBit: UInt8 {
+    /// What the value is.
+    public var kind: LegacyValueKind {
         switch self {
-        case .string: LegacyStreamLayout.stringBit
-        case .floats: LegacyStreamLayout.floatBit
-        case .doubles: LegacyStreamLayout.doubleBit
+        case .string: .string
+        case .floats: .floats
+        case .doubles: .doubles
         }
     }
+
+    /// The type bit the stream's flags byte carries for this value.
+    var typeBit: UInt8 { kind.typeBit }
 
     /// The bytes of the value as the C++ side lays them out (little-endian elements).
     var byteCount: Int {
@@ -46,24 +49,19 @@ public enum LegacyValue: Sendable, Hashable {
         }
     }
 
-    /// The value of type bit `typeBit` from `bytes` (a private copy); nil for a byte count the
-    /// type cannot have (a float array of 6 bytes).
-    static func decode(typeBit: UInt8, bytes: UnsafeRawBufferPointer) -> LegacyValue? {
-        switch typeBit {
-        case LegacyStreamLayout.stringBit:
-            return .string(String(decoding: bytes, as: UTF8.self))
-        case LegacyStreamLayout.floatBit:
-            guard bytes.count % 4 == 0 else { return nil }
-            return .floats((0..<bytes.count / 4).map {
+    /// The value of `kind` in `bytes` (whose count is a whole number of elements), copied.
+    init(_ kind: LegacyValueKind, bytes: UnsafeRawBufferPointer) {
+        switch kind {
+        case .string:
+            self = .string(String(decoding: bytes, as: UTF8.self))
+        case .floats:
+            self = .floats((0..<bytes.count / 4).map {
                 Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
             })
-        case LegacyStreamLayout.doubleBit:
-            guard bytes.count % 8 == 0 else { return nil }
-            return .doubles((0..<bytes.count / 8).map {
+        case .doubles:
+            self = .doubles((0..<bytes.count / 8).map {
                 Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
             })
-        default:
-            return nil
         }
     }
 }

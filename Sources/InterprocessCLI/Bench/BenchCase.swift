@@ -15,6 +15,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Publish/subscribe services (issue 9): handoff latency by payload size, with and without
     /// the payload's memory work, and publish cost by subscriber count (see ``PubSubBench``).
     case pubsub
+    /// libsharedmemory streams (`LegacyStream`): a string written and read back in one thread,
+    /// beside the same protocol in C (see ``LegacyBench``).
+    case legacy
 }
 
 /// How the two processes of a case talk to each other.
@@ -82,13 +85,21 @@ enum BenchTransport: String, Codable, CaseIterable {
     /// with one subscriber), ping-pong over two such services: what the design costs before any
     /// Swift (pubsub group).
     case cPubSubProtocol = "c-pubsub-protocol"
+    /// Ours: `LegacyStream` (2.x layout), write a `LegacyValue` string and read one back (legacy group).
+    case legacyV2 = "legacy-v2"
+    /// Ours: `LegacyStream` (2.x layout), the zero-copy forms: write bytes, read them in place (legacy group).
+    case legacyV2Bytes = "legacy-v2-bytes"
+    /// Ours: `LegacyStream` (1.x layout), the zero-copy forms (legacy group).
+    case legacyV1Bytes = "legacy-v1-bytes"
+    /// C: libsharedmemory 2.x's write + read as its C++ classes do them (legacy group).
+    case cLegacyV2 = "c-legacy-v2"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
-        case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol: .floor
+        case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
-             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout: .subject
+             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff: .baseline
         }

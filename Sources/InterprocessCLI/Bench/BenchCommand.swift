@@ -87,6 +87,7 @@ struct BenchCommand: ParsableCommand {
             + BenchCase.throughputCases.filter { BenchSelection.selects(only, $0) }.count
             + LockBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + BroadcastBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + LegacyBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + PubSubBench.selected(only).count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
@@ -128,6 +129,10 @@ struct BenchCommand: ParsableCommand {
                 report.broadcast = try BroadcastBench.run(settings: settings)
             }
             report.pubsub = try PubSubBench.run(only, settings: settings, progress: &progress, serial: &serial)
+            for benchCase in LegacyBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.legacy.append(try LegacyBench.run(benchCase, iterations: quick ? 100_000 : 5_000_000))
+            }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

@@ -40,6 +40,9 @@ enum BenchTable {
             text += BroadcastBench.table(report.broadcast)
         }
         text += PubSubTable.render(report.pubsub)
+        if !report.legacy.isEmpty {
+            text += LegacyBench.table(report.legacy)
+        }
         return text
     }
 

@@ -49,6 +49,32 @@ struct LegacyStreamTests {
         }
     }
 
+    @Test("the zero-copy forms: raw bytes written are the C reader's array; the C writer's value is lent in place, marked read",
+          arguments: LegacyStreamLayout.allCases)
+    func zeroCopyForms(layout: LegacyStreamLayout) throws {
+        let name = TestSupport.uniqueName("lsm-bytes-\(layout.rawValue)")
+        let version = layout == .version2 ? "2" : "1"
+        defer { try? LegacyStream.remove(name) }
+        let stream = try LegacyStream(create: name, layout: layout, size: 1024)
+        // Plain buffers, not withUnsafeBytes: a typed-throws closure there crashes Swift 6.3.1's IRGen.
+        let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3)
+        defer { floats.deallocate() }
+        _ = floats.initialize(from: [0.5, 1.25, -8])
+        try stream.makeWriter().write(.floats, bytes: UnsafeRawBufferPointer(floats))
+        #expect(Self.line(try Self.peer("read", version, name)) == "float 0.5 1.25 -8")
+        let ragged = #expect(throws: InterprocessError.self) {
+            try stream.makeWriter().write(.doubles, bytes: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(floats)[0..<6]))
+        }
+        #expect(ragged?.code == .invalidArgument)
+
+        #expect(Self.line(try Self.peer("write", version, name, "double", "2.5", "-1")) == "written")
+        var reader = stream.makeReader()
+        var lent: (LegacyValueKind, [Double])?
+        #expect(try reader.tryReceive { kind, bytes in lent = (kind, Array(bytes.bindMemory(to: Double.self))) })
+        #expect(lent?.0 == .doubles && lent?.1 == [2.5, -1])
+        #expect(try !reader.tryReceive { _, _ in Issue.record("a value read is lent again") })
+    }
+
     @Test("the layouts' offsets are the C++ library's: 2.x at fixed offsets, 1.x scaled by the element type")
     func offsets() {
         #expect(LegacyStreamLayout.version2.offsets(typeBit: LegacyStreamLayout.floatBit) == (12, 20))
