@@ -10,6 +10,10 @@
 //   legacy-peer read 1|2 NAME                    print "none", "string TEXT" or "float|double V..."
 //   legacy-peer status NAME                      print "unread" or "read" (2.x: ack != revision)
 //   legacy-peer hold-lock NAME                   set the 2.x lock word, print "held", sleep
+//   legacy-peer qcreate NAME CAPACITY MAX        a 2.x queue: header, then CAPACITY slots
+//   legacy-peer qsend NAME MESSAGE...            enqueue each; print "sent N" (N sent before full)
+//   legacy-peer qrecv NAME                       dequeue all; one line each, then "end"
+//   legacy-peer qhold NAME producer|consumer     set that lock word, print "held", sleep
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -120,6 +124,55 @@ static int read_value(int version, const char *name) {
     return 0;
 }
 
+// The 2.x queue: writeIndex @0, readIndex @4, capacity @8, count @12, maxMessageSize @16,
+// producerLock @20, consumerLock @24, then slots of a uint32 length and maxMessageSize bytes.
+static void spin_lock(uint32_t *word) {
+    uint32_t expected = 0;
+    while (!__atomic_compare_exchange_n(word, &expected, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) expected = 0;
+}
+
+static int queue_send(const char *name, int count, char **messages) {
+    size_t size;
+    unsigned char *base = map(name, &size);
+    uint32_t capacity = *word(base, 8), maximum = *word(base, 16);
+    int sent = 0;
+    for (; sent < count; sent++) {
+        uint32_t length = (uint32_t)strlen(messages[sent]);
+        if (length > maximum) { fprintf(stderr, "message too long\n"); return 2; }
+        spin_lock(word(base, 20));
+        if (__atomic_load_n(word(base, 12), __ATOMIC_ACQUIRE) >= capacity) { __atomic_store_n(word(base, 20), 0, __ATOMIC_RELEASE); break; }
+        uint32_t index = *word(base, 0);
+        unsigned char *slot = base + 28 + (size_t)index * (4 + maximum);
+        memcpy(slot, &length, 4);
+        memcpy(slot + 4, messages[sent], length);
+        *word(base, 0) = (index + 1) % capacity;
+        __atomic_add_fetch(word(base, 12), 1, __ATOMIC_RELEASE);
+        __atomic_store_n(word(base, 20), 0, __ATOMIC_RELEASE);
+    }
+    printf("sent %d\n", sent);
+    return 0;
+}
+
+static int queue_receive(const char *name) {
+    size_t size;
+    unsigned char *base = map(name, &size);
+    uint32_t capacity = *word(base, 8), maximum = *word(base, 16);
+    for (;;) {
+        spin_lock(word(base, 24));
+        if (__atomic_load_n(word(base, 12), __ATOMIC_ACQUIRE) == 0) { __atomic_store_n(word(base, 24), 0, __ATOMIC_RELEASE); break; }
+        uint32_t index = *word(base, 4), length;
+        unsigned char *slot = base + 28 + (size_t)index * (4 + maximum);
+        memcpy(&length, slot, 4);
+        if (length > maximum) { fprintf(stderr, "bad length\n"); return 3; }
+        printf("%.*s\n", (int)length, (char *)slot + 4);
+        *word(base, 4) = (index + 1) % capacity;
+        __atomic_sub_fetch(word(base, 12), 1, __ATOMIC_RELEASE);
+        __atomic_store_n(word(base, 24), 0, __ATOMIC_RELEASE);
+    }
+    printf("end\n");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc >= 4 && strcmp(argv[1], "create") == 0) {
@@ -146,6 +199,32 @@ int main(int argc, char **argv) {
         size_t size;
         unsigned char *base = map(argv[2], &size);
         lock(base);
+        printf("held\n");
+        for (;;) pause();
+    }
+    if (argc == 5 && strcmp(argv[1], "qcreate") == 0) {
+        char path[256];
+        snprintf(path, sizeof path, "/%s", argv[2]);
+        shm_unlink(path);
+        uint32_t capacity = (uint32_t)atol(argv[3]), maximum = (uint32_t)atol(argv[4]);
+        mode_t old = umask(0);
+        int fd = shm_open(path, O_CREAT | O_RDWR, 0777);
+        umask(old);
+        size_t size = 28 + (size_t)capacity * (4 + maximum);
+        if (fd < 0 || ftruncate(fd, (off_t)size) != 0) { perror("qcreate"); return 2; }
+        close(fd);
+        unsigned char *base = map(argv[2], &size);
+        *word(base, 8) = capacity;
+        *word(base, 16) = maximum;
+        printf("created\n");
+        return 0;
+    }
+    if (argc >= 4 && strcmp(argv[1], "qsend") == 0) return queue_send(argv[2], argc - 3, argv + 3);
+    if (argc == 3 && strcmp(argv[1], "qrecv") == 0) return queue_receive(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "qhold") == 0) {
+        size_t size;
+        unsigned char *base = map(argv[2], &size);
+        spin_lock(word(base, strcmp(argv[3], "producer") == 0 ? 20 : 24));
         printf("held\n");
         for (;;) pause();
     }

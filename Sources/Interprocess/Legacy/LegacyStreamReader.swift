@@ -53,7 +53,7 @@ public struct LegacyStreamReader: Sendable {
         try read(.until(deadline))
     }
 
-    mutating func read(_ wait: LegacyStream.LockWait) throws(InterprocessError) -> LegacyValue? {
+    mutating func read(_ wait: LegacyLock.Wait) throws(InterprocessError) -> LegacyValue? {
         switch stream.layout {
         case .version2:
             return try stream.withLock(wait, operation: "read libsharedmemory stream") { () throws(InterprocessError) in
@@ -106,25 +106,17 @@ public struct LegacyStreamReader: Sendable {
     ///
     /// - Throws: `timedOut` when none came (or the lock word stayed set) until `deadline`.
     public mutating func receive(until deadline: Deadline) throws(InterprocessError) -> LegacyValue {
-        var pause: UInt32 = 50
-        var spins = 0
-        while true {
-            if hasUnread {
-                // The lock wait is bounded by lockTimeout even when the receive waits for ever.
-                if let value = try read(.until(Deadline.after(stream.lockTimeout).earlier(than: deadline))) { return value }
-            }
-            if deadline.hasPassed {
-                throw InterprocessError(.timedOut, operation: "receive from libsharedmemory stream", name: stream.name,
-                                        reason: "no new value was written before the deadline")
-            }
-            if spins < 4096 {
-                spins += 1
-                CPU.relax()
-            } else {
-                usleep(pause)
-                pause = Swift.min(pause * 2, 1000)
-            }
+        var received: LegacyValue?
+        try LegacyLock.poll(until: deadline, timedOut: {
+            InterprocessError(.timedOut, operation: "receive from libsharedmemory stream", name: stream.name,
+                              reason: "no new value was written before the deadline")
+        }) { () throws(InterprocessError) -> Bool in
+            guard hasUnread else { return false }
+            // The lock wait is bounded by lockTimeout even when the receive waits for ever.
+            received = try read(.until(Deadline.after(stream.lockTimeout).earlier(than: deadline)))
+            return received != nil
         }
+        return received!
     }
 
     /// Waits at most `timeout` for a value not read yet.

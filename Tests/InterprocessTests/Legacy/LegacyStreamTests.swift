@@ -20,6 +20,20 @@ struct LegacyStreamTests {
         outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Runs the C peer with `arguments` (a command that takes a lock word and sleeps), waits
+    /// until it holds the word, and SIGKILLs it: a C++ process that died holding the lock.
+    static func killWhileHolding(_ arguments: String...) throws {
+        let holder = Process()
+        holder.executableURL = try TestSupport.executable("LegacySharedMemoryPeer")
+        holder.arguments = arguments
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held"))
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
+    }
+
     static let values: [(LegacyValue, [String], String)] = [
         (.string("hello, C++"), ["string", "hello, C++"], "string hello, C++"),
         (.floats([1.5, -2.25, 3e10]), ["float", "1.5", "-2.25", "3e10"], "float 1.5 -2.25 3.0000001e+10"),
@@ -105,15 +119,7 @@ struct LegacyStreamTests {
         let name = TestSupport.uniqueName("lsm-lock")
         defer { try? LegacyStream.remove(name) }
         let stream = try LegacyStream(create: name, layout: .version2, size: 256, lockTimeout: .milliseconds(100))
-        let holder = Process()
-        holder.executableURL = try TestSupport.executable("LegacySharedMemoryPeer")
-        holder.arguments = ["hold-lock", name]
-        let output = Pipe()
-        holder.standardOutput = output
-        try holder.run()
-        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held"))
-        kill(holder.processIdentifier, SIGKILL)
-        holder.waitUntilExit()
+        try Self.killWhileHolding("hold-lock", name)
         #expect(stream.isLocked)
 
         let started = ContinuousClock.now
