@@ -1,9 +1,4 @@
 #if os(Linux)
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
 
 /// Sending and receiving: the C++ `SharedMemoryQueue`'s enqueue and dequeue, under the producer

@@ -1,9 +1,4 @@
 #if os(Linux)
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
 
 /// Reads a libsharedmemory stream as the C++ `SharedMemoryReadStream` does, and tells new
