@@ -1,3 +1,4 @@
+#if os(Linux)
 import Synchronization
 
 #if os(Linux)
@@ -52,4 +53,5 @@ extension LargeHeap {
         HeapIntent.end(in: self)
     }
 }
+#endif
 #endif

@@ -88,7 +88,6 @@ extension ManagedSegment {
         }
     }
 }
-#endif
 
 extension ManagedSegment {
     /// The owner word of a slab being given back to the large heap: no record's token.
@@ -147,3 +146,4 @@ extension ManagedSegment {
         return true
     }
 }
+#endif
