@@ -126,4 +126,15 @@ enum ManagedHeapCommands {
             steps.pointee.wrappingAdd(1, ordering: .relaxed)
         }
     }
+
+    /// `heap-lock-die NAME`: takes a managed segment's heap lock (the placed mutex at byte 256)
+    /// and exits holding it, as a process killed inside the allocator would; prints "locked".
+    static func lockAndDie(_ arguments: inout Arguments) throws {
+        let memory = try SharedMemory(open: arguments.next("NAME"))
+        try arguments.finish()
+        _ = try ProcessMutex(placedAt: memory.region.baseAddress + 256).lock()
+        print("locked")
+        fflush(nil)
+        _exit(0)
+    }
 }
