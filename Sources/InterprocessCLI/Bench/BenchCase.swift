@@ -18,6 +18,10 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// libsharedmemory streams (`LegacyStream`): a string written and read back in one thread,
     /// beside the same protocol in C (see ``LegacyBench``).
     case legacy
+    /// A managed segment's allocator (issue 10): allocate + deallocate pairs beside glibc's
+    /// malloc + free, four processes at once, and producer-allocates / consumer-frees records
+    /// (see ``HeapBench``).
+    case heap
 }
 
 /// How the two processes of a case talk to each other.
@@ -93,15 +97,25 @@ enum BenchTransport: String, Codable, CaseIterable {
     case legacyV1Bytes = "legacy-v1-bytes"
     /// C: libsharedmemory 2.x's write + read as its C++ classes do them (legacy group).
     case cLegacyV2 = "c-legacy-v2"
+    /// Ours: allocate + deallocate in a managed segment, one process (heap group).
+    case heapAllocFree = "heap-alloc-free"
+    /// glibc's malloc + free, the same sizes (heap group).
+    case mallocFree = "malloc-free"
+    /// Ours: allocate + deallocate of 64 B in four processes at once (heap group).
+    case heapAllocFree4 = "heap-alloc-free-4"
+    /// Ours: a producer allocates 64 B records and sends their offsets over an SPSC queue; the
+    /// consumer process reads and frees them (heap group).
+    case heapProduceConsume = "heap-produce-consume"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
-             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes: .subject
+             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
+             .heapAllocFree, .heapAllocFree4, .heapProduceConsume: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
-             .pthreadMutexHandoff: .baseline
+             .pthreadMutexHandoff, .mallocFree: .baseline
         }
     }
 

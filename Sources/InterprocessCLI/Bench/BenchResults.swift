@@ -82,6 +82,8 @@ struct BenchReport: Codable {
     var pubsub: [PubSubRow] = []
     /// libsharedmemory streams: write + read pairs in one thread (the legacy group).
     var legacy: [LegacyRow] = []
+    /// The managed segment's allocator (the heap group).
+    var heap: [HeapRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

@@ -43,6 +43,9 @@ enum BenchTable {
         if !report.legacy.isEmpty {
             text += LegacyBench.table(report.legacy)
         }
+        if !report.heap.isEmpty {
+            text += HeapBench.table(report.heap)
+        }
         return text
     }
 
