@@ -65,6 +65,8 @@ struct TestPeer {
           broadcast-hold NAME                          become the writer, print "writer S", hold it
           broadcast-victim NAME MILLISECONDS SEED      random reads and writes while the test rewrites
                                                        the stream; "ops N records R errors E (corrupt C)"
+          relative-walk NAME OFFSET                    follow a list of 16-byte nodes (value, relative
+                                                       pointer) from OFFSET; "base HEX", "values …"
           identity-show                                print "pid P start S namespace N"
           main-exits-holding NAME                      a second thread locks the named mutex ("locked")
                                                        and runs on; the main thread pthread_exits
@@ -276,6 +278,7 @@ struct TestPeer {
         case "pubsub-write-sample": try PubSubProbeCommands.writeSample(&arguments)
         case "pubsub-grow-after-remove": try PubSubProbeCommands.growAfterRemove(&arguments)
         case "pubsub-open-or-create": try PubSubProbeCommands.openOrCreate(&arguments)
+        case "relative-walk": try ObjectsCommands.walk(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
