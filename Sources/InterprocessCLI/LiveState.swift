@@ -13,6 +13,7 @@ enum LiveState: Encodable {
     case spsc(SPSCQueue.State)
     case mpmc(MPMCQueue.State)
     case service(ServiceState)
+    case managedSegment(ManagedSegmentState)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -25,6 +26,7 @@ enum LiveState: Encodable {
         case .spscQueue: return .spsc(try SPSCQueue(open: name).state)
         case .mpmcQueue: return .mpmc(try MPMCQueue(open: name).state)
         case .service: return .service(try Service(open: name).state)
+        case .managedSegment: return .managedSegment(try ManagedSegmentState.read(name))
         default: return nil
         }
     }
@@ -39,6 +41,7 @@ enum LiveState: Encodable {
         case .spsc(let state): try state.encode(to: encoder)
         case .mpmc(let state): try state.encode(to: encoder)
         case .service(let state): try state.encode(to: encoder)
+        case .managedSegment(let state): try state.encode(to: encoder)
         }
     }
 
@@ -88,6 +91,8 @@ enum LiveState: Encodable {
             ] + (state.problem.map { [["problem", $0]] } ?? [])
         case .service(let state):
             return ServiceText.rows(state)
+        case .managedSegment(let state):
+            return state.rows
         }
     }
 
