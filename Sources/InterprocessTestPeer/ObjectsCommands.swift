@@ -148,5 +148,39 @@ enum ObjectsCommands {
         }
         print("values " + values.map(String.init).joined(separator: " "))
     }
+
+    /// `objects-grow-walk SEGMENT`: until the object "stop" exists, walk the chain of ``Node``s
+    /// that starts at the object "chain" through checked relative-pointer reads (which map what
+    /// another process grew the segment by), checking that each value follows from the one
+    /// before (1024 per object: k × 10000 + i); then walk once more. Prints "walks W longest L
+    /// errors E final F".
+    static func growWalk(_ arguments: inout Arguments) throws {
+        let segmentName = try arguments.next("SEGMENT")
+        try arguments.finish()
+        let segment = try ManagedSegment(open: segmentName)
+        guard let (chain, _) = try segment.find(Node.self, named: "chain", typeName: nodeTypeName) else { print("missing"); return }
+        func walk() throws(InterprocessError) -> (length: Int, good: Bool) {
+            var node: TypedSegmentOffset<Node>? = chain
+            var expected: Int64 = 0, length = 0
+            while let current = node, length < 100_000 {
+                let value = try segment.pointer(to: current).pointee.value
+                if value != expected { return (length, false) }
+                length += 1
+                expected = length % 1024 == 0 ? value / 10_000 * 10_000 + 10_000 : value + 1
+                node = try segment.loadRelativePointer(at: current.offset + 8, as: Node.self)
+            }
+            return (length, true)
+        }
+        var walks = 0, longest = 0, errors = 0
+        while try segment.find(UInt8.self, named: "stop") == nil {
+            let (length, good) = try walk()
+            walks += 1
+            longest = max(longest, length)
+            if !good { errors += 1 }
+        }
+        let (final, good) = try walk()
+        if !good { errors += 1 }
+        print("walks \(walks) longest \(longest) errors \(errors) final \(final)")
+    }
 }
 

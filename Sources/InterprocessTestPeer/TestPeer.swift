@@ -75,6 +75,8 @@ struct TestPeer {
           objects-churn SEGMENT SEED                   construct/find/destroy churn objects until killed
           objects-walk SEGMENT OBJECT                  follow relative pointers between named Nodes;
                                                        "values …"
+          objects-grow-walk SEGMENT                    walk the Node chain from "chain" until "stop"
+                                                       exists; "walks W longest L errors E final F"
           identity-show                                print "pid P start S namespace N"
           heap-random NAME SEED ROUNDS TAG             random allocate/free in a managed segment,
                                                        patterns checked; "live OFFSET COUNT BYTE"
@@ -304,6 +306,7 @@ struct TestPeer {
         case "objects-race": try ObjectsCommands.race(&arguments)
         case "objects-churn": try ObjectsCommands.churn(&arguments)
         case "objects-walk": try ObjectsCommands.walkObjects(&arguments)
+        case "objects-grow-walk": try ObjectsCommands.growWalk(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
