@@ -53,7 +53,7 @@ extension ObjectDirectory {
         table.copyPublished(to: address)
         SharedWord.store(offset.rawValue, self.address, Layout.tableOffset)
         pendingTable = .null
-        try heap.deallocate(table.offset)
+        try? heap.deallocate(table.offset)   // the switch is done: a failed free only leaks it
         return try ObjectTable(at: offset, in: heap, operation: operation)
     }
 
