@@ -149,13 +149,15 @@ enum ObjectsCommands {
         print("values " + values.map(String.init).joined(separator: " "))
     }
 
-    /// `objects-grow-walk SEGMENT`: until the object "stop" exists, walk the chain of ``Node``s
-    /// that starts at the object "chain" through checked relative-pointer reads (which map what
-    /// another process grew the segment by), checking that each value follows from the one
-    /// before (1024 per object: k × 10000 + i); then walk once more. Prints "walks W longest L
-    /// errors E final F".
+    /// `objects-grow-walk SEGMENT SLOT`: until the object "stop" exists, walk the chain of
+    /// ``Node``s that starts at the object "chain" through checked relative-pointer reads (which
+    /// map what another process grew the segment by), checking that each value follows from the
+    /// one before (1024 per object: k × 10000 + i), and store the walk count in element SLOT of
+    /// the UInt64s "tally" once it exists; then walk once more. Prints "walks W longest L errors
+    /// E final F".
     static func growWalk(_ arguments: inout Arguments) throws {
         let segmentName = try arguments.next("SEGMENT")
+        let slot = try arguments.nextInt("SLOT")
         try arguments.finish()
         let segment = try ManagedSegment(open: segmentName)
         guard let (chain, _) = try segment.find(Node.self, named: "chain", typeName: nodeTypeName) else { print("missing"); return }
@@ -177,6 +179,10 @@ enum ObjectsCommands {
             walks += 1
             longest = max(longest, length)
             if !good { errors += 1 }
+            // Write too: this peer's walk count, in the object "tally" (placed in grown space).
+            if let (tally, count) = try segment.find(UInt64.self, named: "tally"), slot < count {
+                try segment.withMutableSpan(of: tally, count: count) { span in span[slot] = UInt64(walks) }
+            }
         }
         let (final, good) = try walk()
         if !good { errors += 1 }

@@ -75,8 +75,9 @@ struct TestPeer {
           objects-churn SEGMENT SEED                   construct/find/destroy churn objects until killed
           objects-walk SEGMENT OBJECT                  follow relative pointers between named Nodes;
                                                        "values …"
-          objects-grow-walk SEGMENT                    walk the Node chain from "chain" until "stop"
-                                                       exists; "walks W longest L errors E final F"
+          objects-grow-walk SEGMENT SLOT               walk the Node chain from "chain" until "stop"
+                                                       exists, storing walks in "tally"[SLOT];
+                                                       "walks W longest L errors E final F"
           identity-show                                print "pid P start S namespace N"
           heap-random NAME SEED ROUNDS TAG             random allocate/free in a managed segment,
                                                        patterns checked; "live OFFSET COUNT BYTE"

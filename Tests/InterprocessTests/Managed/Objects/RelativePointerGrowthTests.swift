@@ -11,7 +11,7 @@ struct RelativePointerGrowthTests {
     /// Nodes per object: 16 KiB, a large block (small ones come from slabs in the old space).
     static let perObject = 1024
 
-    @Test("3 peers follow relative pointers into space grown after they attached, and see every object")
+    @Test("3 peers follow relative pointers into space grown after they attached, see every object, and write there")
     func growthWhilePeersWalk() throws {
         let name = TestSupport.uniqueName("objects-grow")
         defer { try? ManagedSegment.remove(name) }
@@ -25,7 +25,7 @@ struct RelativePointerGrowthTests {
         }
         try link(tail, count: Self.perObject)
         tail = try #require(tail.advanced(by: Self.perObject - 1))
-        let peers = try (0..<3).map { _ in try TestSupport.BackgroundPeer(["objects-grow-walk", name]) }
+        let peers = try (0..<3).map { try TestSupport.BackgroundPeer(["objects-grow-walk", name, String($0)]) }
         usleep(100_000)
 
         var size = initial
@@ -42,6 +42,11 @@ struct RelativePointerGrowthTests {
                 Node(value: Int64(round * 10_000 + $0), next: RelativePointer())
             }
             if nodes.offset.rawValue >= UInt64(oldSize) { beyond += 1 }
+            if round == 1 {
+                // The peers write their walk counts here: in space grown after they attached.
+                let tally = try segment.construct(UInt64.self, named: "tally", count: 4096) { _ in 0 }   // 32 KiB: larger than any hole left in the old space
+                #expect(tally.offset.rawValue >= UInt64(initial))
+            }
             try link(nodes, count: Self.perObject)
             try segment.storeRelativePointer(nodes, at: tail.offset + 8)   // publish: the old tail points past the old end
             tail = try #require(nodes.advanced(by: Self.perObject - 1))
@@ -50,12 +55,16 @@ struct RelativePointerGrowthTests {
         }
         #expect(beyond >= 6, "only \(beyond) of 8 grown objects landed past the old end")
         try segment.construct(UInt8.self, named: "stop") { _ in 1 }
+        var walks: [UInt64] = []
         for peer in peers {
             let outcome = try peer.wait()
             #expect(outcome.status == 0, "\(outcome)")
             let words = outcome.standardOutput.split(whereSeparator: { $0 == " " || $0 == "\n" })
             #expect(words.count == 8 && Int(words[1]).map { $0 >= 2 } == true && words[5] == "0" && words[7] == "\(Self.perObject * 9)", "\(outcome)")
+            walks.append(words.count > 1 ? UInt64(words[1]) ?? 0 : 0)
         }
+        let (tally, _) = try #require(try segment.find(UInt64.self, named: "tally"))
+        #expect(try segment.withSpan(of: tally, count: 3) { span in (0..<3).map { span[$0] } } == walks, "each peer's last write is there")
         #expect(segment.size == size)
         for filler in fillers { try segment.deallocate(filler) }
         _ = try segment.verify()
