@@ -140,6 +140,11 @@ int ipcb_ring_consume(ipcb_ring ring, void *message, int64_t count, uint64_t dea
 /// process, uncontended. Returns the nanoseconds taken, or -1 on failure.
 int64_t ipcb_robust_mutex_pairs(int64_t count);
 
+/// Calls glibc's malloc(`size`) and free `count` times in this thread, touching one byte of each
+/// block through a volatile pointer so that the pair cannot be optimized away: the baseline of
+/// the managed heap's allocate + deallocate. Returns the nanoseconds taken.
+int64_t ipcb_malloc_free_pairs(int64_t count, int64_t size);
+
 /// Initializes two process-shared POSIX semaphores (glibc `sem_t`, count 0) at `ping` and
 /// `pong`, each 64-byte aligned with room for a `sem_t`. Returns 0, or -1.
 int ipcb_sem_init_pair(void *ping, void *pong);

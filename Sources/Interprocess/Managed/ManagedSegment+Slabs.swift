@@ -16,19 +16,24 @@ extension ManagedSegment {
         let slabClass = classes[classIndex]
         let current = CacheRecord.current(record, classIndex)
         let cacheRecord = CacheRecord(base: base, index: (record - (base + ManagedLayout.cacheTableOffset)) / ManagedLayout.cacheRecordSize)
+        // A slab is worth keeping when others gave back a good share of it; one that yields a
+        // trickle (a consumer a little behind a producer) is retired, so the owner does not pay
+        // for a collection on every allocation, and is adopted again once it has filled up.
+        let worthwhile = max(1, slabClass.count / 8)
         if let slab = slab(atChunk: current.pointee) {
-            if slab.collectRemote(slabClass), let block = slab.takeLocal(slabClass) {
+            if slab.collectRemote(slabClass) >= worthwhile, let block = slab.takeLocal(slabClass) {
                 return offset(ofBlock: block, chunk: current.pointee, slabClass)
             }
-            // Full: retire it; whoever frees into it makes it adoptable again.
             _ = slab.owner.pointee.compareExchange(expected: cacheRecord.token, desired: 0, ordering: .releasing)
         }
         current.pointee = 0
         let chunk: UInt32
-        if let adopted = adoptSlab(classIndex: classIndex, owner: cacheRecord.token) {
+        if let adopted = adoptSlab(classIndex: classIndex, owner: cacheRecord.token, atLeast: worthwhile) {
             chunk = adopted
         } else if let carved = try carveSlab(classIndex: classIndex, owner: cacheRecord.token, operation: operation) {
             chunk = carved
+        } else if let adopted = adoptSlab(classIndex: classIndex, owner: cacheRecord.token, atLeast: 1) {
+            chunk = adopted
         } else {
             return nil
         }
@@ -42,9 +47,9 @@ extension ManagedSegment {
         SegmentOffset(rawValue: UInt64(Int(chunk) << ManagedLayout.chunkShift &+ slabClass.firstBlock &+ block &* slabClass.size))
     }
 
-    /// Claims an unowned slab of the class with a free block (releasing the records of dead
-    /// processes on the way), and collects its remote frees; its chunk, or nil.
-    private func adoptSlab(classIndex: Int, owner token: UInt64) -> UInt32? {
+    /// Claims an unowned slab of the class with at least `atLeast` free blocks (releasing the
+    /// records of dead processes on the way), and collects its remote frees; its chunk, or nil.
+    private func adoptSlab(classIndex: Int, owner token: UInt64, atLeast: Int) -> UInt32? {
         let slabClass = classes[classIndex]
         let tag = UInt8(classIndex + 1)
         let first = Int(heapStart) >> ManagedLayout.chunkShift
@@ -62,7 +67,7 @@ extension ManagedSegment {
                 owner = slab.owner.pointee.load(ordering: .acquiring)
                 guard owner == 0 else { continue }
             }
-            guard slab.hasFreeBlock(slabClass),
+            guard slab.freeCount(slabClass) >= atLeast,
                   slab.owner.pointee.compareExchange(expected: 0, desired: token, ordering: .acquiringAndReleasing).exchanged
             else { continue }
             _ = slab.collectRemote(slabClass)

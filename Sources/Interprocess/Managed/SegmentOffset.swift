@@ -38,4 +38,7 @@ public struct SegmentOffset: RawRepresentable, Hashable, Comparable, Sendable, B
     /// "@0x1f40", or "null".
     public var description: String { isNull ? "null" : "@0x" + String(rawValue, radix: 16) }
 }
+
+/// An offset can be sent over a queue: the receiver reaches the block in its own mapping.
+extension SegmentOffset: InterprocessValue {}
 #endif

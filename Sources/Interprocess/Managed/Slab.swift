@@ -75,28 +75,28 @@ struct Slab {
         return nil
     }
 
-    /// Moves every block freed by others into the local bitmap (owner only); whether any was.
-    func collectRemote(_ slabClass: SlabClass) -> Bool {
-        var any = false
+    /// Moves every block freed by others into the local bitmap (owner only); how many were.
+    func collectRemote(_ slabClass: SlabClass) -> Int {
+        var any = 0
         for word in 0..<slabClass.words {
             let remoteWord = remote(word, slabClass)
             guard remoteWord.pointee.load(ordering: .relaxed) != 0 else { continue }
             let freed = remoteWord.pointee.exchange(0, ordering: .acquiring)
             let localWord = local(word).pointee.load(ordering: .relaxed)
             local(word).pointee.store(localWord | freed, ordering: .relaxed)
-            any = any || freed != 0
+            any &+= freed.nonzeroBitCount
         }
         hint.pointee = 0
         return any
     }
 
-    /// Whether any block is free, in either bitmap (for choosing a slab to adopt).
-    func hasFreeBlock(_ slabClass: SlabClass) -> Bool {
-        for word in 0..<slabClass.words
-        where local(word).pointee.load(ordering: .relaxed) | remote(word, slabClass).pointee.load(ordering: .relaxed) != 0 {
-            return true
+    /// How many blocks are free, in either bitmap (for choosing a slab to adopt).
+    func freeCount(_ slabClass: SlabClass) -> Int {
+        var count = 0
+        for word in 0..<slabClass.words {
+            count &+= (local(word).pointee.load(ordering: .relaxed) | remote(word, slabClass).pointee.load(ordering: .relaxed)).nonzeroBitCount
         }
-        return false
+        return count
     }
 }
 #endif

@@ -15,6 +15,10 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Publish/subscribe services (issue 9): handoff latency by payload size, with and without
     /// the payload's memory work, and publish cost by subscriber count (see ``PubSubBench``).
     case pubsub
+    /// A managed segment's allocator (issue 10): allocate + deallocate pairs beside glibc's
+    /// malloc + free, four processes at once, and producer-allocates / consumer-frees records
+    /// (see ``HeapBench``).
+    case heap
 }
 
 /// How the two processes of a case talk to each other.
@@ -82,15 +86,25 @@ enum BenchTransport: String, Codable, CaseIterable {
     /// with one subscriber), ping-pong over two such services: what the design costs before any
     /// Swift (pubsub group).
     case cPubSubProtocol = "c-pubsub-protocol"
+    /// Ours: allocate + deallocate in a managed segment, one process (heap group).
+    case heapAllocFree = "heap-alloc-free"
+    /// glibc's malloc + free, the same sizes (heap group).
+    case mallocFree = "malloc-free"
+    /// Ours: allocate + deallocate of 64 B in four processes at once (heap group).
+    case heapAllocFree4 = "heap-alloc-free-4"
+    /// Ours: a producer allocates 64 B records and sends their offsets over an SPSC queue; the
+    /// consumer process reads and frees them (heap group).
+    case heapProduceConsume = "heap-produce-consume"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
-             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout: .subject
+             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .heapAllocFree, .heapAllocFree4,
+             .heapProduceConsume: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
-             .pthreadMutexHandoff: .baseline
+             .pthreadMutexHandoff, .mallocFree: .baseline
         }
     }
 

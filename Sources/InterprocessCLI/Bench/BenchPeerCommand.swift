@@ -31,6 +31,9 @@ struct BenchPeerCommand: ParsableCommand {
             guard ipc_pin_to_cpu(0, Int32(cpu)) == 0 else {
                 throw BenchFailure("cannot pin to CPU \(cpu): \(String(cString: strerror(errno)))")
             }
+            if group == .heap {
+                return try HeapBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex, size: size)
+            }
             if transport == .broadcast {
                 return try BroadcastBench.read(resultsName: control, streamName: queue[0], index: producerIndex)
             }

@@ -80,6 +80,8 @@ struct BenchReport: Codable {
     var broadcast: [BroadcastRow] = []
     /// Publish/subscribe handoff latency and publish cost (the pubsub group).
     var pubsub: [PubSubRow] = []
+    /// The managed segment's allocator (the heap group).
+    var heap: [HeapRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

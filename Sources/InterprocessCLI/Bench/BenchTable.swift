@@ -40,6 +40,9 @@ enum BenchTable {
             text += BroadcastBench.table(report.broadcast)
         }
         text += PubSubTable.render(report.pubsub)
+        if !report.heap.isEmpty {
+            text += HeapBench.table(report.heap)
+        }
         return text
     }
 
