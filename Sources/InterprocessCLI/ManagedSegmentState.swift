@@ -19,17 +19,9 @@ struct ManagedSegmentState: Encodable {
         return state
     }
 
-    /// Label and value rows, for people: the heap, then one row per object.
+    /// Label and value rows, for people: the heap (as `check` prints it), then one row per object.
     var rows: [[String]] {
-        let heap = statistics
-        var rows: [[String]] = [
-            ["heap", "\(Formatting.size(heap.size)) of at most \(Formatting.size(heap.maximumSize))"],
-            ["used / free", "\(Formatting.size(heap.used)) / \(Formatting.size(heap.free))"],
-            ["largest free block", Formatting.size(heap.largestFreeBlock)],
-            ["fragmentation", "\(Int((heap.fragmentation * 100).rounded()))%"],
-            ["blocks", "\(heap.largeBlocks) large, \(heap.freeBlocks) free, \(heap.smallBlocks) small in \(heap.slabs) slabs"],
-        ]
-        if let problem = heap.problem { rows.append(["heap problem", problem]) }
+        var rows = HeapText.rows(statistics)
         if let objectsProblem {
             rows.append(["objects", "unreadable: \(objectsProblem)"])
         } else if let objects {

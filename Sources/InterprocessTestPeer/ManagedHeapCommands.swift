@@ -137,4 +137,16 @@ enum ManagedHeapCommands {
         fflush(nil)
         _exit(0)
     }
+
+    /// `heap-create NAME SIZE`: creates a managed segment (persistent), allocates a 64-byte and
+    /// a 4 KiB block, and exits; prints "created".
+    static func create(_ arguments: inout Arguments) throws {
+        let name = try arguments.next("NAME")
+        let size = try arguments.nextInt("SIZE")
+        try arguments.finish()
+        let heap = try ManagedSegment(create: name, size: size)
+        _ = try heap.allocate(byteCount: 64)
+        _ = try heap.allocate(byteCount: 4096)
+        print("created")
+    }
 }

@@ -87,6 +87,7 @@ struct TestPeer {
           heap-victim NAME LEDGER SEED allocate|deallocate
                                                        allocate/free until killed, counting steps
           heap-lock-die NAME                           take a managed segment's heap lock, exit holding it
+          heap-create NAME SIZE                        create a managed segment, allocate 2 blocks, exit
           main-exits-holding NAME                      a second thread locks the named mutex ("locked")
                                                        and runs on; the main thread pthread_exits
           identity-spsc-hold NAME producer|consumer    attach to an SPSC queue, "attached", hold
@@ -232,6 +233,7 @@ struct TestPeer {
         case "heap-survivor": try ManagedHeapCommands.survivor(&arguments)
         case "heap-victim": try ManagedHeapCommands.victim(&arguments)
         case "heap-lock-die": try ManagedHeapCommands.lockAndDie(&arguments)
+        case "heap-create": try ManagedHeapCommands.create(&arguments)
         case "mutex-fuzz": try MutexChaosCommands.fuzz(&arguments)
         case "cond-pingpong": try MutexCommands.pingPong(&arguments)
         case "cond-wait": try MutexCommands.wait(&arguments)

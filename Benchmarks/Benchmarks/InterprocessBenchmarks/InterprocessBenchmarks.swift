@@ -147,6 +147,10 @@ let benchmarks: @Sendable () -> Void = {
 
     broadcastBenchmarks()
 
+    // MARK: Managed segment
+
+    managedSegmentBenchmarks()
+
     // MARK: MPMC
 
     Benchmark("MPMC.trySend+tryReceive.UInt64") { benchmark in
