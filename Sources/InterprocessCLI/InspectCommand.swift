@@ -10,7 +10,8 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             The live state depends on the kind: a mutex's owner (pid, liveness, depth) and \
             consistency; a semaphore's count and maximum; an event's state and mode; a \
-            reader-writer lock's writer and readers; a condition's waiters; a queue's layout. \
+            reader-writer lock's writer and readers; a condition's waiters; a queue's layout; a \
+            managed segment's heap statistics and named objects (name, type, count, offset). \
             JSON: {"segment": {...}, "state": {...}} ("stateError" when the state cannot be read). \
             Exits 2 when the segment exists but is not valid (or its state is corrupt), 1 when it \
             cannot be read, 64 for a bad name.

@@ -14,7 +14,7 @@ enum LiveState: Encodable {
     case mpmc(MPMCQueue.State)
     case service(ServiceState)
     case broadcast(BroadcastStream.State)
-    case heap(HeapStatistics)
+    case managedSegment(ManagedSegmentState)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -28,7 +28,7 @@ enum LiveState: Encodable {
         case .mpmcQueue: return .mpmc(try MPMCQueue(open: name).state)
         case .service: return .service(try Service(open: name).state)
         case .broadcastStream: return .broadcast(try BroadcastStream(open: name).state)
-        case .managedSegment: return .heap(try ManagedSegment(open: name).statistics)
+        case .managedSegment: return .managedSegment(try ManagedSegmentState.read(name))
         default: return nil
         }
     }
@@ -44,7 +44,7 @@ enum LiveState: Encodable {
         case .mpmc(let state): try state.encode(to: encoder)
         case .service(let state): try state.encode(to: encoder)
         case .broadcast(let state): try state.encode(to: encoder)
-        case .heap(let statistics): try statistics.encode(to: encoder)
+        case .managedSegment(let state): try state.encode(to: encoder)
         }
     }
 
@@ -102,8 +102,8 @@ enum LiveState: Encodable {
                 ["writer", state.writer.map { LiveState.describe($0.identity, $0.liveness) } ?? "none"],
                 ["parked readers", "\(state.parkedReaders)"],
             ] + (state.problem.map { [["problem", $0]] } ?? [])
-        case .heap(let statistics):
-            return HeapText.rows(statistics)
+        case .managedSegment(let state):
+            return state.rows
         }
     }
 

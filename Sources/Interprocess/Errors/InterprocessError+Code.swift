@@ -58,7 +58,8 @@ extension InterprocessError {
         public static let corrupt = Code(rawValue: "corrupt")
         /// The segment's layout version is one this library does not read.
         public static let incompatibleVersion = Code(rawValue: "incompatibleVersion")
-        /// The segment is of another kind than the one asked for (a queue opened as a mutex).
+        /// The segment is of another kind than the one asked for (a queue opened as a mutex), or a
+        /// managed segment's named object was looked up under another type.
         public static let wrongKind = Code(rawValue: "wrongKind")
         /// `openOrCreate` found an existing object whose configuration (size, capacity, record
         /// size, mode, maximum) differs from the one asked for; the reason names the field.
