@@ -65,6 +65,16 @@ struct TestPeer {
           broadcast-hold NAME                          become the writer, print "writer S", hold it
           broadcast-victim NAME MILLISECONDS SEED      random reads and writes while the test rewrites
                                                        the stream; "ops N records R errors E (corrupt C)"
+          relative-walk NAME OFFSET                    follow a list of 16-byte nodes (value, relative
+                                                       pointer) from OFFSET; "base HEX", "values …"
+          objects-find SEGMENT OBJECT u64|i32          find a named object of a managed segment;
+                                                       "found COUNT V…" or "missing"
+          objects-construct SEGMENT OBJECT COUNT       construct COUNT UInt64s; "constructed OFFSET"
+          objects-race SEGMENT OBJECT START            at START, findOrConstruct 64 UInt64s = pid;
+                                                       "constructed|found OFFSET VALUE"
+          objects-churn SEGMENT SEED                   construct/find/destroy churn objects until killed
+          objects-walk SEGMENT OBJECT                  follow relative pointers between named Nodes;
+                                                       "values …"
           identity-show                                print "pid P start S namespace N"
           main-exits-holding NAME                      a second thread locks the named mutex ("locked")
                                                        and runs on; the main thread pthread_exits
@@ -276,6 +286,12 @@ struct TestPeer {
         case "pubsub-write-sample": try PubSubProbeCommands.writeSample(&arguments)
         case "pubsub-grow-after-remove": try PubSubProbeCommands.growAfterRemove(&arguments)
         case "pubsub-open-or-create": try PubSubProbeCommands.openOrCreate(&arguments)
+        case "relative-walk": try ObjectsCommands.walk(&arguments)
+        case "objects-find": try ObjectsCommands.find(&arguments)
+        case "objects-construct": try ObjectsCommands.construct(&arguments)
+        case "objects-race": try ObjectsCommands.race(&arguments)
+        case "objects-churn": try ObjectsCommands.churn(&arguments)
+        case "objects-walk": try ObjectsCommands.walkObjects(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

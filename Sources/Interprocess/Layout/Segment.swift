@@ -246,7 +246,7 @@ public struct Segment: ~Copyable {
     /// Writes the header into a new segment with the magic number last, with release ordering:
     /// an opener that reads the magic also reads every other field as written (openers treat
     /// a zero magic as "not written yet" and wait).
-    private static func publishHeader(_ header: SegmentHeader, at base: UnsafeMutableRawPointer) {
+    static func publishHeader(_ header: SegmentHeader, at base: UnsafeMutableRawPointer) {
         var staged = [UInt8](repeating: 0, count: SegmentHeader.size)
         staged.withUnsafeMutableBytes { header.encodeAllButState(into: $0) }
         let magic = SegmentHeader.Field.magic, state = SegmentHeader.Field.state

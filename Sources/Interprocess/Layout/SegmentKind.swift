@@ -39,12 +39,15 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let samplePool = SegmentKind(rawValue: 10)
     /// A named ``BroadcastStream``.
     public static let broadcastStream = SegmentKind(rawValue: 11)
+    /// A ``ManagedSegment``: a heap that grows, with named objects.
+    public static let managedSegment = SegmentKind(rawValue: 12)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
         .raw: "raw", .mutex: "mutex", .condition: "condition", .semaphore: "semaphore", .rwLock: "rwlock", .event: "event",
         .spscQueue: "spsc-queue", .mpmcQueue: "mpmc-queue",
         .service: "service", .samplePool: "sample-pool", .broadcastStream: "broadcast-stream",
+        .managedSegment: "managed-segment",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -67,6 +70,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .service: "a service"
         case .samplePool: "a service's sample pool"
         case .broadcastStream: "a broadcast stream"
+        case .managedSegment: "a managed segment"
         default: "a segment of kind \(rawValue)"
         }
     }
