@@ -75,6 +75,11 @@ struct TestPeer {
           objects-churn SEGMENT SEED                   construct/find/destroy churn objects until killed
           objects-walk SEGMENT OBJECT                  follow relative pointers between named Nodes;
                                                        "values …"
+          containers-write SEGMENT NAME WORKER COUNT   append/insert COUNT records of WORKER into the
+                                                       vector NAME and dictionaries NAME-map, NAME-text
+          containers-lookup SEGMENT NAME WORKERS COUNT MS  look up and check random keys for MS;
+                                                       "lookups L found F bad B"
+          containers-churn SEGMENT NAME SEED           "ready", then append/insert/remove until killed
           identity-show                                print "pid P start S namespace N"
           main-exits-holding NAME                      a second thread locks the named mutex ("locked")
                                                        and runs on; the main thread pthread_exits
@@ -292,6 +297,9 @@ struct TestPeer {
         case "objects-race": try ObjectsCommands.race(&arguments)
         case "objects-churn": try ObjectsCommands.churn(&arguments)
         case "objects-walk": try ObjectsCommands.walkObjects(&arguments)
+        case "containers-write": try ContainersCommands.write(&arguments)
+        case "containers-lookup": try ContainersCommands.lookup(&arguments)
+        case "containers-churn": try ContainersCommands.churn(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

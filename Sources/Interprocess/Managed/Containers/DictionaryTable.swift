@@ -40,8 +40,9 @@ final class DictionaryTable: @unchecked Sendable {
     let stripeCount: Int
     /// "dictionary 'prices'", for messages.
     let described: String
-    /// A chain longer than this has a cycle (each node takes at least 32 bytes of the heap).
-    let chainLimit: Int
+    /// A chain longer than this has a cycle: each node takes at least 32 bytes of the heap as
+    /// mapped now (read at each walk, since the segment grows).
+    var chainLimit: Int { segment.size / 32 }
 
     /// Opens the table whose header was validated.
     init(segment: ManagedSegment, header: UnsafeMutableRawPointer, described: String) throws(InterprocessError) {
@@ -52,7 +53,6 @@ final class DictionaryTable: @unchecked Sendable {
         self.bucketMask = bucketCount - 1
         self.stripeCount = stripeCount
         self.described = described
-        self.chainLimit = segment.maximumSize / 32
     }
 
     /// Writes an empty table: a header (zero counts, unlocked stripes) and a zeroed bucket array.
@@ -164,11 +164,12 @@ final class DictionaryTable: @unchecked Sendable {
               _ visit: (NodeView, UnsafeMutablePointer<Atomic<UInt64>>) throws(InterprocessError) -> Bool) throws(InterprocessError) {
         var link = buckets + bucket
         var steps = 0
+        let limit = chainLimit
         while true {
             let raw = link.pointee.load(ordering: .acquiring)
             if raw == 0 { return }
             steps += 1
-            guard steps <= chainLimit else { throw corrupt(operation, "bucket \(bucket)'s chain has a cycle") }
+            guard steps <= limit else { throw corrupt(operation, "bucket \(bucket)'s chain has a cycle") }
             let node = try node(raw, operation: operation)
             guard try visit(node, link) else { return }
             link = node.base.assumingMemoryBound(to: Atomic<UInt64>.self)
