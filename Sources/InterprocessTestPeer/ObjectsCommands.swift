@@ -1,4 +1,5 @@
 import Interprocess
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -90,31 +91,34 @@ enum ObjectsCommands {
     static func churnValue(key: Int, index: Int) -> UInt64 { UInt64(key) << 32 | UInt64(index) }
 
     /// `objects-churn SEGMENT SEED`: until killed, construct, find-or-construct and destroy
-    /// objects "churn-K" (K < 24) of 1 to 4096 UInt64s holding ``churnValue(key:index:)``, and
-    /// anonymous objects, checking every object it finds.
+    /// objects "churn-K" (K < 24) of 1 to 32768 UInt64s holding ``churnValue(key:index:)``,
+    /// checking the objects it finds; counts its operations in the UInt64
+    /// "churn-progress" (atomic), so that a test can tell when it is inside its loop.
     static func churn(_ arguments: inout Arguments) throws {
         let segmentName = try arguments.next("SEGMENT")
         var random = PeerRandom(seed: UInt64(try arguments.nextInt("SEED")))
         try arguments.finish()
         let segment = try ManagedSegment(open: segmentName)
+        let progress = try segment.findOrConstruct(UInt64.self, named: "churn-progress") { _ in 0 }
+        let operations = UnsafeMutableRawPointer(try segment.pointer(to: progress.offset)).assumingMemoryBound(to: Atomic<UInt64>.self)
         while true {
+            operations.pointee.add(1, ordering: .relaxed)
             let key = Int(random.next() % 24), name = "churn-\(key)"
-            let count = 1 + Int(random.next() % 4096)
+            let count = 1 + Int(random.next() % 32_768)
             do {
-                switch random.next() % 4 {
-                case 0:
+                // Mostly constructs, so that most kills land inside one (under the directory lock).
+                switch random.next() % 20 {
+                case 0..<10:
                     try segment.construct(UInt64.self, named: name, count: count) { churnValue(key: key, index: $0) }
-                case 1:
+                case 10..<14:
                     let found = try segment.findOrConstruct(UInt64.self, named: name, count: count) { churnValue(key: key, index: $0) }
+                    let last = found.count - 1
                     let good = try segment.withSpan(of: found.offset, count: found.count) { span in
-                        (0..<found.count).allSatisfy { span[$0] == churnValue(key: key, index: $0) }
+                        span[0] == churnValue(key: key, index: 0) && span[last] == churnValue(key: key, index: last)
                     }
                     guard good else { throw PeerFailure("object \(name) holds the wrong values") }
-                case 2:
-                    try segment.destroy(named: name)
                 default:
-                    let anonymous = try segment.construct(UInt64.self, count: count) { UInt64($0) }
-                    try segment.destroy(anonymous)
+                    try segment.destroy(named: name)
                 }
             } catch let error as InterprocessError where error.code == .alreadyExists || error.code == .notFound || error.code == .insufficientSpace {
             }

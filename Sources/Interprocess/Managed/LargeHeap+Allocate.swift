@@ -9,12 +9,14 @@ extension LargeHeap {
 
     /// Allocates a block of `need` bytes (from ``blockSize(forPayload:)``) whose payload is
     /// aligned to `alignment` (a power of two, at least 16), and returns the payload's offset;
-    /// nil when no free block fits. `flags` go into the new header (``slabBit``).
+    /// nil when no free block fits. `flags` go into the new header.
     ///
     /// Best fit within the block's own bin, first fit in the larger ones. The split is recorded
-    /// in the intent log first (``HeapIntent/Operation/allocate``, or `carveSlab` with `chunk`).
+    /// in the intent log first (``HeapIntent/Operation/allocate``). With ``slabBit`` in `flags`
+    /// it is recorded as `carveSlab` of the payload's chunk, and left open: the caller ends it
+    /// once the slab is published.
     func allocate(
-        need: UInt64, alignment: UInt64, flags: UInt64 = 0, carvingChunk chunk: UInt64? = nil, operation: String
+        need: UInt64, alignment: UInt64, flags: UInt64 = 0, operation: String
     ) throws(InterprocessError) -> UInt64? {
         var steps = 0
         let limit = stepLimit
@@ -42,7 +44,7 @@ extension LargeHeap {
                 block = word(block &+ 16)
             }
             if let best {
-                return try carve(best.block, size: best.size, lead: best.lead, need: need, flags: flags, chunk: chunk,
+                return try carve(best.block, size: best.size, lead: best.lead, need: need, flags: flags,
                                  operation: operation)
             }
         }
@@ -62,10 +64,12 @@ extension LargeHeap {
     /// Splits the free block (`block`, `size`) into an optional free lead, the allocated block
     /// of `need` bytes, and an optional free remainder.
     private func carve(
-        _ block: UInt64, size: UInt64, lead: UInt64, need: UInt64, flags: UInt64, chunk: UInt64?, operation: String
+        _ block: UInt64, size: UInt64, lead: UInt64, need: UInt64, flags: UInt64, operation: String
     ) throws(InterprocessError) -> UInt64 {
         let previousAllocated = word(block) & LargeHeap.previousAllocatedBit != 0
-        HeapIntent.begin(chunk == nil ? .allocate : .carveSlab, block: block, size: size, extra: chunk ?? 0, in: self)
+        let slab = flags & LargeHeap.slabBit != 0
+        let chunk = (block &+ lead &+ LargeHeap.headerSize) >> UInt64(ManagedLayout.chunkShift)
+        HeapIntent.begin(slab ? .carveSlab : .allocate, block: block, size: size, extra: slab ? chunk : 0, in: self)
         try unlink(block, size: size, operation: operation)
         var start = block
         if lead > 0 {
@@ -86,7 +90,7 @@ extension LargeHeap {
         let previousBit = lead > 0 ? 0 : (previousAllocated ? LargeHeap.previousAllocatedBit : 0)
         setWord(start &+ 8, start ^ LargeHeap.checkSalt)
         setWord(start, taken | LargeHeap.allocatedBit | previousBit | flags)
-        if chunk == nil { HeapIntent.end(in: self) }
+        if !slab { HeapIntent.end(in: self) }
         return start &+ LargeHeap.headerSize
     }
 }

@@ -1,4 +1,7 @@
 #if os(Linux)
+import Synchronization
+
+#if os(Linux)
 extension LargeHeap {
     /// The block whose payload starts at `payload`, if it is an allocated block of this heap
     /// (`slab`: one holding a slab); nil otherwise.
@@ -15,9 +18,13 @@ extension LargeHeap {
     }
 
     /// Frees the allocated block (`block`, `size`) and merges it with free neighbours, recorded
-    /// in the intent log first (``HeapIntent/Operation/free``).
-    func free(_ block: UInt64, size: UInt64, operation: String) throws(InterprocessError) {
+    /// in the intent log first (``HeapIntent/Operation/free``). A slab's block also gets its
+    /// chunk map byte cleared (`slabChunk`), inside the same intent.
+    func free(
+        _ block: UInt64, size: UInt64, slabChunk: UnsafeMutablePointer<Atomic<UInt8>>? = nil, operation: String
+    ) throws(InterprocessError) {
         HeapIntent.begin(.free, block: block, size: size, in: self)
+        slabChunk?.pointee.store(0, ordering: .releasing)
         var start = block, total = size
         var previousAllocated = word(block) & LargeHeap.previousAllocatedBit != 0
         writeFree(block, size: size, previousAllocated: previousAllocated)
@@ -46,4 +53,5 @@ extension LargeHeap {
         HeapIntent.end(in: self)
     }
 }
+#endif
 #endif

@@ -1,4 +1,7 @@
 #if os(Linux)
+import Synchronization
+
+#if os(Linux)
 extension LargeHeap {
     /// Makes the heap whole after a holder of the heap lock died: undoes or finishes the
     /// operation its intent record names, then rebuilds every free list, footer and
@@ -7,7 +10,7 @@ extension LargeHeap {
     ///
     /// - Throws: ``InterprocessError/Code/corrupt`` when the headers do not form a heap (nothing
     ///   a dying allocator leaves behind; the lock is then left not recoverable).
-    func repair(chunkMap: UnsafeMutablePointer<UInt8>, operation: String) throws(InterprocessError) {
+    func repair(chunkMap: UnsafeMutablePointer<Atomic<UInt8>>, operation: String) throws(InterprocessError) {
         let intent = HeapIntent.read(self)
         switch HeapIntent.Operation(rawValue: intent.operation) {
         case .allocate?, .carveSlab?, .free?:
@@ -16,7 +19,13 @@ extension LargeHeap {
                 throw corrupt(operation, "its intent log names block \(block) of \(size) bytes, outside the heap")
             }
             if intent.operation == HeapIntent.Operation.carveSlab.rawValue, intent.extra < end >> UInt64(ManagedLayout.chunkShift) {
-                chunkMap[Int(intent.extra)] = 0
+                chunkMap[Int(intent.extra)].store(0, ordering: .releasing)
+            }
+            // A slab being given back: its chunk is no slab any more.
+            let payload = block &+ LargeHeap.headerSize
+            if intent.operation == HeapIntent.Operation.free.rawValue, word(block) & LargeHeap.slabBit != 0,
+               payload & UInt64(ManagedLayout.chunkSize - 1) == 0 {
+                chunkMap[Int(payload >> UInt64(ManagedLayout.chunkShift))].store(0, ordering: .releasing)
             }
             // Undo a split (the caller never got the block), or finish a free (the caller gave it up).
             writeFree(block, size: size, previousAllocated: word(block) & LargeHeap.previousAllocatedBit != 0)
@@ -70,4 +79,5 @@ extension LargeHeap {
         setWord(sentinel &+ 8, sentinel ^ LargeHeap.checkSalt)
     }
 }
+#endif
 #endif

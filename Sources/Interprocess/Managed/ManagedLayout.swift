@@ -54,7 +54,7 @@ enum ManagedLayout {
     /// Where the heap starts for a segment of `maximumSize` bytes: after the chunk map, on a
     /// 64-byte boundary.
     static func heapStart(maximumSize: Int) -> Int {
-        (chunkMapOffset + maximumSize / chunkSize + 63) & ~63
+        (chunkMapOffset + (maximumSize + chunkSize - 1) / chunkSize + 63) & ~63
     }
 
     /// The smallest segment: the header, the chunk map and room for one slab.

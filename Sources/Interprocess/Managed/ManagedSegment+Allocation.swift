@@ -1,6 +1,12 @@
 #if os(Linux)
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension ManagedSegment {
     /// Allocates `byteCount` bytes aligned to `alignment` and returns their offset, valid in
     /// every process attached to the segment.
@@ -15,6 +21,25 @@ extension ManagedSegment {
     ///   (``grow(to:)`` the segment), `invalidArgument` for a bad alignment or size, `corrupt`
     ///   when the heap's words are broken.
     public func allocate(byteCount: Int, alignment: Int = 16) throws(InterprocessError) -> SegmentOffset {
+        // The fast path: this thread's current slab of the class has a free block in its local bitmap.
+        if UInt(bitPattern: byteCount) <= UInt(SlabClass.largest), alignment == 16 || alignment == 8 || alignment == 1,
+           let record = threadRecord() {
+            let classIndex = Int(classByGranule[(byteCount &+ 15) >> 4])
+            let chunk = CacheRecord.current(record, classIndex).pointee
+            if chunk != 0 {
+                let slabClass = classes[classIndex]
+                let slabOffset = Int(chunk) << ManagedLayout.chunkShift
+                if let block = Slab(base + slabOffset).takeLocal(slabClass) {
+                    return SegmentOffset(rawValue: UInt64(slabOffset &+ slabClass.firstBlock &+ block &* slabClass.size))
+                }
+            }
+        }
+        return try allocateChecked(byteCount: byteCount, alignment: alignment)
+    }
+
+    /// Everything but the fast path: checks the arguments, then a small block from a new or
+    /// adopted slab, or a large block.
+    private func allocateChecked(byteCount: Int, alignment: Int) throws(InterprocessError) -> SegmentOffset {
         let operation = "allocate in managed segment"
         guard alignment > 0, alignment & (alignment &- 1) == 0, alignment <= ManagedLayout.chunkSize else {
             throw InterprocessError(.invalidArgument, operation: operation, name: name,
@@ -24,18 +49,44 @@ extension ManagedSegment {
             throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "the byte count must be from 0 to \(maximumSize) (got \(byteCount))")
         }
+        if let classIndex = SlabClass.index(forByteCount: byteCount, alignment: alignment), let record = threadRecord(),
+           let offset = try allocateSmall(classIndex: classIndex, record: record, operation: operation) {
+            return offset
+        }
         return try allocateLarge(need: need, alignment: UInt64(max(16, alignment)), byteCount: byteCount, operation: operation)
+    }
+
+    /// The calling thread's cache record in this segment, claimed on first use; nil when none
+    /// is to be had (small blocks then come from the large heap).
+    @inline(__always)
+    func threadRecord() -> UnsafeMutableRawPointer? {
+        if let table = pthread_getspecific(threadKey) {
+            let entries = table.assumingMemoryBound(to: ThreadCaches.Entry.self)
+            var row = 0
+            while row < ThreadCaches.capacity {
+                if entries[row].serial == serial { return entries[row].record }
+                row &+= 1
+            }
+        }
+        return ThreadCaches.claim(serial: serial, key: threadKey, segment: self)
     }
 
     /// Allocates a block of the large heap.
     func allocateLarge(need: UInt64, alignment: UInt64, byteCount: Int, operation: String) throws(InterprocessError) -> SegmentOffset {
-        try withHeap(operation: operation) { (heap) throws(InterprocessError) -> SegmentOffset in
-            guard let payload = try heap.allocate(need: need, alignment: alignment, operation: operation) else {
-                throw InterprocessError(.insufficientSpace, operation: operation, name: name,
-                                        reason: "no free block holds \(byteCount) bytes aligned to \(alignment) in its \(heap.end) bytes; grow it (up to \(maximumSize))")
-            }
-            return SegmentOffset(rawValue: payload)
+        var payload = try withHeap(operation: operation) { (heap) throws(InterprocessError) -> UInt64? in
+            try heap.allocate(need: need, alignment: alignment, operation: operation)
         }
+        if payload == nil, try returnEmptySlabs(operation: operation) > 0 {
+            payload = try withHeap(operation: operation) { (heap) throws(InterprocessError) -> UInt64? in
+                try heap.allocate(need: need, alignment: alignment, operation: operation)
+            }
+        }
+        guard let payload else {
+            let end = mappedSize.load(ordering: .relaxed)
+            throw InterprocessError(.insufficientSpace, operation: operation, name: name,
+                                    reason: "no free block holds \(byteCount) bytes aligned to \(alignment) in its \(end) bytes; grow it (up to \(maximumSize))")
+        }
+        return SegmentOffset(rawValue: payload)
     }
 
     /// Gives back a block ``allocate(byteCount:alignment:)`` returned, from any process.
@@ -44,14 +95,47 @@ extension ManagedSegment {
     ///   allocated block (never freed twice, never a write elsewhere); `corrupt` when the heap's
     ///   words are broken.
     public func deallocate(_ offset: SegmentOffset) throws(InterprocessError) {
+        let raw = offset.rawValue
+        if raw < UInt64(mappedSize.load(ordering: .relaxed)), raw >= heapStart {
+            let chunk = Int(raw >> UInt64(ManagedLayout.chunkShift))
+            let tag = Int(chunkMap[chunk].load(ordering: .acquiring))
+            if tag != 0 {
+                guard tag <= SlabClass.sizes.count else { throw badChunkTag(tag, chunk: chunk) }
+                let slabClass = classes[tag &- 1]
+                let relative = (raw & UInt64(ManagedLayout.chunkSize &- 1)) &- UInt64(slabClass.firstBlock)
+                let index = Int(truncatingIfNeeded: (relative &* slabClass.reciprocal) >> 32)
+                guard relative < UInt64(slabClass.count &* slabClass.size), UInt64(index &* slabClass.size) == relative else {
+                    throw notABlock(offset)
+                }
+                let slab = Slab(base + chunk << ManagedLayout.chunkShift)
+                let word = index >> 6, bit = UInt64(1) << UInt64(index & 63)
+                guard slab.local(word).pointee.load(ordering: .relaxed) & bit == 0 else { throw notABlock(offset) }
+                // Release: the block's contents happen-before the owner's acquiring collection.
+                let before = slab.remote(word, slabClass).pointee.bitwiseOr(bit, ordering: .releasing).oldValue
+                guard before & bit == 0 else { throw notABlock(offset) }
+                return
+            }
+        }
+        try deallocateLarge(offset)
+    }
+
+    /// Frees a block of the large heap.
+    private func deallocateLarge(_ offset: SegmentOffset) throws(InterprocessError) {
         let operation = "deallocate in managed segment"
         try withHeap(operation: operation) { (heap) throws(InterprocessError) in
-            guard let block = heap.allocatedBlock(atPayload: offset.rawValue) else {
-                throw InterprocessError(.invalidArgument, operation: operation, name: name,
-                                        reason: "offset \(offset.rawValue) is not the start of an allocated block")
-            }
+            guard let block = heap.allocatedBlock(atPayload: offset.rawValue) else { throw notABlock(offset) }
             try heap.free(block.block, size: block.size, operation: operation)
         }
+    }
+
+    private func notABlock(_ offset: SegmentOffset) -> InterprocessError {
+        InterprocessError(.invalidArgument, operation: "deallocate in managed segment", name: name,
+                          reason: "offset \(offset.rawValue) is not the start of an allocated block")
+    }
+
+    private func badChunkTag(_ tag: Int, chunk: Int) -> InterprocessError {
+        InterprocessError(.corrupt, operation: "deallocate in managed segment", name: name,
+                          reason: "the chunk map names size class \(tag) for chunk \(chunk); there are \(SlabClass.sizes.count)")
     }
 
     /// Runs `body` holding the heap lock, with the heap as mapped now. A previous holder that

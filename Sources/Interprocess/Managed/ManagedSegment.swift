@@ -2,6 +2,12 @@
 public import SystemPackage
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// A heap in shared memory that any number of processes attach to: allocate blocks, hand their
 /// ``SegmentOffset``s to other processes (over a queue, in another block), and reach the bytes
 /// from every process, whatever address each maps the segment at.
@@ -50,24 +56,49 @@ public final class ManagedSegment: @unchecked Sendable {
     /// The heap lock, placed in the managed header.
     let heapLock: ProcessMutex
     /// The chunk map's first byte.
-    let chunkMap: UnsafeMutablePointer<UInt8>
+    let chunkMap: UnsafeMutablePointer<Atomic<UInt8>>
+    /// This handle's serial among the process's handles (for the threads' cache tables).
+    let serial: UInt64
+    /// The key of the threads' cache tables (``ThreadCaches/key``), kept here so the fast path
+    /// reads no global.
+    let threadKey: pthread_key_t
+    /// The size classes (``SlabClass/sizes``), in memory of this handle's own.
+    let classes: UnsafeMutablePointer<SlabClass>
+    /// The class index for each 16-byte granule count 0...64 (byte counts up to 1 KiB).
+    let classByGranule: UnsafeMutablePointer<UInt8>
 
     init(_ attachment: consuming ManagedAttachment, name: String) throws(InterprocessError) {
         let base = attachment.reservation.base
-        self.base = base
-        self.name = name
-        self.wasCreated = attachment.storage.wasCreated
-        self.maximumSize = attachment.maximumSize
-        self.heapStart = UInt64(attachment.heapStart)
-        self.mappedSize = Atomic(attachment.mappedSize)
-        self.chunkMap = (base + ManagedLayout.chunkMapOffset).assumingMemoryBound(to: UInt8.self)
         do throws(InterprocessError) {
             self.heapLock = try ProcessMutex(placedAt: base + ManagedLayout.heapLockOffset)
         } catch {
             throw InterprocessError(error.code, operation: "open managed segment", name: name,
                                     reason: "its heap lock is unusable: \(error.reason)")
         }
+        self.base = base
+        self.name = name
+        self.wasCreated = attachment.storage.wasCreated
+        self.maximumSize = attachment.maximumSize
+        self.heapStart = UInt64(attachment.heapStart)
+        self.mappedSize = Atomic(attachment.mappedSize)
+        self.chunkMap = (base + ManagedLayout.chunkMapOffset).assumingMemoryBound(to: Atomic<UInt8>.self)
+        self.serial = ThreadCaches.nextSerial.wrappingAdd(1, ordering: .relaxed).oldValue
+        self.threadKey = ThreadCaches.key
+        self.classes = .allocate(capacity: SlabClass.sizes.count)
+        self.classes.initialize(from: SlabClass.sizes.map(SlabClass.init(size:)), count: SlabClass.sizes.count)
+        self.classByGranule = .allocate(capacity: 65)
+        for granule in 0...64 {
+            classByGranule[granule] = UInt8(SlabClass.index(forByteCount: granule * 16, alignment: 16) ?? 0)
+        }
         self.attachment = attachment
+        ThreadCaches.register(self)
+    }
+
+    deinit {
+        ThreadCaches.unregister(serial: serial)
+        classes.deinitialize(count: SlabClass.sizes.count)
+        classes.deallocate()
+        classByGranule.deallocate()
     }
 
     /// Creates a managed segment of `size` bytes that can grow to `maximumSize`.

@@ -29,7 +29,8 @@ import Testing
         try check("#### Directory block", [
             "magic": (Layout.Directory.magicOffset, 4), "version": (Layout.Directory.versionOffset, 4),
             "table": (Layout.Directory.tableOffset, 8), "pendingEntry": (Layout.Directory.pendingEntryOffset, 8),
-            "pendingTable": (Layout.Directory.pendingTableOffset, 8), "lock": (Layout.Directory.lockOffset, ProcessMutex.size),
+            "pendingTable": (Layout.Directory.pendingTableOffset, 8),
+            "pendingObject": (Layout.Directory.pendingObjectOffset, 8), "lock": (Layout.Directory.lockOffset, ProcessMutex.size),
         ])
         #expect(Layout.Directory.lockOffset + ProcessMutex.size == Layout.Directory.size)
         #expect(Layout.Directory.magic == 0x444F_5049 && Layout.Directory.version == 1)

@@ -45,27 +45,18 @@ extension ManagedSegment {
     /// other objects (by ``TypedSegmentOffset`` or ``RelativePointer``) and freed with
     /// ``destroy(_:)``.
     ///
-    /// A process killed inside leaks the block it was initializing (nothing refers to it).
+    /// Crash-safe as the named form: the block being initialized is recorded in the directory,
+    /// which frees it if the process dies before this returns. `initializer` runs holding the
+    /// directory's lock. What the caller does with the offset afterwards is its own: an offset
+    /// stored nowhere before a kill is leaked, as with ``allocate(byteCount:alignment:)``.
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` for a count below 1,
     ///   `insufficientSpace` when the heap is full.
     public func construct<T: BitwiseCopyable>(
         _ type: T.Type, count: Int = 1, initializer: (Int) -> T
     ) throws(InterprocessError) -> TypedSegmentOffset<T> {
-        let operation = "construct anonymous object in managed segment"
-        let (byteCount, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
-        guard count >= 1, !overflow else {
-            throw InterprocessError(.invalidArgument, operation: operation, name: name,
-                                    reason: "the count must be at least 1 and its bytes must fit in an Int (got \(count))")
-        }
-        do throws(InterprocessError) {
-            let object = try allocate(byteCount: byteCount, alignment: MemoryLayout<T>.alignment)
-            let elements = try pointer(at: object, byteCount: byteCount).bindMemory(to: T.self, capacity: count)
-            for index in 0..<count { (elements + index).initialize(to: initializer(index)) }
-            return TypedSegmentOffset(object)
-        } catch {
-            throw error.reported(as: operation)
-        }
+        try constructAnonymousObject(T.self, count: count, operation: "construct anonymous object in managed segment",
+                                     initializer: initializer)
     }
 
     /// Constructs the one instance of `T` in the segment (its name is its type name), as

@@ -85,7 +85,8 @@ extension ObjectDirectory {
     }
 
     /// Puts the directory right after a process died holding its lock: frees a pending table
-    /// that is not the table, frees a pending entry that was not published, and removes every
+    /// that is not the table, a pending anonymous object (its constructor never returned it), a
+    /// pending entry that was not published, and removes every
     /// entry still `constructing` (only the lock's holder constructs, and it died). Words it
     /// cannot read are left as they are, to be reported as ``InterprocessError/Code/corrupt`` by
     /// the operation that meets them; a lock whose repair failed would help nobody.
@@ -95,6 +96,11 @@ extension ObjectDirectory {
         if !staleTable.isNull {
             pendingTable = .null
             if staleTable != table?.offset { try? heap.deallocate(staleTable) }
+        }
+        let staleObject = pendingObject
+        if !staleObject.isNull {
+            pendingObject = .null
+            try? heap.deallocate(staleObject)
         }
         let staleEntry = pendingEntry
         if !staleEntry.isNull {

@@ -96,6 +96,12 @@ struct ObjectDirectory<Heap: ObjectHeap> {
         nonmutating set { SharedWord.store(newValue.rawValue, address, Layout.pendingEntryOffset) }
     }
 
+    /// The pending-object word.
+    var pendingObject: SegmentOffset {
+        get { SegmentOffset(rawValue: SharedWord.load(address, Layout.pendingObjectOffset)) }
+        nonmutating set { SharedWord.store(newValue.rawValue, address, Layout.pendingObjectOffset) }
+    }
+
     /// The pending-table word.
     var pendingTable: SegmentOffset {
         get { SegmentOffset(rawValue: SharedWord.load(address, Layout.pendingTableOffset)) }

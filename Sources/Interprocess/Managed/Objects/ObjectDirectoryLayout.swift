@@ -16,6 +16,8 @@ enum ObjectDirectoryLayout {
         static let pendingEntryOffset = 16
         /// A table block being switched in or out: freed by the repair unless it is the table.
         static let pendingTableOffset = 24
+        /// An anonymous object being initialized: freed by the repair (nobody was given it yet).
+        static let pendingObjectOffset = 32
         /// The recursive ``ProcessMutex`` that serializes every directory operation.
         static let lockOffset = 64
         /// The whole block.

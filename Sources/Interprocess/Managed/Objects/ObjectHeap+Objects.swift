@@ -46,6 +46,39 @@ extension ObjectHeap {
         }
     }
 
+    /// Constructs `count` anonymous elements holding the directory lock, with the object's
+    /// offset in the pending-object word while `initializer` runs, so that a process killed
+    /// inside leaves it to the repair instead of leaking it.
+    func constructAnonymousObject<T: BitwiseCopyable>(
+        _ type: T.Type, count: Int, operation: String, initializer: (Int) -> T
+    ) throws(InterprocessError) -> TypedSegmentOffset<T> {
+        do throws(InterprocessError) {
+            let (byteCount, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+            guard count >= 1, !overflow else {
+                throw InterprocessError(.invalidArgument, operation: operation, name: self.name,
+                                        reason: "the count must be at least 1 and its bytes must fit in an Int (got \(count))")
+            }
+            let directory = try ObjectDirectory.openOrCreate(in: self, operation: operation)
+            return try directory.withLock(operation: operation) { () throws(InterprocessError) in
+                let object = try allocate(byteCount: byteCount, alignment: MemoryLayout<T>.alignment)
+                directory.pendingObject = object
+                let elements: UnsafeMutablePointer<T>
+                do throws(InterprocessError) {
+                    elements = try pointer(at: object, byteCount: byteCount).bindMemory(to: T.self, capacity: count)
+                } catch {
+                    directory.pendingObject = .null
+                    try? deallocate(object)
+                    throw error
+                }
+                for index in 0..<count { (elements + index).initialize(to: initializer(index)) }
+                directory.pendingObject = .null
+                return TypedSegmentOffset(object)
+            }
+        } catch {
+            throw error.reported(as: operation)
+        }
+    }
+
     /// The object under `key`, checked against `T`; nil if there is none.
     func findObject<T: BitwiseCopyable>(
         _ type: T.Type, key kind: ObjectKind, name: String, typeName: String, operation: String

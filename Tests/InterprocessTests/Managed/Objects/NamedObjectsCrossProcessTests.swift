@@ -53,6 +53,7 @@ struct NamedObjectsCrossProcessTests {
                 #expect(found.count == 64 && lines.first?[1] == String(found.offset.offset.rawValue))
             }
             #expect(try segment.namedObjects.count == 3)
+            _ = try segment.verify()
         }
     }
 

@@ -93,7 +93,7 @@ struct ObjectDirectoryTests {
         #expect(try directory.table(operation: "test").capacity >= 128)
     }
 
-    @Test("a constructing entry of a dead process and pending blocks are cleaned up by the repair")
+    @Test("a constructing entry of a dead process, pending blocks and a pending anonymous object are cleaned up by the repair")
     func repair() throws {
         let heap = try FakeObjectHeap()
         _ = try construct(heap, Int.self, "kept") { _ in 5 }
@@ -108,10 +108,12 @@ struct ObjectDirectoryTests {
         let pending = try heap.allocate(byteCount: ObjectEntry.byteCount(key: key, type: type), alignment: 8)
         ObjectEntry.write(at: try heap.pointer(at: pending, byteCount: 80), key: key, type: type, count: 1)
         directory.pendingEntry = pending
+        // And an anonymous object whose constructor never returned.
+        directory.pendingObject = try heap.allocate(byteCount: 4096, alignment: 16)
         let liveBefore = heap.live.count
         directory.repair(operation: "test")
-        #expect(heap.live.count == liveBefore - 4)
-        #expect(directory.pendingEntry.isNull && directory.pendingTable.isNull)
+        #expect(heap.live.count == liveBefore - 5)
+        #expect(directory.pendingEntry.isNull && directory.pendingTable.isNull && directory.pendingObject.isNull)
         #expect(try find(heap, Int.self, "half") == nil)
         #expect(try find(heap, Int.self, "kept")?.count == 1)
     }
