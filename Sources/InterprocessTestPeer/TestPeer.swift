@@ -81,6 +81,14 @@ struct TestPeer {
                                                        "lookups L found F bad B"
           containers-churn SEGMENT NAME SEED           "ready", then append/insert/remove until killed
           identity-show                                print "pid P start S namespace N"
+          heap-random NAME SEED ROUNDS TAG             random allocate/free in a managed segment,
+                                                       patterns checked; "live OFFSET COUNT BYTE"
+                                                       per block still held, then "done N"
+          heap-survivor NAME SEED MS TAG LEDGER        the same for MS ms (or until the ledger's word
+                                                       at 8 is set), then free all; "ok N"
+          heap-victim NAME LEDGER SEED allocate|deallocate
+                                                       allocate/free until killed, counting steps
+          heap-lock-die NAME                           take a managed segment's heap lock, exit holding it
           main-exits-holding NAME                      a second thread locks the named mutex ("locked")
                                                        and runs on; the main thread pthread_exits
           identity-spsc-hold NAME producer|consumer    attach to an SPSC queue, "attached", hold
@@ -222,6 +230,10 @@ struct TestPeer {
         case "mutex-hold": try MutexCommands.hold(&arguments)
         case "mutex-unlock": try MutexChaosCommands.unlock(&arguments)
         case "mutex-chaos": try MutexChaosCommands.chaos(&arguments)
+        case "heap-random": try ManagedHeapCommands.random(&arguments)
+        case "heap-survivor": try ManagedHeapCommands.survivor(&arguments)
+        case "heap-victim": try ManagedHeapCommands.victim(&arguments)
+        case "heap-lock-die": try ManagedHeapCommands.lockAndDie(&arguments)
         case "mutex-fuzz": try MutexChaosCommands.fuzz(&arguments)
         case "cond-pingpong": try MutexCommands.pingPong(&arguments)
         case "cond-wait": try MutexCommands.wait(&arguments)

@@ -49,7 +49,8 @@ extension ManagedSegment {
                           reason: "\(byteCount) bytes at offset \(offset.rawValue) are not inside its heap (\(heapStart)..<\(mappedSize.load(ordering: .relaxed)))")
     }
 
-    /// Maps or unmaps this process's view to the size word another process changed.
+    /// Maps the part of the segment another process grew it by. The mapping never shrinks here:
+    /// only ``shrinkToFit()``, with nobody else attached, unmaps.
     ///
     /// - Throws: ``InterprocessError/Code/corrupt`` for a size word no correct peer writes (past
     ///   the maximum size or the file's end).
@@ -57,24 +58,23 @@ extension ManagedSegment {
         try mapLock.withLock { (_: inout Void) throws(InterprocessError) in
             let shared = sizeWord.pointee.load(ordering: .acquiring)
             let mapped = mappedSize.load(ordering: .relaxed)
-            guard shared != UInt64(mapped) else { return }
+            guard shared > UInt64(mapped) else { return }
             let operation = "remap managed segment"
             let fileSize = try SharedMemory.fileSize(of: attachment.storage.descriptor, operation: operation, name: name)
-            let initial = attachment.initialSize
-            guard shared >= UInt64(initial), shared <= UInt64(maximumSize), shared % UInt64(MappedRegion.pageSize) == 0,
-                  shared <= UInt64(fileSize)
-            else {
+            guard shared <= UInt64(maximumSize), shared % UInt64(MappedRegion.pageSize) == 0, shared <= UInt64(fileSize) else {
                 throw InterprocessError(.corrupt, operation: operation, name: name,
-                                        reason: "its size word is \(shared): outside \(initial)...\(maximumSize), not whole pages, or past the file's \(fileSize) bytes")
+                                        reason: "its size word is \(shared): past its maximum size \(maximumSize), not whole pages, or past the file's \(fileSize) bytes")
             }
-            let target = Int(shared)
-            if target > mapped {
-                try attachment.reservation.map(descriptor: attachment.storage.descriptor, from: mapped, to: target, name: name)
-            } else {
-                attachment.reservation.unmap(from: target, to: mapped)
-            }
-            mappedSize.store(target, ordering: .releasing)
+            try extendMapping(to: Int(shared))
         }
+    }
+
+    /// Maps bytes up to `size` in this process (holding the map lock).
+    func extendMapping(to size: Int) throws(InterprocessError) {
+        let mapped = mappedSize.load(ordering: .relaxed)
+        guard size > mapped else { return }
+        try attachment.reservation.map(descriptor: attachment.storage.descriptor, from: mapped, to: size, name: name)
+        mappedSize.store(size, ordering: .releasing)
     }
 }
 #endif

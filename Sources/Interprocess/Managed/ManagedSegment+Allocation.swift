@@ -150,8 +150,13 @@ extension ManagedSegment {
 
     /// The heap, after mapping up to the shared size (call holding the heap lock).
     func lockedHeap() throws(InterprocessError) -> LargeHeap {
-        if sizeWord.pointee.load(ordering: .acquiring) != UInt64(mappedSize.load(ordering: .acquiring)) { try remap() }
-        return LargeHeap(base: base, start: heapStart, end: UInt64(mappedSize.load(ordering: .acquiring)), name: name)
+        let shared = sizeWord.pointee.load(ordering: .acquiring)
+        if shared > UInt64(mappedSize.load(ordering: .acquiring)) { try remap() }
+        guard shared >= UInt64(attachment.initialSize), shared <= UInt64(mappedSize.load(ordering: .acquiring)) else {
+            throw InterprocessError(.corrupt, operation: "use managed segment", name: name,
+                                    reason: "its size word is \(shared), outside \(attachment.initialSize)...\(mappedSize.load(ordering: .relaxed))")
+        }
+        return LargeHeap(base: base, start: heapStart, end: shared, name: name)
     }
 
     /// Repairs the heap after a holder of its lock died.
