@@ -77,6 +77,17 @@ struct ContainersCrossProcessTests {
             }
             #expect(kills >= 300, "seed \(seed): only \(kills) kills in 40 s")
             try checkAfterKills(vector: vector, map: map, text: text, string: string, killed: killed, survivorWrites: survivorWrites, seed: seed)
+            _ = try segment.verify()
+            // Leak bound: what is still used once every container is gone is what the kills leaked
+            // (at most a node or a storage block each) plus the directory's and the slabs' own blocks.
+            let before = try segment.verify().statistics.used
+            try SharedVector<Record>.remove("k", in: segment, elementTypeName: ContainerFixtures.recordTypeName)
+            try SharedDictionary<UInt64, Record>.remove("k-map", in: segment, valueTypeName: ContainerFixtures.recordTypeName)
+            try SharedDictionary<String, String>.remove("k-text", in: segment)
+            try SharedString.remove("k-string", in: segment)
+            let after = try segment.verify().statistics.used
+            print("containers-kills: seed \(seed), \(kills) kills, \(before) bytes used before removal, \(after) after")
+            #expect(after < 1 << 20, "seed \(seed): \(after) bytes still used after removing every container (\(kills) kills)")
         }
     }
 
