@@ -250,4 +250,5 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     pubSubBenchmarks()
+    containerBenchmarks()
 }

@@ -3,23 +3,9 @@ import Testing
 
 /// docs/FORMAT.md's container tables against the code's offsets.
 @Suite struct ContainerTableTests {
-    static let columns = ["Offset", "Size", "Field", "Type", "Meaning"]
-
+    /// The objects' table check: field → (offset, size) against the table under a heading.
     func check(_ heading: String, _ code: [String: (offset: Int, size: Int)], variable: [String: String] = [:]) throws {
-        let rows = try FormatDocument.load().table(under: heading, columns: Self.columns)
-        var documented: Set<String> = []
-        for row in rows {
-            let field = try #require(FormatDocument.codeSpan(row[2]), "field cell \(row[2])")
-            documented.insert(field)
-            if let offset = variable[field] {
-                #expect(row[0] == offset, "offset of \(field)")
-                continue
-            }
-            let expected = try #require(code[field], "\(field) is documented but not in the code")
-            #expect(FormatDocument.integer(row[0]) == UInt64(expected.offset), "offset of \(field)")
-            #expect(FormatDocument.integer(row[1]) == UInt64(expected.size), "size of \(field)")
-        }
-        #expect(documented == Set(code.keys).union(variable.keys))
+        try ObjectDirectoryTableTests().check(heading, code, variable: variable)
     }
 
     @Test func vectorHeader() throws {

@@ -115,8 +115,15 @@ final class DictionaryTable: @unchecked Sendable {
     /// Runs `body` holding one side of a stripe's lock; a dead writer's stripe is recounted first.
     func withStripe<R>(_ stripe: Int, exclusive: Bool, operation: String, _ body: () throws(InterprocessError) -> R) throws(InterprocessError) -> R {
         let lock = try ProcessRWLock(placedAt: header + Self.locksOffset + stripe * ProcessRWLock.size)
-        let repair = { (_: ProcessIdentity) throws(InterprocessError) in try self.recount(stripe, operation: operation) }
-        return exclusive ? try lock.withExclusiveLock(onOwnerDeath: repair, body) : try lock.withSharedLock(onOwnerDeath: repair, body)
+        // The repair closures are literals at the calls, so they stay non-escaping (no allocation).
+        if exclusive {
+            return try lock.withExclusiveLock(onOwnerDeath: { (_: ProcessIdentity) throws(InterprocessError) in
+                try recount(stripe, operation: operation)
+            }, body)
+        }
+        return try lock.withSharedLock(onOwnerDeath: { (_: ProcessIdentity) throws(InterprocessError) in
+            try recount(stripe, operation: operation)
+        }, body)
     }
 
     /// Sets a stripe's count word to the number of nodes in its chains (the repair).
@@ -176,19 +183,28 @@ final class DictionaryTable: @unchecked Sendable {
         }
     }
 
+    /// The node of `key` in `bucket`'s chain and the word that links to it, or nil (call holding
+    /// the bucket's stripe).
+    func find(_ key: UnsafeRawBufferPointer, hash: UInt64, in bucket: Int, operation: String)
+        throws(InterprocessError) -> (NodeView, UnsafeMutablePointer<Atomic<UInt64>>)?
+    {
+        var found: (NodeView, UnsafeMutablePointer<Atomic<UInt64>>)?
+        try walk(bucket, operation: operation) { (node, link) throws(InterprocessError) -> Bool in
+            guard node.hash == hash, node.keyLength == key.count, node.key.elementsEqual(key) else { return true }
+            found = (node, link)
+            return false
+        }
+        return found
+    }
+
     /// Finds `key` (hashed to `hash`) holding its stripe's shared side, and calls `body` with the
     /// value's bytes in place; nil when absent.
     func lookup<R>(_ key: UnsafeRawBufferPointer, hash: UInt64, operation: String,
                    _ body: (UnsafeRawBufferPointer) throws(InterprocessError) -> R) throws(InterprocessError) -> R? {
         let bucket = bucket(of: hash)
         return try withStripe(stripe(of: bucket), exclusive: false, operation: operation) { () throws(InterprocessError) -> R? in
-            var result: R?
-            try walk(bucket, operation: operation) { (node, _) throws(InterprocessError) -> Bool in
-                guard node.hash == hash, node.keyLength == key.count, node.key.elementsEqual(key) else { return true }
-                result = try body(node.value)
-                return false
-            }
-            return result
+            guard let (node, _) = try find(key, hash: hash, in: bucket, operation: operation) else { return nil }
+            return try body(node.value)
         }
     }
 
@@ -217,13 +233,7 @@ final class DictionaryTable: @unchecked Sendable {
                 replaced: (UnsafeRawBufferPointer) -> Void) throws(InterprocessError) -> Bool {
         let bucket = bucket(of: hash), stripe = stripe(of: bucket)
         return try withStripe(stripe, exclusive: true, operation: operation) { () throws(InterprocessError) -> Bool in
-            var old: (NodeView, UnsafeMutablePointer<Atomic<UInt64>>)?
-            try walk(bucket, operation: operation) { (node, link) throws(InterprocessError) -> Bool in
-                guard node.hash == hash, node.keyLength == key.count, node.key.elementsEqual(key) else { return true }
-                old = (node, link)
-                return false
-            }
-            if let (node, link) = old {
+            if let (node, link) = try find(key, hash: hash, in: bucket, operation: operation) {
                 SharedWord.store(node.next, fresh.base, Node.next)
                 link.pointee.store(fresh.offset.rawValue, ordering: .releasing)
                 replaced(node.value)
@@ -243,13 +253,7 @@ final class DictionaryTable: @unchecked Sendable {
                 removed: (UnsafeRawBufferPointer) -> Void) throws(InterprocessError) -> Bool {
         let bucket = bucket(of: hash), stripe = stripe(of: bucket)
         return try withStripe(stripe, exclusive: true, operation: operation) { () throws(InterprocessError) -> Bool in
-            var found: (NodeView, UnsafeMutablePointer<Atomic<UInt64>>)?
-            try walk(bucket, operation: operation) { (node, link) throws(InterprocessError) -> Bool in
-                guard node.hash == hash, node.keyLength == key.count, node.key.elementsEqual(key) else { return true }
-                found = (node, link)
-                return false
-            }
-            guard let (node, link) = found else { return false }
+            guard let (node, link) = try find(key, hash: hash, in: bucket, operation: operation) else { return false }
             link.pointee.store(node.next, ordering: .releasing)
             countWord(stripe).pointee.wrappingSubtract(1, ordering: .releasing)
             removed(node.value)
