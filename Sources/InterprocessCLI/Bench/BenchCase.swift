@@ -15,6 +15,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Publish/subscribe services (issue 9): handoff latency by payload size, with and without
     /// the payload's memory work, and publish cost by subscriber count (see ``PubSubBench``).
     case pubsub
+    /// Containers in a managed segment: dictionary lookups from 2 reader processes while a third
+    /// inserts, and a vector's append rate (see ``ContainerBench``).
+    case containers
 }
 
 /// How the two processes of a case talk to each other.
@@ -82,13 +85,18 @@ enum BenchTransport: String, Codable, CaseIterable {
     /// with one subscriber), ping-pong over two such services: what the design costs before any
     /// Swift (pubsub group).
     case cPubSubProtocol = "c-pubsub-protocol"
+    /// Ours: a `SharedDictionary` in a managed segment, 2 reader processes and an inserter
+    /// (containers group).
+    case sharedDictionary = "shared-dictionary"
+    /// Ours: a `SharedVector` in a managed segment, one process appending (containers group).
+    case sharedVector = "shared-vector"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
         switch self {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
-             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout: .subject
+             .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .sharedDictionary, .sharedVector: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff: .baseline
         }

@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, pubsub) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, containers) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -87,7 +87,8 @@ struct BenchCommand: ParsableCommand {
             + BenchCase.throughputCases.filter { BenchSelection.selects(only, $0) }.count
             + LockBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + BroadcastBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + PubSubBench.selected(only).count)
+            + PubSubBench.selected(only).count
+            + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -128,6 +129,10 @@ struct BenchCommand: ParsableCommand {
                 report.broadcast = try BroadcastBench.run(settings: settings)
             }
             report.pubsub = try PubSubBench.run(only, settings: settings, progress: &progress, serial: &serial)
+            for benchCase in ContainerBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.containers.append(try ContainerBench.run(benchCase, settings: settings))
+            }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

@@ -80,6 +80,8 @@ struct BenchReport: Codable {
     var broadcast: [BroadcastRow] = []
     /// Publish/subscribe handoff latency and publish cost (the pubsub group).
     var pubsub: [PubSubRow] = []
+    /// Containers in a managed segment (the containers group).
+    var containers: [ContainerRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

@@ -40,6 +40,9 @@ enum BenchTable {
             text += BroadcastBench.table(report.broadcast)
         }
         text += PubSubTable.render(report.pubsub)
+        if !report.containers.isEmpty {
+            text += ContainerBench.table(report.containers)
+        }
         return text
     }
 
