@@ -119,4 +119,22 @@ enum ContainersCommands {
             round &+= 1
         }
     }
+
+    /// `containers-produce SEGMENT QUEUE COUNT`: as the producer of the SPSC queue QUEUE placed in
+    /// the managed segment, COUNT times allocate a 64-byte record, fill its eight words with
+    /// sequence × 8 + word, and send its offset; print "sent COUNT".
+    static func produce(_ arguments: inout Arguments) throws {
+        let segmentName = try arguments.next("SEGMENT"), queueName = try arguments.next("QUEUE"), count = try arguments.nextInt("COUNT")
+        try arguments.finish()
+        let segment = try ManagedSegment(open: segmentName)
+        var producer = try SPSCQueue(open: queueName, in: segment).makeProducer()
+        for sequence in 0..<UInt64(count) {
+            let record = try segment.allocate(byteCount: 64, alignment: 8)
+            let words = try segment.pointer(at: record, byteCount: 64).assumingMemoryBound(to: UInt64.self)
+            for word in 0..<8 { words[word] = sequence &* 8 &+ UInt64(word) }
+            try producer.send(record.rawValue, timeout: .seconds(20))
+        }
+        print("sent \(count)")
+    }
 }
+

@@ -80,6 +80,8 @@ struct TestPeer {
           containers-lookup SEGMENT NAME WORKERS COUNT MS  look up and check random keys for MS;
                                                        "lookups L found F bad B"
           containers-churn SEGMENT NAME SEED           "ready", then append/insert/remove until killed
+          containers-produce SEGMENT QUEUE COUNT       allocate 64 B records and send their offsets
+                                                       over a queue placed in the segment; "sent N"
           identity-show                                print "pid P start S namespace N"
           heap-random NAME SEED ROUNDS TAG             random allocate/free in a managed segment,
                                                        patterns checked; "live OFFSET COUNT BYTE"
@@ -312,6 +314,7 @@ struct TestPeer {
         case "containers-write": try ContainersCommands.write(&arguments)
         case "containers-lookup": try ContainersCommands.lookup(&arguments)
         case "containers-churn": try ContainersCommands.churn(&arguments)
+        case "containers-produce": try ContainersCommands.produce(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
