@@ -78,6 +78,13 @@ struct TestPeer {
           objects-grow-walk SEGMENT SLOT               walk the Node chain from "chain" until "stop"
                                                        exists, storing walks in "tally"[SLOT];
                                                        "walks W longest L errors E final F"
+          containers-write SEGMENT NAME WORKER COUNT   append/insert COUNT records of WORKER into the
+                                                       vector NAME and dictionaries NAME-map, NAME-text
+          containers-lookup SEGMENT NAME WORKERS COUNT MS  look up and check random keys for MS;
+                                                       "lookups L found F bad B"
+          containers-churn SEGMENT NAME SEED           "ready", then append/insert/remove until killed
+          containers-produce SEGMENT QUEUE COUNT       allocate 64 B records and send their offsets
+                                                       over a queue placed in the segment; "sent N"
           identity-show                                print "pid P start S namespace N"
           heap-random NAME SEED ROUNDS TAG             random allocate/free in a managed segment,
                                                        patterns checked; "live OFFSET COUNT BYTE"
@@ -310,6 +317,10 @@ struct TestPeer {
         case "objects-churn": try ObjectsCommands.churn(&arguments)
         case "objects-walk": try ObjectsCommands.walkObjects(&arguments)
         case "objects-grow-walk": try ObjectsCommands.growWalk(&arguments)
+        case "containers-write": try ContainersCommands.write(&arguments)
+        case "containers-lookup": try ContainersCommands.lookup(&arguments)
+        case "containers-churn": try ContainersCommands.churn(&arguments)
+        case "containers-produce": try ContainersCommands.produce(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -254,4 +254,5 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     pubSubBenchmarks()
+    containerBenchmarks()
 }

@@ -15,7 +15,7 @@ struct BroadcastMapping: @unchecked Sendable {
     @usableFromInline let maximumRecordSize: Int
 
     init(_ storage: QueueStorage) throws(InterprocessError) {
-        let body = storage.segment.body
+        let body = storage.body
         let name = storage.name
         let operation = "open broadcast stream"
         guard body.count > BroadcastLayout.ringOffset else {

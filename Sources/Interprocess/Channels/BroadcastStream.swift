@@ -75,7 +75,7 @@ public struct BroadcastStream: Sendable {
     /// The largest record accepted, in bytes.
     public var maximumRecordSize: Int { mapping.maximumRecordSize }
     /// Whether this value created the stream.
-    public var wasCreated: Bool { mapping.storage.segment.memory.wasCreated }
+    public var wasCreated: Bool { mapping.storage.wasCreated }
 
     /// Creates a stream. The name appears only once the stream is whole.
     ///

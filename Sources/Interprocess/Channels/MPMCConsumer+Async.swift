@@ -11,7 +11,7 @@
 extension MPMCConsumer {
     /// Claims a record whose length is in `accepted`, suspending the task until there is one.
     mutating func claimRecord(accepting accepted: ClosedRange<Int>, until deadline: Deadline) async throws(InterprocessError) -> MPMCRecordClaim {
-        let operation = "receive from queue", name = mapping.storage.segment.name.rawValue
+        let operation = "receive from queue", name = mapping.storage.name
         let parking = FutexParking(word: mapping.word32(MPMCLayout.notEmptyOffset), waiters: mapping.word32(MPMCLayout.consumersWaitingOffset))
         let view = MPMCRingView(mapping, index: MPMCLayout.headOffset)
         var holdersSeen = false

@@ -30,7 +30,7 @@ struct MPMCMapping: @unchecked Sendable {
     @usableFromInline let stride: Int
 
     init(_ storage: QueueStorage) throws(InterprocessError) {
-        let body = storage.segment.body
+        let body = storage.body
         let name = storage.name
         let operation = "open queue"
         guard body.count > MPMCLayout.ringOffset else {

@@ -10,7 +10,7 @@
 extension MPMCProducer {
     /// Claims a slot, suspending the task until there is room.
     mutating func claimSlot(until deadline: Deadline) async throws(InterprocessError) -> (slot: UnsafeMutableRawPointer, position: UInt64) {
-        let operation = "send to queue", name = mapping.storage.segment.name.rawValue
+        let operation = "send to queue", name = mapping.storage.name
         let parking = FutexParking(word: mapping.word32(MPMCLayout.notFullOffset), waiters: mapping.word32(MPMCLayout.producersWaitingOffset))
         let view = MPMCRingView(mapping, index: MPMCLayout.tailOffset)
         while true {

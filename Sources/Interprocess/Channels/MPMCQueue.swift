@@ -66,7 +66,7 @@ public struct MPMCQueue: Sendable {
     public var slotSize: Int { mapping.slotSize }
     /// Whether this value created the queue (always for `create`; for `openOrCreate`, when
     /// there was none).
-    public var wasCreated: Bool { mapping.storage.segment.memory.wasCreated }
+    public var wasCreated: Bool { mapping.storage.wasCreated }
 
     /// Creates a queue. The name appears only once the queue is whole.
     ///

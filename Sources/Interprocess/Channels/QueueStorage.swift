@@ -11,17 +11,37 @@ import SystemPackage
 /// reference is retained once when an endpoint is made; per-message code reads only the raw
 /// pointers the endpoint copied out of it, so messages cause no reference counting.
 @usableFromInline
-final class QueueStorage: Sendable {
-    /// The mapped segment; immutable, so the class is `Sendable` as is.
-    let segment: Segment
+final class QueueStorage: @unchecked Sendable {
+    // @unchecked: immutable; `body` points into a mapping that `segment` or `managed` keeps alive.
 
-    init(_ segment: consuming Segment) {
-        self.segment = segment
-    }
-
+    /// The queue's own segment, or nil for a queue placed in a managed segment's heap.
+    let segment: Segment?
+    /// The managed segment holding a placed queue (kept attached while the queue is used).
+    let managed: ManagedSegment?
+    /// The queue's bytes: its segment's body, or its block in the managed segment.
+    let body: UnsafeMutableRawBufferPointer
+    /// Whether this handle created the queue.
+    let wasCreated: Bool
     /// The queue's name, for error messages.
     @usableFromInline
-    var name: String { segment.name.rawValue }
+    let name: String
+
+    init(_ segment: consuming Segment) {
+        self.name = segment.name.rawValue
+        self.body = segment.body
+        self.wasCreated = segment.memory.wasCreated
+        self.segment = Optional(segment)
+        self.managed = nil
+    }
+
+    /// A queue placed in a block of `managed`'s heap (see `SPSCQueue(create:in:…)`).
+    init(placedIn managed: ManagedSegment, name: String, body: UnsafeMutableRawBufferPointer, wasCreated: Bool) {
+        self.segment = nil
+        self.managed = managed
+        self.body = body
+        self.wasCreated = wasCreated
+        self.name = name
+    }
 }
 
 /// The `create` / `open` / `openOrCreate` steps every queue type shares, with errors reported in

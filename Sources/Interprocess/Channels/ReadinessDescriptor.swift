@@ -58,7 +58,7 @@ public struct ReadinessDescriptor: ~Copyable {
         configure: (UnsafeMutableRawPointer) -> (FutexParking, @Sendable () -> WatchObservation)
     ) throws(InterprocessError) {
         let name = storage.name
-        let (parking, observe) = configure(storage.segment.body.baseAddress!)
+        let (parking, observe) = configure(storage.body.baseAddress!)
         let descriptor = try EventDescriptor.make(operation: operation, name: name)
         do {
             watch = try ProcessWaiter.shared.addWatch(on: parking, descriptor: descriptor, operation: operation,

@@ -100,7 +100,7 @@ extension SPSCConsumer {
     }
 
     /// The queue's name, for errors.
-    var queueName: String { mapping.storage.segment.name.rawValue }
+    var queueName: String { mapping.storage.name }
 }
 
 extension SPSCConsumer {

@@ -14,7 +14,7 @@ extension SPSCProducer {
     ///   ``InterprocessError/Code/invalidArgument`` when `count` is outside 0...``maximumRecordSize``.
     public mutating func waitForSpace(_ count: Int, until deadline: Deadline = .never) async throws(InterprocessError) {
         let operation = "send to queue"
-        let name = mapping.storage.segment.name.rawValue
+        let name = mapping.storage.name
         guard count >= 0, count <= maximumRecordSize else { throw recordSizeError(count) }
         publish()
         let offset = Int(truncatingIfNeeded: position) & mask
@@ -55,7 +55,7 @@ extension SPSCProducer {
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (nothing was sent).
     public mutating func send<Value: InterprocessValue>(_ value: Value, until deadline: Deadline) async throws(InterprocessError) {
-        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.segment.name.rawValue)
+        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.name)
         while true {
             if try trySend(value) { return }
             try await waitForSpace(MemoryLayout<Value>.size, until: deadline)
@@ -79,7 +79,7 @@ extension SPSCProducer {
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first (nothing was sent).
     public mutating func send(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) async throws(InterprocessError) {
-        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.segment.name.rawValue)
+        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.name)
         let count = bytes.count
         while true {
             if let space = try tryReserve(count) {
@@ -114,7 +114,7 @@ extension SPSCProducer {
     public mutating func send(
         upTo byteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void
     ) async throws(InterprocessError) {
-        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.segment.name.rawValue)
+        try ProcessWaiter.checkCancellation(operation: "send to queue", name: mapping.storage.name)
         while true {
             let sent = try _sendRecord(byteCount: byteCount, until: nil) { space throws(InterprocessError) in
                 try QueueBytes.write(into: space, write)

@@ -72,7 +72,7 @@ public struct SPSCQueue: Sendable {
     public var maximumRecordSize: Int { mapping.maximumRecordSize }
     /// Whether this value created the queue (always for `create`; for `openOrCreate`, when
     /// there was none).
-    public var wasCreated: Bool { mapping.storage.segment.memory.wasCreated }
+    public var wasCreated: Bool { mapping.storage.wasCreated }
 
     /// Creates a queue. The name appears only once the queue is whole.
     ///
@@ -217,7 +217,7 @@ struct SPSCMapping: @unchecked Sendable {
     @usableFromInline let maximumRecordSize: Int
 
     init(_ storage: QueueStorage) throws(InterprocessError) {
-        let body = storage.segment.body
+        let body = storage.body
         let name = storage.name
         let operation = "open queue"
         guard body.count > SPSCLayout.ringOffset else {

@@ -22,6 +22,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// malloc + free, four processes at once, and producer-allocates / consumer-frees records
     /// (see ``HeapBench``).
     case heap
+    /// Containers in a managed segment: dictionary lookups from 2 reader processes while a third
+    /// inserts, and a vector's append rate (see ``ContainerBench``).
+    case containers
 }
 
 /// How the two processes of a case talk to each other.
@@ -106,6 +109,11 @@ enum BenchTransport: String, Codable, CaseIterable {
     /// Ours: a producer allocates 64 B records and sends their offsets over an SPSC queue; the
     /// consumer process reads and frees them (heap group).
     case heapProduceConsume = "heap-produce-consume"
+    /// Ours: a `SharedDictionary` in a managed segment, 2 reader processes and an inserter
+    /// (containers group).
+    case sharedDictionary = "shared-dictionary"
+    /// Ours: a `SharedVector` in a managed segment, one process appending (containers group).
+    case sharedVector = "shared-vector"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -113,7 +121,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
-             .heapAllocFree, .heapAllocFree4, .heapProduceConsume: .subject
+             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree: .baseline
         }

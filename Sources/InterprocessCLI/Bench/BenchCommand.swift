@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -89,7 +89,8 @@ struct BenchCommand: ParsableCommand {
             + BroadcastBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + LegacyBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + PubSubBench.selected(only).count
-            + HeapBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + HeapBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -137,6 +138,10 @@ struct BenchCommand: ParsableCommand {
             if HeapBench.cases.contains(where: { BenchSelection.selects(only, $0) }) {
                 for benchCase in HeapBench.cases where BenchSelection.selects(only, benchCase) { progress.starting(benchCase) }
                 report.heap = try HeapBench.run(only, settings: settings, quick: quick)
+            }
+            for benchCase in ContainerBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.containers.append(try ContainerBench.run(benchCase, settings: settings))
             }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)

@@ -37,6 +37,9 @@ struct BenchPeerCommand: ParsableCommand {
             if transport == .broadcast {
                 return try BroadcastBench.read(resultsName: control, streamName: queue[0], index: producerIndex)
             }
+            if transport == .sharedDictionary {
+                return try ContainerBench.read(resultsName: control, segmentName: queue[0], index: producerIndex)
+            }
             let controlSegment = try BenchControl(opening: control)
             let benchCase = BenchCase(group: group, transport: transport, messageSize: size)
             let ringBytes = transport == .cRing ? BenchSizing.ringBytes(for: size) : 0

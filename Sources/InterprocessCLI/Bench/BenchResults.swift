@@ -84,6 +84,8 @@ struct BenchReport: Codable {
     var legacy: [LegacyRow] = []
     /// The managed segment's allocator (the heap group).
     var heap: [HeapRow] = []
+    /// Containers in a managed segment (the containers group).
+    var containers: [ContainerRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

@@ -46,6 +46,9 @@ enum BenchTable {
         if !report.heap.isEmpty {
             text += HeapBench.table(report.heap)
         }
+        if !report.containers.isEmpty {
+            text += ContainerBench.table(report.containers)
+        }
         return text
     }
 
