@@ -91,9 +91,15 @@ extension ManagedSegment {
 
     /// Gives back a block ``allocate(byteCount:alignment:)`` returned, from any process.
     ///
+    /// A small block's free is gathered with the calling thread's other frees into the same
+    /// 64-block bitmap word and published with one atomic OR when the thread frees into another
+    /// word, checks the heap (``verify()``), exits, or closes the handle: until then the block
+    /// counts as used. A process killed meanwhile leaks those blocks (at most 64 per thread).
+    ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` when `offset` is not the start of an
-    ///   allocated block (never freed twice, never a write elsewhere); `corrupt` when the heap's
-    ///   words are broken.
+    ///   allocated block, or is freed twice (detected unless the first free is still unpublished
+    ///   in another thread or handle: as with `free(3)`, freeing twice is a bug, and a block
+    ///   freed twice that way is freed once); `corrupt` when the heap's words are broken.
     public func deallocate(_ offset: SegmentOffset) throws(InterprocessError) {
         let raw = offset.rawValue
         if raw < UInt64(mappedSize.load(ordering: .relaxed)), raw >= heapStart {
@@ -110,13 +116,37 @@ extension ManagedSegment {
                 let slab = Slab(base + chunk << ManagedLayout.chunkShift)
                 let word = index >> 6, bit = UInt64(1) << UInt64(index & 63)
                 guard slab.local(word).pointee.load(ordering: .relaxed) & bit == 0 else { throw notABlock(offset) }
-                // Release: the block's contents happen-before the owner's acquiring collection.
-                let before = slab.remote(word, slabClass).pointee.bitwiseOr(bit, ordering: .releasing).oldValue
-                guard before & bit == 0 else { throw notABlock(offset) }
+                let remote = slab.remote(word, slabClass)
+                guard let entry = threadEntry() else {
+                    // Release: the block's contents happen-before the owner's acquiring collection.
+                    let before = remote.pointee.bitwiseOr(bit, ordering: .releasing).oldValue
+                    guard before & bit == 0 else { throw notABlock(offset) }
+                    return
+                }
+                // Gathered with this thread's other frees into the same word (see ThreadCaches.Entry).
+                if entry.pointee.pendingWord != remote { entry.pointee.flush() }
+                guard (entry.pointee.pendingBits | remote.pointee.load(ordering: .relaxed)) & bit == 0 else { throw notABlock(offset) }
+                entry.pointee.pendingWord = remote
+                entry.pointee.pendingBits |= bit
                 return
             }
         }
         try deallocateLarge(offset)
+    }
+
+    /// The calling thread's row of its cache table for this segment (made on first use); nil
+    /// when its table is full.
+    @inline(__always)
+    func threadEntry() -> UnsafeMutablePointer<ThreadCaches.Entry>? {
+        if let table = pthread_getspecific(threadKey) {
+            let entries = table.assumingMemoryBound(to: ThreadCaches.Entry.self)
+            var row = 0
+            while row < ThreadCaches.capacity {
+                if entries[row].serial == serial { return entries + row }
+                row &+= 1
+            }
+        }
+        return ThreadCaches.entry(serial: serial, key: threadKey, segment: self)
     }
 
     /// Frees a block of the large heap.

@@ -64,8 +64,17 @@ extension ManagedSegment {
     public func shrinkToFit() throws(InterprocessError) {
         let operation = "shrink managed segment"
         let descriptor = attachment.storage.descriptor
-        // Converting our shared lock to an exclusive one succeeds only when no one else holds one.
-        guard NameLock.tryLockExclusive(descriptor) else {
+        // Converting our shared lock to an exclusive one succeeds only when no one else holds
+        // one. A tool reading the header (`interprocess ls`) holds one for a moment: retry briefly.
+        var exclusive = NameLock.tryLockExclusive(descriptor)
+        var attempts = 0
+        while !exclusive && attempts < 50 {
+            _ = flock(descriptor, LOCK_SH | LOCK_NB)
+            usleep(2_000)
+            attempts += 1
+            exclusive = NameLock.tryLockExclusive(descriptor)
+        }
+        guard exclusive else {
             _ = flock(descriptor, LOCK_SH | LOCK_NB)
             throw InterprocessError(.resourceLimit, operation: operation, name: name,
                                     reason: "another process or handle has it open; it shrinks only when nobody else is attached")

@@ -102,6 +102,7 @@ extension ManagedSegment {
     /// calling thread's own current ones — so that a large allocation can use the space.
     /// Returns how many went back.
     func returnEmptySlabs(operation: String) throws(InterprocessError) -> Int {
+        flushCallingThreadsFrees()
         let record = pthread_getspecific(threadKey) == nil ? nil : threadRecord()
         let myToken = record.map { UInt64(($0 - (base + ManagedLayout.cacheTableOffset)) / ManagedLayout.cacheRecordSize + 1) }
         let first = Int(heapStart) >> ManagedLayout.chunkShift

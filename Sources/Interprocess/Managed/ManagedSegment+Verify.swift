@@ -1,4 +1,10 @@
 #if os(Linux)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension ManagedSegment {
     /// Checks every invariant of the heap — a fsck: boundary tags agree and tile the heap, free
     /// neighbours are merged, the free lists hold exactly the free blocks, every slab's header,
@@ -15,10 +21,19 @@ extension ManagedSegment {
     ///   is wrong with it.
     public func verify() throws(InterprocessError) -> HeapReport {
         let operation = "verify managed segment"
+        flushCallingThreadsFrees()
         return try withHeap(operation: operation) { (heap) throws(InterprocessError) -> HeapReport in
             try HeapVerification(heap: heap, chunkMap: chunkMap, classes: classes, maximumSize: maximumSize,
                                  operation: operation).run()
         }
+    }
+
+    /// Publishes the frees the calling thread gathered (see ``ThreadCaches/Entry``), so that a
+    /// check sees them.
+    func flushCallingThreadsFrees() {
+        guard let table = pthread_getspecific(threadKey) else { return }
+        let entries = table.assumingMemoryBound(to: ThreadCaches.Entry.self)
+        for row in 0..<ThreadCaches.capacity where entries[row].serial == serial { entries[row].flush() }
     }
 
     /// The heap's sizes, use and fragmentation, from a walk holding the heap lock. A heap

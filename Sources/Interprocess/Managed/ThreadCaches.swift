@@ -23,7 +23,26 @@ enum ThreadCaches {
         /// The claimed record in that segment's mapping; nil when none could be claimed (the
         /// thread then allocates from the large heap).
         var record: UnsafeMutableRawPointer?
+        /// The remote-free word of this thread's frees not yet published, and their bits: frees
+        /// into one bitmap word are gathered and published with one atomic OR when the thread
+        /// frees into another word (or exits, or the handle closes), so that a consumer freeing
+        /// consecutive records pays one locked instruction per 64 of them.
+        var pendingWord: UnsafeMutablePointer<Atomic<UInt64>>? = nil
+        var pendingBits: UInt64 = 0
+
+        /// Publishes the gathered frees.
+        mutating func flush() {
+            if let pendingWord, pendingBits != 0 {
+                pendingWord.pointee.bitwiseOr(pendingBits, ordering: .releasing)
+            }
+            pendingWord = nil
+            pendingBits = 0
+        }
     }
+
+    /// Every thread's table (their addresses), so that a handle going away can publish the
+    /// frees its threads gathered.
+    static let tables = ThreadLock<Set<UInt>>([])
 
     /// Rows per thread: segments one thread allocates small blocks from at once.
     static let capacity = 8
@@ -60,6 +79,14 @@ enum ThreadCaches {
     static func unregister(serial: UInt64) {
         registry.withLock { registry in
             guard let registration = registry.removeValue(forKey: serial) else { return }
+            // No thread is inside a call on the handle (it is being deinitialized), so its rows
+            // in other threads' tables are safe to touch.
+            tables.withLock { tables in
+                for address in tables {
+                    let table = UnsafeMutablePointer<Entry>(bitPattern: address)!
+                    for row in 0..<capacity where table[row].serial == serial { table[row].flush() }
+                }
+            }
             for index in registration.claimed {
                 registration.segment.releaseRecord(index)
             }
@@ -72,6 +99,7 @@ enum ThreadCaches {
         let table = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
         table.initialize(repeating: Entry(serial: 0, record: nil), count: capacity)
         pthread_setspecific(key, table)
+        tables.withLock { _ = $0.insert(UInt(bitPattern: table)) }
         return table
     }
 
@@ -85,6 +113,7 @@ enum ThreadCaches {
             guard let row = (0..<capacity).first(where: { table[$0].serial == 0 || registry[table[$0].serial] == nil }) else {
                 return nil
             }
+            // A row of a handle that went away had its frees published by the handle's deinit.
             let record = segment.claimRecord()
             table[row] = Entry(serial: serial, record: record?.address)
             if let record { registry[serial]?.claimed.insert(record.index) }
@@ -92,17 +121,29 @@ enum ThreadCaches {
         }
     }
 
+    /// The calling thread's row for the segment `serial`, made (with a record claimed) if
+    /// there is none; nil when the thread's table is full.
+    static func entry(serial: UInt64, key: pthread_key_t, segment: ManagedSegment) -> UnsafeMutablePointer<Entry>? {
+        _ = claim(serial: serial, key: key, segment: segment)
+        let table = table(key: key)
+        for row in 0..<capacity where table[row].serial == serial { return table + row }
+        return nil
+    }
+
     /// A thread ends: its records go back to their segments (those still attached).
     private static func threadExited(_ table: UnsafeMutablePointer<Entry>) {
         registry.withLock { registry in
             for row in 0..<capacity {
                 let entry = table[row]
-                guard entry.serial != 0, let address = entry.record, let registration = registry[entry.serial] else { continue }
+                guard entry.serial != 0, let registration = registry[entry.serial] else { continue }
+                table[row].flush()
+                guard let address = entry.record else { continue }
                 let index = (address - (registration.segment.base + ManagedLayout.cacheTableOffset)) / ManagedLayout.cacheRecordSize
                 registration.segment.releaseRecord(index)
                 registry[entry.serial]?.claimed.remove(index)
             }
         }
+        tables.withLock { _ = $0.remove(UInt(bitPattern: table)) }
         table.deinitialize(count: capacity)
         table.deallocate()
     }

@@ -30,7 +30,7 @@ struct ManagedSegmentBasicsTests {
         #expect(heap.offset(of: UnsafeRawPointer(bitPattern: 16)!) == nil)
         try other.deallocate(offset)
         // Freed once: a second free and a free of an interior offset are typed errors.
-        let twice = #expect(throws: InterprocessError.self) { try heap.deallocate(offset) }
+        let twice = #expect(throws: InterprocessError.self) { try other.deallocate(offset) }
         #expect(twice?.code == .invalidArgument)
         let block = try heap.allocate(byteCount: 2000)
         let interior = #expect(throws: InterprocessError.self) { try heap.deallocate(block + 16) }
