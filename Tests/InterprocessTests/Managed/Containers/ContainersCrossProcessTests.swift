@@ -81,13 +81,17 @@ struct ContainersCrossProcessTests {
             // Leak bound: what is still used once every container is gone is what the kills leaked
             // (at most a node or a storage block each) plus the directory's and the slabs' own blocks.
             let before = try segment.verify().statistics.used
+            // A kill during the vector's growth leaks one storage block (the new one before the
+            // switch, at most twice the capacity, or the old one after it); everything else a
+            // kill leaks is one node or block of a few dozen bytes.
+            let growthLeak = try vector.capacity * MemoryLayout<Record>.stride * 2
             try SharedVector<Record>.remove("k", in: segment, elementTypeName: ContainerFixtures.recordTypeName)
             try SharedDictionary<UInt64, Record>.remove("k-map", in: segment, valueTypeName: ContainerFixtures.recordTypeName)
             try SharedDictionary<String, String>.remove("k-text", in: segment)
             try SharedString.remove("k-string", in: segment)
             let after = try segment.verify().statistics.used
             print("containers-kills: seed \(seed), \(kills) kills, \(before) bytes used before removal, \(after) after")
-            #expect(after < 1 << 20, "seed \(seed): \(after) bytes still used after removing every container (\(kills) kills)")
+            #expect(after < growthLeak + 1 << 20, "seed \(seed): \(after) bytes still used after removing every container (\(kills) kills)")
         }
     }
 
@@ -110,6 +114,7 @@ struct ContainersCrossProcessTests {
         for (key, value) in entries {
             #expect(value.isIntact && UInt64(value.worker) == key >> 32, "seed \(seed): entry \(key) holds \(value)")
             let sequence = UInt32(truncatingIfNeeded: key)
+            if sequence == 0x7fff_ffff { continue }   // the key a peer rewrites after its 2000 items
             if sequence & (1 << 31) != 0 { temporary[value.worker, default: 0] += 1 } else { inserted[value.worker, default: []].insert(sequence) }
         }
         #expect(temporary.values.allSatisfy { $0 <= 2 }, "seed \(seed): temporary keys left: \(temporary)")
