@@ -60,44 +60,6 @@ struct ServiceAsyncTests {
         #expect(try await producer.value == 100)
     }
 
-    @Test("samples() keeps pace with a .block publisher in another process: a sample published between its look and its sleep is never slept past")
-    func samplesKeepPaceWithBlockingPublisher() async throws {
-        let name = TestSupport.uniqueName("svc-samples-block")
-        defer { try? Service.remove(name) }
-        // One sample of buffer: the publisher waits for this subscriber before every send, so
-        // each sample lands while the iteration is between looking and sleeping, some of the time.
-        let service = try Service(create: name, configuration: .init(payload: .value(UInt64.self), bufferCapacity: 1, overrunPolicy: .block))
-        let samples = try Subscriber(service: service).samples()
-        let count: UInt64 = 20_000
-        let reader = Task {
-            var expected: UInt64 = 0
-            for try await sample in samples {
-                guard try sample.load(as: UInt64.self) == expected else { return expected }
-                expected += 1
-                if expected == count { break }
-            }
-            return expected
-        }
-        // Every send has a deadline: a subscriber that stopped taking samples fails the child.
-        let publisher = await #expect(processExitsWith: .success) { [name = name as String] in
-            try Self.publishCounting(to: name, count: 20_000)
-        }
-        if publisher == nil { reader.cancel() }
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(10))
-            reader.cancel()
-        }
-        let received = try? await reader.value
-        watchdog.cancel()
-        #expect(received == count, "the iteration stopped after \(received.map(String.init) ?? "an error")")
-    }
-
-    /// Publishes 0..<count with the blocking send, each with a 5 s deadline.
-    static func publishCounting(to name: String, count: UInt64) throws {
-        var publisher = try Publisher(service: Service(open: name))
-        for value in 0..<count { _ = try publisher.send(value, until: .after(.seconds(5))) }
-    }
-
     @Test("an async send waits for a .block subscriber and resumes when it reads")
     func asyncSendWaits() async throws {
         let name = TestSupport.uniqueName("svc-async-send")
