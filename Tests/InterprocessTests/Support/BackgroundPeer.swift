@@ -20,6 +20,9 @@ extension TestSupport {
             thread.start()
         }
 
+        /// Whether the peer has exited (or was killed), without waiting.
+        var hasExited: Bool { result.withLock { $0 != nil } }
+
         /// Waits for the peer to exit (it is killed after `timeout`).
         func wait() throws -> TestSupport.Outcome {
             finished.wait()
