@@ -48,6 +48,10 @@ public struct LegacyStream: Sendable {
     /// take a name another process holds: `alreadyExists` (use ``init(openOrCreate:layout:size:permissions:lockTimeout:)``).
     ///
     /// - Parameters:
+    ///   - name: the stream's name (the C++ side's; the segment is `/<name>`).
+    ///   - layout: the libsharedmemory version whose layout the C++ side uses.
+    ///   - size: the segment's size in bytes, header included (the C++ side's `bufferSize`).
+    ///   - lockTimeout: how long the forms without a deadline wait for the lock word.
     ///   - permissions: default `0600`; the C++ library creates its segments with `0755` (1.x)
     ///     or `0777` (2.x), so give `.init(rawValue: 0o666)` for C++ readers run by other users.
     /// - Throws: `alreadyExists`, `invalidName`, `invalidArgument` for a size below the layout's

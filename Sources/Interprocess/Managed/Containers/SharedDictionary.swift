@@ -48,11 +48,14 @@ public final class SharedDictionary<Key: SharedBytesConvertible, Value: SharedBy
     /// Creates an empty dictionary named `name` in `segment`.
     ///
     /// - Parameters:
+    ///   - name: the dictionary's name in the segment's directory.
+    ///   - segment: the managed segment it lives in.
     ///   - bucketCount: a power of two in ``bucketCountRange``; fixed for the dictionary's life.
     ///   - stripeCount: how many locks share the buckets, in ``stripeCountRange`` and at most
     ///     `bucketCount`; each takes ``ProcessRWLock/size`` bytes of the header.
-    ///   - keyTypeName, valueTypeName: the types' identities; by default `String(reflecting:)`
-    ///     of each. Every program that opens the dictionary must use the same strings.
+    ///   - keyTypeName: the key type's identity; by default `String(reflecting: Key.self)`.
+    ///     Every program that opens the dictionary must use the same string.
+    ///   - valueTypeName: the value type's identity, likewise.
     /// - Throws: ``InterprocessError/Code/alreadyExists`` if an object has this name;
     ///   `invalidName`; `invalidArgument` for counts out of range; `insufficientSpace`.
     public convenience init(create name: String, in segment: ManagedSegment, bucketCount: Int = 1024, stripeCount: Int = 16,

@@ -19,7 +19,7 @@
 /// inside, it leaves that element torn. The layout is in `docs/FORMAT.md` ("Containers").
 ///
 /// The handle is `Sendable`; share it between threads. It keeps `segment` alive. Removing the
-/// vector (``remove(_:in:)``) while other processes use it leaves their handles dangling, as
+/// vector (``remove(_:in:elementTypeName:)``) while other processes use it leaves their handles dangling, as
 /// ``ManagedSegment/destroy(named:)`` does.
 public final class SharedVector<Element: BitwiseCopyable>: Sendable {
     /// The header magic: "SVEC".
@@ -41,6 +41,8 @@ public final class SharedVector<Element: BitwiseCopyable>: Sendable {
     /// Creates an empty vector named `name` in `segment`.
     ///
     /// - Parameters:
+    ///   - name: the vector's name in the segment's directory.
+    ///   - segment: the managed segment it lives in.
     ///   - capacity: elements to allocate room for now (0: none until the first append).
     ///   - elementTypeName: the element type's identity together with its size and alignment;
     ///     by default `String(reflecting: Element.self)`. Every program that opens the vector
