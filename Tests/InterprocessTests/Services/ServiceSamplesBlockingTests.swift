@@ -3,9 +3,10 @@ import Foundation
 import Testing
 
 /// `samples()` against a `.block` publisher in another process, with a one-sample buffer: the
-/// sleep-after-look race of the async iteration (a deadlock when lost). A suite of its own for a
-/// longer time limit: the iteration needs a thread of the cooperative pool, which the blocking
-/// tests of a whole-suite run can hold for a while; nothing here blocks one.
+/// sleep-after-look race of the async iteration (a deadlock when lost). The iteration runs on a
+/// thread of its own (``ThreadTaskExecutor``) and nothing here blocks a thread of the cooperative
+/// pool, so the blocking tests of a whole-suite run cannot starve it; a suite of its own for a
+/// longer time limit all the same.
 @Suite("Service async: samples() against a .block publisher", .timeLimit(.minutes(3)))
 struct ServiceSamplesBlockingTests {
     @Test("samples() keeps pace with a .block publisher in another process: a sample published between its look and its sleep is never slept past")
@@ -16,8 +17,10 @@ struct ServiceSamplesBlockingTests {
         // each sample lands while the iteration is between looking and sleeping, some of the time.
         let service = try Service(create: name, configuration: .init(payload: .bytes(maximumSize: 64), bufferCapacity: 1, overrunPolicy: .block))
         let samples = try Subscriber(service: service).samples()
-        let count: UInt64 = 20_000
-        let reader = Task {
+        let count: UInt64 = 5_000
+        // The iteration runs on a thread of its own, not on the cooperative pool, which blocking
+        // tests of a whole-suite run can hold for minutes.
+        let reader = Task(executorPreference: ThreadTaskExecutor.shared) {
             var expected: UInt64 = 0
             for try await sample in samples {
                 guard sample.sequence == expected, sample.byteCount == 8 else { return expected }
