@@ -22,7 +22,7 @@ import Synchronization
 /// use (`corrupt`); a message is never read past its slot. The C++ side wakes nobody: waiting for
 /// room or for a message polls.
 public struct LegacyQueue: Sendable {
-    let storage: LegacyStreamStorage
+    let storage: LegacyMapping
     /// How long the forms without a deadline wait for a lock word before they throw `timedOut`.
     public let lockTimeout: Duration
     /// How many messages the queue holds.
@@ -53,7 +53,7 @@ public struct LegacyQueue: Sendable {
         } catch {
             throw error.reported(as: operation)
         }
-        let storage = LegacyStreamStorage(memory)
+        let storage = LegacyMapping(memory)
         storage.base.storeBytes(of: UInt32(capacity).littleEndian, toByteOffset: LegacyQueue.capacityOffset, as: UInt32.self)
         storage.base.storeBytes(of: UInt32(maximumMessageSize).littleEndian, toByteOffset: LegacyQueue.maximumOffset, as: UInt32.self)
         try self.init(storage: storage, lockTimeout: lockTimeout, operation: operation)
@@ -88,7 +88,7 @@ public struct LegacyQueue: Sendable {
         Swift.min(Int(storage.word32(LegacyQueue.countOffset).pointee.load(ordering: .acquiring)), capacity)
     }
 
-    init(storage: LegacyStreamStorage, lockTimeout: Duration, operation: String) throws(InterprocessError) {
+    init(storage: LegacyMapping, lockTimeout: Duration, operation: String) throws(InterprocessError) {
         guard storage.size >= LegacyQueue.headerSize else {
             throw InterprocessError(.truncated, operation: operation, name: storage.name,
                                     reason: "it is \(storage.size) bytes, smaller than the \(LegacyQueue.headerSize)-byte queue header")

@@ -28,7 +28,7 @@ import Synchronization
 /// ``InterprocessError/Code/corrupt``, never a read outside it.
 public struct LegacyStream: Sendable {
     /// The mapped segment, shared by the stream and its endpoints.
-    let storage: LegacyStreamStorage
+    let storage: LegacyMapping
     /// The segment's layout.
     public let layout: LegacyStreamLayout
     /// How long the forms without a deadline wait for the lock word (version 2) before they throw
@@ -133,7 +133,7 @@ public struct LegacyStream: Sendable {
         layout == .version2 && storage.lockWord.pointee.load(ordering: .relaxed) != 0
     }
 
-    init(storage: LegacyStreamStorage, layout: LegacyStreamLayout, lockTimeout: Duration) throws(InterprocessError) {
+    init(storage: LegacyMapping, layout: LegacyStreamLayout, lockTimeout: Duration) throws(InterprocessError) {
         guard storage.size >= layout.minimumSize else {
             throw InterprocessError(.truncated, operation: "open libsharedmemory stream", name: storage.name,
                                     reason: "it is \(storage.size) bytes, smaller than the \(layout.minimumSize)-byte header of \(layout.rawValue)")
@@ -143,9 +143,9 @@ public struct LegacyStream: Sendable {
         self.lockTimeout = lockTimeout
     }
 
-    static func opened(_ name: String, operation: String) throws(InterprocessError) -> LegacyStreamStorage {
+    static func opened(_ name: String, operation: String) throws(InterprocessError) -> LegacyMapping {
         do {
-            return LegacyStreamStorage(try SharedMemory(open: name))
+            return LegacyMapping(try SharedMemory(open: name))
         } catch {
             throw error.reported(as: operation)
         }
@@ -155,22 +155,22 @@ public struct LegacyStream: Sendable {
     static func made(
         _ name: String, layout: LegacyStreamLayout, size: Int, operation: String,
         _ make: () throws(InterprocessError) -> SharedMemory
-    ) throws(InterprocessError) -> LegacyStreamStorage {
+    ) throws(InterprocessError) -> LegacyMapping {
         // Sizes are uint32 words in the format; the segment must hold the header.
         guard size >= layout.minimumSize, size <= Int(UInt32.max) else {
             throw InterprocessError(.invalidArgument, operation: operation, name: name,
                                     reason: "size \(size) is outside \(layout.minimumSize)...\(UInt32.max) bytes for \(layout.rawValue)")
         }
         do {
-            return LegacyStreamStorage(try make())
+            return LegacyMapping(try make())
         } catch {
             throw error.reported(as: operation)
         }
     }
 }
 
-/// The mapping of a libsharedmemory segment, kept alive by the stream and its endpoints.
-final class LegacyStreamStorage: Sendable {
+/// The mapping of a libsharedmemory segment (a stream or a queue), kept alive by its handles.
+final class LegacyMapping: Sendable {
     let memory: SharedMemory
     let name: String
     let size: Int

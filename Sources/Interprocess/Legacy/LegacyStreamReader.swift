@@ -132,26 +132,17 @@ public struct LegacyStreamReader: Sendable {
         let storage = stream.storage
         let flags = storage.flagsWord.pointee.load(ordering: .relaxed)
         let revision = storage.word32(LegacyStreamLayout.revisionOffset).pointee.load(ordering: .relaxed)
-        guard let value = try decode(flags: flags) else { return nil }
+        guard let (kind, bytes) = try located(flags: flags) else { return nil }
+        let value = LegacyValue(kind, bytes: bytes)
         storage.word32(LegacyStreamLayout.ackOffset).pointee.store(revision, ordering: .relaxed)
-        return value.value
+        return value
     }
 
     /// Version 1: copy, then check that neither the flags nor the size moved meanwhile.
     mutating func readUnlocked() throws(InterprocessError) -> LegacyValue? {
-        let storage = stream.storage
-        for _ in 0..<64 {
-            let flags = storage.flagsWord.pointee.load(ordering: .acquiring)
-            guard let copy = try decode(flags: flags) else { return nil }
-            atomicMemoryFence(ordering: .acquiring)
-            let offsets = stream.layout.offsets(typeBit: flags & LegacyStreamLayout.typeBits)
-            if storage.flagsWord.pointee.load(ordering: .relaxed) == flags,
-               UInt32(littleEndian: storage.base.loadUnaligned(fromByteOffset: offsets.size, as: UInt32.self)) == copy.size {
-                lastFlags = flags
-                return copy.value
-            }
-        }
-        throw tornError()
+        var value: LegacyValue?
+        _ = try lendUnlocked { kind, bytes in value = LegacyValue(kind, bytes: bytes) }
+        return value
     }
 
     func tornError() -> InterprocessError {
@@ -159,8 +150,8 @@ public struct LegacyStreamReader: Sendable {
                           reason: "the value changed under each of 64 reads (a version-1 stream has no lock)")
     }
 
-    /// Version 1's zero-copy form: the bytes copied once into a buffer, checked not to be torn
-    /// (as ``readUnlocked()`` checks), then lent.
+    /// Version 1's one read: the bytes copied once into a buffer, then checked not to be torn
+    /// (neither the flags nor the size moved meanwhile), then lent.
     mutating func lendUnlocked(_ body: (LegacyValueKind, UnsafeRawBufferPointer) throws(InterprocessError) -> Void) throws(InterprocessError) -> Bool {
         let storage = stream.storage
         for _ in 0..<64 {
@@ -198,14 +189,6 @@ public struct LegacyStreamReader: Sendable {
             throw corrupt("a \(LegacyStreamReader.typeName(type)) of \(size) bytes is not a whole number of elements")
         }
         return (kind, UnsafeRawBufferPointer(start: storage.base + offsets.data, count: Int(size)))
-    }
-
-    /// The value the flags byte and the size describe, copied out; nil when no type bit is set.
-    func decode(flags: UInt8) throws(InterprocessError) -> (value: LegacyValue, size: UInt32)? {
-        guard let (kind, bytes) = try located(flags: flags) else { return nil }
-        // Straight from the mapping into the value (no staging copy): under the lock for
-        // version 2; checked afterwards, and thrown away if torn, for version 1.
-        return (LegacyValue(kind, bytes: bytes), UInt32(bytes.count))
     }
 
     static func typeName(_ type: UInt8) -> String {
