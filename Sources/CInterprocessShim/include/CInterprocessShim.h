@@ -203,6 +203,13 @@ static inline int32_t ipc_thread_id(void) {
     return cached != 0 ? cached : ipc_thread_id_refresh();
 }
 
+/// The calling thread's table of managed-segment cache records (Interprocess's ThreadCaches),
+/// in a C thread-local so that the allocator's fast path finds it with one load instead of a
+/// `pthread_getspecific` call per allocate and per free (HeapThreadTable.c).
+extern __attribute__((tls_model("initial-exec"))) __thread void *ipc_heap_thread_table;
+static inline void *ipc_heap_thread_table_get(void) { return ipc_heap_thread_table; }
+static inline void ipc_heap_thread_table_set(void *table) { ipc_heap_thread_table = table; }
+
 /// membarrier(2): `cmd` is MEMBARRIER_CMD_*; returns its result, or -1 with errno (ENOSYS where
 /// there is none). For the broadcast stream's asymmetric parking handshake.
 static inline int ipc_membarrier(int cmd) {

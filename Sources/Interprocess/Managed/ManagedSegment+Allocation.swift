@@ -23,7 +23,7 @@ extension ManagedSegment {
     public func allocate(byteCount: Int, alignment: Int = 16) throws(InterprocessError) -> SegmentOffset {
         // The fast path: this thread's current slab of the class has a free block in its local bitmap.
         if UInt(bitPattern: byteCount) <= UInt(SlabClass.largest), alignment == 16 || alignment == 8 || alignment == 1,
-           let record = threadRecord() {
+           let record = threadEntry()?.pointee.record {
             let classIndex = Int(classByGranule[(byteCount &+ 15) >> 4])
             let chunk = CacheRecord.current(record, classIndex).pointee
             if chunk != 0 {
@@ -59,17 +59,7 @@ extension ManagedSegment {
     /// The calling thread's cache record in this segment, claimed on first use; nil when none
     /// is to be had (small blocks then come from the large heap).
     @inline(__always)
-    func threadRecord() -> UnsafeMutableRawPointer? {
-        if let table = pthread_getspecific(threadKey) {
-            let entries = table.assumingMemoryBound(to: ThreadCaches.Entry.self)
-            var row = 0
-            while row < ThreadCaches.capacity {
-                if entries[row].serial == serial { return entries[row].record }
-                row &+= 1
-            }
-        }
-        return ThreadCaches.claim(serial: serial, key: threadKey, segment: self)
-    }
+    func threadRecord() -> UnsafeMutableRawPointer? { threadEntry()?.pointee.record }
 
     /// Allocates a block of the large heap.
     func allocateLarge(need: UInt64, alignment: UInt64, byteCount: Int, operation: String) throws(InterprocessError) -> SegmentOffset {
@@ -123,9 +113,21 @@ extension ManagedSegment {
                     guard before & bit == 0 else { throw notABlock(offset) }
                     return
                 }
+                let pending = entry.pointee.pendingWord == remote ? entry.pointee.pendingBits : 0
+                let token = entry.pointee.token
+                if token != 0, slab.owner.pointee.load(ordering: .relaxed) == token {
+                    // The slab is this thread's: the block goes straight back to its local
+                    // bitmap with a plain store (nobody else writes it while this thread owns
+                    // it), ready for this thread's next allocation.
+                    let local = slab.local(word)
+                    let bits = local.pointee.load(ordering: .relaxed)
+                    guard (bits | pending | remote.pointee.load(ordering: .relaxed)) & bit == 0 else { throw notABlock(offset) }
+                    local.pointee.store(bits | bit, ordering: .relaxed)
+                    return
+                }
                 // Gathered with this thread's other frees into the same word (see ThreadCaches.Entry).
                 if entry.pointee.pendingWord != remote { entry.pointee.flush() }
-                guard (entry.pointee.pendingBits | remote.pointee.load(ordering: .relaxed)) & bit == 0 else { throw notABlock(offset) }
+                guard (pending | remote.pointee.load(ordering: .relaxed)) & bit == 0 else { throw notABlock(offset) }
                 entry.pointee.pendingWord = remote
                 entry.pointee.pendingBits |= bit
                 return
@@ -134,11 +136,11 @@ extension ManagedSegment {
         try deallocateLarge(offset)
     }
 
-    /// The calling thread's row of its cache table for this segment (made on first use); nil
-    /// when its table is full.
+    /// The calling thread's row of its cache table for this segment (made, with a record
+    /// claimed, on first use); nil when its table is full.
     @inline(__always)
     func threadEntry() -> UnsafeMutablePointer<ThreadCaches.Entry>? {
-        if let table = pthread_getspecific(threadKey) {
+        if let table = HeapThreadTableSlot.table {
             let entries = table.assumingMemoryBound(to: ThreadCaches.Entry.self)
             var row = 0
             while row < ThreadCaches.capacity {

@@ -103,7 +103,7 @@ extension ManagedSegment {
     /// Returns how many went back.
     func returnEmptySlabs(operation: String) throws(InterprocessError) -> Int {
         flushCallingThreadsFrees()
-        let record = pthread_getspecific(threadKey) == nil ? nil : threadRecord()
+        let record = HeapThreadTableSlot.table == nil ? nil : threadRecord()
         let myToken = record.map { UInt64(($0 - (base + ManagedLayout.cacheTableOffset)) / ManagedLayout.cacheRecordSize + 1) }
         let first = Int(heapStart) >> ManagedLayout.chunkShift
         let last = mappedSize.load(ordering: .acquiring) >> ManagedLayout.chunkShift

@@ -31,7 +31,7 @@ extension ManagedSegment {
     /// Publishes the frees the calling thread gathered (see ``ThreadCaches/Entry``), so that a
     /// check sees them.
     func flushCallingThreadsFrees() {
-        guard let table = pthread_getspecific(threadKey) else { return }
+        guard let table = HeapThreadTableSlot.table else { return }
         let entries = table.assumingMemoryBound(to: ThreadCaches.Entry.self)
         for row in 0..<ThreadCaches.capacity where entries[row].serial == serial { entries[row].flush() }
     }

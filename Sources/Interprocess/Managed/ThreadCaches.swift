@@ -11,9 +11,10 @@ import Musl
 /// allocates small blocks from, and the records' release when a thread exits or a segment
 /// handle goes away.
 ///
-/// Each thread keeps a small table (a `pthread` key's value) of (segment serial, record
-/// address); the allocation fast path finds its record there with one `pthread_getspecific`
-/// and a compare, without a lock. The registry, behind a lock, is touched only when a thread
+/// Each thread keeps a small table of (segment serial, record address, record token); the
+/// allocation fast path finds its row there with one thread-local load (``HeapThreadTableSlot``)
+/// and a compare, without a lock. A `pthread` key holds the same table only for its destructor,
+/// which releases the records when the thread exits. The registry, behind a lock, is touched only when a thread
 /// claims or releases a record.
 enum ThreadCaches {
     /// One row of a thread's table.
@@ -23,6 +24,8 @@ enum ThreadCaches {
         /// The claimed record in that segment's mapping; nil when none could be claimed (the
         /// thread then allocates from the large heap).
         var record: UnsafeMutableRawPointer?
+        /// The record's token (index + 1), as the slabs it owns name it; 0 when there is no record.
+        var token: UInt64 = 0
         /// The remote-free word of this thread's frees not yet published, and their bits: frees
         /// into one bitmap word are gathered and published with one atomic OR when the thread
         /// frees into another word (or exits, or the handle closes), so that a consumer freeing
@@ -95,10 +98,11 @@ enum ThreadCaches {
 
     /// The calling thread's table, made on first use.
     static func table(key: pthread_key_t) -> UnsafeMutablePointer<Entry> {
-        if let existing = pthread_getspecific(key) { return existing.assumingMemoryBound(to: Entry.self) }
+        if let existing = HeapThreadTableSlot.table { return existing.assumingMemoryBound(to: Entry.self) }
         let table = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
         table.initialize(repeating: Entry(serial: 0, record: nil), count: capacity)
         pthread_setspecific(key, table)
+        HeapThreadTableSlot.table = UnsafeMutableRawPointer(table)
         tables.withLock { _ = $0.insert(UInt(bitPattern: table)) }
         return table
     }
@@ -115,7 +119,7 @@ enum ThreadCaches {
             }
             // A row of a handle that went away had its frees published by the handle's deinit.
             let record = segment.claimRecord()
-            table[row] = Entry(serial: serial, record: record?.address)
+            table[row] = Entry(serial: serial, record: record?.address, token: record?.token ?? 0)
             if let record { registry[serial]?.claimed.insert(record.index) }
             return record?.address
         }
@@ -144,6 +148,8 @@ enum ThreadCaches {
             }
         }
         tables.withLock { _ = $0.remove(UInt(bitPattern: table)) }
+        // A destructor running after this one that allocates again makes a new table.
+        if HeapThreadTableSlot.table == UnsafeMutableRawPointer(table) { HeapThreadTableSlot.table = nil }
         table.deinitialize(count: capacity)
         table.deallocate()
     }

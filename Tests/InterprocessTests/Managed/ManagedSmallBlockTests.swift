@@ -60,6 +60,32 @@ struct ManagedSmallBlockTests {
         #expect(twice?.code == .invalidArgument)
     }
 
+    @Test("a block its owner frees is its next allocation of that size, at once")
+    func ownerFreeIsReusedAtOnce() throws {
+        let heap = try ManagedSegment.anonymous(size: 4 << 20)
+        let kept = try heap.allocate(byteCount: 64)
+        let offset = try heap.allocate(byteCount: 64)
+        try heap.deallocate(offset)
+        #expect(try heap.allocate(byteCount: 64) == offset)
+        try heap.deallocate(offset)
+        try heap.deallocate(kept)
+        #expect(try heap.verify().statistics.smallBlocks == 0)
+    }
+
+    @Test("the owner freeing a block another thread already freed is invalidArgument, and the block is freed once")
+    func ownerFreeAfterRemoteFree() throws {
+        let heap = try ManagedSegment.anonymous(size: 4 << 20)
+        let offset = try heap.allocate(byteCount: 96)
+        // The other thread's free is published when it exits (its gathered frees are flushed).
+        let other = Thread { try! heap.deallocate(offset) }
+        other.start()
+        while !other.isFinished { usleep(1000) }
+        let twice = #expect(throws: InterprocessError.self) { try heap.deallocate(offset) }
+        #expect(twice?.code == .invalidArgument)
+        // Freed once: the heap is whole and holds no allocated small block.
+        #expect(try heap.verify().statistics.smallBlocks == 0)
+    }
+
     @Test("blocks allocated by one thread and freed by another are reused by the allocating thread")
     func producerConsumerThreads() throws {
         let heap = try ManagedSegment.anonymous(size: 4 << 20)
