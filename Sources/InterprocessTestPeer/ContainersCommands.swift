@@ -120,21 +120,24 @@ enum ContainersCommands {
         }
     }
 
-    /// `containers-produce SEGMENT QUEUE COUNT`: as the producer of the SPSC queue QUEUE placed in
-    /// the managed segment, COUNT times allocate a 64-byte record, fill its eight words with
-    /// sequence × 8 + word, and send its offset; print "sent COUNT".
+    /// `containers-produce SEGMENT QUEUE COUNT [TAG]`: as a producer of the queue QUEUE placed in
+    /// the managed segment (the SPSC queue; with TAG, the MPMC queue), COUNT times allocate a
+    /// 64-byte record, fill its eight words with TAG << 40 | sequence × 8 + word, and send its
+    /// offset; print "sent COUNT".
     static func produce(_ arguments: inout Arguments) throws {
         let segmentName = try arguments.next("SEGMENT"), queueName = try arguments.next("QUEUE"), count = try arguments.nextInt("COUNT")
+        let tag = try arguments.isEmpty ? nil : arguments.nextInt("TAG")
         try arguments.finish()
         let segment = try ManagedSegment(open: segmentName)
-        var producer = try SPSCQueue(open: queueName, in: segment).makeProducer()
+        var spsc = tag == nil ? try SPSCQueue(open: queueName, in: segment).makeProducer() : nil
+        var mpmc = tag == nil ? nil : try MPMCQueue(open: queueName, in: segment).makeProducer()
+        let high = UInt64(tag ?? 0) << 40
         for sequence in 0..<UInt64(count) {
             let record = try segment.allocate(byteCount: 64, alignment: 8)
             let words = try segment.pointer(at: record, byteCount: 64).assumingMemoryBound(to: UInt64.self)
-            for word in 0..<8 { words[word] = sequence &* 8 &+ UInt64(word) }
-            try producer.send(record.rawValue, timeout: .seconds(20))
+            for word in 0..<8 { words[word] = high | sequence &* 8 &+ UInt64(word) }
+            if spsc != nil { try spsc!.send(record.rawValue, timeout: .seconds(20)) } else { try mpmc!.send(record.rawValue, timeout: .seconds(20)) }
         }
         print("sent \(count)")
     }
 }
-

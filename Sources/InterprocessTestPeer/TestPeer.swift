@@ -83,8 +83,9 @@ struct TestPeer {
           containers-lookup SEGMENT NAME WORKERS COUNT MS  look up and check random keys for MS;
                                                        "lookups L found F bad B"
           containers-churn SEGMENT NAME SEED           "ready", then append/insert/remove until killed
-          containers-produce SEGMENT QUEUE COUNT       allocate 64 B records and send their offsets
-                                                       over a queue placed in the segment; "sent N"
+          containers-produce SEGMENT QUEUE COUNT [TAG] allocate 64 B records and send their offsets
+                                                       over an SPSC queue placed in the segment (with
+                                                       TAG: an MPMC queue, TAG in each word); "sent N"
           identity-show                                print "pid P start S namespace N"
           heap-random NAME SEED ROUNDS TAG             random allocate/free in a managed segment,
                                                        patterns checked; "live OFFSET COUNT BYTE"

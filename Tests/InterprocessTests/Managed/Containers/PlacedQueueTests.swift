@@ -59,4 +59,50 @@ struct PlacedQueueTests {
             #expect(statistics.used < 1 << 20, "\(statistics.used) bytes still used after every record was freed")
         }
     }
+
+    @Test("MPMC queues in a segment: by name, typed errors; two producer processes allocate, this process reads in place and frees")
+    func mpmcProducersAllocateConsumerFrees() throws {
+        try ContainerFixtures.withSegment("placed-mpmc", size: 16 << 20) { segment, name in
+            let queue = try MPMCQueue(create: "jobs", in: segment, slotCount: 1 << 10, slotSize: 8)
+            #expect(queue.wasCreated && queue.slotCount == 1 << 10 && queue.slotSize == 8)
+            #expect(try MPMCQueue(openOrCreate: "jobs", in: segment, slotCount: 1 << 10, slotSize: 8).wasCreated == false)
+            #expect { try MPMCQueue(openOrCreate: "jobs", in: segment, slotCount: 1 << 11, slotSize: 8) } throws: {
+                ($0 as? InterprocessError)?.code == .incompatibleConfiguration
+            }
+            #expect { try MPMCQueue(create: "odd", in: segment, slotCount: 1000, slotSize: 8) } throws: {
+                ($0 as? InterprocessError)?.code == .invalidArgument
+            }
+            _ = try SPSCQueue(create: "an-spsc", in: segment, capacity: 4096, maximumRecordSize: 8)
+            #expect { try MPMCQueue(open: "an-spsc", in: segment) } throws: { ($0 as? InterprocessError)?.code == .wrongKind }
+            #expect { try MPMCQueue(open: "absent", in: segment) } throws: { ($0 as? InterprocessError)?.code == .notFound }
+
+            var consumer = try MPMCQueue(open: "jobs", in: segment).makeConsumer()
+            let count = 10_000
+            let producers = try (1...2).map { tag in
+                try TestSupport.BackgroundPeer(["containers-produce", name, "jobs", String(count), String(tag)])
+            }
+            var next: [UInt64: UInt64] = [1: 0, 2: 0]
+            var wrong = 0
+            for _ in 0..<(2 * count) {
+                let offset = SegmentOffset(rawValue: try consumer.receive(as: UInt64.self, timeout: .seconds(20)))
+                let words = try segment.pointer(at: offset, byteCount: 64).assumingMemoryBound(to: UInt64.self)
+                let tag = words[0] >> 40, sequence = (words[0] & (1 << 40 - 1)) / 8
+                // One producer's records reach a consumer in the order it sent them.
+                if next[tag] != sequence || (0..<8).contains(where: { words[$0] != tag << 40 | sequence &* 8 &+ UInt64($0) }) {
+                    wrong += 1
+                }
+                next[tag] = sequence + 1
+                try segment.deallocate(offset)
+            }
+            for producer in producers {
+                let outcome = try producer.wait()
+                #expect(outcome.status == 0 && outcome.standardOutput == "sent \(count)\n", "\(outcome)")
+            }
+            #expect(wrong == 0 && next == [1: UInt64(count), 2: UInt64(count)])
+            try MPMCQueue.remove("jobs", in: segment)
+            try SPSCQueue.remove("an-spsc", in: segment)
+            let statistics = try segment.verify().statistics
+            #expect(statistics.used < 1 << 20, "\(statistics.used) bytes still used after every record was freed")
+        }
+    }
 }
