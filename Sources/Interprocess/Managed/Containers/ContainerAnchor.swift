@@ -18,7 +18,18 @@ struct ContainerAnchor: BitwiseCopyable {
 /// How a container handle came to be: what `init(create:)`, `init(open:)` and
 /// `init(openOrCreate:)` share.
 enum ContainerOpening {
-    case create, open, openOrCreate
+    /// Makes a new one (`alreadyExists` if the name is taken).
+    case create
+    /// Finds an existing one, waiting until `deadline` for it to appear.
+    case open(until: Deadline)
+    /// Finds it, or makes it if there is none.
+    case openOrCreate
+
+    /// Whether this only opens (never makes) the container.
+    var onlyOpens: Bool {
+        if case .open = self { return true }
+        return false
+    }
 
     var verb: String {
         switch self {
@@ -45,12 +56,20 @@ extension ManagedSegment {
         discard: (UnsafeMutableRawPointer) -> Void
     ) throws(InterprocessError) -> (header: UnsafeMutableRawPointer, wasCreated: Bool) {
         do throws(InterprocessError) {
-            if opening != .create, let existing = try find(ContainerAnchor.self, named: name, typeName: typeName) {
+            if case .open(let deadline) = opening {
+                // Processes start in any order: wait for the name to be published.
+                let existing = try AppearanceWait.open(until: deadline, operation: operation, name: self.name) {
+                    () throws(InterprocessError) -> (offset: TypedSegmentOffset<ContainerAnchor>, count: Int) in
+                    guard let existing = try find(ContainerAnchor.self, named: name, typeName: typeName) else {
+                        throw InterprocessError(.notFound, operation: operation, name: self.name,
+                                                reason: "the segment holds no object named '\(name)'")
+                    }
+                    return existing
+                }
                 return (try anchoredHeader(existing.offset, magic: magic, version: version, headerSize: headerSize, validate: validate), false)
             }
-            if opening == .open {
-                throw InterprocessError(.notFound, operation: operation, name: self.name,
-                                        reason: "the segment holds no object named '\(name)'")
+            if case .openOrCreate = opening, let existing = try find(ContainerAnchor.self, named: name, typeName: typeName) {
+                return (try anchoredHeader(existing.offset, magic: magic, version: version, headerSize: headerSize, validate: validate), false)
             }
             let block = try allocate(byteCount: headerSize, alignment: ContainerHeader.alignment)
             let header = try pointer(at: block, byteCount: headerSize)
@@ -64,7 +83,7 @@ extension ManagedSegment {
             let anchor = ContainerAnchor(header: block.rawValue, magic: magic, version: version)
             let outcome: (offset: TypedSegmentOffset<ContainerAnchor>, count: Int, wasConstructed: Bool)
             do throws(InterprocessError) {
-                if opening == .create {
+                if case .create = opening {
                     outcome = (try construct(ContainerAnchor.self, named: name, typeName: typeName) { _ in anchor }, 1, true)
                 } else {
                     outcome = try findOrConstruct(ContainerAnchor.self, named: name, typeName: typeName) { _ in anchor }

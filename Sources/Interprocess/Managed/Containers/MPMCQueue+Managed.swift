@@ -28,12 +28,19 @@ extension MPMCQueue {
         try self.init(.create, name: name, in: segment, slotCount: slotCount, slotSize: slotSize)
     }
 
-    /// Opens the queue named `name` in `segment`.
+    /// Opens the queue named `name` in `segment`, waiting until `deadline` for it to appear
+    /// (default: now, so a missing one fails at once with ``InterprocessError/Code/notFound``);
+    /// processes may start in any order.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `wrongKind` when the name
-    ///   holds another kind of object; `corrupt`.
-    public init(open name: String, in segment: ManagedSegment) throws(InterprocessError) {
-        try self.init(.open, name: name, in: segment, slotCount: MPMCLayout.slotCountRange.lowerBound, slotSize: 1)
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `timedOut` if it did not
+    ///   appear in time; `wrongKind` when the name holds another kind of object; `corrupt`.
+    public init(open name: String, in segment: ManagedSegment, until deadline: Deadline = .now) throws(InterprocessError) {
+        try self.init(.open(until: deadline), name: name, in: segment, slotCount: MPMCLayout.slotCountRange.lowerBound, slotSize: 1)
+    }
+
+    /// Opens the queue named `name` in `segment`, waiting up to `timeout` for it to appear.
+    public init(open name: String, in segment: ManagedSegment, timeout: Duration) throws(InterprocessError) {
+        try self.init(open: name, in: segment, until: .after(timeout))
     }
 
     /// Opens the queue named `name` in `segment`, or creates it if there is none; two processes
@@ -63,7 +70,7 @@ extension MPMCQueue {
         let stride = MPMCLayout.slotStride(forSlotSize: slotSize)
         let (header, created) = try segment.containerHeader(
             opening, name: name, typeName: Self.managedTypeName, magic: MPMCLayout.tag, version: MPMCLayout.version,
-            headerSize: MPMCLayout.ringOffset + (opening == .open ? 0 : slotCount * stride), operation: operation,
+            headerSize: MPMCLayout.ringOffset + (opening.onlyOpens ? 0 : slotCount * stride), operation: operation,
             initialize: { (base) throws(InterprocessError) in
                 base.initializeMemory(as: UInt8.self, repeating: 0, count: MPMCLayout.ringOffset + slotCount * stride)
                 MPMCQueue.initialize(base, slotCount: slotCount, slotSize: slotSize, stride: stride)

@@ -23,12 +23,19 @@ extension SPSCQueue {
         try self.init(.create, name: name, in: segment, capacity: capacity, maximumRecordSize: maximumRecordSize)
     }
 
-    /// Opens the queue named `name` in `segment`.
+    /// Opens the queue named `name` in `segment`, waiting until `deadline` for it to appear
+    /// (default: now, so a missing one fails at once with ``InterprocessError/Code/notFound``);
+    /// processes may start in any order.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `wrongKind` when the name
-    ///   holds another kind of object; `corrupt`.
-    public init(open name: String, in segment: ManagedSegment) throws(InterprocessError) {
-        try self.init(.open, name: name, in: segment, capacity: SPSCLayout.capacityRange.lowerBound, maximumRecordSize: 1)
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `timedOut` if it did not
+    ///   appear in time; `wrongKind` when the name holds another kind of object; `corrupt`.
+    public init(open name: String, in segment: ManagedSegment, until deadline: Deadline = .now) throws(InterprocessError) {
+        try self.init(.open(until: deadline), name: name, in: segment, capacity: SPSCLayout.capacityRange.lowerBound, maximumRecordSize: 1)
+    }
+
+    /// Opens the queue named `name` in `segment`, waiting up to `timeout` for it to appear.
+    public init(open name: String, in segment: ManagedSegment, timeout: Duration) throws(InterprocessError) {
+        try self.init(open: name, in: segment, until: .after(timeout))
     }
 
     /// Opens the queue named `name` in `segment`, or creates it if there is none.
@@ -51,7 +58,7 @@ extension SPSCQueue {
         try SPSCQueue.validate(capacity: capacity, maximumRecordSize: maximumRecordSize, name: name, operation: operation)
         let (header, created) = try segment.containerHeader(
             opening, name: name, typeName: Self.managedTypeName, magic: SPSCLayout.tag, version: SPSCLayout.version,
-            headerSize: SPSCLayout.ringOffset + (opening == .open ? 0 : capacity), operation: operation,
+            headerSize: SPSCLayout.ringOffset + (opening.onlyOpens ? 0 : capacity), operation: operation,
             initialize: { (base) throws(InterprocessError) in
                 base.initializeMemory(as: UInt8.self, repeating: 0, count: SPSCLayout.ringOffset + capacity)
                 SPSCQueue.initialize(base, capacity: capacity, maximumRecordSize: maximumRecordSize)

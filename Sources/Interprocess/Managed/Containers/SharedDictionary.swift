@@ -65,21 +65,33 @@ public final class SharedDictionary<Key: SharedBytesConvertible, Value: SharedBy
                       typeName: Self.typeName(keyTypeName, valueTypeName))
     }
 
-    /// Opens the dictionary named `name` in `segment`.
+    /// Opens the dictionary named `name` in `segment`, waiting until `deadline` for it to appear
+    /// (default: now, so a missing one fails at once with ``InterprocessError/Code/notFound``);
+    /// processes may start in any order.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `wrongKind` naming both
-    ///   types when it has other key or value types (or is another kind of object); `corrupt`.
-    public convenience init(open name: String, in segment: ManagedSegment,
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `timedOut` if it did not
+    ///   appear in time; `wrongKind` naming both types when it has other key or value types (or
+    ///   is another kind of object); `corrupt`.
+    public convenience init(open name: String, in segment: ManagedSegment, until deadline: Deadline = .now,
                             keyTypeName: String = String(reflecting: Key.self),
                             valueTypeName: String = String(reflecting: Value.self)) throws(InterprocessError) {
-        try self.init(.open, name: name, in: segment, bucketCount: 1, stripeCount: 1, typeName: Self.typeName(keyTypeName, valueTypeName))
+        try self.init(.open(until: deadline), name: name, in: segment, bucketCount: 1, stripeCount: 1,
+                      typeName: Self.typeName(keyTypeName, valueTypeName))
+    }
+
+    /// Opens the dictionary named `name` in `segment`, waiting up to `timeout` for it to appear.
+    public convenience init(open name: String, in segment: ManagedSegment, timeout: Duration,
+                            keyTypeName: String = String(reflecting: Key.self),
+                            valueTypeName: String = String(reflecting: Value.self)) throws(InterprocessError) {
+        try self.init(.open(until: .after(timeout)), name: name, in: segment, bucketCount: 1, stripeCount: 1,
+                      typeName: Self.typeName(keyTypeName, valueTypeName))
     }
 
     /// Opens the dictionary named `name`, or creates it empty if there is none. Processes racing
     /// to do this end up with one dictionary; an existing one keeps its bucket and stripe counts.
     ///
     /// - Throws: as ``init(create:in:bucketCount:stripeCount:keyTypeName:valueTypeName:)`` and
-    ///   ``init(open:in:keyTypeName:valueTypeName:)``.
+    ///   ``init(open:in:until:keyTypeName:valueTypeName:)``.
     public convenience init(openOrCreate name: String, in segment: ManagedSegment, bucketCount: Int = 1024, stripeCount: Int = 16,
                             keyTypeName: String = String(reflecting: Key.self),
                             valueTypeName: String = String(reflecting: Value.self)) throws(InterprocessError) {

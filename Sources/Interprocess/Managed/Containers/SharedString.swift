@@ -36,17 +36,24 @@ public final class SharedString: Sendable {
         try self.init(.create, name: name, in: segment, initialValue: initialValue)
     }
 
-    /// Opens the string `name` in `segment`.
+    /// Opens the string `name` in `segment`, waiting until `deadline` for it to appear
+    /// (default: now, so a missing one fails at once with ``InterprocessError/Code/notFound``);
+    /// processes may start in any order.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `wrongKind` when the name
-    ///   holds another kind of object; `corrupt`.
-    public convenience init(open name: String, in segment: ManagedSegment) throws(InterprocessError) {
-        try self.init(.open, name: name, in: segment, initialValue: "")
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `timedOut` if it did not
+    ///   appear in time; `wrongKind` when the name holds another kind of object; `corrupt`.
+    public convenience init(open name: String, in segment: ManagedSegment, until deadline: Deadline = .now) throws(InterprocessError) {
+        try self.init(.open(until: deadline), name: name, in: segment, initialValue: "")
+    }
+
+    /// Opens the string `name` in `segment`, waiting up to `timeout` for it to appear.
+    public convenience init(open name: String, in segment: ManagedSegment, timeout: Duration) throws(InterprocessError) {
+        try self.init(.open(until: .after(timeout)), name: name, in: segment, initialValue: "")
     }
 
     /// Opens the string `name`, or creates it holding `initialValue` if there is none.
     ///
-    /// - Throws: as ``init(create:in:initialValue:)`` and ``init(open:in:)``.
+    /// - Throws: as ``init(create:in:initialValue:)`` and ``init(open:in:until:)``.
     public convenience init(openOrCreate name: String, in segment: ManagedSegment, initialValue: String = "") throws(InterprocessError) {
         try self.init(.openOrCreate, name: name, in: segment, initialValue: initialValue)
     }

@@ -54,19 +54,28 @@ public final class SharedVector<Element: BitwiseCopyable>: Sendable {
         try self.init(.create, name: name, in: segment, capacity: capacity, elementTypeName: elementTypeName)
     }
 
-    /// Opens the vector named `name` in `segment`.
+    /// Opens the vector named `name` in `segment`, waiting until `deadline` for it to appear
+    /// (default: now, so a missing one fails at once with ``InterprocessError/Code/notFound``);
+    /// processes may start in any order.
     ///
-    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `wrongKind` naming both
-    ///   types when it holds another element type (or is another kind of object); `corrupt`.
-    public convenience init(open name: String, in segment: ManagedSegment,
+    /// - Throws: ``InterprocessError/Code/notFound`` if there is none; `timedOut` if it did not
+    ///   appear in time; `wrongKind` naming both types when it holds another element type (or is
+    ///   another kind of object); `corrupt`.
+    public convenience init(open name: String, in segment: ManagedSegment, until deadline: Deadline = .now,
                             elementTypeName: String = String(reflecting: Element.self)) throws(InterprocessError) {
-        try self.init(.open, name: name, in: segment, capacity: 0, elementTypeName: elementTypeName)
+        try self.init(.open(until: deadline), name: name, in: segment, capacity: 0, elementTypeName: elementTypeName)
+    }
+
+    /// Opens the vector named `name` in `segment`, waiting up to `timeout` for it to appear.
+    public convenience init(open name: String, in segment: ManagedSegment, timeout: Duration,
+                            elementTypeName: String = String(reflecting: Element.self)) throws(InterprocessError) {
+        try self.init(.open(until: .after(timeout)), name: name, in: segment, capacity: 0, elementTypeName: elementTypeName)
     }
 
     /// Opens the vector named `name`, or creates it empty if there is none. Processes racing
     /// to do this end up with one vector.
     ///
-    /// - Throws: as ``init(create:in:capacity:elementTypeName:)`` and ``init(open:in:elementTypeName:)``.
+    /// - Throws: as ``init(create:in:capacity:elementTypeName:)`` and ``init(open:in:until:elementTypeName:)``.
     public convenience init(openOrCreate name: String, in segment: ManagedSegment, capacity: Int = 0,
                             elementTypeName: String = String(reflecting: Element.self)) throws(InterprocessError) {
         try self.init(.openOrCreate, name: name, in: segment, capacity: capacity, elementTypeName: elementTypeName)

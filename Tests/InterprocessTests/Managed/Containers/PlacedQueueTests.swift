@@ -105,4 +105,23 @@ struct PlacedQueueTests {
             #expect(statistics.used < 1 << 20, "\(statistics.used) bytes still used after every record was freed")
         }
     }
+
+    @Test("open(until:) waits for a container another process creates; a deadline that passes is timedOut")
+    func openWaitsForAppearance() throws {
+        try ContainerFixtures.withSegment("placed-appear") { segment, name in
+            // The peer creates the vector and the dictionaries on its first append.
+            let writer = try TestSupport.BackgroundPeer(["containers-write", name, "appearing", "1", "10"])
+            let text = try SharedDictionary<String, String>(open: "appearing-text", in: segment, timeout: .seconds(20))
+            let outcome = try writer.wait()
+            #expect(outcome.status == 0, "\(outcome)")
+            #expect(text.count == 10)
+            for open in [{ _ = try SPSCQueue(open: "never", in: segment, timeout: .milliseconds(30)) },
+                         { _ = try MPMCQueue(open: "never", in: segment, until: .after(.milliseconds(30))) },
+                         { _ = try SharedString(open: "never", in: segment, timeout: .milliseconds(30)) },
+                         { _ = try SharedVector<UInt64>(open: "never", in: segment, timeout: .milliseconds(30)) }] as [() throws -> Void] {
+                #expect { try open() } throws: { ($0 as? InterprocessError)?.code == .timedOut }
+            }
+            #expect { try SharedString(open: "never", in: segment) } throws: { ($0 as? InterprocessError)?.code == .notFound }
+        }
+    }
 }
