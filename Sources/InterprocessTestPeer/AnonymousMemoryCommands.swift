@@ -60,6 +60,27 @@ enum AnonymousMemoryCommands {
         }
     }
 
+    /// `managed-receive SOCKET`: receives an anonymous managed segment over the socket, prints
+    /// its named UInt64 "greeting" ("greeting N"), then allocates 64 blocks of 100 bytes filled
+    /// with 0xAB and constructs a named UInt64 array "reply" of their offsets; prints "replied".
+    static func receiveManaged(_ arguments: inout Arguments) throws {
+        let socketPath = try arguments.next("SOCKET")
+        try arguments.finish()
+        let socket = try connect(to: socketPath)
+        defer { close(socket) }
+        let segment = try ManagedSegment(receivingFrom: FileDescriptor(rawValue: socket))
+        guard let (greeting, _) = try segment.find(UInt64.self, named: "greeting") else { throw PeerFailure("no greeting") }
+        print("greeting \(try segment.pointer(to: greeting).pointee)")
+        var blocks: [UInt64] = []
+        for _ in 0..<64 {
+            let block = try segment.allocate(byteCount: 100)
+            try segment.pointer(at: block, byteCount: 100).initializeMemory(as: UInt8.self, repeating: 0xAB, count: 100)
+            blocks.append(block.rawValue)
+        }
+        try segment.construct(UInt64.self, named: "reply", count: blocks.count) { blocks[$0] }
+        print("replied")
+    }
+
     /// A stream socket connected to the Unix domain socket at `path`.
     static func connect(to path: String) throws(PeerFailure) -> Int32 {
         let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

@@ -38,6 +38,9 @@ struct TestPeer {
                                                        "sealed true|false", then "read HEX",
                                                        "resize refused EPERM|resize allowed",
                                                        "wrote N" for the options given (in that order)
+          managed-receive SOCKET                       receive an anonymous managed segment; print
+                                                       "greeting N", allocate 64 blocks, name their
+                                                       offsets "reply"; print "replied"
           file-lock PATH shared|exclusive [HOLD-MS|forever]
                                                        take a FileLock (30 s deadline), print
                                                        "locked", hold it, print "unlocked"
@@ -231,6 +234,7 @@ struct TestPeer {
         case "file-write": try MappedFileCommands.write(&arguments)
         case "file-read": try MappedFileCommands.read(&arguments)
         case "memfd-receive": try AnonymousMemoryCommands.receive(&arguments)
+        case "managed-receive": try AnonymousMemoryCommands.receiveManaged(&arguments)
         case "mutex-increment": try MutexCommands.increment(&arguments)
         case "mutex-die": try MutexCommands.die(&arguments)
         case "mutex-lock": try MutexCommands.lock(&arguments)

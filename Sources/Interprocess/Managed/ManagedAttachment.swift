@@ -99,6 +99,17 @@ struct ManagedAttachment: ~Copyable {
         } catch {
             throw error.reported(as: operation)
         }
+        return try attach(storage, name: name, operation: operation)
+    }
+
+    /// Attaches to the segment behind a descriptor another process handed over (see
+    /// ``ManagedStorage/init(adopting:)``).
+    static func adopt(_ descriptor: Int32) throws(InterprocessError) -> ManagedAttachment {
+        try attach(ManagedStorage(adopting: descriptor), name: "anonymous", operation: "adopt managed segment")
+    }
+
+    /// Validates an opened segment's managed header and maps it.
+    private static func attach(_ storage: consuming ManagedStorage, name: String, operation: String) throws(InterprocessError) -> ManagedAttachment {
         let fields = try ManagedHeaderCheck.read(descriptor: storage.descriptor, name: name, operation: operation)
         let reservation = try AddressReservation(length: fields.maximumSize, descriptor: storage.descriptor,
                                                  mapped: fields.size, name: name)

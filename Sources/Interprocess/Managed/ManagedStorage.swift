@@ -79,6 +79,9 @@ struct ManagedStorage: ~Copyable {
             // Not sealed: the segment must be able to grow.
             let fd = try checkedValue(operation, name: name) { MemoryFile.create(label: name, allowSealing: false) }
             do {
+                // As for named segments: a process it is handed to takes its own shared lock,
+                // so that shrinkToFit() sees it attached.
+                try NameLock.lockShared(fd, until: .after(.seconds(5)), operation: operation, name: name)
                 try SpaceReservation.size(fd, to: size, policy: .reserve, operation: operation, name: name)
             } catch {
                 close(fd)
@@ -115,21 +118,7 @@ struct ManagedStorage: ~Copyable {
             do throws(InterprocessError) {
                 try SharedMemory.requireRegularFile(fd, operation: operation, name: target)
                 try NameLock.lockShared(fd, until: .after(.seconds(5)), operation: operation, name: target)
-                switch try SegmentValidation.read(descriptor: fd, name: target, operation: operation).outcome {
-                case .valid(let header):
-                    try SegmentValidation.checkKind(header, kind: .managedSegment, kindVersion: ManagedLayout.version,
-                                                    name: target, operation: operation)
-                    guard header.state == SegmentHeader.State.ready.rawValue else {
-                        // Files are published whole: one still initializing was not made by this library.
-                        throw InterprocessError(.corrupt, operation: operation, name: target,
-                                                reason: "its header says it is still being initialized")
-                    }
-                case .invalid(let error, _):
-                    throw error
-                case .notYetWritten:
-                    throw InterprocessError(.foreignSegment, operation: operation, name: target,
-                                            reason: "it has no segment header")
-                }
+                try ManagedStorage.checkHeader(fd, name: target, operation: operation)
             } catch {
                 close(fd)
                 throw error
@@ -137,6 +126,53 @@ struct ManagedStorage: ~Copyable {
             descriptor = fd
             opened = nil
             path = target
+        }
+    }
+
+    /// Takes over a descriptor of a managed segment handed over by another process (an
+    /// anonymous one, typically) and validates its header. The descriptor is reopened through
+    /// `/proc/self/fd` so that this process holds a shared lock of its own on the file (a
+    /// received descriptor shares the sender's open file, and with it the sender's lock), then
+    /// closed, also when this fails.
+    init(adopting received: Int32) throws(InterprocessError) {
+        let operation = "adopt managed segment"
+        let label = "fd \(received)"
+        defer { close(received) }
+        let fd = try checkedValue(operation, name: label) { open("/proc/self/fd/\(received)", O_RDWR | O_CLOEXEC) }
+        do throws(InterprocessError) {
+            try SharedMemory.requireRegularFile(fd, operation: operation, name: label)
+            try NameLock.lockShared(fd, until: .after(.seconds(5)), operation: operation, name: label)
+            try ManagedStorage.checkHeader(fd, name: label, operation: operation)
+        } catch {
+            close(fd)
+            throw error
+        }
+        descriptor = fd
+        name = "anonymous"
+        wasCreated = false
+        created = nil
+        opened = nil
+        path = nil
+        pendingPath = nil
+        lifetime = .persistent
+    }
+
+    /// Checks that the file behind `fd` starts with a whole managed segment's header.
+    private static func checkHeader(_ fd: Int32, name: String, operation: String) throws(InterprocessError) {
+        switch try SegmentValidation.read(descriptor: fd, name: name, operation: operation).outcome {
+        case .valid(let header):
+            try SegmentValidation.checkKind(header, kind: .managedSegment, kindVersion: ManagedLayout.version,
+                                            name: name, operation: operation)
+            guard header.state == SegmentHeader.State.ready.rawValue else {
+                // Files and memory files are whole before anyone can reach them: one still
+                // initializing was not made by this library.
+                throw InterprocessError(.corrupt, operation: operation, name: name,
+                                        reason: "its header says it is still being initialized")
+            }
+        case .invalid(let error, _):
+            throw error
+        case .notYetWritten:
+            throw InterprocessError(.foreignSegment, operation: operation, name: name, reason: "it has no segment header")
         }
     }
 

@@ -78,21 +78,7 @@ public struct AnonymousSharedMemory: ~Copyable {
     /// - Throws: ``InterprocessError/Code/peerDied`` if the sender closed the socket first,
     ///   `corrupt` if the message carried no descriptor.
     public init(receivingFrom socket: FileDescriptor, access: MappedRegion.Access = .readWrite) throws(InterprocessError) {
-        let received = DescriptorPassing.receive(from: socket.rawValue)
-        guard received >= 0 else {
-            let errno = currentErrno
-            let operation = "receive shared memory"
-            switch errno {
-            case .connectionReset:
-                throw InterprocessError(.peerDied, operation: operation, name: "socket \(socket.rawValue)", errno: errno,
-                                        reason: "the sender closed the socket without sending a descriptor")
-            case .badMessage, .messageTooLong:
-                throw InterprocessError(.corrupt, operation: operation, name: "socket \(socket.rawValue)", errno: errno,
-                                        reason: "the message carried no single descriptor")
-            default:
-                throw InterprocessError.system(errno, operation: operation, name: "socket \(socket.rawValue)")
-            }
-        }
+        let received = try DescriptorPassing.receive(from: socket.rawValue, operation: "receive shared memory")
         try self.init(adopting: FileDescriptor(rawValue: received), access: access)
     }
 

@@ -14,5 +14,24 @@ enum DescriptorPassing {
     static func receive(from socket: Int32) -> Int32 {
         ipc_receive_descriptor(socket)
     }
+
+    /// Receives one descriptor from `socket`, or throws what went wrong in `operation`'s words:
+    /// `peerDied` when the sender closed the socket first, `corrupt` when the message carried
+    /// no single descriptor.
+    static func receive(from socket: Int32, operation: String) throws(InterprocessError) -> Int32 {
+        let received = ipc_receive_descriptor(socket)
+        guard received < 0 else { return received }
+        let errno = currentErrno
+        switch errno {
+        case .connectionReset:
+            throw InterprocessError(.peerDied, operation: operation, name: "socket \(socket)", errno: errno,
+                                    reason: "the sender closed the socket without sending a descriptor")
+        case .badMessage, .messageTooLong:
+            throw InterprocessError(.corrupt, operation: operation, name: "socket \(socket)", errno: errno,
+                                    reason: "the message carried no single descriptor")
+        default:
+            throw InterprocessError.system(errno, operation: operation, name: "socket \(socket)")
+        }
+    }
 }
 #endif
