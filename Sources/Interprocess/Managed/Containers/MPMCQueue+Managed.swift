@@ -68,30 +68,16 @@ extension MPMCQueue {
         let operation = "\(opening.verb) queue '\(name)' in managed segment"
         try MPMCQueue.validate(slotCount: slotCount, slotSize: slotSize, name: name, operation: operation)
         let stride = MPMCLayout.slotStride(forSlotSize: slotSize)
-        let (header, created) = try segment.containerHeader(
+        let storage = try segment.placedQueueStorage(
             opening, name: name, typeName: Self.managedTypeName, magic: MPMCLayout.tag, version: MPMCLayout.version,
-            headerSize: MPMCLayout.ringOffset + (opening.onlyOpens ? 0 : slotCount * stride), operation: operation,
-            initialize: { (base) throws(InterprocessError) in
-                base.initializeMemory(as: UInt8.self, repeating: 0, count: MPMCLayout.ringOffset + slotCount * stride)
-                MPMCQueue.initialize(base, slotCount: slotCount, slotSize: slotSize, stride: stride)
-            },
-            validate: { _ in },
-            discard: { _ in })
-        // The ring's extent is in the queue's words: each checked against its range, then the
-        // whole body against the heap; MPMCMapping checks the rest.
-        let count = UInt64(littleEndian: header.load(fromByteOffset: MPMCLayout.slotCountOffset, as: UInt64.self))
-        let words = UInt64(UInt32(littleEndian: header.load(fromByteOffset: MPMCLayout.slotStrideOffset, as: UInt32.self)))
-        let (ring, overflow) = count.multipliedReportingOverflow(by: words)
-        guard count <= UInt64(MPMCLayout.slotCountRange.upperBound), !overflow, ring <= UInt64(Int.max / 2),
-              let start = segment.offset(of: header),
-              let body = try? segment.pointer(at: start, byteCount: MPMCLayout.ringOffset + Int(ring))
-        else {
-            throw InterprocessError(.corrupt, operation: operation, name: segment.name,
-                                    reason: "queue '\(name)' claims \(count) slots of \(words) bytes, past the heap")
-        }
-        let storage = QueueStorage(placedIn: segment, name: name,
-                                   body: UnsafeMutableRawBufferPointer(start: body, count: MPMCLayout.ringOffset + Int(ring)),
-                                   wasCreated: created)
+            controlSize: MPMCLayout.ringOffset, bodySize: MPMCLayout.ringOffset + slotCount * stride, operation: operation,
+            initialize: { MPMCQueue.initialize($0, slotCount: slotCount, slotSize: slotSize, stride: stride) },
+            ringBytes: { header in
+                let count = UInt64(littleEndian: header.load(fromByteOffset: MPMCLayout.slotCountOffset, as: UInt64.self))
+                let stride = UInt64(UInt32(littleEndian: header.load(fromByteOffset: MPMCLayout.slotStrideOffset, as: UInt32.self)))
+                guard count <= UInt64(MPMCLayout.slotCountRange.upperBound) else { return nil }
+                return count &* stride
+            })
         mapping = try MPMCMapping(storage)
     }
 

@@ -56,27 +56,14 @@ extension SPSCQueue {
     init(_ opening: ContainerOpening, name: String, in segment: ManagedSegment, capacity: Int, maximumRecordSize: Int) throws(InterprocessError) {
         let operation = "\(opening.verb) queue '\(name)' in managed segment"
         try SPSCQueue.validate(capacity: capacity, maximumRecordSize: maximumRecordSize, name: name, operation: operation)
-        let (header, created) = try segment.containerHeader(
+        let storage = try segment.placedQueueStorage(
             opening, name: name, typeName: Self.managedTypeName, magic: SPSCLayout.tag, version: SPSCLayout.version,
-            headerSize: SPSCLayout.ringOffset + (opening.onlyOpens ? 0 : capacity), operation: operation,
-            initialize: { (base) throws(InterprocessError) in
-                base.initializeMemory(as: UInt8.self, repeating: 0, count: SPSCLayout.ringOffset + capacity)
-                SPSCQueue.initialize(base, capacity: capacity, maximumRecordSize: maximumRecordSize)
-            },
-            validate: { _ in },
-            discard: { _ in })
-        // The ring's size is in the queue's words: checked against the range, then the whole
-        // body against the heap; SPSCMapping checks the rest.
-        let words = UInt64(littleEndian: header.load(fromByteOffset: SPSCLayout.capacityOffset, as: UInt64.self))
-        guard words <= UInt64(SPSCLayout.capacityRange.upperBound), let start = segment.offset(of: header),
-              let body = try? segment.pointer(at: start, byteCount: SPSCLayout.ringOffset + Int(words))
-        else {
-            throw InterprocessError(.corrupt, operation: operation, name: segment.name,
-                                    reason: "queue '\(name)' claims a ring of \(words) bytes, past the heap")
-        }
-        let storage = QueueStorage(placedIn: segment, name: name,
-                                   body: UnsafeMutableRawBufferPointer(start: body, count: SPSCLayout.ringOffset + Int(words)),
-                                   wasCreated: created)
+            controlSize: SPSCLayout.ringOffset, bodySize: SPSCLayout.ringOffset + capacity, operation: operation,
+            initialize: { SPSCQueue.initialize($0, capacity: capacity, maximumRecordSize: maximumRecordSize) },
+            ringBytes: { header in
+                let bytes = UInt64(littleEndian: header.load(fromByteOffset: SPSCLayout.capacityOffset, as: UInt64.self))
+                return bytes <= UInt64(SPSCLayout.capacityRange.upperBound) ? bytes : nil
+            })
         mapping = try SPSCMapping(storage)
     }
 
