@@ -100,8 +100,9 @@ enum BlackboardCommands {
         let writer = try Blackboard(open: name, timeout: .seconds(10)).makeWriter()
         print("writer")
         fflush(nil)
-        while true { sleep(60) }
-        withExtendedLifetime(writer) {}
+        withExtendedLifetime(writer) {
+            while true { sleep(60) }
+        }
     }
 
     /// `board-set NAME VALUE`: becomes the writer and writes VALUE to "counter"; prints "set V"

@@ -87,7 +87,8 @@ struct BlackboardBasicsTests {
         let copies = #expect(throws: InterprocessError.self) { _ = try Blackboard(openOrCreate: name, entries: Self.entries, copies: 8) }
         #expect(copies?.code == .incompatibleConfiguration)
         let queue = TestSupport.uniqueName("board-notaboard")
-        _ = try SPSCQueue(create: queue, capacity: 4096, maximumRecordSize: 64, lifetime: .removedWhenCreatorCloses)
+        let created = try SPSCQueue(create: queue, capacity: 4096, maximumRecordSize: 64, lifetime: .removedWhenCreatorCloses)
+        defer { withExtendedLifetime(created) {} }
         #expect(throws: InterprocessError.self) { _ = try Blackboard(open: queue) }
         let wrong = #expect(throws: InterprocessError.self) { try Blackboard.remove(queue) }
         #expect(wrong?.code == .wrongKind)
