@@ -39,8 +39,8 @@ import Synchronization
 /// reading the last complete value. The next ``makeWriter()`` takes a dead writer's place.
 ///
 /// **Change notification.** Every write adds one to the board's change count, whose low half is
-/// a futex word: ``BlackboardReader/waitForChange(of:after:until:)`` and its blocking, deadline
-/// and `async` forms, ``BlackboardReader/changes(of:)`` (an `AsyncSequence`), and
+/// a futex word: `waitForChange(of:after:until:)` and its blocking, deadline
+/// and `async` forms, `changes(of:)` (an `AsyncSequence`), and
 /// ``BlackboardReader/onChange(of:after:until:_:)`` sleep on it. The writer pays a `FUTEX_WAKE`
 /// only while a reader sleeps.
 public struct Blackboard: Sendable {

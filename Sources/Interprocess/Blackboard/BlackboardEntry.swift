@@ -81,7 +81,7 @@ extension Blackboard {
 }
 
 /// A resolved entry of one ``Blackboard``, ready for reads and writes without a lookup: its
-/// index and size, checked once against the value type by ``Blackboard/key(_:as:)``.
+/// index and size, checked once against the value type by `Blackboard.key(_:as:)`.
 ///
 /// `Value` is the entry's value type, `[UInt8]` for its bytes or `String` for UTF-8 text.
 /// A key is only meaningful with the board it came from (or another opening of the same one).

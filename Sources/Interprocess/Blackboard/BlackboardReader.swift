@@ -68,7 +68,7 @@ public struct BlackboardReader: @unchecked Sendable {
     /// capacity, ``BlackboardKey/size``); returns their count and version, or nil if it was
     /// never written. Allocation-free.
     ///
-    /// - Throws: `invalidArgument` for a buffer smaller than the entry's capacity; as ``read(_:)``.
+    /// - Throws: `invalidArgument` for a buffer smaller than the entry's capacity; as `read(_:)`.
     @inlinable
     public func read(_ key: BlackboardKey<[UInt8]>, into buffer: UnsafeMutableRawBufferPointer) throws(InterprocessError) -> (count: Int, version: UInt64)? {
         guard buffer.count >= key.size else { try QueueFailure.raise(bufferError(buffer.count, key)) }

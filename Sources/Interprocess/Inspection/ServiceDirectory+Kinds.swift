@@ -1,7 +1,7 @@
 #if os(Linux)
 /// One function per listable kind: opens the segment as its kind, takes its `state` snapshot
 /// and puts its configuration and participants into a ``ServiceListing``. A new kind adds a
-/// case to ``ServiceDirectory/describe(_:kind:)``, its kind to
+/// case to `describe(_:kind:)`, its kind to
 /// ``ServiceDirectory/listableKinds``, and one function here.
 extension ServiceDirectory {
     /// Opens `name` as `kind` and describes it.
