@@ -17,18 +17,12 @@ extension AppearanceWait {
             do {
                 return try open()
             } catch where error.code == .notFound {
-                guard !deadline.hasPassed else {
-                    guard deadline > waitedFrom else { throw error }
-                    let waited = Duration.nanoseconds(Int64(clamping: deadline.nanoseconds &- waitedFrom.nanoseconds))
-                    throw InterprocessError(.timedOut, operation: operation, name: name,
-                                            reason: "it did not appear within \(waited.formattedForError)")
-                }
+                let wait = try nextPause(&pause, after: error, until: deadline, waitedFrom: waitedFrom, operation: operation, name: name)
                 do {
-                    try await Task.sleep(for: min(pause, deadline.remaining ?? pause))
+                    try await Task.sleep(for: wait)
                 } catch {
                     try ProcessWaiter.requireAcquired(.cancelled, operation: operation, name: name)
                 }
-                pause = min(pause * 2, longestPause)
             }
         }
     }

@@ -27,7 +27,10 @@ struct BlackboardRow: Codable {
     var writerWrites: Int
     var seconds: Double
     var writerWritesPerSecond: Double
-    /// The writer's rate over its rate with one reader and the same copies (same run).
+    /// Writes per second of the writer's own CPU time (what other processes on its CPU took
+    /// left out).
+    var writerWritesPerCPUSecond: Double
+    /// The writer's rate per CPU-second over that rate with one reader and the same copies (same run).
     var ratioToOneReader: Double?
     /// Per reader: reads, reads per second of its own CPU time (the fair figure when readers
     /// share a CPU), reads per second of wall time, and distinct versions seen.
@@ -57,7 +60,7 @@ enum BlackboardBench {
         for copies in copyCounts {
             var group = try readerCounts.map { try measure(copies: copies, readers: $0, settings: settings) }
             if let one = group.first(where: { $0.readers == 1 }) {
-                for index in group.indices { group[index].ratioToOneReader = group[index].writerWritesPerSecond / one.writerWritesPerSecond }
+                for index in group.indices { group[index].ratioToOneReader = group[index].writerWritesPerCPUSecond / one.writerWritesPerCPUSecond }
             }
             rows += group
         }
@@ -112,17 +115,18 @@ enum BlackboardBench {
         var value: UInt64 = 1
         for _ in 0..<(1 << 18) { writer.write(key, BoardValue64(value)); value &+= 1 }
         let nanoseconds = UInt64(settings.throughputSeconds * 1e9)
-        let start = ipcb_monotonic_ns()
+        let start = ipcb_monotonic_ns(), cpuStart = threadCPUNanoseconds()
         var now = start
         let first = value
         repeat {
             for _ in 0..<(1 << 16) { writer.write(key, BoardValue64(value)); value &+= 1 }
             now = ipcb_monotonic_ns()
         } while now &- start < nanoseconds
+        let cpu = Double(threadCPUNanoseconds() &- cpuStart) / 1e9
         let written = Int(value &- first), seconds = Double(now &- start) / 1e9
         return BlackboardRow(
             copies: copies, readers: readers.count, role: .subject, writerWrites: written, seconds: seconds,
-            writerWritesPerSecond: Double(written) / seconds,
+            writerWritesPerSecond: Double(written) / seconds, writerWritesPerCPUSecond: cpu > 0 ? Double(written) / cpu : 0,
             readerReads: [], readerReadsPerCPUSecond: [], readerReadsPerSecond: [], readerVersionsSeen: [])
     }
 
@@ -163,11 +167,11 @@ enum BlackboardBench {
 
     /// The rows as a table for people.
     static func table(_ rows: [BlackboardRow]) -> String {
-        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously; readers (all on the peer CPU) call read(_:) in a loop, checking each value. Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time. ×1 reader: the writer's rate over its rate with one reader (same copies, same run).\n\n"
-        var table = [["copies", "readers", "writer writes/s", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
+        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously; readers (all on the peer CPU) call read(_:) in a loop, checking each value. Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same copies, same run).\n\n"
+        var table = [["copies", "readers", "writes/s per CPU-s", "wall", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
         for row in rows {
             let list = { (values: [Double]) in values.isEmpty ? "-" : values.map { BenchTable.rate($0) }.joined(separator: ", ") }
-            table.append([String(row.copies), String(row.readers), BenchTable.rate(row.writerWritesPerSecond),
+            table.append([String(row.copies), String(row.readers), BenchTable.rate(row.writerWritesPerCPUSecond), BenchTable.rate(row.writerWritesPerSecond),
                           BenchTable.ratio(row.ratioToOneReader), list(row.readerReadsPerCPUSecond), list(row.readerReadsPerSecond),
                           row.readerVersionsSeen.isEmpty ? "-" : row.readerVersionsSeen.map(String.init).joined(separator: ", ")])
         }
