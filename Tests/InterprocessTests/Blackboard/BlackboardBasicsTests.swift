@@ -106,29 +106,38 @@ struct BlackboardBasicsTests {
         #expect(again.replacedWriter == nil)
     }
 
+    /// The async waits run on a thread of their own (``ThreadTaskExecutor``), the writes on a
+    /// `Thread`: a whole-suite run's blocking tests can hold the cooperative pool for seconds.
     @Test func waitsTimeOutAndSeeWritesFromAnotherThread() async throws {
         let board = try Blackboard(create: TestSupport.uniqueName("board-wait"), entries: Self.entries, lifetime: .removedWhenCreatorCloses)
         let counter = try board.key(7, as: UInt64.self)
         let reader = board.makeReader()
         let late = #expect(throws: InterprocessError.self) { _ = try reader.waitForChange(of: counter, after: 0, timeout: .milliseconds(50)) }
         #expect(late?.code == .timedOut)
-        let lateAsync = await #expect(throws: InterprocessError.self) { _ = try await reader.waitForChange(of: counter, after: 0, timeout: .milliseconds(50)) }
+        let lateAsync = await #expect(throws: InterprocessError.self) {
+            _ = try await Task(executorPreference: ThreadTaskExecutor.shared) {
+                try await reader.waitForChange(of: counter, after: 0, timeout: .milliseconds(50))
+            }.value
+        }
         #expect(lateAsync?.code == .timedOut)
-        let writes = Task.detached {
-            var writer = try board.makeWriter()
+        let writes = Thread {
+            guard var writer = try? board.makeWriter() else { return }
             for value in 1...5 as ClosedRange<UInt64> {
-                try await Task.sleep(for: .milliseconds(20))
+                usleep(20_000)
                 writer.write(counter, value * 100)
             }
         }
-        var seen: [UInt64] = []
-        for try await update in reader.changes(of: counter) {
-            seen.append(update.value)
-            if update.value == 500 { break }
-        }
+        writes.start()
+        let seen = try await Task(executorPreference: ThreadTaskExecutor.shared) {
+            var seen: [UInt64] = []
+            for try await update in reader.changes(of: counter) {
+                seen.append(update.value)
+                if update.value == 500 { break }
+            }
+            return seen
+        }.value
         #expect(seen.last == 500 && seen == seen.sorted())
-        try await writes.value
-        let cancelled = Task { try await reader.waitForAnyChange(after: reader.changeCount) }
+        let cancelled = Task(executorPreference: ThreadTaskExecutor.shared) { try await reader.waitForAnyChange(after: reader.changeCount) }
         try await Task.sleep(for: .milliseconds(30))
         cancelled.cancel()
         do {

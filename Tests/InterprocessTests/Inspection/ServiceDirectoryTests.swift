@@ -78,21 +78,24 @@ struct ServiceDirectoryTests {
         withExtendedLifetime(mutex) {}
     }
 
+    /// The waits run on a thread of their own (``ThreadTaskExecutor``): a whole-suite run's
+    /// blocking tests can hold the cooperative pool for longer than the deadlines here.
     @Test func theAsyncWaitSuspendsUntilTheServiceAppearsAndIsCancellable() async throws {
         let name = TestSupport.uniqueName("disc-async")
         defer { try? Blackboard.remove(name) }
-        let creator = Task.detached {
-            try await Task.sleep(for: .milliseconds(100))
-            _ = try Blackboard(create: name, entries: [.value("x", of: UInt64.self)])
-        }
-        let listing = try await ServiceDirectory.waitForService(name, timeout: .seconds(10))
+        let creator = try TestSupport.BackgroundPeer(["board-create", name, "100"])
+        let listing = try await Task(executorPreference: ThreadTaskExecutor.shared) {
+            try await ServiceDirectory.waitForService(name, timeout: .seconds(10))
+        }.value
         #expect(listing.kindName == "blackboard")
-        try await creator.value
+        #expect(try creator.wait().standardOutput.contains("created"))
         let late = await #expect(throws: InterprocessError.self) {
-            _ = try await ServiceDirectory.waitForService(TestSupport.uniqueName("disc-never"), timeout: .milliseconds(60))
+            _ = try await Task(executorPreference: ThreadTaskExecutor.shared) {
+                try await ServiceDirectory.waitForService(TestSupport.uniqueName("disc-never"), timeout: .milliseconds(60))
+            }.value
         }
         #expect(late?.code == .timedOut)
-        let waiting = Task { try await ServiceDirectory.waitForService(TestSupport.uniqueName("disc-never")) }
+        let waiting = Task(executorPreference: ThreadTaskExecutor.shared) { try await ServiceDirectory.waitForService(TestSupport.uniqueName("disc-never")) }
         try await Task.sleep(for: .milliseconds(30))
         waiting.cancel()
         do {
