@@ -31,6 +31,23 @@ struct BlackboardHostileMemoryTests {
         #expect(try board.makeReader().read(counter) == 9)
     }
 
+    @Test func aCopyThatStaysBeingWrittenEndsTheReadWithTimedOutAfterTheRetryLimit() throws {
+        let board = try Blackboard(create: TestSupport.uniqueName("board-livelock"), entries: BlackboardBasicsTests.entries,
+                                   lifetime: .removedWhenCreatorCloses)
+        let counter = try board.key(7, as: UInt64.self)
+        var writer = try board.makeWriter()
+        writer.write(counter, 1)
+        // Copy 1 (version 1's) marked "write 5 in progress": a stamp a live writer leaves while it
+        // laps a reader, so the reader retries, yielding, until its limit.
+        let copy = board.mapping.dataOffsets[counter.index] + BlackboardLayout.versionLineSize + 1 * counter.stride
+        Self.word(board, copy).pointee.store(5 << 1 | 1, ordering: .releasing)
+        let start = ContinuousClock.now
+        let lapped = #expect(throws: InterprocessError.self) { _ = try board.makeReader().read(counter) }
+        #expect(lapped?.code == .timedOut && lapped?.reason.contains("more copies") == true)
+        #expect(ContinuousClock.now - start >= Blackboard.readRetryLimit)
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
     @Test func aLengthPastTheEntryIsCorruptAndNeverReadPast() throws {
         let board = try Blackboard(create: TestSupport.uniqueName("board-length"), entries: BlackboardBasicsTests.entries,
                                    lifetime: .removedWhenCreatorCloses)
