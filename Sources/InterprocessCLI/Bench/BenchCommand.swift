@@ -133,7 +133,7 @@ struct BenchCommand: ParsableCommand {
             }
             for benchCase in BlackboardBench.cases where BenchSelection.selects(only, benchCase) {
                 progress.starting(benchCase)
-                report.blackboard = try BlackboardBench.run(settings: settings)
+                report.blackboard = try BlackboardBench.run(settings: settings, quick: quick)
             }
             report.pubsub = try PubSubBench.run(only, settings: settings, progress: &progress, serial: &serial)
             for benchCase in LegacyBench.cases where BenchSelection.selects(only, benchCase) {

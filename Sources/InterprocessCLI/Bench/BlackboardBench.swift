@@ -54,11 +54,11 @@ enum BlackboardBench {
     // from 64: reads, CPU ns, wall ns, versions seen, torn values.
     static let resultsSize = 4096
 
-    /// Measures every row.
-    static func run(settings: BenchSettings) throws -> [BlackboardRow] {
+    /// Measures every row (`quick`: 4 copies only, a short warm-up).
+    static func run(settings: BenchSettings, quick: Bool) throws -> [BlackboardRow] {
         var rows: [BlackboardRow] = []
-        for copies in copyCounts {
-            var group = try readerCounts.map { try measure(copies: copies, readers: $0, settings: settings) }
+        for copies in quick ? [4] : copyCounts {
+            var group = try readerCounts.map { try measure(copies: copies, readers: $0, settings: settings, warmup: quick ? 1 << 12 : 1 << 18) }
             if let one = group.first(where: { $0.readers == 1 }) {
                 for index in group.indices { group[index].ratioToOneReader = group[index].writerWritesPerCPUSecond / one.writerWritesPerCPUSecond }
             }
@@ -67,7 +67,7 @@ enum BlackboardBench {
         return rows
     }
 
-    static func measure(copies: Int, readers: Int, settings: BenchSettings) throws -> BlackboardRow {
+    static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int) throws -> BlackboardRow {
         let name = "ipc-bench-\(getpid())-board-\(copies)-\(readers)", resultsName = name + "-results"
         let board = try Blackboard(create: name, entries: [.value("value", of: BoardValue64.self)], copies: copies,
                                    lifetime: .removedWhenCreatorCloses)
@@ -82,7 +82,7 @@ enum BlackboardBench {
              "--control", resultsName, "--cpu", String(settings.peerCPU), "--queue", name, "--producer-index", String(index)]
         }
         var row = try BroadcastBench.withReaders(readers, arguments: arguments, pids: []) { pids in
-            try write(board, copies: copies, readers: pids, ready: word(0), stop: word(8), settings: settings)
+            try write(board, copies: copies, readers: pids, ready: word(0), stop: word(8), settings: settings, warmup: warmup)
         }
         for index in 0..<readers {
             let slot = base + 64 * (index + 1)
@@ -101,7 +101,7 @@ enum BlackboardBench {
     /// raises the stop flag.
     static func write(
         _ board: Blackboard, copies: Int, readers: [pid_t], ready: UnsafeMutablePointer<Atomic<UInt64>>,
-        stop: UnsafeMutablePointer<Atomic<UInt64>>, settings: BenchSettings
+        stop: UnsafeMutablePointer<Atomic<UInt64>>, settings: BenchSettings, warmup: Int
     ) throws -> BlackboardRow {
         defer { stop.pointee.store(1, ordering: .releasing) }
         let waitLimit = ipcb_monotonic_ns() + 20_000_000_000
@@ -113,7 +113,7 @@ enum BlackboardBench {
         let key = try board.key("value", as: BoardValue64.self)
         var writer = try board.makeWriter()
         var value: UInt64 = 1
-        for _ in 0..<(1 << 18) { writer.write(key, BoardValue64(value)); value &+= 1 }
+        for _ in 0..<warmup { writer.write(key, BoardValue64(value)); value &+= 1 }
         let nanoseconds = UInt64(settings.throughputSeconds * 1e9)
         let start = ipcb_monotonic_ns(), cpuStart = threadCPUNanoseconds()
         var now = start
