@@ -81,3 +81,20 @@ enum ServiceText {
         return [services, subscribers, pools].filter { $0.count > 1 }.map(Formatting.table).joined(separator: "\n\n")
     }
 }
+
+extension ServiceText {
+    /// The table of every kind (`ServiceDirectory.all()`): one row per service, its
+    /// configuration and its participants on one line each.
+    static func listings(_ listings: [ServiceListing]) -> String {
+        guard !listings.isEmpty else { return "no services of any kind" }
+        var table = [["NAME", "KIND", "CONFIGURATION", "PARTICIPANTS"]]
+        for listing in listings {
+            let configuration = listing.configuration.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
+            let participants = listing.participants.map { "\($0.role) \($0.pid) (\($0.liveness.rawValue))" }.joined(separator: ", ")
+            table.append([listing.name, listing.kindName,
+                          listing.problem.map { "unreadable: \($0)" } ?? (configuration.isEmpty ? "-" : configuration),
+                          participants.isEmpty ? "-" : participants])
+        }
+        return Formatting.table(table)
+    }
+}

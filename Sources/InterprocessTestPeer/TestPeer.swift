@@ -68,6 +68,16 @@ struct TestPeer {
           broadcast-hold NAME                          become the writer, print "writer S", hold it
           broadcast-victim NAME MILLISECONDS SEED      random reads and writes while the test rewrites
                                                        the stream; "ops N records R errors E (corrupt C)"
+          board-write NAME MILLISECONDS|forever        write self-checking 4 KiB values to "big" of a
+                                                       blackboard; "writing", then "wrote N"
+          board-read NAME MILLISECONDS                 read "big" that long, checking every value;
+                                                       "ready", then "reads R versions V torn T backwards B"
+          board-create NAME DELAY-MS                   after DELAY-MS, create a board with "big" and
+                                                       "counter"; "created"
+          board-hold NAME                              become the board's writer, print "writer", hold it
+          board-set NAME VALUE                         write VALUE to "counter"; "set VERSION"
+          board-wait NAME AFTER TIMEOUT-MS [async]     wait for a "counter" version other than AFTER;
+                                                       "ready", then "changed V value X"
           relative-walk NAME OFFSET                    follow a list of 16-byte nodes (value, relative
                                                        pointer) from OFFSET; "base HEX", "values …"
           objects-find SEGMENT OBJECT u64|i32          find a named object of a managed segment;
@@ -276,6 +286,12 @@ struct TestPeer {
         case "broadcast-probe": try BroadcastCommands.probe(&arguments)
         case "broadcast-hold": try BroadcastCommands.hold(&arguments)
         case "broadcast-victim": try BroadcastVictimCommands.run(&arguments)
+        case "board-write": try BlackboardCommands.write(&arguments)
+        case "board-read": try BlackboardCommands.read(&arguments)
+        case "board-create": try BlackboardCommands.create(&arguments)
+        case "board-hold": try BlackboardCommands.hold(&arguments)
+        case "board-set": try BlackboardCommands.set(&arguments)
+        case "board-wait": try BlackboardCommands.wait(&arguments)
         case "spsc-produce": try QueueCommands.produce(&arguments)
         case "spsc-produce-then-die": try QueueCommands.produceThenDie(&arguments)
         case "spsc-consume": try QueueCommands.consume(&arguments)

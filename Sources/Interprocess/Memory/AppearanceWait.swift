@@ -36,16 +36,27 @@ enum AppearanceWait {
             do {
                 return try open()
             } catch where error.code == .notFound {
-                guard !deadline.hasPassed else {
-                    guard deadline > waitedFrom else { throw error }
-                    let waited = Duration.nanoseconds(Int64(clamping: deadline.nanoseconds &- waitedFrom.nanoseconds))
-                    throw InterprocessError(.timedOut, operation: operation, name: name,
-                                            reason: "it did not appear within \(waited.formattedForError)")
-                }
-                sleep(for: min(pause, deadline.remaining ?? pause))
-                pause = min(pause * 2, longestPause)
+                sleep(for: try nextPause(&pause, after: error, until: deadline, waitedFrom: waitedFrom, operation: operation, name: name))
             }
         }
+    }
+
+    /// After a try that found nothing: the error to report if `deadline` passed (`notFound` as
+    /// it is when the deadline was already past on entry, else `timedOut`), otherwise how long
+    /// to pause before the next try (`pause` doubles, up to ``longestPause``).
+    static func nextPause(
+        _ pause: inout Duration, after error: InterprocessError, until deadline: Deadline, waitedFrom: Deadline,
+        operation: String, name: String
+    ) throws(InterprocessError) -> Duration {
+        guard !deadline.hasPassed else {
+            guard deadline > waitedFrom else { throw error }
+            let waited = Duration.nanoseconds(Int64(clamping: deadline.nanoseconds &- waitedFrom.nanoseconds))
+            throw InterprocessError(.timedOut, operation: operation, name: name,
+                                    reason: "it did not appear within \(waited.formattedForError)")
+        }
+        let now = min(pause, deadline.remaining ?? pause)
+        pause = min(pause * 2, longestPause)
+        return now
     }
 
     private static func sleep(for duration: Duration) {

@@ -25,6 +25,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Containers in a managed segment: dictionary lookups from 2 reader processes while a third
     /// inserts, and a vector's append rate (see ``ContainerBench``).
     case containers
+    /// A blackboard's read rate per reader process and its writer's rate, 1 and 4 readers
+    /// (see ``BlackboardBench``).
+    case blackboard
 }
 
 /// How the two processes of a case talk to each other.
@@ -114,6 +117,8 @@ enum BenchTransport: String, Codable, CaseIterable {
     case sharedDictionary = "shared-dictionary"
     /// Ours: a `SharedVector` in a managed segment, one process appending (containers group).
     case sharedVector = "shared-vector"
+    /// Ours: a `Blackboard`, one writer process and 0, 1 or 4 reader processes (blackboard group).
+    case blackboard
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -121,7 +126,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
-             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector: .subject
+             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree: .baseline
         }

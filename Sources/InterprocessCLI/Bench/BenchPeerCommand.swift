@@ -37,6 +37,9 @@ struct BenchPeerCommand: ParsableCommand {
             if transport == .broadcast {
                 return try BroadcastBench.read(resultsName: control, streamName: queue[0], index: producerIndex)
             }
+            if transport == .blackboard {
+                return try BlackboardBench.read(resultsName: control, boardName: queue[0], index: producerIndex)
+            }
             if transport == .sharedDictionary {
                 return try ContainerBench.read(resultsName: control, segmentName: queue[0], index: producerIndex)
             }

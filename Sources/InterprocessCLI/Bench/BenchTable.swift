@@ -39,6 +39,9 @@ enum BenchTable {
         if !report.broadcast.isEmpty {
             text += BroadcastBench.table(report.broadcast)
         }
+        if !report.blackboard.isEmpty {
+            text += BlackboardBench.table(report.blackboard)
+        }
         text += PubSubTable.render(report.pubsub)
         if !report.legacy.isEmpty {
             text += LegacyBench.table(report.legacy)

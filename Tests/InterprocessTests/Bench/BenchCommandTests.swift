@@ -20,7 +20,9 @@ struct BenchCommandTests {
     static let sizes = [8, 64, 1024, 65536, 1_048_576]
 
     @Test func quickRunReportsEveryRowWithSaneNumbers() throws {
-        let outcome = try TestSupport.cli("bench", "--quick", "--json")
+        // Every group, quick: about 30 s on an idle 2-CPU machine, over a minute (the `cli`
+        // helper's limit) in a loaded whole-suite run.
+        let outcome = try TestSupport.run(TestSupport.executable("interprocess"), ["bench", "--quick", "--json"], timeout: 240)
         try #require(outcome.status == 0, "\(outcome)")
         let report = try CLIJSON.object(outcome.standardOutput)
 

@@ -1,0 +1,180 @@
+import CInterprocessBench
+import Interprocess
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A 64-byte blackboard value whose eight words are all the same number: a reader that sees
+/// two different words saw a torn value.
+struct BoardValue64: InterprocessValue {
+    var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    init(_ value: UInt64) { words = (value, value, value, value, value, value, value, value) }
+    var isWhole: Bool {
+        words.0 == words.1 && words.0 == words.2 && words.0 == words.3
+            && words.0 == words.4 && words.0 == words.5 && words.0 == words.6 && words.0 == words.7
+    }
+}
+
+/// One blackboard case: a writer process updating one 64-byte entry as fast as it can for the
+/// measured time, with `readers` reader processes reading it in a loop (all on the peer's CPU).
+struct BlackboardRow: Codable {
+    var copies: Int
+    var readers: Int
+    var role: BenchRole
+    /// Writes in the measured time, that time, and the rate.
+    var writerWrites: Int
+    var seconds: Double
+    var writerWritesPerSecond: Double
+    /// Writes per second of the writer's own CPU time (what other processes on its CPU took
+    /// left out).
+    var writerWritesPerCPUSecond: Double
+    /// The writer's rate per CPU-second over that rate with one reader and the same copies (same run).
+    var ratioToOneReader: Double?
+    /// Per reader: reads, reads per second of its own CPU time (the fair figure when readers
+    /// share a CPU), reads per second of wall time, and distinct versions seen.
+    var readerReads: [UInt64]
+    var readerReadsPerCPUSecond: [Double]
+    var readerReadsPerSecond: [Double]
+    var readerVersionsSeen: [UInt64]
+}
+
+/// The blackboard bench: the writer (this process, the bench CPU) updates a 64-byte value
+/// continuously; 0, 1 or 4 `bench-peer --transport blackboard` reader processes (the peer CPU)
+/// call `read(_:)` in a loop, checking every value, with 2 copies per entry (double buffer:
+/// the nearest to a seqlock that survives a writer killed mid-update) and 4 (the default).
+enum BlackboardBench {
+    /// The one selectable case (it measures every row).
+    static let cases = [BenchCase(group: .blackboard, transport: .blackboard, messageSize: 64)]
+    static let readerCounts = [0, 1, 4]
+    static let copyCounts = [2, 4]
+
+    // The results segment: the ready count at 0, the stop flag at 8, then 64 bytes per reader
+    // from 64: reads, CPU ns, wall ns, versions seen, torn values.
+    static let resultsSize = 4096
+
+    /// Measures every row (`quick`: 4 copies only, a short warm-up).
+    static func run(settings: BenchSettings, quick: Bool) throws -> [BlackboardRow] {
+        var rows: [BlackboardRow] = []
+        for copies in quick ? [4] : copyCounts {
+            var group = try readerCounts.map { try measure(copies: copies, readers: $0, settings: settings, warmup: quick ? 1 << 12 : 1 << 18) }
+            if let one = group.first(where: { $0.readers == 1 }) {
+                for index in group.indices { group[index].ratioToOneReader = group[index].writerWritesPerCPUSecond / one.writerWritesPerCPUSecond }
+            }
+            rows += group
+        }
+        return rows
+    }
+
+    static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int) throws -> BlackboardRow {
+        let name = "ipc-bench-\(getpid())-board-\(copies)-\(readers)", resultsName = name + "-results"
+        let board = try Blackboard(create: name, entries: [.value("value", of: BoardValue64.self)], copies: copies,
+                                   lifetime: .removedWhenCreatorCloses)
+        let results = try SharedMemory(create: resultsName, size: resultsSize, lifetime: .removedWhenCreatorCloses)
+        let base = results.region.baseAddress
+        for offset in stride(from: 0, to: resultsSize, by: 8) {
+            (base + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
+        }
+        let word = { (offset: Int) in (base + offset).assumingMemoryBound(to: Atomic<UInt64>.self) }
+        let arguments = { (index: Int) in
+            ["bench-peer", "--group", "blackboard", "--transport", "blackboard", "--size", "64",
+             "--control", resultsName, "--cpu", String(settings.peerCPU), "--queue", name, "--producer-index", String(index)]
+        }
+        var row = try BroadcastBench.withReaders(readers, arguments: arguments, pids: []) { pids in
+            try write(board, copies: copies, readers: pids, ready: word(0), stop: word(8), settings: settings, warmup: warmup)
+        }
+        for index in 0..<readers {
+            let slot = base + 64 * (index + 1)
+            let field = { (number: Int) in slot.load(fromByteOffset: 8 * number, as: UInt64.self) }
+            guard field(4) == 0 else { throw BenchFailure("blackboard reader \(index) read \(field(4)) torn values") }
+            row.readerReads.append(field(0))
+            row.readerReadsPerCPUSecond.append(field(1) == 0 ? 0 : Double(field(0)) / (Double(field(1)) / 1e9))
+            row.readerReadsPerSecond.append(field(2) == 0 ? 0 : Double(field(0)) / (Double(field(2)) / 1e9))
+            row.readerVersionsSeen.append(field(3))
+        }
+        withExtendedLifetime(results) {}
+        return row
+    }
+
+    /// The writer's side: waits for the readers, warms up, writes for the measured time, then
+    /// raises the stop flag.
+    static func write(
+        _ board: Blackboard, copies: Int, readers: [pid_t], ready: UnsafeMutablePointer<Atomic<UInt64>>,
+        stop: UnsafeMutablePointer<Atomic<UInt64>>, settings: BenchSettings, warmup: Int
+    ) throws -> BlackboardRow {
+        defer { stop.pointee.store(1, ordering: .releasing) }
+        let waitLimit = ipcb_monotonic_ns() + 20_000_000_000
+        while ready.pointee.load(ordering: .acquiring) < UInt64(readers.count) {
+            for pid in readers { try PeerProcess.checkAlive(pid) }
+            guard ipcb_monotonic_ns() < waitLimit else { throw BenchFailure("the blackboard readers did not start") }
+            usleep(1000)
+        }
+        let key = try board.key("value", as: BoardValue64.self)
+        var writer = try board.makeWriter()
+        var value: UInt64 = 1
+        for _ in 0..<warmup { writer.write(key, BoardValue64(value)); value &+= 1 }
+        let nanoseconds = UInt64(settings.throughputSeconds * 1e9)
+        let start = ipcb_monotonic_ns(), cpuStart = threadCPUNanoseconds()
+        var now = start
+        let first = value
+        repeat {
+            for _ in 0..<(1 << 16) { writer.write(key, BoardValue64(value)); value &+= 1 }
+            now = ipcb_monotonic_ns()
+        } while now &- start < nanoseconds
+        let cpu = Double(threadCPUNanoseconds() &- cpuStart) / 1e9
+        let written = Int(value &- first), seconds = Double(now &- start) / 1e9
+        return BlackboardRow(
+            copies: copies, readers: readers.count, role: .subject, writerWrites: written, seconds: seconds,
+            writerWritesPerSecond: Double(written) / seconds, writerWritesPerCPUSecond: cpu > 0 ? Double(written) / cpu : 0,
+            readerReads: [], readerReadsPerCPUSecond: [], readerReadsPerSecond: [], readerVersionsSeen: [])
+    }
+
+    /// A reader process (`bench-peer --transport blackboard`): reads until the stop flag and
+    /// reports in slot `index` of the results segment.
+    static func read(resultsName: String, boardName: String, index: Int) throws {
+        let results = try SharedMemory(open: resultsName)
+        let base = results.region.baseAddress
+        let board = try Blackboard(open: boardName)
+        let key = try board.key("value", as: BoardValue64.self)
+        let reader = board.makeReader()
+        let stop = (base + 8).assumingMemoryBound(to: Atomic<UInt64>.self)
+        base.assumingMemoryBound(to: Atomic<UInt64>.self).pointee.wrappingAdd(1, ordering: .releasing)
+        var reads: UInt64 = 0, torn: UInt64 = 0, versions: UInt64 = 0, last: UInt64 = 0
+        let wallStart = ipcb_monotonic_ns(), cpuStart = threadCPUNanoseconds()
+        while stop.pointee.load(ordering: .relaxed) == 0 {
+            for _ in 0..<1024 {
+                guard let value = try reader.read(key) else { continue }
+                if !value.isWhole { torn &+= 1 }
+                if value.words.0 != last { versions &+= 1; last = value.words.0 }
+                reads &+= 1
+            }
+        }
+        let cpu = threadCPUNanoseconds() &- cpuStart, wall = ipcb_monotonic_ns() &- wallStart
+        let slot = base + 64 * (index + 1)
+        for (field, value) in [reads, cpu, wall, versions, torn].enumerated() {
+            slot.storeBytes(of: value, toByteOffset: 8 * field, as: UInt64.self)
+        }
+        withExtendedLifetime(results) {}
+    }
+
+    /// The calling thread's CPU time.
+    static func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    /// The rows as a table for people.
+    static func table(_ rows: [BlackboardRow]) -> String {
+        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously; readers (all on the peer CPU) call read(_:) in a loop, checking each value. Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same copies, same run).\n\n"
+        var table = [["copies", "readers", "writes/s per CPU-s", "wall", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
+        for row in rows {
+            let list = { (values: [Double]) in values.isEmpty ? "-" : values.map { BenchTable.rate($0) }.joined(separator: ", ") }
+            table.append([String(row.copies), String(row.readers), BenchTable.rate(row.writerWritesPerCPUSecond), BenchTable.rate(row.writerWritesPerSecond),
+                          BenchTable.ratio(row.ratioToOneReader), list(row.readerReadsPerCPUSecond), list(row.readerReadsPerSecond),
+                          row.readerVersionsSeen.isEmpty ? "-" : row.readerVersionsSeen.map(String.init).joined(separator: ", ")])
+        }
+        return text + Formatting.table(table) + "\n"
+    }
+}

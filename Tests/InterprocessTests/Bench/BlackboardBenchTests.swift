@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+
+/// `interprocess bench --only blackboard`: a writer process and 0, 1 and 4 reader processes
+/// report every row with sane numbers and no torn value. Behaviour only; the speed is never
+/// asserted (it lives in BENCHMARKS.md).
+@Suite("CLI: bench blackboard", .timeLimit(.minutes(2)))
+struct BlackboardBenchTests {
+    @Test func quickRunReportsEveryRow() throws {
+        let outcome = try TestSupport.cli("bench", "--quick", "--json", "--only", "blackboard")
+        try #require(outcome.status == 0, "\(outcome)")
+        let report = try CLIJSON.object(outcome.standardOutput)
+        #expect((report["latency"] as? [Any])?.isEmpty == true)
+        let rows = try #require(report["blackboard"] as? [[String: Any]])
+        #expect(rows.map { "\($0["copies"] as? Int ?? 0) \($0["readers"] as? Int ?? -1)" } == ["4 0", "4 1", "4 4"])
+        for row in rows {
+            let readers = row["readers"] as? Int ?? 0
+            #expect((row["writerWrites"] as? Int ?? 0) > 0 && ((row["writerWritesPerCPUSecond"] as? Double) ?? 0) > 0, "\(row)")
+            #expect((row["readerReads"] as? [Int])?.count == readers, "\(row)")
+            #expect((row["readerReadsPerCPUSecond"] as? [Double])?.allSatisfy { $0 >= 0 } == true, "\(row)")
+            if readers > 0 { #expect(row["ratioToOneReader"] as? Double != nil, "\(row)") }
+        }
+    }
+}
