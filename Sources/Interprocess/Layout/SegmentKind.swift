@@ -41,6 +41,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let broadcastStream = SegmentKind(rawValue: 11)
     /// A ``ManagedSegment``: a heap that grows, with named objects.
     public static let managedSegment = SegmentKind(rawValue: 12)
+    /// A request/response service (``RequestResponseService``): its configuration, server, client seats and their messages.
+    public static let requestResponse = SegmentKind(rawValue: 15)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -48,6 +50,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .spscQueue: "spsc-queue", .mpmcQueue: "mpmc-queue",
         .service: "service", .samplePool: "sample-pool", .broadcastStream: "broadcast-stream",
         .managedSegment: "managed-segment",
+        .requestResponse: "request-response",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -71,6 +74,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .samplePool: "a service's sample pool"
         case .broadcastStream: "a broadcast stream"
         case .managedSegment: "a managed segment"
+        case .requestResponse: "a request-response service"
         default: "a segment of kind \(rawValue)"
         }
     }
