@@ -80,15 +80,16 @@ enum ResponseReading {
     /// completed the request with no further response (the slot is then free).
     static func isOver(_ slot: RequestSlot, _ id: UInt64, storage: RequestResponseStorage, checkLiveness: Bool,
                        operation: String) throws(InterprocessError) -> Bool {
+        // Completed first: a server that completed the request and then went away is no failure.
+        if slot.consumed.pointee.load(ordering: .acquiring) == id {
+            // Acquiring `consumed` made every response sent before it visible: look once more.
+            guard case .pending = poll(slot, id) else { return false }
+            slot.phase.pointee.store(RequestResponseLayout.Phase.free, ordering: .relaxed)
+            return true
+        }
         if let failure = slot.serverFailure(id, storage: storage, checkLiveness: checkLiveness, operation: operation) {
             slot.abandon(id)
             throw failure
-        }
-        guard slot.isConsumed(id) else { return false }
-        // Acquiring `consumed` made every response sent before it visible: look once more.
-        if case .pending = poll(slot, id) {
-            slot.phase.pointee.store(RequestResponseLayout.Phase.free, ordering: .relaxed)
-            return true
         }
         return false
     }
