@@ -48,9 +48,10 @@ enum RequestResponseCommands {
                 for index in 0..<3 { try request.send(contentsOf: answer(to: bytes, index: index), timeout: .seconds(5)) }
                 request.complete()
             default:
-                // Keeps the request (and the server) until killed.
+                // Keeps the request and the server (used in the loop, so that its lifetime does
+                // not end here: a server handle that goes away gives its seat up) until killed.
                 say("holding \(request.id)")
-                while true { sleep(1) }
+                while !server.service.name.isEmpty { sleep(1) }
             }
             served += 1
         }
