@@ -25,6 +25,7 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Containers in a managed segment: dictionary lookups from 2 reader processes while a third
     /// inserts, and a vector's append rate (see ``ContainerBench``).
     case containers
+    case rpc
 }
 
 /// How the two processes of a case talk to each other.
@@ -114,6 +115,7 @@ enum BenchTransport: String, Codable, CaseIterable {
     case sharedDictionary = "shared-dictionary"
     /// Ours: a `SharedVector` in a managed segment, one process appending (containers group).
     case sharedVector = "shared-vector"
+    case rpc
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -121,7 +123,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
-             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector: .subject
+             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .rpc: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree: .baseline
         }

@@ -86,6 +86,8 @@ struct BenchReport: Codable {
     var heap: [HeapRow] = []
     /// Containers in a managed segment (the containers group).
     var containers: [ContainerRow] = []
+    /// Request/response round trips (the rpc group).
+    var rpc: [RPCRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {
