@@ -11,7 +11,7 @@ public import SystemPackage
 /// let service = try RequestResponseService(openOrCreate: "square", configuration: .init())
 /// var server = try Server(service: service)
 /// while true {
-///     let request = try server.receive()
+///     var request = try server.receive()
 ///     let x = try request.load(as: Int.self)
 ///     try request.respond(x * x)
 /// }
