@@ -119,6 +119,19 @@ final class RequestResponseStorage: @unchecked Sendable {
         base + RequestResponseLayout.seatsOffset + index &* geometry.seatStride
     }
 
+    /// Calls `body` with every slot of the seats a server scans (seat address, seat number,
+    /// slot), until it returns true; returns whether one did.
+    @discardableResult
+    func firstSlot(where body: (UnsafeMutableRawPointer, Int, RequestSlot) -> Bool) -> Bool {
+        for seatIndex in 0..<scannedSeats {
+            let seat = seat(seatIndex)
+            for index in 0..<geometry.slotsPerSeat where body(seat, seatIndex, RequestSlot(slot(index, of: seat), geometry: geometry)) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Slot `slot` of the seat at `seat` (`slot` below the slots per seat).
     func slot(_ slot: Int, of seat: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
         seat + RequestResponseLayout.slotsOffset + slot &* geometry.slotStride

@@ -61,16 +61,13 @@ public struct Server: ~Copyable {
     /// marked dropped (`consumed` = id | aborted bit), so that its client gets `peerDied` and can
     /// reuse the slot; requests not taken yet stay for this server.
     private func settle() {
-        let slots = storage.geometry.slotsPerSeat
-        for seatIndex in 0..<storage.scannedSeats {
-            let seat = storage.seat(seatIndex)
-            for index in 0..<slots {
-                let slot = RequestSlot(storage.slot(index, of: seat), geometry: storage.geometry)
-                let taken = slot.taken.pointee.load(ordering: .acquiring)
-                if taken != 0, !slot.isConsumed(taken), slot.takenBy.pointee.load(ordering: .relaxed) != claim {
-                    slot.consumed.pointee.store(taken | RequestID.abortedBit, ordering: .releasing)
-                }
+        let claim = claim
+        storage.firstSlot { _, _, slot in
+            let taken = slot.taken.pointee.load(ordering: .acquiring)
+            if taken != 0, !slot.isConsumed(taken), slot.takenBy.pointee.load(ordering: .relaxed) != claim {
+                slot.consumed.pointee.store(taken | RequestID.abortedBit, ordering: .releasing)
             }
+            return false
         }
         wakeAllClients()
     }
@@ -136,16 +133,10 @@ public struct Server: ~Copyable {
     /// Whether a request is posted and not taken (sequentially consistent loads: the waiter's
     /// re-check of the parking handshake).
     static func hasPending(_ storage: RequestResponseStorage) -> Bool {
-        let slots = storage.geometry.slotsPerSeat
-        for seatIndex in 0..<storage.scannedSeats {
-            let seat = storage.seat(seatIndex)
-            for index in 0..<slots {
-                let slot = RequestSlot(storage.slot(index, of: seat), geometry: storage.geometry)
-                let posted = slot.posted.pointee.load(ordering: .sequentiallyConsistent)
-                if posted != 0, posted != slot.taken.pointee.load(ordering: .relaxed) { return true }
-            }
+        storage.firstSlot { _, _, slot in
+            let posted = slot.posted.pointee.load(ordering: .sequentiallyConsistent)
+            return posted != 0 && posted != slot.taken.pointee.load(ordering: .relaxed)
         }
-        return false
     }
 
     /// The one receive: takes a request; without a deadline returns nil at once when there is
