@@ -16,7 +16,7 @@ import Synchronization
 /// Up to ``RequestResponseConfiguration/requestsInFlightPerClient`` requests may wait for their
 /// responses at once. The server may start after the client: a request waits for one. A server
 /// that dies turns every request waiting on it into ``InterprocessError/Code/peerDied`` (within
-/// ``FutexParking/recheckInterval``, not at the deadline).
+/// 20 ms: the bound of every sleep in the library, not at the deadline).
 public struct Client: ~Copyable {
     /// The service.
     public let service: RequestResponseService

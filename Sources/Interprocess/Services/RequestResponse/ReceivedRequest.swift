@@ -2,8 +2,8 @@
 import Synchronization
 
 /// A request a ``Server`` received: its bytes, read in place in the client's slot, and the way
-/// to answer it — one response (``respond(contentsOf:)``), or a stream of responses
-/// (``send(contentsOf:)``) ended by ``complete()``. A request dropped without a final response
+/// to answer it — one response (`respond(contentsOf:)`), or a stream of responses
+/// (`send(contentsOf:)`) ended by ``complete()``. A request dropped without a final response
 /// is completed then: its client sees the end of the responses.
 ///
 /// ```swift

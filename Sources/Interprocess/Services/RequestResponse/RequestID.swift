@@ -1,5 +1,5 @@
 #if os(Linux)
-/// Names one request of one client: what ``Client/send(contentsOf:)`` returns and what its
+/// Names one request of one client: what `Client.send(contentsOf:)` returns and what its
 /// responses are matched against (every response carries the id of the request it answers).
 ///
 /// The bits say where the request lives: bits 0..<8 its slot in the client's seat, 8..<32 a

@@ -1,9 +1,10 @@
 #if os(Linux)
+public import SystemPackage
 import Synchronization
 
 /// The one server of a ``RequestResponseService``: receives the clients' requests in place and
-/// answers each with ``ReceivedRequest/respond(contentsOf:)`` (one response) or a stream of
-/// ``ReceivedRequest/send(contentsOf:)`` ended by ``ReceivedRequest/complete()``.
+/// answers each with `respond(contentsOf:)` (one response) or a stream of
+/// `send(contentsOf:)` ended by ``ReceivedRequest/complete()``.
 ///
 /// ```swift
 /// var server = try Server(service: RequestResponseService(openOrCreate: "echo", configuration: .init()))
@@ -17,7 +18,9 @@ import Synchronization
 ///
 /// A service has one server at a time: a second live one fails with `alreadyExists` naming the
 /// live pid; a server that died is replaced, and the requests it had taken fail on their clients'
-/// side with `peerDied` (requests it had not taken yet are served by the new server).
+/// side with `peerDied` (requests it had not taken yet are served by the new server). Keep the
+/// server while answering: a server that goes away gives its place up, and the requests it took
+/// then fail on their clients' side too.
 public struct Server: ~Copyable {
     /// The service served.
     public let service: RequestResponseService
@@ -44,12 +47,26 @@ public struct Server: ~Copyable {
         settle()
     }
 
+    /// Creates the service `name` and becomes its server.
+    ///
+    /// - Throws: as ``RequestResponseService/init(create:configuration:permissions:lifetime:)``.
+    public init(
+        create name: String, configuration: RequestResponseConfiguration,
+        permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent
+    ) throws(InterprocessError) {
+        try self.init(service: RequestResponseService(create: name, configuration: configuration, permissions: permissions, lifetime: lifetime))
+    }
+
     /// Makes the server of the service `name`, creating the service if there is none.
     ///
     /// - Throws: as ``RequestResponseService/init(openOrCreate:configuration:permissions:lifetime:)``
     ///   and ``init(service:)``.
-    public init(openOrCreate name: String, configuration: RequestResponseConfiguration) throws(InterprocessError) {
-        try self.init(service: RequestResponseService(openOrCreate: name, configuration: configuration))
+    public init(
+        openOrCreate name: String, configuration: RequestResponseConfiguration,
+        permissions: FilePermissions = .ownerReadWrite, lifetime: Lifetime = .persistent
+    ) throws(InterprocessError) {
+        try self.init(service: RequestResponseService(openOrCreate: name, configuration: configuration,
+                                                      permissions: permissions, lifetime: lifetime))
     }
 
     deinit {

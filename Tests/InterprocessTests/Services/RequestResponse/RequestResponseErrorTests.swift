@@ -31,6 +31,7 @@ struct RequestResponseErrorTests {
         defer { try? RequestResponseService.remove(name) }
         let first = try RequestResponseService(openOrCreate: name, configuration: .init(maximumClients: 8))
         #expect(first.wasCreated)
+        #expect((#expect(throws: InterprocessError.self) { _ = try Server(create: name, configuration: .init()) })?.code == .alreadyExists)
         let again = try RequestResponseService(openOrCreate: name, configuration: .init(maximumClients: 8))
         #expect(!again.wasCreated)
         let error = #expect(throws: InterprocessError.self) {
