@@ -76,13 +76,28 @@ public struct Server: ~Copyable {
 
     /// Finishes what a previous server left: every request it had taken and not completed is
     /// marked dropped (`consumed` = id | aborted bit), so that its client gets `peerDied` and can
-    /// reuse the slot; requests not taken yet stay for this server.
+    /// reuse the slot; requests not taken yet stay for this server, except those of dead clients
+    /// (judged from /proc here, once per server: the per-request path never reads it), which are
+    /// dropped.
     private func settle() {
         let claim = claim
-        storage.firstSlot { _, _, slot in
+        var judgedSeat = -1
+        var clientIsDead = false
+        storage.firstSlot { seat, seatIndex, slot in
             let taken = slot.taken.pointee.load(ordering: .acquiring)
             if taken != 0, !slot.isConsumed(taken), slot.takenBy.pointee.load(ordering: .relaxed) != claim {
                 slot.consumed.pointee.store(taken | RequestID.abortedBit, ordering: .releasing)
+            }
+            // A request a dead client left and no server took: nobody waits for its answer.
+            let posted = slot.posted.pointee.load(ordering: .acquiring)
+            guard posted != 0, posted != taken else { return false }
+            if judgedSeat != seatIndex {
+                judgedSeat = seatIndex
+                clientIsDead = EndpointClaim.isDead(RequestResponseStorage.word64(seat, RequestResponseLayout.seatClaimOffset)
+                    .pointee.load(ordering: .acquiring))
+            }
+            if clientIsDead, slot.taken.pointee.compareExchange(expected: taken, desired: posted, ordering: .acquiringAndReleasing).exchanged {
+                slot.consumed.pointee.store(posted, ordering: .releasing)
             }
             return false
         }

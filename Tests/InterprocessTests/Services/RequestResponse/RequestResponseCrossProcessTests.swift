@@ -101,6 +101,21 @@ struct RequestResponseCrossProcessTests {
         #expect(try client.receiveResponse(to: id, timeout: .seconds(10)) == [4], "never the dead client's answer")
     }
 
+    @Test("a request left by a client killed before any server took it is dropped by the next server, not answered")
+    func deadClientBeforeServer() throws {
+        let name = TestSupport.uniqueName("rpc-orphan")
+        defer { try? RequestResponseService.remove(name) }
+        let service = try RequestResponseService(openOrCreate: name, configuration: .init(maximumClients: 2))
+        let holder = try ServicePeer("rpc-client-hold", name, "0a0b")
+        #expect(holder.waitForOutput("sent"), "\(holder.description)")
+        #expect(service.state.clients.first?.pendingRequests == 1)
+        holder.killAndReap()
+        var server = try Server(service: service)
+        let taken = try server.tryReceive() != nil
+        #expect(!taken, "nobody waits for its answer")
+        #expect(service.state.clients.first?.pendingRequests == 0)
+    }
+
     @Test("kill clients and servers at random 200 times: no wrong response, no call late past its deadline, a new server always takes over")
     func killChaos() throws {
         let name = TestSupport.uniqueName("rpc-chaos")
