@@ -23,7 +23,7 @@ struct InterprocessCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ListCommand.self, InspectCommand.self, CheckCommand.self, WatchCommand.self, DumpCommand.self, CreateCommand.self, RemoveCommand.self,
-            CollectGarbageCommand.self, ServicesCommand.self, PubCommand.self, SubCommand.self,
+            CollectGarbageCommand.self, ServicesCommand.self, PubCommand.self, SubCommand.self, CallCommand.self,
             DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )

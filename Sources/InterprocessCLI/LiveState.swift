@@ -16,6 +16,7 @@ enum LiveState: Encodable {
     case broadcast(BroadcastStream.State)
     case managedSegment(ManagedSegmentState)
     case blackboard(Blackboard.State)
+    case requestResponse(RequestResponseState)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -31,6 +32,7 @@ enum LiveState: Encodable {
         case .broadcastStream: return .broadcast(try BroadcastStream(open: name).state)
         case .managedSegment: return .managedSegment(try ManagedSegmentState.read(name))
         case .blackboard: return .blackboard(try Blackboard(open: name).state)
+        case .requestResponse: return .requestResponse(try RequestResponseService(open: name).state)
         default: return nil
         }
     }
@@ -48,6 +50,7 @@ enum LiveState: Encodable {
         case .broadcast(let state): try state.encode(to: encoder)
         case .managedSegment(let state): try state.encode(to: encoder)
         case .blackboard(let state): try state.encode(to: encoder)
+        case .requestResponse(let state): try state.encode(to: encoder)
         }
     }
 
@@ -114,6 +117,8 @@ enum LiveState: Encodable {
                 ["writer", state.writer.map { LiveState.describe($0.identity, $0.liveness) } ?? "none"],
                 ["sleeping readers", "\(state.sleepingReaders)"],
             ] + (state.problem.map { [["problem", $0]] } ?? [])
+        case .requestResponse(let state):
+            return RequestResponseText.rows(state)
         }
     }
 

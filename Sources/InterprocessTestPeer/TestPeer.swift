@@ -210,6 +210,11 @@ struct TestPeer {
           pubsub-grow-after-remove SERVICE             publish, wait for the name to go, then grow the pool
           pubsub-open-or-create SERVICE [FIELD=VALUE...]
                                                        print "created" or "opened"
+          rpc-serve NAME COUNT|forever echo|stream|hold DELAY-US SEED
+                                                       serve requests; "serving", then "served N"
+          rpc-client NAME COUNT|forever DELAY-US SEED  send checked requests (2 s deadline each);
+                                                       "ok N died D timedOut T other O", "WRONG"/"LATE" exit 3
+          rpc-client-hold NAME HEX                     send one request, print "sent ID seat S", never read
         """
 
     static func main() {
@@ -342,6 +347,9 @@ struct TestPeer {
         case "containers-lookup": try ContainersCommands.lookup(&arguments)
         case "containers-churn": try ContainersCommands.churn(&arguments)
         case "containers-produce": try ContainersCommands.produce(&arguments)
+        case "rpc-serve": try RequestResponseCommands.serve(&arguments)
+        case "rpc-client": try RequestResponseCommands.client(&arguments)
+        case "rpc-client-hold": try RequestResponseCommands.clientHold(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -43,6 +43,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let managedSegment = SegmentKind(rawValue: 12)
     /// A named ``Blackboard``: key → latest value, one writer, lock-free readers.
     public static let blackboard = SegmentKind(rawValue: 13)
+    /// A request/response service (``RequestResponseService``): its configuration, server, client seats and their messages.
+    public static let requestResponse = SegmentKind(rawValue: 15)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -51,6 +53,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .service: "service", .samplePool: "sample-pool", .broadcastStream: "broadcast-stream",
         .managedSegment: "managed-segment",
         .blackboard: "blackboard",
+        .requestResponse: "request-response",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -75,6 +78,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .broadcastStream: "a broadcast stream"
         case .managedSegment: "a managed segment"
         case .blackboard: "a blackboard"
+        case .requestResponse: "a request-response service"
         default: "a segment of kind \(rawValue)"
         }
     }

@@ -28,6 +28,7 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// A blackboard's read rate per reader process and its writer's rate, 1 and 4 readers
     /// (see ``BlackboardBench``).
     case blackboard
+    case rpc
 }
 
 /// How the two processes of a case talk to each other.
@@ -119,6 +120,7 @@ enum BenchTransport: String, Codable, CaseIterable {
     case sharedVector = "shared-vector"
     /// Ours: a `Blackboard`, one writer process and 0, 1 or 4 reader processes (blackboard group).
     case blackboard
+    case rpc
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -126,7 +128,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
-             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard: .subject
+             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree: .baseline
         }

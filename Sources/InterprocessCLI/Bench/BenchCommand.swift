@@ -18,9 +18,13 @@ struct BenchCommand: ParsableCommand {
             two services, halved) at 8 B to 4 MiB with a small header or the whole payload written \
             and read, beside the C spin floor and a C memcpy ping-pong, and the time of one send \
             with 1, 4 and 16 subscriber processes. Broadcast: a stream writer's rate with 0, 1 and 4 \
-            reader processes, 8 B records. Blackboard: reads per second per reader process (of its own CPU time and of wall time) of a 64 B entry while the writer updates it continuously, with 1 and 4 reader processes, and the writer's rate beside each, at 2 and 4 copies per entry. Progress (case n/total, elapsed) goes to standard error, \
-            with --json too. JSON: {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], \
-            "broadcast": [...], "blackboard": [...], "machine", ...}. \
+            reader processes, 8 B records. Blackboard: reads per second per reader process (of its \
+            own CPU time and of wall time) of a 64 B entry while the writer updates it continuously, \
+            with 1 and 4 reader processes, and the writer's rate beside each, at 2 and 4 copies per \
+            entry. Request/response (rpc): the round trip of an 8-byte request and response beside \
+            the C spin round trip. Progress (case n/total, elapsed) goes to standard error, with \
+            --json too. JSON: {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], \
+            "broadcast": [...], "blackboard": [...], "rpc": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -28,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -91,7 +95,8 @@ struct BenchCommand: ParsableCommand {
             + PubSubBench.selected(only).count
             + HeapBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + BlackboardBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + BlackboardBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + RPCBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -148,6 +153,7 @@ struct BenchCommand: ParsableCommand {
                 progress.starting(benchCase)
                 report.containers.append(try ContainerBench.run(benchCase, settings: settings))
             }
+            report.rpc = try RPCBench.run(only, settings: settings, progress: &progress, serial: &serial)
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

@@ -88,6 +88,8 @@ struct BenchReport: Codable {
     var containers: [ContainerRow] = []
     /// A blackboard's writer and reader rates (the blackboard group).
     var blackboard: [BlackboardRow] = []
+    /// Request/response round trips (the rpc group).
+    var rpc: [RPCRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

@@ -52,6 +52,7 @@ enum BenchTable {
         if !report.containers.isEmpty {
             text += ContainerBench.table(report.containers)
         }
+        text += RPCBench.table(report.rpc)
         return text
     }
 

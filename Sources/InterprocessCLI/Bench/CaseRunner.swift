@@ -32,6 +32,7 @@ struct CaseRunner {
                 switch benchCase.transport {
                 case .mpmc: try? MPMCQueue.remove(name)
                 case .pubsub, .pubsubFull: try? Service.remove(name)
+                case .rpc: try? RequestResponseService.remove(name)
                 default: try? SPSCQueue.remove(name)
                 }
             }
@@ -53,6 +54,9 @@ struct CaseRunner {
             queueNames.append(name)
         case .pubsub, .pubsubFull:
             try PubSubBench.createPingPongServices(prefix: prefix, payloadBytes: benchCase.messageSize, into: &queueNames)
+        case .rpc:
+            _ = try RequestResponseService(create: "\(prefix)-rpc", configuration: RPCBench.configuration)
+            queueNames.append("\(prefix)-rpc")
         default:
             break
         }

@@ -119,6 +119,9 @@ enum BenchSides {
             }
             var side = try MPMCProducerSide(context)
             return try driver.drive(&side)
+        case (.rpc, .rpc):
+            var side = try RPCSide(context, initiates: isBench)
+            return try driver.drive(&side)
         case (.pubsub, _):
             return try PubSubSides.run(benchCase, isBench: isBench, context: context, driver: driver)
         case (.throughput, let transport) where transport.isStream:

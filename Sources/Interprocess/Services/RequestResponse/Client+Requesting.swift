@@ -1,0 +1,176 @@
+#if os(Linux)
+import Synchronization
+
+/// One request, one response: sends a request and returns its first response, cancelling the
+/// rest of a stream (`docs/CONVENTIONS.md` forms; a `try` form would need a response that is
+/// already there: use ``Client/trySend(contentsOf:)`` and ``Client/tryReceiveResponse(to:)``).
+/// The deadline covers both steps. On any error, and when the task is cancelled, the request is
+/// cancelled. A request the server completes without a response throws `notFound`.
+extension Client {
+
+    /// Sends a request written in place by `write`, and the first response lent in place to `body`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request<Result>(upTo maximumByteCount: Int, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) throws(InterprocessError) -> Result {
+        try request(upTo: maximumByteCount, until: .never, write, response: body)
+    }
+
+    /// Sends a request written in place by `write`, and the first response lent in place to `body`, waiting at most until `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request<Result>(upTo maximumByteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) throws(InterprocessError) -> Result {
+        let id = try send(upTo: maximumByteCount, until: deadline, write)
+        let response: Result?
+        do {
+            response = try receiveResponse(to: id, until: deadline, body)
+        } catch {
+            cancel(id)
+            throw error
+        }
+        cancel(id)
+        guard let response else { throw Client.noResponse(id, service: service.name) }
+        return response
+    }
+
+    /// Sends a request written in place by `write`, and the first response lent in place to `body`, waiting at most `timeout`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request<Result>(upTo maximumByteCount: Int, timeout: Duration, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) throws(InterprocessError) -> Result {
+        try request(upTo: maximumByteCount, until: .after(timeout), write, response: body)
+    }
+
+    /// Sends a request written in place by `write`, and the first response lent in place to `body`, suspending the task.
+    public mutating func request<Result>(upTo maximumByteCount: Int, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) async throws(InterprocessError) -> Result {
+        try await request(upTo: maximumByteCount, until: .never, write, response: body)
+    }
+
+    /// Sends a request written in place by `write`, and the first response lent in place to `body`, suspending the task at most until `deadline`.
+    public mutating func request<Result>(upTo maximumByteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) async throws(InterprocessError) -> Result {
+        let id = try await send(upTo: maximumByteCount, until: deadline, write)
+        let response: Result?
+        do {
+            response = try await receiveResponse(to: id, until: deadline, body)
+        } catch {
+            cancel(id)
+            throw error
+        }
+        cancel(id)
+        guard let response else { throw Client.noResponse(id, service: service.name) }
+        return response
+    }
+
+    /// Sends a request written in place by `write`, and the first response lent in place to `body`, suspending the task at most `timeout`.
+    public mutating func request<Result>(upTo maximumByteCount: Int, timeout: Duration, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) async throws(InterprocessError) -> Result {
+        try await request(upTo: maximumByteCount, until: .after(timeout), write, response: body)
+    }
+
+    /// Sends a copy of `bytes`, and a copy of the first response.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request(contentsOf bytes: some Collection<UInt8>) throws(InterprocessError) -> [UInt8] {
+        try request(contentsOf: bytes, until: .never)
+    }
+
+    /// Sends a copy of `bytes`, and a copy of the first response, waiting at most until `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) throws(InterprocessError) -> [UInt8] {
+        let id = try send(contentsOf: bytes, until: deadline)
+        let response: [UInt8]?
+        do {
+            response = try receiveResponse(to: id, until: deadline)
+        } catch {
+            cancel(id)
+            throw error
+        }
+        cancel(id)
+        guard let response else { throw Client.noResponse(id, service: service.name) }
+        return response
+    }
+
+    /// Sends a copy of `bytes`, and a copy of the first response, waiting at most `timeout`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request(contentsOf bytes: some Collection<UInt8>, timeout: Duration) throws(InterprocessError) -> [UInt8] {
+        try request(contentsOf: bytes, until: .after(timeout))
+    }
+
+    /// Sends a copy of `bytes`, and a copy of the first response, suspending the task.
+    public mutating func request(contentsOf bytes: some Collection<UInt8>) async throws(InterprocessError) -> [UInt8] {
+        try await request(contentsOf: bytes, until: .never)
+    }
+
+    /// Sends a copy of `bytes`, and a copy of the first response, suspending the task at most until `deadline`.
+    public mutating func request(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) async throws(InterprocessError) -> [UInt8] {
+        let id = try await send(contentsOf: bytes, until: deadline)
+        let response: [UInt8]?
+        do {
+            response = try await receiveResponse(to: id, until: deadline)
+        } catch {
+            cancel(id)
+            throw error
+        }
+        cancel(id)
+        guard let response else { throw Client.noResponse(id, service: service.name) }
+        return response
+    }
+
+    /// Sends a copy of `bytes`, and a copy of the first response, suspending the task at most `timeout`.
+    public mutating func request(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) -> [UInt8] {
+        try await request(contentsOf: bytes, until: .after(timeout))
+    }
+
+    /// Sends a copy of `value`, and the value in the first response.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type) throws(InterprocessError) -> Value {
+        try request(value, as: type, until: .never)
+    }
+
+    /// Sends a copy of `value`, and the value in the first response, waiting at most until `deadline`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value {
+        let id = try send(value, until: deadline)
+        let response: Value?
+        do {
+            response = try receiveResponse(to: id, as: type, until: deadline)
+        } catch {
+            cancel(id)
+            throw error
+        }
+        cancel(id)
+        guard let response else { throw Client.noResponse(id, service: service.name) }
+        return response
+    }
+
+    /// Sends a copy of `value`, and the value in the first response, waiting at most `timeout`.
+    @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, timeout: Duration) throws(InterprocessError) -> Value {
+        try request(value, as: type, until: .after(timeout))
+    }
+
+    /// Sends a copy of `value`, and the value in the first response, suspending the task.
+    public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type) async throws(InterprocessError) -> Value {
+        try await request(value, as: type, until: .never)
+    }
+
+    /// Sends a copy of `value`, and the value in the first response, suspending the task at most until `deadline`.
+    public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, until deadline: Deadline) async throws(InterprocessError) -> Value {
+        let id = try await send(value, until: deadline)
+        let response: Value?
+        do {
+            response = try await receiveResponse(to: id, as: type, until: deadline)
+        } catch {
+            cancel(id)
+            throw error
+        }
+        cancel(id)
+        guard let response else { throw Client.noResponse(id, service: service.name) }
+        return response
+    }
+
+    /// Sends a copy of `value`, and the value in the first response, suspending the task at most `timeout`.
+    public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, timeout: Duration) async throws(InterprocessError) -> Value {
+        try await request(value, as: type, until: .after(timeout))
+    }
+
+    /// The error for a request completed without a response.
+    static func noResponse(_ id: RequestID, service: String) -> InterprocessError {
+        InterprocessError(.notFound, operation: "request from request-response service", name: service,
+                          reason: "the server completed request \(id) without a response")
+    }
+}
+#endif
