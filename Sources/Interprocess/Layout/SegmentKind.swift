@@ -41,6 +41,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let broadcastStream = SegmentKind(rawValue: 11)
     /// A ``ManagedSegment``: a heap that grows, with named objects.
     public static let managedSegment = SegmentKind(rawValue: 12)
+    /// An ``EventService``: notifiers, listeners and their pending event ids.
+    public static let eventService = SegmentKind(rawValue: 14)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -48,6 +50,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .spscQueue: "spsc-queue", .mpmcQueue: "mpmc-queue",
         .service: "service", .samplePool: "sample-pool", .broadcastStream: "broadcast-stream",
         .managedSegment: "managed-segment",
+        .eventService: "event-service",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -71,6 +74,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .samplePool: "a service's sample pool"
         case .broadcastStream: "a broadcast stream"
         case .managedSegment: "a managed segment"
+        case .eventService: "an event service"
         default: "a segment of kind \(rawValue)"
         }
     }
