@@ -15,6 +15,7 @@ enum LiveState: Encodable {
     case service(ServiceState)
     case broadcast(BroadcastStream.State)
     case managedSegment(ManagedSegmentState)
+    case eventService(EventServiceState)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -29,6 +30,7 @@ enum LiveState: Encodable {
         case .service: return .service(try Service(open: name).state)
         case .broadcastStream: return .broadcast(try BroadcastStream(open: name).state)
         case .managedSegment: return .managedSegment(try ManagedSegmentState.read(name))
+        case .eventService: return .eventService(try EventService(open: name).state)
         default: return nil
         }
     }
@@ -45,6 +47,7 @@ enum LiveState: Encodable {
         case .service(let state): try state.encode(to: encoder)
         case .broadcast(let state): try state.encode(to: encoder)
         case .managedSegment(let state): try state.encode(to: encoder)
+        case .eventService(let state): try state.encode(to: encoder)
         }
     }
 
@@ -104,6 +107,8 @@ enum LiveState: Encodable {
             ] + (state.problem.map { [["problem", $0]] } ?? [])
         case .managedSegment(let state):
             return state.rows
+        case .eventService(let state):
+            return EventServiceText.rows(state)
         }
     }
 

@@ -196,6 +196,15 @@ struct TestPeer {
           pubsub-grow-after-remove SERVICE             publish, wait for the name to go, then grow the pool
           pubsub-open-or-create SERVICE [FIELD=VALUE...]
                                                        print "created" or "opened"
+          events-notify SERVICE ID...                  notify each id of an event service; "notified N"
+          events-listen SERVICE COUNT TIMEOUT-MS       wait for COUNT distinct ids; "received ID,..."
+                                                       or "timed out with ID,..."
+          events-hold SERVICE listener|waiting-listener|notifier
+                                                       attach, print "attached PID", stay until killed
+                                                       (a notifier notifies for ever)
+          events-fire PREFIX SERVICES EVENTS BATCH SEED
+                                                       notify random (service, id) pairs in batches,
+                                                       each closed by PREFIX-ctl and PREFIX-ack; "fired N"
         """
 
     static func main() {
@@ -321,6 +330,10 @@ struct TestPeer {
         case "containers-lookup": try ContainersCommands.lookup(&arguments)
         case "containers-churn": try ContainersCommands.churn(&arguments)
         case "containers-produce": try ContainersCommands.produce(&arguments)
+        case "events-notify": try EventServiceCommands.notify(&arguments)
+        case "events-listen": try EventServiceCommands.listen(&arguments)
+        case "events-hold": try EventServiceCommands.hold(&arguments)
+        case "events-fire": try EventServiceCommands.fire(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)
