@@ -25,6 +25,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Containers in a managed segment: dictionary lookups from 2 reader processes while a third
     /// inserts, and a vector's append rate (see ``ContainerBench``).
     case containers
+    /// Event services and wait sets (issue 11): wake-up latency through a `WaitSet` of 1 and of
+    /// 1,000 listeners (see ``WaitSetBench``).
+    case waitset
 }
 
 /// How the two processes of a case talk to each other.
@@ -114,6 +117,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     case sharedDictionary = "shared-dictionary"
     /// Ours: a `SharedVector` in a managed segment, one process appending (containers group).
     case sharedVector = "shared-vector"
+    /// Ours: event listeners in a `WaitSet`, notified from another process (waitset group).
+    case waitset
+    /// Ours: one event listener in a blocked `wait()` (futex, no wait set), the same ping-pong (waitset group).
+    case listenerWait = "listener-wait"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -121,9 +128,9 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
-             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector: .subject
+             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .waitset: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
-             .pthreadMutexHandoff, .mallocFree: .baseline
+             .pthreadMutexHandoff, .mallocFree, .listenerWait: .baseline
         }
     }
 

@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, waitset) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -90,7 +90,8 @@ struct BenchCommand: ParsableCommand {
             + LegacyBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + PubSubBench.selected(only).count
             + HeapBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -143,6 +144,11 @@ struct BenchCommand: ParsableCommand {
                 progress.starting(benchCase)
                 report.containers.append(try ContainerBench.run(benchCase, settings: settings))
             }
+            for benchCase in WaitSetBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.waitset.append(try WaitSetBench.run(benchCase, settings: settings, quick: quick))
+            }
+            WaitSetBench.computeRatios(&report.waitset)
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

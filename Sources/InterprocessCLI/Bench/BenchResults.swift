@@ -86,6 +86,8 @@ struct BenchReport: Codable {
     var heap: [HeapRow] = []
     /// Containers in a managed segment (the containers group).
     var containers: [ContainerRow] = []
+    /// Wait sets: wake-up latency with 1 and 1,000 listeners (the waitset group).
+    var waitset: [WaitSetRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

@@ -49,6 +49,9 @@ enum BenchTable {
         if !report.containers.isEmpty {
             text += ContainerBench.table(report.containers)
         }
+        if !report.waitset.isEmpty {
+            text += WaitSetBench.table(report.waitset)
+        }
         return text
     }
 

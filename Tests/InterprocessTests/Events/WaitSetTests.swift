@@ -121,10 +121,11 @@ struct WaitSetTests {
         #expect(cancelled?.code == .cancelled)
     }
 
-    /// How many events the random-firing test sends: 1 M (INTERPROCESS_WAITSET_EVENTS overrides).
-    static let firedEvents = ProcessInfo.processInfo.environment["INTERPROCESS_WAITSET_EVENTS"].flatMap(Int.init) ?? 1_000_000
+    /// How many events the random-firing test sends: 200,000 in the default suite (about 3 s);
+    /// INTERPROCESS_WAITSET_EVENTS=1000000 runs the full million (about 13 s on a quiet machine).
+    static let firedEvents = ProcessInfo.processInfo.environment["INTERPROCESS_WAITSET_EVENTS"].flatMap(Int.init) ?? 200_000
 
-    @Test("1,000 listeners in one wait set, random firing from another process: every id reaches its listener (1 M events)")
+    @Test("1,000 listeners in one wait set, random firing from another process: every id reaches its listener (200,000 events; 1 M with INTERPROCESS_WAITSET_EVENTS)")
     func thousandListeners() throws {
         let prefix = TestSupport.uniqueName("ws-k")
         let count = 1000, batch = 25_000, events = Self.firedEvents
