@@ -14,7 +14,8 @@ import Musl
 /// try notifier.notify(EventID(3))
 /// ```
 ///
-/// ``notify(_:)`` never blocks and allocates nothing: for each attached listener it sets the
+/// ``notify(_:)-(EventID)`` never blocks and allocates nothing (but when it judges a listener that left
+/// ids pending, at most every 100 ms per listener): for each attached listener it sets the
 /// id's bit in the listener's pending words, and makes a system call only for a listener that
 /// sleeps (a `FUTEX_WAKE` for a blocked or async wait, one datagram for a listener in a
 /// ``WaitSet``). A listener whose process died is skipped and its place reclaimed.
@@ -116,7 +117,7 @@ public struct Notifier: ~Copyable {
         if EndpointClaim.isDead(holder) { EventEntries.reclaimListener(service.storage, index, dead: holder) }
     }
 
-    /// Signals each of `ids` (see ``notify(_:)``).
+    /// Signals each of `ids` (see ``notify(_:)-(EventID)``).
     public func notify(_ ids: some Sequence<EventID>) throws(InterprocessError) {
         for id in ids { try notify(id) }
     }

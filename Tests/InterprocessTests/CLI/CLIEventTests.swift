@@ -42,4 +42,16 @@ struct CLIEventTests {
         let idle = try TestSupport.cli("listen", name, "--timeout", "100ms")
         #expect(idle.status == 1 && idle.standardError.contains("timed out") || idle.standardError.contains("deadline"), "\(idle)")
     }
+
+    @Test("gc removes an event service whose creator died and that no process maps")
+    func garbageCollection() throws {
+        let name = TestSupport.uniqueName("cli-ev-gc")
+        defer { try? EventService.remove(name) }
+        let created = try TestSupport.cli("listen", name, "--create", "--timeout", "50ms")
+        #expect(created.status == 1, "it created the service, then timed out: \(created)")
+        #expect((try? EventService(open: name)) != nil)
+        let collected = try TestSupport.cli("gc", "--prefix", name)
+        #expect(collected.status == 0, "\(collected)")
+        #expect((#expect(throws: InterprocessError.self) { _ = try EventService(open: name) })?.code == .notFound, "\(collected)")
+    }
 }
