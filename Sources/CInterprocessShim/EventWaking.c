@@ -49,10 +49,14 @@ int ipc_wake_socket_send(int sender, uint64_t nonce) {
 }
 
 int ipc_wake_socket_drain(int fd) {
+    // One datagram per arming: a single read empties the socket almost always, and one left
+    // behind only makes the socket report again (the wait set then finds nothing new).
     char buffer[64];
-    int count = 0;
-    while (recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT) >= 0 || errno == EINTR) count++;
-    return count;
+    ssize_t got;
+    do {
+        got = recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+    } while (got < 0 && errno == EINTR);
+    return got < 0 ? 0 : 1;
 }
 
 int ipc_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }

@@ -226,7 +226,7 @@ static inline void ipc_compiler_barrier(void) { __asm__ __volatile__("" ::: "mem
 int ipc_wake_socket_create(uint64_t nonce);
 /// Sends one byte to the wake address of `nonce`, never blocking. Returns 0 or -errno.
 int ipc_wake_socket_send(int sender, uint64_t nonce);
-/// Reads every datagram waiting on `fd`; returns how many.
+/// Reads one waiting datagram (the one a notifier sends per arming); returns 1, or 0 if none.
 int ipc_wake_socket_drain(int fd);
 /// epoll_create1(EPOLL_CLOEXEC).
 int ipc_epoll_create(void);

@@ -33,7 +33,7 @@ enum WakeSocket {
         return result == -ECONNREFUSED || result == -ENOENT ? .refused : (result == -EAGAIN ? .sent : .failed)
     }
 
-    /// Reads every waiting datagram (the socket is no longer readable).
+    /// Reads the waiting datagram (one per arming: the socket is then no longer readable).
     static func drain(_ socket: Int32) {
         _ = ipc_wake_socket_drain(socket)
     }
