@@ -79,6 +79,9 @@ extension WaitSet {
         }
     }
 
+    /// How many times a wait looks (`epoll_wait` with no timeout) before it sleeps: about 10 µs.
+    static let spinPolls = 32
+
     func timedOut() -> InterprocessError {
         InterprocessError(.timedOut, operation: "wait for wait set", name: nil,
                           reason: "no source became ready before the deadline")
@@ -111,7 +114,16 @@ extension WaitSet {
             } else if listenerCount > 0 {
                 sleepUntil = deadline.earlier(than: Deadline(nanoseconds: lastScan.nanoseconds &+ 20_000_000))
             }
-            let count = Epoll.wait(epoll, tokens: tokens, capacity: 64, until: sleepUntil)
+            var count = 0
+            if ready.isEmpty, !deadline.hasPassed {
+                // Spin briefly before sleeping, as every wait of the library does: a peer that
+                // answers within microseconds is caught without a sleep and a wake-up.
+                for _ in 0..<WaitSet.spinPolls {
+                    count = Epoll.poll(epoll, tokens: tokens, capacity: 64)
+                    if count > 0 { break }
+                }
+            }
+            if count == 0 { count = Epoll.wait(epoll, tokens: tokens, capacity: 64, until: sleepUntil) }
             for index in 0..<count {
                 let token = tokens[index]
                 switch sources[token] {

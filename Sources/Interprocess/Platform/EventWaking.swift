@@ -60,6 +60,7 @@ enum Epoll {
     /// Waits up to `deadline` (rounded up to the millisecond) and writes the ready tokens to
     /// `tokens` (at most 64); returns how many (0 on timeout or a signal).
     static func wait(_ epoll: Int32, tokens: UnsafeMutablePointer<UInt64>, capacity: Int, until deadline: Deadline) -> Int {
+        if deadline.nanoseconds == 0 { return poll(epoll, tokens: tokens, capacity: capacity) }
         var milliseconds: Int32 = -1
         if let remaining = deadline.remaining {
             let (seconds, attoseconds) = remaining.components
@@ -67,6 +68,14 @@ enum Epoll {
             milliseconds = Int32(clamping: total)
         }
         let count = ipc_epoll_wait(epoll, tokens, Int32(clamping: capacity), milliseconds)
+        return count > 0 ? Int(count) : 0
+    }
+}
+
+extension Epoll {
+    /// The ready tokens now, without sleeping (and without reading the clock).
+    static func poll(_ epoll: Int32, tokens: UnsafeMutablePointer<UInt64>, capacity: Int) -> Int {
+        let count = ipc_epoll_wait(epoll, tokens, Int32(clamping: capacity), 0)
         return count > 0 ? Int(count) : 0
     }
 }
