@@ -24,6 +24,7 @@ struct InterprocessCommand: ParsableCommand {
         subcommands: [
             ListCommand.self, InspectCommand.self, CheckCommand.self, WatchCommand.self, DumpCommand.self, CreateCommand.self, RemoveCommand.self,
             CollectGarbageCommand.self, ServicesCommand.self, PubCommand.self, SubCommand.self, CallCommand.self,
+            NotifyCommand.self, ListenCommand.self,
             DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )

@@ -17,6 +17,7 @@ enum LiveState: Encodable {
     case managedSegment(ManagedSegmentState)
     case blackboard(Blackboard.State)
     case requestResponse(RequestResponseState)
+    case eventService(EventServiceState)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -33,6 +34,7 @@ enum LiveState: Encodable {
         case .managedSegment: return .managedSegment(try ManagedSegmentState.read(name))
         case .blackboard: return .blackboard(try Blackboard(open: name).state)
         case .requestResponse: return .requestResponse(try RequestResponseService(open: name).state)
+        case .eventService: return .eventService(try EventService(open: name).state)
         default: return nil
         }
     }
@@ -51,6 +53,7 @@ enum LiveState: Encodable {
         case .managedSegment(let state): try state.encode(to: encoder)
         case .blackboard(let state): try state.encode(to: encoder)
         case .requestResponse(let state): try state.encode(to: encoder)
+        case .eventService(let state): try state.encode(to: encoder)
         }
     }
 
@@ -119,6 +122,8 @@ enum LiveState: Encodable {
             ] + (state.problem.map { [["problem", $0]] } ?? [])
         case .requestResponse(let state):
             return RequestResponseText.rows(state)
+        case .eventService(let state):
+            return EventServiceText.rows(state)
         }
     }
 

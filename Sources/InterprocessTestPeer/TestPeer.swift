@@ -215,6 +215,15 @@ struct TestPeer {
           rpc-client NAME COUNT|forever DELAY-US SEED  send checked requests (2 s deadline each);
                                                        "ok N died D timedOut T other O", "WRONG"/"LATE" exit 3
           rpc-client-hold NAME HEX                     send one request, print "sent ID seat S", never read
+          events-notify SERVICE ID...                  notify each id of an event service; "notified N"
+          events-listen SERVICE COUNT TIMEOUT-MS       wait for COUNT distinct ids; "received ID,..."
+                                                       or "timed out with ID,..."
+          events-hold SERVICE listener|waiting-listener|notifier
+                                                       attach, print "attached PID", stay until killed
+                                                       (a notifier notifies for ever)
+          events-fire PREFIX SERVICES EVENTS BATCH SEED
+                                                       notify random (service, id) pairs in batches,
+                                                       each closed by PREFIX-ctl and PREFIX-ack; "fired N"
         """
 
     static func main() {
@@ -350,6 +359,10 @@ struct TestPeer {
         case "rpc-serve": try RequestResponseCommands.serve(&arguments)
         case "rpc-client": try RequestResponseCommands.client(&arguments)
         case "rpc-client-hold": try RequestResponseCommands.clientHold(&arguments)
+        case "events-notify": try EventServiceCommands.notify(&arguments)
+        case "events-listen": try EventServiceCommands.listen(&arguments)
+        case "events-hold": try EventServiceCommands.hold(&arguments)
+        case "events-fire": try EventServiceCommands.fire(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -226,4 +226,26 @@ static inline int ipc_membarrier(int cmd) {
 /// of an asymmetric fence (the slow side's membarrier(2) supplies the processor barrier).
 static inline void ipc_compiler_barrier(void) { __asm__ __volatile__("" ::: "memory"); }
 
+// Event services and wait sets (EventWaking.c): a listener's wake socket in the abstract
+// namespace, epoll and timerfd, whose packed structs and headers Swift does not import.
+/// A non-blocking, close-on-exec datagram socket bound to the wake address of `nonce` (unbound
+/// when `nonce` is 0: a sender). Returns the descriptor or -1 with errno.
+int ipc_wake_socket_create(uint64_t nonce);
+/// Sends one byte to the wake address of `nonce`, never blocking. Returns 0 or -errno.
+int ipc_wake_socket_send(int sender, uint64_t nonce);
+/// Reads one waiting datagram (the one a notifier sends per arming); returns 1, or 0 if none.
+int ipc_wake_socket_drain(int fd);
+/// epoll_create1(EPOLL_CLOEXEC).
+int ipc_epoll_create(void);
+/// Adds `fd` for EPOLLIN with `token` (EPOLLONESHOT when `oneshot`, re-arming one already added).
+int ipc_epoll_add(int epoll, int fd, uint64_t token, int oneshot);
+/// Removes `fd`.
+int ipc_epoll_remove(int epoll, int fd);
+/// epoll_wait: writes up to `maximum` (at most 64) ready tokens; returns their count or -1.
+int ipc_epoll_wait(int epoll, uint64_t *tokens, int maximum, int timeout_ms);
+/// timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC).
+int ipc_timerfd_create(void);
+/// Arms a timer: first expiry `initial_ns` from now, then every `interval_ns` (0: once).
+int ipc_timerfd_set(int fd, int64_t initial_ns, int64_t interval_ns);
+
 #endif

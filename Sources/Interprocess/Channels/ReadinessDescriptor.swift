@@ -48,8 +48,8 @@ public struct ReadinessDescriptor: ~Copyable {
     /// goes away; don't close it yourself.
     public let fileDescriptor: Int32
     private let watch: UInt64
-    /// The queue's mapping, kept for the waiter thread's reads.
-    private let storage: QueueStorage
+    /// The mapping watched (a queue's, a service's), kept for the waiter thread's reads.
+    private let storage: AnyObject
 
     /// Makes an eventfd and registers a watch on the queue mapped by `storage`: `configure` is
     /// given the body's address and returns the parking words and the look.
@@ -57,8 +57,16 @@ public struct ReadinessDescriptor: ~Copyable {
         storage: QueueStorage, operation: String,
         configure: (UnsafeMutableRawPointer) -> (FutexParking, @Sendable () -> WatchObservation)
     ) throws(InterprocessError) {
-        let name = storage.name
-        let (parking, observe) = configure(storage.body.baseAddress!)
+        try self.init(keeping: storage, base: storage.body.baseAddress!, name: storage.name, operation: operation, configure: configure)
+    }
+
+    /// Makes an eventfd and registers a watch on the mapping at `base`, which `owner` keeps alive.
+    init(
+        keeping owner: AnyObject, base: UnsafeMutableRawPointer, name: String, operation: String,
+        configure: (UnsafeMutableRawPointer) -> (FutexParking, @Sendable () -> WatchObservation)
+    ) throws(InterprocessError) {
+        let storage = owner
+        let (parking, observe) = configure(base)
         let descriptor = try EventDescriptor.make(operation: operation, name: name)
         do {
             watch = try ProcessWaiter.shared.addWatch(on: parking, descriptor: descriptor, operation: operation,

@@ -12,6 +12,8 @@ extension ServiceDirectory {
         case .blackboard: try blackboard(name)
         case .spscQueue: try spscQueue(name)
         case .mpmcQueue: try mpmcQueue(name)
+        case .eventService: try eventService(name)
+        case .requestResponse: try requestResponse(name)
         default:
             throw InterprocessError(.wrongKind, operation: operation, name: name, reason: "it is \(kind.phrase), not a service")
         }
@@ -79,6 +81,37 @@ extension ServiceDirectory {
                 .init(name: "depth", value: state.depth.map { "\($0) records" } ?? "unknown"),
             ],
             participants: [],
+            problem: state.problem)
+    }
+
+    static func eventService(_ name: String) throws(InterprocessError) -> ServiceListing {
+        let state = try EventService(open: name).state
+        let configuration = state.configuration
+        return ServiceListing(
+            name: name, kind: .eventService,
+            configuration: [
+                .init(name: "event ids", value: "0...\(configuration.maximumEventID)"),
+                .init(name: "listeners", value: "at most \(configuration.maximumListeners)"),
+                .init(name: "notifiers", value: "at most \(configuration.maximumNotifiers)"),
+            ],
+            participants: state.notifiers.map { ServiceListing.Participant(role: "notifier", pid: $0.process.identity.pid, liveness: $0.process.liveness) }
+                + state.listeners.map { ServiceListing.Participant(role: "listener", pid: $0.process.identity.pid, liveness: $0.process.liveness) },
+            problem: nil)
+    }
+
+    static func requestResponse(_ name: String) throws(InterprocessError) -> ServiceListing {
+        let state = try RequestResponseService(open: name).state
+        let configuration = state.configuration
+        return ServiceListing(
+            name: name, kind: .requestResponse,
+            configuration: [
+                .init(name: "request", value: "up to \(configuration.maximumRequestSize) bytes"),
+                .init(name: "response", value: "up to \(configuration.maximumResponseSize) bytes"),
+                .init(name: "clients", value: "at most \(configuration.maximumClients), \(configuration.requestsInFlightPerClient) requests in flight each"),
+                .init(name: "served", value: "\(state.servedCount)"),
+            ],
+            participants: [ServiceListing.Participant(role: "server", state.server)].compactMap { $0 }
+                + state.clients.map { ServiceListing.Participant(role: "client", pid: $0.process.identity.pid, liveness: $0.process.liveness) },
             problem: state.problem)
     }
 }

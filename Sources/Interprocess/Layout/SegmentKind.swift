@@ -45,6 +45,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let blackboard = SegmentKind(rawValue: 13)
     /// A request/response service (``RequestResponseService``): its configuration, server, client seats and their messages.
     public static let requestResponse = SegmentKind(rawValue: 15)
+    /// An ``EventService``: notifiers, listeners and their pending event ids.
+    public static let eventService = SegmentKind(rawValue: 14)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -54,6 +56,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .managedSegment: "managed-segment",
         .blackboard: "blackboard",
         .requestResponse: "request-response",
+        .eventService: "event-service",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -79,6 +82,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .managedSegment: "a managed segment"
         case .blackboard: "a blackboard"
         case .requestResponse: "a request-response service"
+        case .eventService: "an event service"
         default: "a segment of kind \(rawValue)"
         }
     }

@@ -29,6 +29,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// (see ``BlackboardBench``).
     case blackboard
     case rpc
+    /// Event services and wait sets (issue 11): wake-up latency through a `WaitSet` of 1 and of
+    /// 1,000 listeners (see ``WaitSetBench``).
+    case waitset
 }
 
 /// How the two processes of a case talk to each other.
@@ -121,6 +124,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     /// Ours: a `Blackboard`, one writer process and 0, 1 or 4 reader processes (blackboard group).
     case blackboard
     case rpc
+    /// Ours: event listeners in a `WaitSet`, notified from another process (waitset group).
+    case waitset
+    /// Ours: one event listener in a blocked `wait()` (futex, no wait set), the same ping-pong (waitset group).
+    case listenerWait = "listener-wait"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -128,9 +135,10 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .cSpin, .cRing, .cMemcpySpin, .cPubSubProtocol, .cLegacyV2: .floor
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
-             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc: .subject
+             .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
+             .waitset: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
-             .pthreadMutexHandoff, .mallocFree: .baseline
+             .pthreadMutexHandoff, .mallocFree, .listenerWait: .baseline
         }
     }
 

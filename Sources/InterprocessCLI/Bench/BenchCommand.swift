@@ -22,9 +22,11 @@ struct BenchCommand: ParsableCommand {
             own CPU time and of wall time) of a 64 B entry while the writer updates it continuously, \
             with 1 and 4 reader processes, and the writer's rate beside each, at 2 and 4 copies per \
             entry. Request/response (rpc): the round trip of an 8-byte request and response beside \
-            the C spin round trip. Progress (case n/total, elapsed) goes to standard error, with \
-            --json too. JSON: {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], \
-            "broadcast": [...], "blackboard": [...], "rpc": [...], "machine", ...}. \
+            the C spin round trip. Waitset: wake-up latency from a notify in one process to a \
+            WaitSet of 1 and of 1,000 listeners returning in another, beside a blocked listener. \
+            Progress (case n/total, elapsed) goes to standard error, with --json too. JSON: \
+            {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], "broadcast": [...], \
+            "blackboard": [...], "rpc": [...], "waitset": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -32,7 +34,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -96,7 +98,8 @@ struct BenchCommand: ParsableCommand {
             + HeapBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + BlackboardBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + RPCBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + RPCBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -154,6 +157,11 @@ struct BenchCommand: ParsableCommand {
                 report.containers.append(try ContainerBench.run(benchCase, settings: settings))
             }
             report.rpc = try RPCBench.run(only, settings: settings, progress: &progress, serial: &serial)
+            for benchCase in WaitSetBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.waitset.append(try WaitSetBench.run(benchCase, settings: settings, quick: quick))
+            }
+            WaitSetBench.computeRatios(&report.waitset)
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

@@ -34,6 +34,9 @@ struct BenchPeerCommand: ParsableCommand {
             if group == .heap {
                 return try HeapBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex, size: size)
             }
+            if group == .waitset {
+                return try WaitSetBench.peer(transport: transport, prefix: control, count: size)
+            }
             if transport == .broadcast {
                 return try BroadcastBench.read(resultsName: control, streamName: queue[0], index: producerIndex)
             }

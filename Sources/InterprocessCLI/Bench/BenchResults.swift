@@ -90,6 +90,8 @@ struct BenchReport: Codable {
     var blackboard: [BlackboardRow] = []
     /// Request/response round trips (the rpc group).
     var rpc: [RPCRow] = []
+    /// Wait sets: wake-up latency with 1 and 1,000 listeners (the waitset group).
+    var waitset: [WaitSetRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

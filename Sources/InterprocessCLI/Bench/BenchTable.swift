@@ -53,6 +53,9 @@ enum BenchTable {
             text += ContainerBench.table(report.containers)
         }
         text += RPCBench.table(report.rpc)
+        if !report.waitset.isEmpty {
+            text += WaitSetBench.table(report.waitset)
+        }
         return text
     }
 

@@ -56,6 +56,35 @@ struct ServiceDirectoryTests {
         withExtendedLifetime(mutex) {}
     }
 
+    @Test func listsEventAndRequestResponseServicesWithTheirParticipants() throws {
+        let events = TestSupport.uniqueName("disc-events"), rpc = TestSupport.uniqueName("disc-rpc")
+        let eventService = try EventService(create: events, configuration: EventServiceConfiguration(), lifetime: .removedWhenCreatorCloses)
+        let notifier = try Notifier(service: eventService)
+        let holder = try TestSupport.start(try TestSupport.executable("interprocess-test-peer"), ["events-hold", events, "listener"])
+        defer {
+            kill(holder.processIdentifier, SIGKILL)
+            holder.waitUntilExit()
+        }
+        #expect(TestSupport.eventually { eventService.state.listeners.contains { $0.process.identity.pid == holder.processIdentifier } })
+        let service = try RequestResponseService(create: rpc, configuration: RequestResponseConfiguration(), lifetime: .removedWhenCreatorCloses)
+        let server = try Server(service: service)
+        let client = try Client(service: service)
+
+        let listings = Dictionary(ServiceDirectory.all().filter { [events, rpc].contains($0.name) }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let me = getpid()
+        let eventListing = try #require(listings[events])
+        #expect(eventListing.kind == .eventService && eventListing.kindName == "event-service")
+        #expect(Set(eventListing.participants) == [.init(role: "notifier", pid: me, liveness: .alive),
+                                                   .init(role: "listener", pid: holder.processIdentifier, liveness: .alive)])
+        let rpcListing = try #require(listings[rpc])
+        #expect(rpcListing.kind == .requestResponse && rpcListing.problem == nil)
+        #expect(Set(rpcListing.participants) == [.init(role: "server", pid: me, liveness: .alive), .init(role: "client", pid: me, liveness: .alive)])
+        #expect(try ServiceDirectory.waitForService(rpc, kind: .requestResponse).name == rpc)
+        withExtendedLifetime(notifier) {}
+        _ = consume server
+        _ = consume client
+    }
+
     @Test func waitingForAServiceThatAProcessCreatesLater() throws {
         let name = TestSupport.uniqueName("disc-later")
         defer { try? Blackboard.remove(name) }

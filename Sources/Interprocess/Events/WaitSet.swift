@@ -1,0 +1,201 @@
+#if os(Linux)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Waits on many sources at once — event ``Listener``s, queue endpoints and ``Subscriber``s
+/// (through their ``ReadinessDescriptor``), timers and raw file descriptors — and tells which
+/// are ready. This is how one thread serves hundreds of channels.
+///
+/// ```swift
+/// let waitSet = try WaitSet()
+/// let jobs = try waitSet.attach(jobsListener)
+/// let ticks = try waitSet.attach(try subscriber.makeReadinessDescriptor())
+/// let heartbeat = try waitSet.attach(.every(.seconds(1)))
+/// try waitSet.run { ready in
+///     switch ready {
+///     case jobs: for id in jobsListener.tryWait() ?? EventSet() { handle(id) }
+///     case ticks: while let sample = try subscriber.tryReceive() { handle(sample) }
+///     case heartbeat: beat()
+///     default: break
+///     }
+///     return .continue
+/// }
+/// ```
+///
+/// ## How it waits
+///
+/// One `epoll` instance holds one descriptor per source. A listener's descriptor is its wake
+/// socket (a datagram socket in the abstract namespace, named in its shared entry): a notifier
+/// sends it one byte only when the listener's *armed* flag is set, and clears the flag as it
+/// does, so a busy listener costs notifiers no system call. The wait set re-arms a listener
+/// (a sequentially consistent store) and then looks at its pending ids (a sequentially
+/// consistent load) whenever its socket fired or it was reported ready last time, so a wait
+/// with one listener fired among a thousand does constant work. The pending ids always live in
+/// shared memory: a datagram lost (a full socket buffer, a notifier killed between clearing
+/// the flag and sending) loses no event, and every 20 ms while listeners are attached the
+/// wait set looks at all of them, so such a loss delays a wake-up by at most that. Before it
+/// sleeps, a wait polls `epoll` a few times (about 10 µs), as every wait of the library spins
+/// briefly before it parks.
+///
+/// ## What "ready" means
+///
+/// - A listener: it has ids pending. It is reported on every wait until they are taken
+///   (``Listener/tryWait()``).
+/// - A readiness descriptor (a queue endpoint, a subscriber): it signalled progress; the wait
+///   set clears it before reporting it, so take everything there is (until the non-blocking
+///   receive finds nothing), as ``ReadinessDescriptor`` describes.
+/// - A timer: it expired (a periodic one once per period; missed periods are folded).
+/// - A raw descriptor: it is readable (level-triggered: until you read it).
+///
+/// A wait set is used by one thread (or task) at a time; sources may be attached and detached
+/// between waits and from inside ``run(until:_:)``'s body. A listener belongs to one wait set
+/// at a time.
+public final class WaitSet {
+    /// A source attached to a wait set: compare it with what ``attach(_:)-(Listener)`` returned.
+    public struct Attachment: Hashable, Sendable, Comparable, CustomStringConvertible {
+        /// The number the wait set gave the source (its epoll token).
+        public let rawValue: UInt64
+        /// Orders attachments by number.
+        public static func < (lhs: Attachment, rhs: Attachment) -> Bool { lhs.rawValue < rhs.rawValue }
+        /// "attachment N".
+        public var description: String { "attachment \(rawValue)" }
+    }
+
+    /// What ``run(until:_:)``'s body wants next.
+    public enum Progression: Sendable {
+        /// Keep running.
+        case `continue`
+        /// Return from ``run(until:_:)``.
+        case stop
+    }
+
+    /// A timer source: one expiry, or one per period.
+    public struct Timer: Sendable, Hashable {
+        /// The first expiry, from the moment it is attached.
+        public var delay: Duration
+        /// The period after the first expiry; nil for a one-shot timer.
+        public var interval: Duration?
+
+        /// Expires once, `delay` after it is attached.
+        public static func once(after delay: Duration) -> Timer { Timer(delay: delay, interval: nil) }
+
+        /// Expires every `interval`, the first time `delay` (default: `interval`) after it is attached.
+        public static func every(_ interval: Duration, startingAfter delay: Duration? = nil) -> Timer {
+            Timer(delay: delay ?? interval, interval: interval)
+        }
+    }
+
+    enum Source {
+        case listener(ListenerSeat, socket: Int32)
+        case readiness(ReadinessBox)
+        case timer(Int32)
+        case descriptor(Int32)
+
+        var descriptor: Int32 {
+            switch self {
+            case .listener(_, let socket): socket
+            case .readiness(let box): box.descriptor.fileDescriptor
+            case .timer(let descriptor), .descriptor(let descriptor): descriptor
+            }
+        }
+    }
+
+    /// How often, while listeners are attached, every one of them is looked at.
+    public static var recheckInterval: Duration { FutexParking.recheckInterval }
+
+    let epoll: Int32
+    var sources: [UInt64: Source] = [:]
+    var listenerCount = 0
+    var nextToken: UInt64 = 1
+    /// Listeners to re-arm and look at before the next sleep: reported last time, just
+    /// attached, or whose socket fired.
+    var candidates: [UInt64] = []
+    var nextCandidates: [UInt64] = []
+    var ready: [Attachment] = []
+    var lastScan = Deadline.now
+    let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+
+    /// An empty wait set.
+    ///
+    /// - Throws: `resourceLimit` and the like when no epoll instance could be made.
+    public init() throws(InterprocessError) {
+        epoll = try Epoll.make(operation: "make wait set")
+    }
+
+    deinit {
+        for source in sources.values { if case .timer(let descriptor) = source { close(descriptor) } }
+        close(epoll)
+        tokens.deallocate()
+    }
+
+    /// How many sources are attached.
+    public var count: Int { sources.count }
+
+    // MARK: Attaching
+
+    /// Attaches a listener: ready while it has ids pending. The wait set keeps the listener's
+    /// entry (and its wake socket) until it is detached, even if the listener goes first.
+    public func attach(_ listener: borrowing Listener) throws(InterprocessError) -> Attachment {
+        let seat = listener.seat
+        let socket = try seat.wakeSocket(operation: "attach listener to wait set")
+        let token = try add(.listener(seat, socket: socket))
+        listenerCount += 1
+        candidates.append(token)
+        return Attachment(rawValue: token)
+    }
+
+    /// Attaches a readiness descriptor (of a queue endpoint or a subscriber), which the wait set
+    /// owns from now on: ready when it signals, and cleared before it is reported.
+    public func attach(_ readiness: consuming ReadinessDescriptor) throws(InterprocessError) -> Attachment {
+        Attachment(rawValue: try add(.readiness(ReadinessBox(readiness))))
+    }
+
+    /// Attaches a timer (a `timerfd` the wait set owns): ready when it expires.
+    public func attach(_ timer: Timer) throws(InterprocessError) -> Attachment {
+        let descriptor = try TimerDescriptor.make(after: timer.delay, every: timer.interval, operation: "attach timer to wait set")
+        do throws(InterprocessError) {
+            return Attachment(rawValue: try add(.timer(descriptor)))
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// Attaches a file descriptor the caller owns (and keeps open until it detaches it): ready
+    /// while it is readable.
+    public func attach(fileDescriptor: Int32) throws(InterprocessError) -> Attachment {
+        Attachment(rawValue: try add(.descriptor(fileDescriptor)))
+    }
+
+    /// Detaches a source (nothing happens for one not attached). A timer or readiness
+    /// descriptor is closed; a listener's entry is let go.
+    public func detach(_ attachment: Attachment) {
+        guard let source = sources.removeValue(forKey: attachment.rawValue) else { return }
+        Epoll.remove(source.descriptor, from: epoll)
+        switch source {
+        case .listener:
+            listenerCount -= 1
+            candidates.removeAll { $0 == attachment.rawValue }
+        case .timer(let descriptor): close(descriptor)
+        case .readiness, .descriptor: break
+        }
+    }
+
+    private func add(_ source: Source) throws(InterprocessError) -> UInt64 {
+        let token = nextToken
+        try Epoll.add(source.descriptor, to: epoll, token: token, operation: "attach to wait set")
+        nextToken &+= 1
+        sources[token] = source
+        return token
+    }
+}
+
+/// A readiness descriptor owned by a wait set.
+final class ReadinessBox {
+    let descriptor: ReadinessDescriptor
+    init(_ descriptor: consuming ReadinessDescriptor) { self.descriptor = descriptor }
+}
+#endif
