@@ -60,7 +60,8 @@ struct PlacedQueueTests {
         }
     }
 
-    @Test("MPMC queues in a segment: by name, typed errors; two producer processes allocate, this process reads in place and frees")
+    @Test("MPMC queues in a segment: by name, typed errors; two producer processes allocate, this process reads in place and frees",
+          .enabled(if: !Sanitizers.threadSanitizer, "TSan makes 128-bit CAS a per-process lock; see Sanitizers"))
     func mpmcProducersAllocateConsumerFrees() throws {
         try ContainerFixtures.withSegment("placed-mpmc", size: 16 << 20) { segment, name in
             let queue = try MPMCQueue(create: "jobs", in: segment, slotCount: 1 << 10, slotSize: 8)
