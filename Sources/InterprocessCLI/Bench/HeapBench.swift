@@ -46,12 +46,16 @@ enum HeapBench {
         let pairs = quick ? 200_000 : 10_000_000
         var rows: [HeapRow] = []
         let selected = cases.filter { BenchSelection.selects(only, $0) }
+        // The heap and malloc rows of one size are measured in alternating rounds, so that the
+        // host moving the vCPUs between placements (every few minutes) moves both alike.
+        let wantsPairs = selected.contains { $0.transport == .heapAllocFree || $0.transport == .mallocFree }
+        let pairRows = wantsPairs ? try sizes.map { size in try singlePairs(size: size, pairs: pairs) } : []
         for benchCase in selected {
             switch benchCase.transport {
             case .heapAllocFree:
-                for size in sizes { rows.append(try single(.heapAllocFree, size: size, pairs: pairs)) }
+                rows += pairRows.map(\.heap)
             case .mallocFree:
-                for size in sizes { rows.append(try single(.mallocFree, size: size, pairs: pairs)) }
+                rows += pairRows.map(\.malloc)
             case .heapAllocFree4:
                 rows.append(try four(pairs: pairs, settings: settings))
             default:
@@ -72,17 +76,22 @@ enum HeapBench {
         return rows
     }
 
-    /// Best of three runs of `pairs` pairs in this process.
-    static func single(_ transport: BenchTransport, size: Int, pairs: Int) throws -> HeapRow {
+    /// The best of five alternating rounds of `pairs` pairs in this process, heap and malloc.
+    static func singlePairs(size: Int, pairs: Int) throws -> (heap: HeapRow, malloc: HeapRow) {
         let heap = try ManagedSegment.anonymous(size: 16 << 20)
-        var best = Double.infinity
-        for _ in 0..<3 {
-            let nanoseconds = transport == .mallocFree ? ipcb_malloc_free_pairs(Int64(pairs), Int64(size)) : try heapPairs(heap, size: size, pairs: pairs)
-            guard nanoseconds >= 0 else { throw BenchFailure("the \(transport.rawValue) bench failed") }
-            best = min(best, Double(nanoseconds) / Double(pairs))
+        var bestHeap = Double.infinity, bestMalloc = Double.infinity
+        for _ in 0..<5 {
+            let heapNanoseconds = try heapPairs(heap, size: size, pairs: pairs)
+            let mallocNanoseconds = ipcb_malloc_free_pairs(Int64(pairs), Int64(size))
+            guard mallocNanoseconds >= 0 else { throw BenchFailure("the malloc-free bench failed") }
+            bestHeap = min(bestHeap, Double(heapNanoseconds) / Double(pairs))
+            bestMalloc = min(bestMalloc, Double(mallocNanoseconds) / Double(pairs))
         }
-        return HeapRow(transport: transport, role: transport.role, bytes: size, processes: 1, operations: pairs,
-                       seconds: best * Double(pairs) / 1e9, nanosecondsPerPair: best, operationsPerSecond: 1e9 / best)
+        func row(_ transport: BenchTransport, _ best: Double) -> HeapRow {
+            HeapRow(transport: transport, role: transport.role, bytes: size, processes: 1, operations: pairs,
+                    seconds: best * Double(pairs) / 1e9, nanosecondsPerPair: best, operationsPerSecond: 1e9 / best)
+        }
+        return (row(.heapAllocFree, bestHeap), row(.mallocFree, bestMalloc))
     }
 
     /// Allocates and frees `pairs` blocks of `size` bytes; the nanoseconds taken.
