@@ -1,5 +1,5 @@
 import Foundation
-import Interprocess
+@testable import Interprocess
 import Testing
 
 @Suite("CLI: watch", .timeLimit(.minutes(5)))
@@ -8,15 +8,19 @@ struct CLIWatchTests {
         let name = TestSupport.uniqueName("cli-watch")
         defer { try? SharedMemory.remove(name) }
         let semaphore = try ProcessSemaphore(create: name, maximumCount: 100)
-        // Units posted while watch runs show up in later ticks.
+        // Units posted while watch runs show up in later ticks. Posting goes on until watch is
+        // done (however long the tool takes to start on a loaded machine), up to the maximum.
+        let done = ThreadLock(false)
         let poster = Thread {
-            for _ in 0..<10 {
+            for _ in 0..<100 where !done.withLock({ $0 }) {
                 try? semaphore.post()
                 usleep(60_000)
             }
         }
         poster.start()
+        defer { done.withLock { $0 = true } }
         let outcome = try TestSupport.cli("watch", name, "--count", "4", "--interval", "200ms", "--json")
+        done.withLock { $0 = true }
         #expect(outcome.status == 0, "\(outcome)")
         let ticks = try CLIJSON.lines(outcome.standardOutput)
         #expect(ticks.map { $0["tick"] as? Int } == [1, 2, 3, 4])

@@ -1,3 +1,4 @@
+import Foundation
 @testable import Interprocess
 import Testing
 
@@ -81,18 +82,23 @@ extension ProcessSemaphoreTests {
         }
 
         @Test("a blocked wait() is released by a post from another thread")
-        func blockedWaitReleased() async throws {
+        func blockedWaitReleased() throws {
             let name = TestSupport.uniqueName("sem-thread")
             defer { try? ProcessSemaphore.remove(name) }
             let semaphore = try ProcessSemaphore(create: name)
-            let waiter = Task.detached {
-                // A blocking wait on a detached task's thread, with a deadline so nothing hangs.
-                let handle = try ProcessSemaphore(open: name)
-                return try Self.blockingWait(handle, timeout: .seconds(30))
+            // A thread of its own, not a task: a blocked task would hold one of the cooperative
+            // pool's two threads, and in a whole-suite run it may not get one in time.
+            let taken = ThreadLock<Bool?>(nil)
+            let waiter = Thread {
+                // With a deadline, so that nothing hangs.
+                let outcome = try? Self.blockingWait(ProcessSemaphore(open: name), timeout: .seconds(30))
+                taken.withLock { $0 = outcome }
             }
-            #expect(await eventuallyAsync { semaphore.waiterCount == 1 })
+            waiter.start()
+            #expect(TestSupport.eventually { semaphore.waiterCount == 1 })
             try semaphore.post()
-            #expect(try await waiter.value)
+            while !waiter.isFinished { usleep(1000) }
+            #expect(taken.withLock { $0 } == true)
             #expect(semaphore.currentCount == 0)
         }
 
