@@ -112,8 +112,11 @@ enum ResponseReading {
             case .pending:
                 break
             }
-            // Off the spin's fast path: the server's line is read every 64 looks, not every one.
-            if spins & 63 == 0 || spins >= RequestResponseStorage.spinLimit {
+            // Off the spin's fast path: the server's line is read every 64 looks, not every one,
+            // and a waiting form skips it on the first look: right after a send the server is
+            // about to write that line (it takes the request there), and a read then would pull
+            // it away from it. The try form (one look) always reads it.
+            if deadline == nil || spins & 63 == 63 || spins >= RequestResponseStorage.spinLimit {
                 if try isOver(slot, id, storage: storage, checkLiveness: spins >= RequestResponseStorage.spinLimit, operation: operation) {
                     return .complete
                 }

@@ -135,7 +135,8 @@ public struct Server: ~Copyable {
             slot.tail.pointee.store(0, ordering: .relaxed)
             if let request = admit(posted, slot: slot, seat: seat, index: index) {
                 cursor = position
-                storage.served.pointee.wrappingAdd(1, ordering: .relaxed)
+                // Only the one live server writes it: a load and a store, not a locked add.
+                storage.served.pointee.store(storage.served.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
                 return request
             }
         }
