@@ -84,7 +84,9 @@ extension Blackboard {
 /// index and size, checked once against the value type by `Blackboard.key(_:as:)`.
 ///
 /// `Value` is the entry's value type, `[UInt8]` for its bytes or `String` for UTF-8 text.
-/// A key is only meaningful with the board it came from (or another opening of the same one).
+/// A key is only meaningful with the board it came from (or another opening of the same one);
+/// one whose entry lies outside another board stops the process (a programming error, as an
+/// index out of an array's range), so it can never read or write past that board.
 @frozen
 public struct BlackboardKey<Value>: Sendable, Hashable {
     /// The entry's index in the board's list.

@@ -16,6 +16,8 @@ struct BlackboardMapping: @unchecked Sendable {
     let dataOffsets: [Int]
     /// Copies per entry (a power of two).
     @usableFromInline let copies: Int
+    /// The body's size: every entry's data lies below it.
+    @usableFromInline let bodySize: Int
 
     init(_ storage: QueueStorage, operation: String) throws(InterprocessError) {
         let body = storage.body
@@ -59,7 +61,18 @@ struct BlackboardMapping: @unchecked Sendable {
         self.entries = entries
         self.dataOffsets = offsets
         self.copies = copies
+        self.bodySize = body.count
         self.storage = storage
+    }
+
+    /// Whether every copy of `key`'s entry lies inside this board's body. A key is made by its
+    /// own board, but one of a larger board used with this one would address memory past it:
+    /// the writer and the readers check this before the stamp protocol (one compare).
+    @usableFromInline @inline(__always)
+    func contains<Value>(_ key: BlackboardKey<Value>) -> Bool {
+        let end = UInt(bitPattern: key.dataOffset) &+ UInt(BlackboardLayout.versionLineSize) &+ UInt(copies) &* UInt(bitPattern: key.stride)
+        return UInt(bitPattern: key.dataOffset) >= UInt(BlackboardLayout.entriesOffset) && end <= UInt(bodySize)
+            && UInt(bitPattern: key.stride) <= UInt(bodySize)
     }
 
     /// Reads one descriptor; nil when a field holds what no creator writes.

@@ -85,7 +85,8 @@ extension BlackboardReader {
 
     /// The version word of `key`'s entry.
     func versionWord<Value>(_ key: BlackboardKey<Value>) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        mapping.word64(key.dataOffset)
+        precondition(mapping.contains(key), "a BlackboardKey is used with a blackboard other than the one that made it")
+        return mapping.word64(key.dataOffset)
     }
 
     /// The word's value if it differs from `seen`.

@@ -110,7 +110,8 @@ public struct BlackboardReader: @unchecked Sendable {
     /// The version of `key`'s entry: how many times it was written (0: never). One load.
     @inlinable
     public func version<Value>(of key: BlackboardKey<Value>) -> UInt64 {
-        (base + key.dataOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee.load(ordering: .acquiring)
+        precondition(mapping.contains(key), "a BlackboardKey is used with a blackboard other than the one that made it")
+        return (base + key.dataOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee.load(ordering: .acquiring)
     }
 
     /// How many writes the board has seen, all entries together.
@@ -127,6 +128,7 @@ public struct BlackboardReader: @unchecked Sendable {
     func withLatestCopy<Value>(
         _ key: BlackboardKey<Value>, _ copy: (UnsafeRawPointer, Int) -> Void
     ) throws(InterprocessError) -> UInt64 {
+        precondition(mapping.contains(key), "a BlackboardKey is used with a blackboard other than the one that made it")
         let line = base + key.dataOffset
         let versionWord = line.assumingMemoryBound(to: Atomic<UInt64>.self)
         let copies = line + BlackboardLayout.versionLineSize

@@ -103,6 +103,7 @@ public struct BlackboardWriter: ~Copyable {
     /// their count) into the next copy of `key`'s entry and publishes them; returns the new version.
     @inlinable @inline(__always)
     mutating func write<Value>(_ key: BlackboardKey<Value>, _ fill: (UnsafeMutableRawPointer) -> Int) -> UInt64 {
+        precondition(mapping.contains(key), "a BlackboardKey is used with a blackboard other than the one that made it")
         let line = base + key.dataOffset
         let versionWord = line.assumingMemoryBound(to: Atomic<UInt64>.self)
         // Only this writer writes the version: the word it last stored (or a dead writer's).

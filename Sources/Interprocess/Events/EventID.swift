@@ -128,9 +128,15 @@ public struct EventSet: Sequence, Hashable, Sendable, Codable, CustomStringConve
         try container.encode(map(\.rawValue))
     }
 
-    /// Decodes an array of numbers.
+    /// Decodes an array of numbers, each within ``EventService/maximumEventIDRange`` (a larger
+    /// one would make the set allocate a word for every id below it).
     public init(from decoder: any Decoder) throws {
-        let ids = try decoder.singleValueContainer().decode([Int].self)
+        let container = try decoder.singleValueContainer()
+        let ids = try container.decode([Int].self)
+        if let bad = ids.first(where: { !EventService.maximumEventIDRange.contains($0) }) {
+            throw DecodingError.dataCorruptedError(in: container,
+                                                   debugDescription: "event id \(bad) is outside \(EventService.maximumEventIDRange)")
+        }
         self.init(ids.map { EventID(rawValue: $0) })
     }
 }

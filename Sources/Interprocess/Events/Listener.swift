@@ -105,6 +105,8 @@ struct EventTaker: Sendable {
     func tryTake() -> EventSet? {
         // Summary first, then the words it names: a notifier sets a word's bit before the
         // summary's, so a bit set after the word was taken brings its summary bit back.
+        // A load first: an empty look leaves the line notifiers write to alone.
+        guard entry.summary.pointee.load(ordering: .sequentiallyConsistent) != 0 else { return nil }
         let summary = entry.summary.pointee.exchange(0, ordering: .sequentiallyConsistent)
         guard summary != 0 else { return nil }
         return take(summary)

@@ -9,13 +9,7 @@ enum DescriptorPassing {
         ipc_send_descriptor(socket, descriptor)
     }
 
-    /// Receives one descriptor (close-on-exec) from `socket`. Returns it, or -1 with errno:
-    /// `EBADMSG` when the message carried none, `ECONNRESET` when the peer closed the socket.
-    static func receive(from socket: Int32) -> Int32 {
-        ipc_receive_descriptor(socket)
-    }
-
-    /// Receives one descriptor from `socket`, or throws what went wrong in `operation`'s words:
+    /// Receives one descriptor (close-on-exec) from `socket`, or throws what went wrong in `operation`'s words:
     /// `peerDied` when the sender closed the socket first, `corrupt` when the message carried
     /// no single descriptor.
     static func receive(from socket: Int32, operation: String) throws(InterprocessError) -> Int32 {

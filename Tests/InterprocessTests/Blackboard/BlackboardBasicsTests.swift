@@ -165,4 +165,18 @@ struct BlackboardBasicsTests {
         }
         #expect(timedOut?.code == .timedOut)
     }
+
+    @Test("a key of a larger board used with a smaller one stops the process before any access past the smaller board")
+    func foreignKeyStops() async {
+        // SIGILL: the precondition's trap, not a SIGSEGV from a write past the smaller board.
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            let big = try Blackboard(create: TestSupport.uniqueName("board-big"), entries: (0..<64).map { .bytes(.number(UInt64($0)), capacity: 4096) },
+                                     lifetime: .removedWhenCreatorCloses)
+            let small = try Blackboard(create: TestSupport.uniqueName("board-small"), entries: [.bytes(.number(63), capacity: 4096)],
+                                       lifetime: .removedWhenCreatorCloses)
+            let farKey = try big.key(63, as: [UInt8].self)
+            var writer = try small.makeWriter()
+            _ = try writer.write(farKey, contentsOf: [1, 2, 3])
+        }
+    }
 }

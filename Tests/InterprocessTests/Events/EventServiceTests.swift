@@ -143,4 +143,12 @@ struct EventServiceTests {
         }
         #expect(seen == [1, 2, 3])
     }
+
+    @Test("an EventSet decodes ids in range and refuses one past the largest event id")
+    func eventSetDecoding() throws {
+        let set = try JSONDecoder().decode(EventSet.self, from: Data("[0, 5, 4095]".utf8))
+        #expect(set.contains(4095) && set.count == 3)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(EventSet.self, from: Data("[1099511627776]".utf8)) }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(EventSet.self, from: Data("[-1]".utf8)) }
+    }
 }

@@ -63,12 +63,14 @@ final class ContainerBuffer: @unchecked Sendable {
         }
     }
 
-    /// The storage block as the words say now, checked: nil when there is none.
+    /// The storage block as the words said when it was checked: nil when there is none. The
+    /// count is the one checked, not read again: a peer ignoring the lock could raise the word
+    /// past the capacity between the check and a use.
     struct Block {
         let offset: SegmentOffset
         let base: UnsafeMutableRawPointer
         let capacity: Int
-        var count: Int { Int(SharedWord.load(base, Storage.count)) }
+        let count: Int
     }
 
     /// The storage block, checked against the heap: capacity within the segment, count within
@@ -86,7 +88,7 @@ final class ContainerBuffer: @unchecked Sendable {
         else {
             throw corrupt(operation, "its storage block at offset \(raw) claims \(count) of \(capacity) elements, past its heap")
         }
-        return Block(offset: offset, base: words, capacity: Int(capacity))
+        return Block(offset: offset, base: words, capacity: Int(capacity), count: Int(count))
     }
 
     func corrupt(_ operation: String, _ reason: String) -> InterprocessError {
@@ -144,7 +146,7 @@ final class ContainerBuffer: @unchecked Sendable {
         SharedWord.store(UInt64(count), base, Storage.count)
         SharedWord.store(offset.rawValue, header, Field.storage)
         if let current { try? segment.deallocate(current.offset) }
-        return Block(offset: offset, base: base, capacity: capacity)
+        return Block(offset: offset, base: base, capacity: capacity, count: count)
     }
 
     /// Appends `elementCount` elements written by `write` into their place, then publishes them
