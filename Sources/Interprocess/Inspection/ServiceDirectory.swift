@@ -28,7 +28,7 @@ public enum ServiceDirectory {
             switch probe(name) {
             case .ready(let kind): listing(name, kind: kind)
             case .broken(let kind, let error): ServiceListing(name: name, kind: kind, configuration: [], participants: [], problem: error.description)
-            case .absent, .other: nil
+            case .absent, .other, .unreadable: nil
             }
         }
     }
@@ -75,7 +75,7 @@ public enum ServiceDirectory {
         switch probe(name) {
         case .absent:
             throw InterprocessError(.notFound, operation: operation, name: name, reason: "no service of that name exists (yet)")
-        case .broken(_, let error):
+        case .broken(_, let error), .unreadable(let error):
             throw error.reported(as: operation)
         case .other(let kind):
             throw InterprocessError(.wrongKind, operation: operation, name: name, reason: "it is \(kind.phrase), not a service")
@@ -109,18 +109,27 @@ public enum ServiceDirectory {
         case ready(SegmentKind)
         /// One of a listable kind whose header is invalid.
         case broken(SegmentKind, InterprocessError)
-        /// Anything else: a foreign file, another kind, an unreadable header of unknown kind.
+        /// Anything else: a foreign file, another kind.
         case other(SegmentKind)
+        /// A file this process cannot open or read (permissions, say): listed by no one, and
+        /// the reason when it is the one waited for.
+        case unreadable(InterprocessError)
     }
 
     /// Reads `name`'s header once, without waiting and without mapping it.
     static func probe(_ name: String) -> Probe {
         guard !name.hasPrefix(".") else { return .absent }
         let descriptor = open(SharedMemoryDirectory.path(of: name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard descriptor >= 0 else { return errno == ENOENT ? .absent : .other(.raw) }
+        guard descriptor >= 0 else {
+            let failure = currentErrno
+            return failure == .noSuchFileOrDirectory ? .absent : .unreadable(.system(failure, operation: operation, name: name))
+        }
         defer { close(descriptor) }
-        guard let outcome = try? SegmentValidation.read(descriptor: descriptor, name: name, operation: operation).outcome else {
-            return .other(.raw)
+        let outcome: SegmentValidation.Outcome
+        do {
+            outcome = try SegmentValidation.read(descriptor: descriptor, name: name, operation: operation).outcome
+        } catch {
+            return .unreadable(error)
         }
         switch outcome {
         case .notYetWritten:

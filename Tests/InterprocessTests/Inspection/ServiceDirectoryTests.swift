@@ -85,6 +85,18 @@ struct ServiceDirectoryTests {
         _ = consume client
     }
 
+    @Test func aFileThatCannotBeReadIsListedByNoOneAndItsWaitSaysWhy() throws {
+        let name = TestSupport.uniqueName("disc-unreadable")
+        let path = SharedMemoryDirectory.path(of: name)
+        // A directory opens but cannot be read as a header (a file of another user would not
+        // even open; the tests run as root, which opens anything).
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(!ServiceDirectory.all().contains { $0.name == name })
+        let error = #expect(throws: InterprocessError.self) { _ = try ServiceDirectory.waitForService(name) }
+        #expect(error != nil && error?.code != .wrongKind && error?.code != .notFound, "\(String(describing: error))")
+    }
+
     @Test func waitingForAServiceThatAProcessCreatesLater() throws {
         let name = TestSupport.uniqueName("disc-later")
         defer { try? Blackboard.remove(name) }
