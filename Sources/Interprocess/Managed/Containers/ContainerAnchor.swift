@@ -25,12 +25,6 @@ enum ContainerOpening {
     /// Finds it, or makes it if there is none.
     case openOrCreate
 
-    /// Whether this only opens (never makes) the container.
-    var onlyOpens: Bool {
-        if case .open = self { return true }
-        return false
-    }
-
     var verb: String {
         switch self {
         case .create: "create"
@@ -47,9 +41,11 @@ extension ManagedSegment {
     /// Making one allocates its header block (and whatever `initialize` allocates) *before*
     /// publishing the name, so a process killed in between leaks the header, never publishes a
     /// half-made container. A process that loses an `openOrCreate` race frees what it made
-    /// (`discard`) and uses the winner's.
+    /// (`discard`) and uses the winner's. An existing header is checked for `headerSize` bytes;
+    /// a new one takes `newSize` (default `headerSize`).
     func containerHeader(
         _ opening: ContainerOpening, name: String, typeName: String, magic: UInt32, version: UInt32, headerSize: Int,
+        newSize: Int? = nil,
         operation: String,
         initialize: (UnsafeMutableRawPointer) throws(InterprocessError) -> Void,
         validate: (UnsafeMutableRawPointer) throws(InterprocessError) -> Void,
@@ -71,8 +67,8 @@ extension ManagedSegment {
             if case .openOrCreate = opening, let existing = try find(ContainerAnchor.self, named: name, typeName: typeName) {
                 return (try anchoredHeader(existing.offset, magic: magic, version: version, headerSize: headerSize, validate: validate), false)
             }
-            let block = try allocate(byteCount: headerSize, alignment: ContainerHeader.alignment)
-            let header = try pointer(at: block, byteCount: headerSize)
+            let block = try allocate(byteCount: newSize ?? headerSize, alignment: ContainerHeader.alignment)
+            let header = try pointer(at: block, byteCount: newSize ?? headerSize)
             do throws(InterprocessError) {
                 try initialize(header)
             } catch {

@@ -17,7 +17,9 @@ extension ManagedSegment {
     ) throws(InterprocessError) -> QueueStorage {
         let (header, created) = try containerHeader(
             opening, name: name, typeName: typeName, magic: magic, version: version,
-            headerSize: opening.onlyOpens ? controlSize : bodySize, operation: operation,
+            // An existing queue is checked for its control words only (its own words give its
+            // ring), so one of another size is told apart by the caller, not called corrupt.
+            headerSize: controlSize, newSize: bodySize, operation: operation,
             initialize: { (base) throws(InterprocessError) in
                 base.initializeMemory(as: UInt8.self, repeating: 0, count: bodySize)
                 initialize(base)
