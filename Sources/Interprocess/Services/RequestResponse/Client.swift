@@ -93,7 +93,7 @@ public struct Client: ~Copyable {
     deinit {
         for index in 0..<storage.geometry.slotsPerSeat {
             let slot = slot(index)
-            slot.abandon(slot.posted.pointee.load(ordering: .relaxed))
+            slot.abandon(slot.posted.pointee.load(ordering: .relaxed), in: storage)
         }
         EndpointClaim.release(RequestResponseStorage.word64(seat, RequestResponseLayout.seatClaimOffset))
     }
@@ -127,7 +127,7 @@ public struct Client: ~Copyable {
     /// ``ReceivedRequest/isAbandoned``. Does nothing for a request that is complete.
     public func cancel(_ id: RequestID) {
         guard id.slot < storage.geometry.slotsPerSeat else { return }
-        slot(id.slot).abandon(id.rawValue)
+        slot(id.slot).abandon(id.rawValue, in: storage)
     }
 
     // MARK: Sending
