@@ -57,6 +57,8 @@ enum RequestResponseLayout {
     static let takenByOffset = 8                    // UInt64: the server claim word that took it
     static let consumedOffset = 16                  // UInt64: id the server is done with
     static let tailOffset = 24                      // UInt64: responses written for `taken`
+    /// The server's progress line's size: the response entries start after it.
+    static let progressLineSize = 128
     // A response entry.
     static let stampOffset = 0                      // UInt64: request id | lap << 56, stored last
     static let responseByteCountOffset = 8          // UInt32
@@ -104,7 +106,7 @@ struct RequestResponseGeometry: Sendable, Equatable {
         seatCount = max(1, configuration.maximumClients)
         // Validated ranges keep these far from overflow (at most 4096 × 64 × 1025 × 16 MiB < 2^63);
         // the saturating forms only matter for a configuration about to be rejected.
-        slotStride = RequestResponseGeometry.saturating(requestRecordSize + 128, responseRecordSize, responsesPerSlot)
+        slotStride = RequestResponseGeometry.saturating(requestRecordSize + RequestResponseLayout.progressLineSize, responseRecordSize, responsesPerSlot)
         seatStride = RequestResponseGeometry.saturating(RequestResponseLayout.slotsOffset, slotStride, slotsPerSeat)
         bodySize = RequestResponseGeometry.saturating(RequestResponseLayout.seatsOffset, seatStride, seatCount)
     }

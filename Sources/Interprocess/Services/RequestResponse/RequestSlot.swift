@@ -35,7 +35,7 @@ struct RequestSlot: @unchecked Sendable {
 
     /// The response entry for response number `position` of the slot's request.
     func entry(_ position: UInt64) -> UnsafeMutableRawPointer {
-        server + 128 + Int(truncatingIfNeeded: position % UInt64(responses)) &* responseRecordSize
+        server + RequestResponseLayout.progressLineSize + Int(truncatingIfNeeded: position % UInt64(responses)) &* responseRecordSize
     }
 
     /// The stamp that publishes response `position` to request `id`: the id, and in the top
