@@ -82,6 +82,12 @@ extension WaitSet {
     /// How many times a wait looks (`epoll_wait` with no timeout) before it sleeps: about 10 µs.
     static let spinPolls = 32
 
+    /// When every listener is looked at again: once per ``recheckInterval``, so that a notifier
+    /// that died between setting an id and sending its datagram delays it by at most that.
+    var nextScan: Deadline {
+        lastScan.advanced(by: WaitSet.recheckInterval)
+    }
+
     func timedOut() -> InterprocessError {
         InterprocessError(.timedOut, operation: "wait for wait set", name: nil,
                           reason: "no source became ready before the deadline")
@@ -90,12 +96,12 @@ extension WaitSet {
     /// Fills ``ready`` with the sources ready by `deadline`; false when none was.
     ///
     /// Each pass: re-arm and look at the candidate listeners (those reported last time, just
-    /// attached or whose socket fired; all of them every 20 ms); sleep in `epoll_wait` only if
+    /// attached or whose socket fired; all of them every ``recheckInterval``); sleep in `epoll_wait` only if
     /// none has ids (else just collect what else is ready); then take in what fired.
     func collect(until deadline: Deadline) -> Bool {
         ready.removeAll(keepingCapacity: true)
         while true {
-            if listenerCount > 0, Deadline(nanoseconds: lastScan.nanoseconds &+ 20_000_000) <= .now {
+            if listenerCount > 0, nextScan <= .now {
                 lastScan = .now
                 candidates.removeAll(keepingCapacity: true)
                 for (token, source) in sources { if case .listener = source { candidates.append(token) } }
@@ -112,7 +118,7 @@ extension WaitSet {
             if !ready.isEmpty {
                 sleepUntil = .now
             } else if listenerCount > 0 {
-                sleepUntil = deadline.earlier(than: Deadline(nanoseconds: lastScan.nanoseconds &+ 20_000_000))
+                sleepUntil = deadline.earlier(than: nextScan)
             }
             var count = 0
             if ready.isEmpty, !deadline.hasPassed {
