@@ -11,7 +11,7 @@ enum RequestResponseLayout {
     /// `"RQRS"` read as a little-endian UInt32: marks an initialized body.
     static let tag: UInt32 = 0x5352_5152
     /// The body layout version (also the segment header's kind version).
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     // Configuration line (written once, by the creator).
     static let tagOffset = 0                        // UInt32
@@ -51,7 +51,8 @@ enum RequestResponseLayout {
     static let phaseOffset = 12                     // UInt32: the client's view of the slot (Phase)
     static let cancelledOffset = 16                 // UInt64: id the client gave up on
     static let headOffset = 24                      // UInt64: responses to `posted` the client has read
-    static let requestDataOffset = 64
+    /// In the posted word's 64-byte line: a small request crosses to the server with it.
+    static let requestDataOffset = 32
     // The server's progress line, after the request record.
     static let takenOffset = 0                      // UInt64: id last taken (by the server, or withdrawn by the client)
     static let takenByOffset = 8                    // UInt64: the server claim word that took it
@@ -63,7 +64,8 @@ enum RequestResponseLayout {
     static let stampOffset = 0                      // UInt64: request id | lap << 56, stored last
     static let responseByteCountOffset = 8          // UInt32
     static let flagsOffset = 12                     // UInt32: ResponseFlags
-    static let responseDataOffset = 64
+    /// In the stamp's 64-byte line: a small response crosses to the client with it.
+    static let responseDataOffset = 16
 
     /// Bits of a response entry's flags word.
     enum ResponseFlags {
