@@ -1,5 +1,6 @@
 import Interprocess
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -68,7 +69,7 @@ struct MessageQueueLedger: ~Copyable {
 enum MessageQueueCommands {
     /// `mq-send QUEUE LEDGER SENDER COUNT PRIORITIES [SEED]`: sends messages 0..<COUNT as SENDER
     /// with scrambled priorities 1...PRIORITIES (blocking while full, 20 s at most each),
-    /// storing `sent = sequence + 1` after each; with SEED, pauses 0–100 µs now and then. Prints
+    /// storing `sent = sequence + 1` after each; with SEED, pauses 0–200 µs after each. Prints
     /// "sent COUNT".
     static func send(_ arguments: inout Arguments) throws {
         let queue = try MessageQueue(open: try arguments.next("QUEUE"), timeout: .seconds(5))
@@ -86,7 +87,7 @@ enum MessageQueueCommands {
             try queue.send(PrioritizedTestMessage(sender: sender, sequence: sequence, priority: priority), priority: priority,
                            timeout: .seconds(20))
             ledger.sent(sender).pointee.store(UInt64(sequence) + 1, ordering: .relaxed)
-            if let roll = random?.next(), roll % 4 == 0 { usleep(UInt32((roll >> 8) % 100)) }
+            if let roll = random?.next() { usleep(UInt32(roll % 200)) }
         }
         print("sent \(count)")
     }
@@ -139,9 +140,24 @@ enum MessageQueueCommands {
         let queue = try MessageQueue(open: try arguments.next("QUEUE"), timeout: .seconds(5))
         let how = try arguments.next("HOW")
         try arguments.finish()
-        _ = try queue.receive(timeout: .seconds(10)) { _, _ in
+        _ = try queue.receive(timeout: .seconds(2)) { _, _ in
             raise(how == "stop" ? SIGSTOP : SIGKILL)
         }
         print("continued")
+    }
+}
+
+extension MessageQueueCommands {
+    /// `mq-file-send PATH QUEUE COUNT`: opens the managed segment in the file at PATH and the
+    /// message queue QUEUE in it (creating both if absent: capacity 64, 16 bytes), sends
+    /// UInt64 values 1...COUNT with priority = value, and exits. Prints "sent COUNT".
+    static func fileSend(_ arguments: inout Arguments) throws {
+        let path = try arguments.next("PATH"), name = try arguments.next("QUEUE")
+        let count = try arguments.nextInt("COUNT")
+        try arguments.finish()
+        let segment = try ManagedSegment(openOrCreate: "mq-file", size: 1 << 20, backing: .file(path: FilePath(path)))
+        let queue = try MessageQueue(openOrCreate: name, in: segment, capacity: 64, maximumSize: 16)
+        for value in 1...UInt64(count) { try queue.send(value, priority: UInt32(value), timeout: .seconds(5)) }
+        print("sent \(count)")
     }
 }

@@ -232,6 +232,8 @@ struct TestPeer {
                                                        and, draining, falling priorities; "received N"
           mq-die-holding QUEUE kill|stop               SIGKILL or SIGSTOP itself holding the queue's
                                                        lock inside a receive; "continued" after SIGCONT
+          mq-file-send PATH QUEUE COUNT                send 1...COUNT (priority = value) to a message
+                                                       queue in a file-backed managed segment; "sent N"
         """
 
     static func main() {
@@ -374,6 +376,7 @@ struct TestPeer {
         case "mq-send": try MessageQueueCommands.send(&arguments)
         case "mq-receive": try MessageQueueCommands.receive(&arguments)
         case "mq-die-holding": try MessageQueueCommands.dieHolding(&arguments)
+        case "mq-file-send": try MessageQueueCommands.fileSend(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -17,20 +17,27 @@ extension MessageQueue {
         if outcome == .cancelled { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name) }
     }
 
-    /// Sends with `attempt` (a non-waiting send) until it succeeds or `deadline` passes.
-    func sendSuspending(until deadline: Deadline, _ attempt: () throws(InterprocessError) -> Bool) async throws(InterprocessError) {
+    /// Sends a message of `byteCount` bytes written by `write` until there is room or `deadline`
+    /// passes; the lock too is waited for no longer than `deadline`.
+    func sendSuspending(
+        byteCount: Int, priority: UInt32, until deadline: Deadline, _ write: (UnsafeMutableRawPointer) -> Int
+    ) async throws(InterprocessError) {
         while true {
             try ProcessWaiter.checkCancellation(operation: MessageQueueSide.send.operation, name: name)
-            if try attempt() { return }
+            if try _send(byteCount: byteCount, priority: priority, until: nil, lockUntil: deadline, write) { return }
             try await awaitChange(.send, until: deadline)
         }
     }
 
-    /// Receives with `attempt` (a non-waiting receive) until it returns a message or `deadline` passes.
-    func receiveSuspending<Result>(until deadline: Deadline, _ attempt: () throws(InterprocessError) -> Result?) async throws(InterprocessError) -> Result {
+    /// Receives a message whose length is in `accepted` with `read` until there is one or
+    /// `deadline` passes; the lock too is waited for no longer than `deadline`.
+    func receiveSuspending<Result>(
+        accepting accepted: ClosedRange<Int>, until deadline: Deadline,
+        _ read: (UnsafeRawBufferPointer, UInt32) throws(InterprocessError) -> Result
+    ) async throws(InterprocessError) -> Result {
         while true {
             try ProcessWaiter.checkCancellation(operation: MessageQueueSide.receive.operation, name: name)
-            if let result = try attempt() { return result }
+            if let result = try _receive(accepting: accepted, until: nil, lockUntil: deadline, read) { return result }
             try await awaitChange(.receive, until: deadline)
         }
     }
@@ -41,7 +48,10 @@ extension MessageQueue {
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first; `cancelled`.
     public func send<Value: InterprocessValue>(_ value: Value, priority: UInt32 = 0, until deadline: Deadline = .never) async throws(InterprocessError) {
-        try await sendSuspending(until: deadline) { () throws(InterprocessError) in try trySend(value, priority: priority) }
+        try await sendSuspending(byteCount: MemoryLayout<Value>.size, priority: priority, until: deadline) { payload in
+            payload.storeBytes(of: value, as: Value.self)
+            return MemoryLayout<Value>.size
+        }
     }
 
     /// Sends a copy of `value`, suspending the task at most `timeout`.
@@ -51,7 +61,10 @@ extension MessageQueue {
 
     /// Sends the bytes of `bytes` as one message, suspending the task while the queue is full.
     public func send(contentsOf bytes: some Collection<UInt8>, priority: UInt32 = 0, until deadline: Deadline = .never) async throws(InterprocessError) {
-        try await sendSuspending(until: deadline) { () throws(InterprocessError) in try trySend(contentsOf: bytes, priority: priority) }
+        let count = bytes.count
+        try await sendSuspending(byteCount: count, priority: priority, until: deadline) { payload in
+            QueueBytes.copy(bytes, into: UnsafeMutableRawBufferPointer(start: payload, count: count))
+        }
     }
 
     /// Sends the bytes of `bytes` as one message, suspending the task at most `timeout`.
@@ -75,7 +88,10 @@ extension MessageQueue {
     ///
     /// - Throws: ``InterprocessError/Code/timedOut`` when the deadline passed first; `cancelled`.
     public func receive<Value: InterprocessValue>(as type: Value.Type, until deadline: Deadline = .never) async throws(InterprocessError) -> Received<Value> {
-        try await receiveSuspending(until: deadline) { () throws(InterprocessError) in try tryReceive(as: type) }
+        let size = MemoryLayout<Value>.size
+        return try await receiveSuspending(accepting: size...size, until: deadline) { message, priority in
+            Received(value: message.baseAddress!.loadUnaligned(as: Value.self), priority: priority)
+        }
     }
 
     /// Receives the first message as a `Value`, suspending the task at most `timeout`.
@@ -85,7 +101,9 @@ extension MessageQueue {
 
     /// Receives a copy of the first message's bytes, suspending the task while the queue is empty.
     public func receive(until deadline: Deadline = .never) async throws(InterprocessError) -> Received<[UInt8]> {
-        try await receiveSuspending(until: deadline) { () throws(InterprocessError) in try tryReceive() }
+        try await receiveSuspending(accepting: 0...Int.max, until: deadline) { message, priority in
+            Received(value: Array(message), priority: priority)
+        }
     }
 
     /// Receives a copy of the first message's bytes, suspending the task at most `timeout`.
@@ -95,7 +113,9 @@ extension MessageQueue {
 
     /// Receives the first message as UTF-8 text, suspending the task while the queue is empty.
     public func receive(as type: String.Type, until deadline: Deadline = .never) async throws(InterprocessError) -> Received<String> {
-        try await receiveSuspending(until: deadline) { () throws(InterprocessError) in try tryReceive(as: type) }
+        try await receiveSuspending(accepting: 0...Int.max, until: deadline) { message, priority in
+            Received(value: String(decoding: message, as: UTF8.self), priority: priority)
+        }
     }
 
     /// Receives the first message as UTF-8 text, suspending the task at most `timeout`.
@@ -108,7 +128,9 @@ extension MessageQueue {
     public func receive<Result>(
         until deadline: Deadline = .never, _ body: (RawSpan, UInt32) throws(InterprocessError) -> Result
     ) async throws(InterprocessError) -> Result {
-        try await receiveSuspending(until: deadline) { () throws(InterprocessError) in try tryReceive(body) }
+        try await receiveSuspending(accepting: 0...Int.max, until: deadline) { message, priority throws(InterprocessError) in
+            try body(RawSpan(_unsafeBytes: message), priority)
+        }
     }
 
     /// Like the async ``receive(until:_:)``, suspending the task at most `timeout`.

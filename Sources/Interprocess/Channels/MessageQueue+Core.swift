@@ -10,15 +10,16 @@ extension MessageQueue {
     /// Sends a message of up to `byteCount` bytes written by `write` (which returns how many it
     /// wrote) with `priority`. Without a deadline returns false at once when the queue is full;
     /// with one, waits for room and throws ``InterprocessError/Code/timedOut`` when it passes.
+    /// The lock is waited for until `deadline`, or `lockDeadline` without one.
     @inlinable @inline(__always)
     func _send(
-        byteCount: Int, priority: UInt32, until deadline: Deadline?,
+        byteCount: Int, priority: UInt32, until deadline: Deadline?, lockUntil lockDeadline: Deadline = .never,
         _ write: (UnsafeMutableRawPointer) -> Int
     ) throws(InterprocessError) -> Bool {
         let queue = mapping
         if byteCount > queue.maximumSize || byteCount < 0 { try queue.raiseTooLarge(byteCount) }
         while true {
-            try queue.acquire(until: deadline, operation: .send)
+            try queue.acquire(until: deadline ?? lockDeadline, operation: .send)
             let count = Int(truncatingIfNeeded: queue.count.pointee.load(ordering: .relaxed))
             if count < queue.capacity {
                 // The first free entry names the slot to fill; it must be a free slot.
@@ -58,12 +59,12 @@ extension MessageQueue {
     /// outside `accepted` is an ``InterprocessError/Code/invalidArgument`` error and stays.
     @inlinable @inline(__always)
     func _receive<Result>(
-        accepting accepted: ClosedRange<Int>, until deadline: Deadline?,
+        accepting accepted: ClosedRange<Int>, until deadline: Deadline?, lockUntil lockDeadline: Deadline = .never,
         _ read: (UnsafeRawBufferPointer, UInt32) throws(InterprocessError) -> Result
     ) throws(InterprocessError) -> Result? {
         let queue = mapping
         while true {
-            try queue.acquire(until: deadline, operation: .receive)
+            try queue.acquire(until: deadline ?? lockDeadline, operation: .receive)
             let count = Int(truncatingIfNeeded: queue.count.pointee.load(ordering: .relaxed))
             if count > 0 && count <= queue.capacity {
                 let top = queue.entry(0)
@@ -113,13 +114,13 @@ enum MessageQueueSide: Sendable {
 }
 
 extension MessageQueueMapping {
-    /// Takes the lock; after a holder's death, rebuilds the order first. Without a deadline
-    /// waits as long as it takes (the lock is held only for one message's copy).
+    /// Takes the lock, waiting until `deadline` (it is held only for one message's copy); after
+    /// a holder's death, rebuilds the order first.
     @inlinable @inline(__always)
-    func acquire(until deadline: Deadline?, operation: MessageQueueSide) throws(InterprocessError) {
+    func acquire(until deadline: Deadline, operation: MessageQueueSide) throws(InterprocessError) {
         let acquisition: LockAcquisition
         do throws(InterprocessError) {
-            acquisition = try lock.lock(until: deadline ?? .never)
+            acquisition = try lock.lock(until: deadline)
         } catch {
             try raise(error, operation)
         }

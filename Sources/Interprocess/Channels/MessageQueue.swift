@@ -41,7 +41,9 @@ public import SystemPackage
 /// a holder's death rebuilds the heap from the slots. A receiver killed inside the closure of
 /// ``receive(_:)`` leaves its message in the queue. A wake-up lost to a killed process delays a
 /// waiter by at most ``FutexParking/recheckInterval`` (20 ms). A holder that is stopped (not
-/// dead) holds the lock: the deadline forms throw `timedOut` rather than wait past it.
+/// dead) holds the lock: the deadline forms (blocking and `async`) throw `timedOut` rather than
+/// wait past their deadline for it, while `trySend` / `tryReceive`, which never wait for room or
+/// a message, do wait for the lock (as Boost's `try_send` does).
 ///
 /// **Shared memory is hostile input**: every index and length read from the segment is checked
 /// before use; words no queue writes are ``InterprocessError/Code/corrupt``, never a trap.
