@@ -224,6 +224,16 @@ struct TestPeer {
           events-fire PREFIX SERVICES EVENTS BATCH SEED
                                                        notify random (service, id) pairs in batches,
                                                        each closed by PREFIX-ctl and PREFIX-ack; "fired N"
+          mq-send QUEUE LEDGER SENDER COUNT PRIORITIES [SEED]
+                                                       send checked messages with scrambled priorities
+                                                       1...PRIORITIES to a message queue; "sent N"
+          mq-receive QUEUE LEDGER drain|stop|forever TIMEOUT_MS
+                                                       receive, checking FIFO per (sender, priority)
+                                                       and, draining, falling priorities; "received N"
+          mq-die-holding QUEUE kill|stop               SIGKILL or SIGSTOP itself holding the queue's
+                                                       lock inside a receive; "continued" after SIGCONT
+          mq-file-send PATH QUEUE COUNT                send 1...COUNT (priority = value) to a message
+                                                       queue in a file-backed managed segment; "sent N"
         """
 
     static func main() {
@@ -363,6 +373,10 @@ struct TestPeer {
         case "events-listen": try EventServiceCommands.listen(&arguments)
         case "events-hold": try EventServiceCommands.hold(&arguments)
         case "events-fire": try EventServiceCommands.fire(&arguments)
+        case "mq-send": try MessageQueueCommands.send(&arguments)
+        case "mq-receive": try MessageQueueCommands.receive(&arguments)
+        case "mq-die-holding": try MessageQueueCommands.dieHolding(&arguments)
+        case "mq-file-send": try MessageQueueCommands.fileSend(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -20,7 +20,7 @@ import Musl
 /// stays the detailed snapshot of publish/subscribe services alone.
 public enum ServiceDirectory {
     /// The kinds listed, each described by one function in `ServiceDirectory+Kinds.swift`.
-    public static var listableKinds: [SegmentKind] { [.service, .broadcastStream, .blackboard, .eventService, .requestResponse, .spscQueue, .mpmcQueue] }
+    public static var listableKinds: [SegmentKind] { [.service, .broadcastStream, .blackboard, .eventService, .requestResponse, .spscQueue, .mpmcQueue, .messageQueue] }
 
     /// Every service of a listable kind in the shared-memory directory, sorted by name.
     public static func all() -> [ServiceListing] {

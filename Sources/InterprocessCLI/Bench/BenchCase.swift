@@ -32,6 +32,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Event services and wait sets (issue 11): wake-up latency through a `WaitSet` of 1 and of
     /// 1,000 listeners (see ``WaitSetBench``).
     case waitset
+    /// A priority message queue (issue 12): 1 × 1 and 4 × 4 sender and receiver processes,
+    /// beside a C pthread-mutex priority queue (see ``MessageQueueBench``).
+    case messageQueue = "message-queue"
 }
 
 /// How the two processes of a case talk to each other.
@@ -128,6 +131,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     case waitset
     /// Ours: one event listener in a blocked `wait()` (futex, no wait set), the same ping-pong (waitset group).
     case listenerWait = "listener-wait"
+    /// Ours: a `MessageQueue` (message-queue group).
+    case priorityQueue = "priority-queue"
+    /// C: a heap under a process-shared robust pthread mutex and two conditions (message-queue group).
+    case cPriorityQueue = "c-priority-queue"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -136,9 +143,9 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
              .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
-             .waitset: .subject
+             .waitset, .priorityQueue: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
-             .pthreadMutexHandoff, .mallocFree, .listenerWait: .baseline
+             .pthreadMutexHandoff, .mallocFree, .listenerWait, .cPriorityQueue: .baseline
         }
     }
 

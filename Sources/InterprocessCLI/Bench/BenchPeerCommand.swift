@@ -34,6 +34,9 @@ struct BenchPeerCommand: ParsableCommand {
             if group == .heap {
                 return try HeapBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex, size: size)
             }
+            if group == .messageQueue {
+                return try MessageQueueBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex)
+            }
             if group == .waitset {
                 return try WaitSetBench.peer(transport: transport, prefix: control, count: size)
             }

@@ -56,6 +56,9 @@ enum BenchTable {
         if !report.waitset.isEmpty {
             text += WaitSetBench.table(report.waitset)
         }
+        if !report.messageQueue.isEmpty {
+            text += MessageQueueBench.table(report.messageQueue)
+        }
         return text
     }
 
