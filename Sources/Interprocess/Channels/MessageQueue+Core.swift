@@ -198,11 +198,15 @@ extension MessageQueueMapping {
     /// - Throws: ``InterprocessError/Code/timedOut`` once `deadline` has passed.
     @usableFromInline
     func awaitChange(_ side: MessageQueueSide, until deadline: Deadline) throws(InterprocessError) {
-        var spins = 0
-        while spins < FutexParking.spinLimit {
-            if !isBlocked(side) { return }
-            CPU.relax()
-            spins += 1
+        // Only the first waiter of a side spins: with more processes than CPUs, the others'
+        // spinning takes the CPU from the very process (a lock holder, a sender) they wait for.
+        if parking(side).waiterCount == 0 {
+            var spins = 0
+            while spins < FutexParking.spinLimit {
+                if !isBlocked(side) { return }
+                CPU.relax()
+                spins += 1
+            }
         }
         if deadline.hasPassed {
             throw InterprocessError(.timedOut, operation: side.operation, name: storage.name,
