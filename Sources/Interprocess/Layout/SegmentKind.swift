@@ -47,6 +47,9 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let requestResponse = SegmentKind(rawValue: 15)
     /// An ``EventService``: notifiers, listeners and their pending event ids.
     public static let eventService = SegmentKind(rawValue: 14)
+    /// A ``MappedArray``'s file: a header, then the elements (it grows: the file may be larger
+    /// than the header's `totalSize`).
+    public static let mappedArray = SegmentKind(rawValue: 20)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -57,6 +60,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .blackboard: "blackboard",
         .requestResponse: "request-response",
         .eventService: "event-service",
+        .mappedArray: "mapped-array",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -83,6 +87,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .blackboard: "a blackboard"
         case .requestResponse: "a request-response service"
         case .eventService: "an event service"
+        case .mappedArray: "a mapped array"
         default: "a segment of kind \(rawValue)"
         }
     }
