@@ -224,6 +224,14 @@ struct TestPeer {
           events-fire PREFIX SERVICES EVENTS BATCH SEED
                                                        notify random (service, id) pairs in batches,
                                                        each closed by PREFIX-ctl and PREFIX-ack; "fired N"
+          array-append PATH COUNT SEED                 open or create a MappedArray<UInt64>, append COUNT
+                                                       values of SEED in batches; "appended N count C"
+          array-follow PATH COUNT TIMEOUT-MS           open read-only, refresh until COUNT elements, check
+                                                       them (seed 7); "ready", then "count C bad B"
+          array-open PATH BYTES                        open read-only with BYTES-byte elements; "count N"
+          array-hold PATH                              become the array's writer; "writer COUNT", hold it
+          array-big PATH COUNT WINDOW BUDGET [CGROUP]  join CGROUP, append COUNT values, sort within BUDGET;
+                                                       "appended N sum S xor X", "sorted N sum S xor X ordered B"
         """
 
     static func main() {
@@ -363,6 +371,11 @@ struct TestPeer {
         case "events-listen": try EventServiceCommands.listen(&arguments)
         case "events-hold": try EventServiceCommands.hold(&arguments)
         case "events-fire": try EventServiceCommands.fire(&arguments)
+        case "array-append": try MappedArrayCommands.append(&arguments)
+        case "array-follow": try MappedArrayCommands.follow(&arguments)
+        case "array-open": try MappedArrayCommands.open(&arguments)
+        case "array-hold": try MappedArrayCommands.hold(&arguments)
+        case "array-big": try MappedArrayCommands.big(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -204,6 +204,10 @@ public struct MappedArray<Element: BitwiseCopyable>: ~Copyable {
     }
 
     deinit {
+        if access == .readWrite, let headerBase {
+            // No writer now: `state` shows none (a killed writer stays recorded, and shows dead).
+            MappedArrayLayout.word(.writer, in: headerBase).pointee.store(0, ordering: .relaxed)
+        }
         if wasCreated && lifetime == .removedWhenCreatorCloses && NameLock.path(path.string, names: descriptor) {
             unlink(path.string)
         }
