@@ -77,9 +77,10 @@ enum MappedArrayCommands {
     }
 
     /// `array-big PATH COUNT WINDOW BUDGET [CGROUP]`: first joins the cgroup directory CGROUP if
-    /// given (its memory limit then bounds this process), creates an array of COUNT values of
-    /// seed 3 (sparse, mapped WINDOW bytes at a time), sorts it within BUDGET bytes, and checks the
-    /// result: prints "appended N sum S xor X", then "sorted N sum S xor X ordered true|false".
+    /// given (its memory limit then bounds this process), creates an array of COUNT ``BigRecord``s
+    /// keyed by seed 3's values (sparse, mapped WINDOW bytes at a time), sorts it within BUDGET
+    /// bytes, and checks the result: prints "appended N sum S xor X", then "sorted N sum S xor X
+    /// ordered true|false intact true|false" (sum and xor of the keys; intact: every record whole).
     static func big(_ arguments: inout Arguments) throws {
         let path = try arguments.next("PATH")
         let count = try arguments.nextInt("COUNT")
@@ -87,25 +88,27 @@ enum MappedArrayCommands {
         let budget = try arguments.nextInt("BUDGET")
         if let group = arguments.nextIfPresent() { try join(group) }
         try arguments.finish()
-        var array = try MappedArray<UInt64>(create: FilePath(path), windowSize: window, allocation: .sparse)
-        var sum: UInt64 = 0, xor: UInt64 = 0
+        var array = try MappedArray<BigRecord>(create: FilePath(path), windowSize: window, allocation: .sparse)
         var start = 0
         while start < count {
-            let end = min(count, start + 65536)
-            try array.append(contentsOf: (start..<end).lazy.map { ArrayValues.value(3, $0) })
+            let end = min(count, start + 4096)
+            try array.append(contentsOf: (start..<end).lazy.map { BigRecord(key: ArrayValues.value(3, $0)) })
             start = end
         }
-        try array.forEach { value in sum &+= value; xor ^= value }
+        var sum: UInt64 = 0, xor: UInt64 = 0
+        try array.forEach { record in sum &+= record.key; xor ^= record.key }
         print("appended \(array.count) sum \(sum) xor \(xor)")
+        fflush(nil)
         try array.sort(memoryBudget: budget)
-        var sortedSum: UInt64 = 0, sortedXor: UInt64 = 0, previous: UInt64 = 0, ordered = true
-        try array.forEach { value in
-            if value < previous { ordered = false }
-            previous = value
-            sortedSum &+= value
-            sortedXor ^= value
+        var sortedSum: UInt64 = 0, sortedXor: UInt64 = 0, previous: UInt64 = 0, ordered = true, intact = true
+        try array.forEach { record in
+            if record.key < previous { ordered = false }
+            if !record.isIntact { intact = false }
+            previous = record.key
+            sortedSum &+= record.key
+            sortedXor ^= record.key
         }
-        print("sorted \(array.count) sum \(sortedSum) xor \(sortedXor) ordered \(ordered)")
+        print("sorted \(array.count) sum \(sortedSum) xor \(sortedXor) ordered \(ordered) intact \(intact)")
     }
 
     /// Moves this process into the cgroup directory `group` (v1 or v2: both take a pid).
@@ -128,4 +131,24 @@ enum ArrayValues {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// A 272-byte record sorted by its key: big elements keep the sort of a file far larger than the
+/// memory limit within a debug build's time (per-element work is what costs there).
+struct BigRecord: BitwiseCopyable, Comparable {
+    var key: UInt64
+    var check: UInt64
+    var body: SIMD32<UInt64>
+
+    init(key: UInt64) {
+        self.key = key
+        check = ~key
+        body = SIMD32(repeating: key)
+    }
+
+    /// Whether the record moved whole: its check word and body still match its key.
+    var isIntact: Bool { check == ~key && body[0] == key && body[31] == key }
+
+    static func < (left: BigRecord, right: BigRecord) -> Bool { left.key < right.key }
+    static func == (left: BigRecord, right: BigRecord) -> Bool { left.key == right.key && left.check == right.check }
 }

@@ -230,8 +230,9 @@ struct TestPeer {
                                                        them (seed 7); "ready", then "count C bad B"
           array-open PATH BYTES                        open read-only with BYTES-byte elements; "count N"
           array-hold PATH                              become the array's writer; "writer COUNT", hold it
-          array-big PATH COUNT WINDOW BUDGET [CGROUP]  join CGROUP, append COUNT values, sort within BUDGET;
-                                                       "appended N sum S xor X", "sorted N sum S xor X ordered B"
+          array-big PATH COUNT WINDOW BUDGET [CGROUP]  join CGROUP, append COUNT 272-byte records, sort within
+                                                       BUDGET; "appended N sum S xor X", then
+                                                       "sorted N sum S xor X ordered B intact B"
         """
 
     static func main() {

@@ -136,6 +136,7 @@ extension MappedArray {
                 }
             }
             writerWord.pointee.store(PackedProcessIdentity.claimWord.pack(CachedProcessIdentity.current), ordering: .relaxed)
+            isWriter = true
             countWord = MappedArrayLayout.word(.count, in: base)
         }
         knownCapacity = -1  // whatever the header says differs: refresh() sets it.

@@ -75,6 +75,8 @@ public struct MappedArray<Element: BitwiseCopyable>: ~Copyable {
     @usableFromInline var countWord: Optional<UnsafeMutablePointer<Atomic<UInt64>>>
     let lifetime: Lifetime
     let allocation: MappedFile.Allocation
+    /// Whether this handle took the writer's lock and recorded itself in the header.
+    var isWriter: Bool
 
     /// The number of elements: the writer's own, or a reader's as of its last ``refresh()``.
     public var count: Int { knownCount }
@@ -201,10 +203,11 @@ public struct MappedArray<Element: BitwiseCopyable>: ~Copyable {
         windowEnd = 0
         knownCount = 0
         knownCapacity = 0
+        isWriter = false
     }
 
     deinit {
-        if access == .readWrite, let headerBase {
+        if isWriter, let headerBase {
             // No writer now: `state` shows none (a killed writer stays recorded, and shows dead).
             MappedArrayLayout.word(.writer, in: headerBase).pointee.store(0, ordering: .relaxed)
         }
