@@ -32,6 +32,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Event services and wait sets (issue 11): wake-up latency through a `WaitSet` of 1 and of
     /// 1,000 listeners (see ``WaitSetBench``).
     case waitset
+    /// The seed table (issue 12): a blocking one-way handoff through POSIX shared memory and
+    /// through a mapped file, beside published figures (see ``ShmVsMmapBench``).
+    case shmVsMmap = "shm-vs-mmap"
 }
 
 /// How the two processes of a case talk to each other.
@@ -128,6 +131,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     case waitset
     /// Ours: one event listener in a blocked `wait()` (futex, no wait set), the same ping-pong (waitset group).
     case listenerWait = "listener-wait"
+    /// Ours: a futex-woken handoff through a POSIX shared-memory segment (shm-vs-mmap group).
+    case posixShm = "posix-shm"
+    /// Ours: the same handoff through a regular file mapped shared (shm-vs-mmap group).
+    case mappedFile = "mapped-file"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -136,7 +143,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
              .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
-             .waitset: .subject
+             .waitset, .posixShm, .mappedFile: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree, .listenerWait: .baseline
         }

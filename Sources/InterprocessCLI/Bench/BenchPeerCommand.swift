@@ -34,6 +34,9 @@ struct BenchPeerCommand: ParsableCommand {
             if group == .heap {
                 return try HeapBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex, size: size)
             }
+            if group == .shmVsMmap {
+                return try ShmVsMmapBench.peer(transport: transport, control: control, size: size)
+            }
             if group == .waitset {
                 return try WaitSetBench.peer(transport: transport, prefix: control, count: size)
             }

@@ -92,6 +92,8 @@ struct BenchReport: Codable {
     var rpc: [RPCRow] = []
     /// Wait sets: wake-up latency with 1 and 1,000 listeners (the waitset group).
     var waitset: [WaitSetRow] = []
+    /// The seed table: shm vs mmap handoff latency (the shm-vs-mmap group).
+    var shmVsMmap: [ShmVsMmapRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

@@ -56,6 +56,9 @@ enum BenchTable {
         if !report.waitset.isEmpty {
             text += WaitSetBench.table(report.waitset)
         }
+        if !report.shmVsMmap.isEmpty {
+            text += ShmVsMmapBench.table(report.shmVsMmap)
+        }
         return text
     }
 
