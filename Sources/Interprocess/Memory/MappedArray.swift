@@ -38,7 +38,8 @@ import Musl
 /// are mapped at a time (an access outside moves the window; ``withSpan(_:_:)`` of a longer range
 /// maps that range): use it for files that are large against the address space, or to bound what
 /// a process maps. A subscript outside the current window reads or writes through `pread`/`pwrite`
-/// instead of moving the window, so it never fails: scan with ``forEach(in:_:)`` or the spans.
+/// instead of moving the window (a subscript cannot throw a mapping failure): scan with
+/// ``forEach(in:_:)`` or the spans, which move it.
 ///
 /// The file is a file: a process that truncates it under a mapping makes the next access to the
 /// lost pages fault (SIGBUS), as with any mapped file. Counts read from the header are checked
@@ -122,6 +123,7 @@ public struct MappedArray<Element: BitwiseCopyable>: ~Copyable {
     /// alignment (they must be `Element`'s), the capacity and count against the file's size.
     ///
     /// - Parameters:
+    ///   - path: the array's file.
     ///   - access: `.readWrite` (default) makes this handle the writer; `.readOnly` reads, and
     ///     sees the writer's appends after ``refresh()``.
     ///   - windowSize: the most bytes of elements to map at once; nil (default) maps the whole file.

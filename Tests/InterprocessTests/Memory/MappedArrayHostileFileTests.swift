@@ -87,6 +87,24 @@ extension MemoryTests {
             #expect(try Self.codes(opening: path) == (.foreignSegment, "error foreignSegment"))
         }
 
+        @Test("interprocess inspect PATH shows the array, and exits 2 for a count beyond the file")
+        func inspect() throws {
+            let directory = try MemoryFixtures.TemporaryDirectory()
+            defer { directory.remove() }
+            let path = try Self.makeArray(in: directory)
+            let good = try TestSupport.cli("inspect", path)
+            #expect(good.status == 0 && good.standardOutput.contains("count      100 of capacity"), "\(good)")
+            #expect(good.standardOutput.contains("writer     none"), "\(good)")
+            try Self.poke(path, at: 264, 1 << 40)
+            let bad = try TestSupport.cli("inspect", "--json", path)
+            #expect(bad.status == 2, "\(bad)")
+            let json = try CLIJSON.object(bad.standardOutput)
+            let state = try #require(json["mappedArray"] as? [String: Any])
+            #expect(state["count"] as? Int == 1 << 40 && (state["problem"] as? String)?.contains("count") == true)
+            let foreign = try TestSupport.cli("inspect", directory.path + "/missing.array")
+            #expect(foreign.status == 1, "\(foreign)")
+        }
+
         @Test("a truncated file: shorter than the header, shorter than its elements")
         func truncated() throws {
             let directory = try MemoryFixtures.TemporaryDirectory()
