@@ -18,7 +18,7 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The segment's name (as in /dev/shm, without a leading '/'), or the path of a mapped array's file (with a '/').")
+    @Argument(help: "The segment's name (as in /dev/shm, without a leading '/'), or the path of a mapped array's file (absolute, or starting with ./).")
     var name: String
 
     @OptionGroup var output: OutputOptions

@@ -2,11 +2,15 @@ import ArgumentParser
 import Interprocess
 import SystemPackage
 
-/// `interprocess inspect PATH` for a file path (an argument with a `/`): a mapped array's file,
-/// read without knowing its element type. Exits 2 when the array's words cannot be trusted.
+/// `interprocess inspect PATH` for a file path (absolute, or starting with `./` or `../`): a
+/// mapped array's file, read without knowing its element type. Exits 2 when the array's words
+/// cannot be trusted.
 enum MappedArrayInspection {
-    /// Whether `inspect`'s argument names a file rather than a segment in /dev/shm.
-    static func isPath(_ argument: String) -> Bool { argument.contains("/") }
+    /// Whether `inspect`'s argument names a file rather than a segment in /dev/shm (a name with
+    /// a `/` elsewhere stays a bad segment name).
+    static func isPath(_ argument: String) -> Bool {
+        argument.hasPrefix("/") || argument.hasPrefix("./") || argument.hasPrefix("../")
+    }
 
     static func run(path: String, output: OutputOptions) throws {
         let state: MappedArrayState
