@@ -234,6 +234,15 @@ struct TestPeer {
                                                        lock inside a receive; "continued" after SIGCONT
           mq-file-send PATH QUEUE COUNT                send 1...COUNT (priority = value) to a message
                                                        queue in a file-backed managed segment; "sent N"
+          array-append PATH COUNT SEED                 open or create a MappedArray<UInt64>, append COUNT
+                                                       values of SEED in batches; "appended N count C"
+          array-follow PATH COUNT TIMEOUT-MS           open read-only, refresh until COUNT elements, check
+                                                       them (seed 7); "ready", then "count C bad B"
+          array-open PATH BYTES                        open read-only with BYTES-byte elements; "count N"
+          array-hold PATH                              become the array's writer; "writer COUNT", hold it
+          array-big PATH COUNT WINDOW BUDGET [CGROUP]  join CGROUP, append COUNT 272-byte records, sort within
+                                                       BUDGET; "appended N sum S xor X", then
+                                                       "sorted N sum S xor X ordered B intact B"
         """
 
     static func main() {
@@ -377,6 +386,11 @@ struct TestPeer {
         case "mq-receive": try MessageQueueCommands.receive(&arguments)
         case "mq-die-holding": try MessageQueueCommands.dieHolding(&arguments)
         case "mq-file-send": try MessageQueueCommands.fileSend(&arguments)
+        case "array-append": try MappedArrayCommands.append(&arguments)
+        case "array-follow": try MappedArrayCommands.follow(&arguments)
+        case "array-open": try MappedArrayCommands.open(&arguments)
+        case "array-hold": try MappedArrayCommands.hold(&arguments)
+        case "array-big": try MappedArrayCommands.big(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -49,6 +49,9 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let eventService = SegmentKind(rawValue: 14)
     /// A named ``MessageQueue``: prioritized messages under a robust lock.
     public static let messageQueue = SegmentKind(rawValue: 16)
+    /// A ``MappedArray``'s file: a header, then the elements (it grows: the file may be larger
+    /// than the header's `totalSize`).
+    public static let mappedArray = SegmentKind(rawValue: 20)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -60,6 +63,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .requestResponse: "request-response",
         .eventService: "event-service",
         .messageQueue: "message-queue",
+        .mappedArray: "mapped-array",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -87,6 +91,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .requestResponse: "a request-response service"
         case .eventService: "an event service"
         case .messageQueue: "a message queue"
+        case .mappedArray: "a mapped array"
         default: "a segment of kind \(rawValue)"
         }
     }

@@ -35,6 +35,9 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// A priority message queue (issue 12): 1 × 1 and 4 × 4 sender and receiver processes,
     /// beside a C pthread-mutex priority queue (see ``MessageQueueBench``).
     case messageQueue = "message-queue"
+    /// The seed table (issue 12): a blocking one-way handoff through POSIX shared memory and
+    /// through a mapped file, beside published figures (see ``ShmVsMmapBench``).
+    case shmVsMmap = "shm-vs-mmap"
 }
 
 /// How the two processes of a case talk to each other.
@@ -135,6 +138,10 @@ enum BenchTransport: String, Codable, CaseIterable {
     case priorityQueue = "priority-queue"
     /// C: a heap under a process-shared robust pthread mutex and two conditions (message-queue group).
     case cPriorityQueue = "c-priority-queue"
+    /// Ours: a futex-woken handoff through a POSIX shared-memory segment (shm-vs-mmap group).
+    case posixShm = "posix-shm"
+    /// Ours: the same handoff through a regular file mapped shared (shm-vs-mmap group).
+    case mappedFile = "mapped-file"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -143,7 +150,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
              .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
-             .waitset, .priorityQueue: .subject
+             .waitset, .priorityQueue, .posixShm, .mappedFile: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree, .listenerWait, .cPriorityQueue: .baseline
         }

@@ -26,9 +26,11 @@ struct BenchCommand: ParsableCommand {
             WaitSet of 1 and of 1,000 listeners returning in another, beside a blocked listener. \
             Message queue: 8 B prioritized messages through a MessageQueue with 1 × 1 and 4 × 4 \
             sender and receiver processes, beside a C pthread-mutex priority queue. \
+            Shm-vs-mmap (the seed table): a futex-woken one-way handoff through POSIX shared memory \
+            and through a mapped file, min/mean/max µs beside the published figures. \
             Progress (case n/total, elapsed) goes to standard error, with --json too. JSON: \
             {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], "broadcast": [...], \
-            "blackboard": [...], "rpc": [...], "waitset": [...], "messageQueue": [...], "machine", ...}. \
+            "blackboard": [...], "rpc": [...], "waitset": [...], "messageQueue": [...], "shmVsMmap": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -36,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset, message-queue) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset, message-queue, shm-vs-mmap) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -102,7 +104,8 @@ struct BenchCommand: ParsableCommand {
             + BlackboardBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + RPCBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + MessageQueueBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + MessageQueueBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + ShmVsMmapBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -167,6 +170,10 @@ struct BenchCommand: ParsableCommand {
             WaitSetBench.computeRatios(&report.waitset)
             for benchCase in MessageQueueBench.cases where BenchSelection.selects(only, benchCase) { progress.starting(benchCase) }
             report.messageQueue = try MessageQueueBench.run(only, settings: settings, quick: quick)
+            for benchCase in ShmVsMmapBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.shmVsMmap.append(try ShmVsMmapBench.run(benchCase, settings: settings, quick: quick))
+            }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

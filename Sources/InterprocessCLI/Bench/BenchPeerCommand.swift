@@ -37,6 +37,9 @@ struct BenchPeerCommand: ParsableCommand {
             if group == .messageQueue {
                 return try MessageQueueBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex)
             }
+            if group == .shmVsMmap {
+                return try ShmVsMmapBench.peer(transport: transport, control: control, size: size)
+            }
             if group == .waitset {
                 return try WaitSetBench.peer(transport: transport, prefix: control, count: size)
             }

@@ -94,6 +94,8 @@ struct BenchReport: Codable {
     var waitset: [WaitSetRow] = []
     /// Priority message queues: 1 × 1 and 4 × 4 rates, ours and C's (the message-queue group).
     var messageQueue: [MessageQueueRow] = []
+    /// The seed table: shm vs mmap handoff latency (the shm-vs-mmap group).
+    var shmVsMmap: [ShmVsMmapRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

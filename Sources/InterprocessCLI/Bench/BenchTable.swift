@@ -59,6 +59,9 @@ enum BenchTable {
         if !report.messageQueue.isEmpty {
             text += MessageQueueBench.table(report.messageQueue)
         }
+        if !report.shmVsMmap.isEmpty {
+            text += ShmVsMmapBench.table(report.shmVsMmap)
+        }
         return text
     }
 
