@@ -224,6 +224,15 @@ struct TestPeer {
           events-fire PREFIX SERVICES EVENTS BATCH SEED
                                                        notify random (service, id) pairs in batches,
                                                        each closed by PREFIX-ctl and PREFIX-ack; "fired N"
+          journal-write DIR COUNT|forever              become the journal's writer ("writer NEXT"),
+                                                       append COUNT checkable records (forever: 1/ms)
+          journal-kill-loop DIR ROUNDS SEED            fork a writer child and SIGKILL it ROUNDS times,
+                                                       checking what is new after each; "rounds R
+                                                       records N bad B reread M verify ok|PROBLEMS"
+          journal-follow DIR TIMEOUT-MS                tail from the beginning to a "stop" record;
+                                                       "ready", then "read N bad B"
+          journal-tail DIR NAME PAUSE-US               a named tailer: "got S" per record until 200 ms
+                                                       of nothing, then "end N"
         """
 
     static func main() {
@@ -363,6 +372,10 @@ struct TestPeer {
         case "events-listen": try EventServiceCommands.listen(&arguments)
         case "events-hold": try EventServiceCommands.hold(&arguments)
         case "events-fire": try EventServiceCommands.fire(&arguments)
+        case "journal-write": try JournalCommands.write(&arguments)
+        case "journal-kill-loop": try JournalCommands.killLoop(&arguments)
+        case "journal-follow": try JournalCommands.follow(&arguments)
+        case "journal-tail": try JournalCommands.tail(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

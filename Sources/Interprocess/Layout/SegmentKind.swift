@@ -47,6 +47,10 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let requestResponse = SegmentKind(rawValue: 15)
     /// An ``EventService``: notifiers, listeners and their pending event ids.
     public static let eventService = SegmentKind(rawValue: 14)
+    /// One cycle file of a ``Journal``: records and their sparse index.
+    public static let journalCycle = SegmentKind(rawValue: 18)
+    /// The control file of a ``Journal``: configuration, writer, named tailers, wake-up word.
+    public static let journalControl = SegmentKind(rawValue: 19)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -57,6 +61,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .blackboard: "blackboard",
         .requestResponse: "request-response",
         .eventService: "event-service",
+        .journalCycle: "journal-cycle", .journalControl: "journal-control",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -83,6 +88,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .blackboard: "a blackboard"
         case .requestResponse: "a request-response service"
         case .eventService: "an event service"
+        case .journalCycle: "a journal cycle"
+        case .journalControl: "a journal control file"
         default: "a segment of kind \(rawValue)"
         }
     }
