@@ -82,7 +82,8 @@ enum JournalCommands {
         let timeout = try arguments.nextInt("TIMEOUT-MS")
         try arguments.finish()
         let journal = try Journal(open: FilePath(directory), timeout: .seconds(5))
-        var tailer = try journal.makeTailer(from: .beginning)
+        // The first writer makes the first cycle: wait for it.
+        var tailer = try firstTailer(journal, until: .after(.seconds(10)))
         print("ready")
         fflush(nil)
         var read = 0, bad = 0
@@ -114,6 +115,17 @@ enum JournalCommands {
             if pause > 0 { usleep(UInt32(pause)) }
         }
         print("end \(count)")
+    }
+
+    /// A tailer from the beginning, once the journal has a cycle.
+    private static func firstTailer(_ journal: Journal, until deadline: Deadline) throws(InterprocessError) -> JournalTailer {
+        while true {
+            do {
+                return try journal.makeTailer(from: .beginning)
+            } catch where error.code == .notFound && !deadline.hasPassed {
+                usleep(1_000)
+            }
+        }
     }
 
     /// The next record, or nil after 200 ms without one.
