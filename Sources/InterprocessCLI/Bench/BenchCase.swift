@@ -32,6 +32,8 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Event services and wait sets (issue 11): wake-up latency through a `WaitSet` of 1 and of
     /// 1,000 listeners (see ``WaitSetBench``).
     case waitset
+    /// A journal's append+read rate and writer→tailer latency beside the SPSC queue's (see ``JournalBench``).
+    case journal
 }
 
 /// How the two processes of a case talk to each other.
@@ -128,6 +130,8 @@ enum BenchTransport: String, Codable, CaseIterable {
     case waitset
     /// Ours: one event listener in a blocked `wait()` (futex, no wait set), the same ping-pong (waitset group).
     case listenerWait = "listener-wait"
+    /// Ours: a `Journal`, the writer and a tailer process (journal group).
+    case journal
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -136,7 +140,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
              .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
-             .waitset: .subject
+             .waitset, .journal: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree, .listenerWait: .baseline
         }

@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset, journal) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -99,7 +99,8 @@ struct BenchCommand: ParsableCommand {
             + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + BlackboardBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + RPCBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + JournalBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -162,6 +163,10 @@ struct BenchCommand: ParsableCommand {
                 report.waitset.append(try WaitSetBench.run(benchCase, settings: settings, quick: quick))
             }
             WaitSetBench.computeRatios(&report.waitset)
+            for benchCase in JournalBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.journal = try JournalBench.run(settings: settings, quick: quick)
+            }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

@@ -92,6 +92,8 @@ struct BenchReport: Codable {
     var rpc: [RPCRow] = []
     /// Wait sets: wake-up latency with 1 and 1,000 listeners (the waitset group).
     var waitset: [WaitSetRow] = []
+    /// The journal's append+read rate and latency (the journal group).
+    var journal: [JournalRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

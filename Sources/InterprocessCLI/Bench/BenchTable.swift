@@ -56,6 +56,7 @@ enum BenchTable {
         if !report.waitset.isEmpty {
             text += WaitSetBench.table(report.waitset)
         }
+        if !report.journal.isEmpty { text += JournalBench.table(report.journal) }
         return text
     }
 
