@@ -126,12 +126,12 @@ enum JournalBench {
         }
         defer { try? Journal.remove(FilePath(directory)) }
         let mode = channel == "journal" ? 1 : 2
+        var writer = try journal?.makeWriter()
+        var producer = try queue?.makeProducer()
+        if journal != nil { try writer!.append(JournalBenchRecord(0)) }  // the first cycle, before the tailer starts
         return try withResults(resultsName) { word in try BroadcastBench.withReaders(1, arguments: { _ in
             arguments(mode: mode, results: resultsName, name: channel == "journal" ? directory : queueName, settings: settings)
         }, pids: []) { pids -> JournalRow in
-            var writer = try journal?.makeWriter()
-            var producer = try queue?.makeProducer()
-            if journal != nil { try writer!.append(JournalBenchRecord(0)) }  // the first cycle, for the tailer
             try awaitReady(word(0), pids)
             for index in 0...samples {
                 let due = ipcb_monotonic_ns() &+ pace
