@@ -17,6 +17,13 @@ extension JournalCycle {
     /// whole records from there, or check an index entry with ``isRecordOffset(_:)`` first).
     @inlinable @inline(__always)
     func look(at position: Int, expecting sequence: UInt64) -> Int {
+        JournalCycle.look(base: base, dataEnd: dataEnd, at: position, expecting: sequence)
+    }
+
+    /// ``look(at:expecting:)`` on a cycle's mapping and end, for callers that keep both in
+    /// locals (the tailer's fast path touches no class reference).
+    @inlinable @inline(__always)
+    static func look(base: UnsafeMutableRawPointer, dataEnd: Int, at position: Int, expecting sequence: UInt64) -> Int {
         guard position &+ 8 <= dataEnd else { return JournalCycle.nothing }
         let commit = JournalLayout.word(base, position).pointee.load(ordering: .acquiring)
         if commit == 0 { return JournalCycle.nothing }

@@ -30,7 +30,7 @@ extension JournalTailer {
         } else {
             located = try JournalTailer.locate(start, directory: directory, operation: operation)
         }
-        self.init(control: control, cycle: located.cycle, position: located.position, nextSequence: located.sequence,
+        self.init(control: control, cycle: located.cycle, base: located.cycle.base, dataEnd: located.cycle.dataEnd, position: located.position, nextSequence: located.sequence,
                   stored: stored, storedSequence: stored?.pointee.load(ordering: .relaxed) ?? 0)
         // A stored position older than the oldest cycle kept resumes at the oldest record.
         acknowledge()

@@ -24,6 +24,9 @@ public import Synchronization
 public struct JournalTailer: ~Copyable {
     @usableFromInline let control: JournalControl
     @usableFromInline var cycle: JournalCycle
+    /// The current cycle's mapping and end (copies of `cycle`'s validated fields).
+    @usableFromInline var base: UnsafeMutableRawPointer
+    @usableFromInline var dataEnd: Int
     /// Where the next record is expected, and its sequence number.
     @usableFromInline var position: Int
     @usableFromInline var nextSequence: UInt64
@@ -56,11 +59,12 @@ public struct JournalTailer: ~Copyable {
     ) throws(InterprocessError) -> Result? {
         acknowledge()
         while true {
-            let length = cycle.look(at: position, expecting: nextSequence)
+            let length = JournalCycle.look(base: base, dataEnd: dataEnd, at: position, expecting: nextSequence)
             if length >= 0 {
+                let timestamp = UInt64(littleEndian: base.load(fromByteOffset: position &+ JournalLayout.timestampFieldOffset, as: UInt64.self))
                 let record = JournalRecord(
-                    sequence: nextSequence, timestamp: cycle.timestamp(at: position),
-                    bytes: UnsafeRawBufferPointer(start: cycle.base + (position &+ JournalLayout.recordHeaderSize), count: length))
+                    sequence: nextSequence, timestamp: timestamp,
+                    bytes: UnsafeRawBufferPointer(start: base + (position &+ JournalLayout.recordHeaderSize), count: length))
                 let result = try body(record)
                 position = JournalCycle.end(of: position, length: length)
                 nextSequence &+= 1
@@ -93,6 +97,8 @@ public struct JournalTailer: ~Copyable {
         // Later than expected: retention removed cycles this tailer had not read.
         nextSequence = next.firstSequence
         position = next.dataStart
+        base = next.base
+        dataEnd = next.dataEnd
         cycle = next
         return true
     }
