@@ -243,6 +243,15 @@ struct TestPeer {
           array-big PATH COUNT WINDOW BUDGET [CGROUP]  join CGROUP, append COUNT 272-byte records, sort within
                                                        BUDGET; "appended N sum S xor X", then
                                                        "sorted N sum S xor X ordered B intact B"
+          journal-write DIR COUNT|forever              become the journal's writer ("writer NEXT"),
+                                                       append COUNT checkable records (forever: 1/ms)
+          journal-kill-loop DIR ROUNDS SEED            fork a writer child and SIGKILL it ROUNDS times,
+                                                       checking what is new after each; "rounds R
+                                                       records N bad B reread M verify ok|PROBLEMS"
+          journal-follow DIR TIMEOUT-MS                tail from the beginning to a "stop" record;
+                                                       "ready", then "read N bad B"
+          journal-tail DIR NAME PAUSE-US               a named tailer: "got S" per record until 200 ms
+                                                       of nothing, then "end N"
         """
 
     static func main() {
@@ -391,6 +400,10 @@ struct TestPeer {
         case "array-open": try MappedArrayCommands.open(&arguments)
         case "array-hold": try MappedArrayCommands.hold(&arguments)
         case "array-big": try MappedArrayCommands.big(&arguments)
+        case "journal-write": try JournalCommands.write(&arguments)
+        case "journal-kill-loop": try JournalCommands.killLoop(&arguments)
+        case "journal-follow": try JournalCommands.follow(&arguments)
+        case "journal-tail": try JournalCommands.tail(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -52,6 +52,10 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     /// A ``MappedArray``'s file: a header, then the elements (it grows: the file may be larger
     /// than the header's `totalSize`).
     public static let mappedArray = SegmentKind(rawValue: 20)
+    /// One cycle file of a ``Journal``: records and their sparse index.
+    public static let journalCycle = SegmentKind(rawValue: 18)
+    /// The control file of a ``Journal``: configuration, writer, named tailers, wake-up word.
+    public static let journalControl = SegmentKind(rawValue: 19)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -64,6 +68,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .eventService: "event-service",
         .messageQueue: "message-queue",
         .mappedArray: "mapped-array",
+        .journalCycle: "journal-cycle", .journalControl: "journal-control",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -92,6 +97,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .eventService: "an event service"
         case .messageQueue: "a message queue"
         case .mappedArray: "a mapped array"
+        case .journalCycle: "a journal cycle"
+        case .journalControl: "a journal control file"
         default: "a segment of kind \(rawValue)"
         }
     }

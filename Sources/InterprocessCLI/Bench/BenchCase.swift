@@ -38,6 +38,8 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// The seed table (issue 12): a blocking one-way handoff through POSIX shared memory and
     /// through a mapped file, beside published figures (see ``ShmVsMmapBench``).
     case shmVsMmap = "shm-vs-mmap"
+    /// A journal's append+read rate and writer→tailer latency beside the SPSC queue's (see ``JournalBench``).
+    case journal
 }
 
 /// How the two processes of a case talk to each other.
@@ -142,6 +144,8 @@ enum BenchTransport: String, Codable, CaseIterable {
     case posixShm = "posix-shm"
     /// Ours: the same handoff through a regular file mapped shared (shm-vs-mmap group).
     case mappedFile = "mapped-file"
+    /// Ours: a `Journal`, the writer and a tailer process (journal group).
+    case journal
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -150,7 +154,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
              .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
-             .waitset, .priorityQueue, .posixShm, .mappedFile: .subject
+             .waitset, .priorityQueue, .posixShm, .mappedFile, .journal: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree, .listenerWait, .cPriorityQueue: .baseline
         }

@@ -27,10 +27,12 @@ struct BenchCommand: ParsableCommand {
             Message queue: 8 B prioritized messages through a MessageQueue with 1 × 1 and 4 × 4 \
             sender and receiver processes, beside a C pthread-mutex priority queue. \
             Shm-vs-mmap (the seed table): a futex-woken one-way handoff through POSIX shared memory \
-            and through a mapped file, min/mean/max µs beside the published figures. \
+            and through a mapped file, min/mean/max µs beside the published figures. Journal: \
+            64 B records appended by one process and tailed by another, the rate and the \
+            writer→tailer latency beside the SPSC queue's. \
             Progress (case n/total, elapsed) goes to standard error, with --json too. JSON: \
             {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], "broadcast": [...], \
-            "blackboard": [...], "rpc": [...], "waitset": [...], "messageQueue": [...], "shmVsMmap": [...], "machine", ...}. \
+            "blackboard": [...], "rpc": [...], "waitset": [...], "messageQueue": [...], "shmVsMmap": [...], "journal": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -38,7 +40,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset, message-queue, shm-vs-mmap) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset, message-queue, shm-vs-mmap, journal) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -105,7 +107,8 @@ struct BenchCommand: ParsableCommand {
             + RPCBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + MessageQueueBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + ShmVsMmapBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + ShmVsMmapBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + JournalBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -173,6 +176,10 @@ struct BenchCommand: ParsableCommand {
             for benchCase in ShmVsMmapBench.cases where BenchSelection.selects(only, benchCase) {
                 progress.starting(benchCase)
                 report.shmVsMmap.append(try ShmVsMmapBench.run(benchCase, settings: settings, quick: quick))
+            }
+            for benchCase in JournalBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.journal = try JournalBench.run(settings: settings, quick: quick)
             }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)

@@ -40,6 +40,9 @@ struct BenchPeerCommand: ParsableCommand {
             if group == .shmVsMmap {
                 return try ShmVsMmapBench.peer(transport: transport, control: control, size: size)
             }
+            if group == .journal {
+                return try JournalBench.peer(resultsName: control, name: queue[0], mode: producerIndex)
+            }
             if group == .waitset {
                 return try WaitSetBench.peer(transport: transport, prefix: control, count: size)
             }

@@ -96,6 +96,8 @@ struct BenchReport: Codable {
     var messageQueue: [MessageQueueRow] = []
     /// The seed table: shm vs mmap handoff latency (the shm-vs-mmap group).
     var shmVsMmap: [ShmVsMmapRow] = []
+    /// The journal's append+read rate and latency (the journal group).
+    var journal: [JournalRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

@@ -62,6 +62,7 @@ enum BenchTable {
         if !report.shmVsMmap.isEmpty {
             text += ShmVsMmapBench.table(report.shmVsMmap)
         }
+        if !report.journal.isEmpty { text += JournalBench.table(report.journal) }
         return text
     }
 
