@@ -133,7 +133,7 @@ extension MessageQueue {
         }
     }
 
-    /// Like the async ``receive(until:_:)``, suspending the task at most `timeout`.
+    /// Like the async `receive(until:_:)` that lends the message in place, suspending the task at most `timeout`.
     public func receive<Result>(
         timeout: Duration, _ body: (RawSpan, UInt32) throws(InterprocessError) -> Result
     ) async throws(InterprocessError) -> Result {

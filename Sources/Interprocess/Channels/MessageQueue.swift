@@ -32,7 +32,7 @@ public import SystemPackage
 /// (priority, sequence); a receive reads the top slot in place and pops it. Uncontended, a send
 /// or receive is a compare-and-swap, the copy, O(log n) entry moves and a release — no system
 /// call and no allocation (the value and closure forms). Waiting for room or a message parks on
-/// a futex word with a waiter count (``FutexParking``), so nobody calls `FUTEX_WAKE` while
+/// a futex word with a waiter count, so nobody calls `FUTEX_WAKE` while
 /// nobody sleeps.
 ///
 /// **Crashes.** A process killed at any instruction — holding the lock too — leaves every
@@ -40,7 +40,7 @@ public import SystemPackage
 /// point of a send (set) and of a receive (cleared), and the next process to take the lock after
 /// a holder's death rebuilds the heap from the slots. A receiver killed inside the closure of
 /// ``receive(_:)`` leaves its message in the queue. A wake-up lost to a killed process delays a
-/// waiter by at most ``FutexParking/recheckInterval`` (20 ms). A holder that is stopped (not
+/// waiter by at most 20 ms (every sleep is that short at most). A holder that is stopped (not
 /// dead) holds the lock: the deadline forms (blocking and `async`) throw `timedOut` rather than
 /// wait past their deadline for it, while `trySend` / `tryReceive`, which never wait for room or
 /// a message, do wait for the lock (as Boost's `try_send` does).
