@@ -28,6 +28,10 @@ enum BroadcastLayout {
     // Intent line: written by the writer once per `announcementStep` bytes, so that readers'
     // checks after every copy mostly hit in their own caches.
     @usableFromInline static let intentOffset = 256          // UInt64: bound of the bytes the writer may be writing
+    /// Record starts the writer passed at its last announcements, each stored with its intent:
+    /// where a lapped reader resumes, well behind the tail (``publishedCheckpoints`` words).
+    @usableFromInline static let checkpointsOffset = 264     // UInt64 × 4: data record starts; 0 = the stream's first record
+    @usableFromInline static let publishedCheckpoints = 4
 
     // Readers' line: written only by readers going to sleep.
     @usableFromInline static let parkedReadersOffset = 384   // UInt32: readers (about to be) asleep on the tail

@@ -137,9 +137,15 @@ extension BroadcastReader {
         return true
     }
 
-    /// After a lap: continues at the latest record; its sequence number tells how many were missed.
+    /// After a lap: continues at the checkpoint furthest behind the tail that is still readable
+    /// with a step to spare (about half a ring back), else at the latest record; the sequence
+    /// number found there tells how many were missed.
+    ///
+    /// Resuming at the latest record would put a slow reader at the writer's heels, where every
+    /// copy is small and pulls lines the writer is still writing; half a ring back it copies in
+    /// large chunks until the writer laps it again, and misses fewer records.
     mutating func jump() throws(InterprocessError) -> Bool {
-        let target = latest.pointee.load(ordering: .acquiring)
+        let target = readableCheckpoint() ?? latest.pointee.load(ordering: .acquiring)
         guard target != BroadcastLayout.none, target & 7 == 0 else {
             throw corruption("this reader was lapped, but the latest record's position \(target) is none a writer stores")
         }
@@ -147,6 +153,26 @@ extension BroadcastReader {
         laps &+= 1
         if synchronization == .inStep { synchronization = .afterJump }
         return true
+    }
+
+    /// The published checkpoint furthest behind the tail among those that start a published
+    /// record and stay readable for at least a step more; nil when none does.
+    ///
+    /// The tail is read first: a writer that took over resets the checkpoints before it
+    /// publishes anything, so one found below this tail starts a record the tail covers.
+    func readableCheckpoint() -> UInt64? {
+        let published = tail.pointee.load(ordering: .acquiring)
+        let announced = intent.pointee.load(ordering: .acquiring)
+        let reach = UInt64(truncatingIfNeeded: capacity &- BroadcastLayout.announcementStep(capacity: capacity))
+        var best: UInt64?
+        for slot in 0..<BroadcastLayout.publishedCheckpoints {
+            let candidate = (intent + 1 + slot).pointee.load(ordering: .acquiring)
+            let behind = published &- candidate
+            guard candidate & 7 == 0, Int64(bitPattern: behind) > 0, announced &- candidate <= reach else { continue }
+            if let current = best, Int64(bitPattern: current &- candidate) <= 0 { continue }
+            best = candidate
+        }
+        return best
     }
 
     func corruption(_ reason: String) -> InterprocessError {

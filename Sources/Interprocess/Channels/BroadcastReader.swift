@@ -22,7 +22,8 @@ public import Synchronization
 /// them). Records are handed out only from a copy that passed the check; a copy that fails it is
 /// thrown away and the reader is *lapped*.
 ///
-/// **Lapped.** A lapped reader jumps to the latest record. Every record header carries its
+/// **Lapped.** A lapped reader jumps ahead to a record start the writer published about half a
+/// ring behind its tail (or to the latest record when there is none). Every record header carries its
 /// sequence number, so the gap is exact: ``missedCount`` counts every record published since the
 /// reader started that it did not receive (``receivedCount`` + ``missedCount`` = records
 /// published from its start up to the last one received).

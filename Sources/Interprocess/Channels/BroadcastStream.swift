@@ -4,7 +4,8 @@ import Synchronization
 
 /// A single-writer log of variable-size byte records in a named segment, which any number of
 /// readers, in any processes, follow at their own pace. The writer never waits for readers: a
-/// reader that falls a whole ring behind is *lapped*, jumps to the latest record, and learns
+/// reader that falls a whole ring behind is *lapped*, jumps ahead (to about half a ring behind
+/// the writer), and learns
 /// exactly how many records it missed (every record header carries its sequence number).
 ///
 /// ```swift

@@ -55,6 +55,13 @@ enum BroadcastTakeover {
             tail = latest &+ UInt64(truncatingIfNeeded: footprint)
             sequence = recorded &+ 1
         }
+        // The dead writer may have published a checkpoint for a record it never finished, and
+        // this writer may cut the ring differently there: back to 0 (the stream's first record,
+        // which readers use only while it is still readable) before any record of this writer
+        // is published.
+        for slot in 0..<BroadcastLayout.publishedCheckpoints {
+            mapping.word64(BroadcastLayout.checkpointsOffset + 8 * slot).pointee.store(0, ordering: .relaxed)
+        }
         mapping.word64(BroadcastLayout.sequenceOffset).pointee.store(sequence, ordering: .releasing)
         tailWord.pointee.store(tail, ordering: .sequentiallyConsistent)
         // `oldest` is a hint for starting readers (they check what they find there); one that

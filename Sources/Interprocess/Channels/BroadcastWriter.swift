@@ -233,6 +233,10 @@ public struct BroadcastWriter: ~Copyable {
             oldestWord.pointee.store(boundary, ordering: .releasing)
         }
         checkpoints[checkpointsKept & (BroadcastWriter.checkpointCount &- 1)] = recordStart
+        // Published too, on the intent's line (which readers already read): where a lapped
+        // reader resumes, half a ring behind, instead of at the writer's heels.
+        let slot = checkpointsKept & (BroadcastLayout.publishedCheckpoints &- 1)
+        (intent + 1 + slot).pointee.store(recordStart, ordering: .relaxed)
         checkpointsKept &+= 1
         intent.pointee.store(next, ordering: .relaxed)
         atomicMemoryFence(ordering: .releasing)

@@ -89,6 +89,40 @@ struct BroadcastStreamTests {
         }
     }
 
+    @Test("a lapped reader resumes about half a ring behind the writer, not at the latest record, and misses nothing after")
+    func lappedReaderResumesBehind() throws {
+        try Self.withStream(capacity: 1024, maximumRecordSize: 64) { stream in
+            var writer = try stream.makeWriter()
+            var reader = try stream.makeReader(startingAt: .next)
+            // 24 bytes per record: 200 records lap the 1024-byte ring several times.
+            for value in UInt64(0)..<200 { try writer.send(value) }
+            let first = try reader.receive(as: UInt64.self)
+            // Half a ring (512 bytes) is about 21 records; the checkpoints are an eighth apart.
+            #expect(first >= 199 - 30 && first <= 199 - 10, "resumed at \(first)")
+            #expect(reader.missedCount == first && reader.lapCount == 1)
+            for value in (first + 1)..<200 { #expect(try reader.tryReceive(as: UInt64.self) == value) }
+            #expect(reader.receivedCount + reader.missedCount == 200)
+        }
+    }
+
+    @Test("checkpoints no writer leaves (off a boundary, past the tail, too far back) are skipped: the lapped reader takes the latest record")
+    func hostileCheckpointsSkipped() throws {
+        try Self.withStream(capacity: 1024, maximumRecordSize: 64) { stream in
+            var writer = try stream.makeWriter()
+            var reader = try stream.makeReader(startingAt: .next)
+            for value in UInt64(0)..<200 { try writer.send(value) }
+            let memory = try SharedMemory(open: stream.name)
+            try memory.region.withUnsafeMutableBytes { bytes in
+                let checkpoints = bytes.baseAddress! + QueueSegmentEditing.bodyOffset + 264
+                for (slot, value) in [UInt64(4), 1 << 40, 8, 16].enumerated() {
+                    checkpoints.storeBytes(of: value.littleEndian, toByteOffset: 8 * slot, as: UInt64.self)
+                }
+            }
+            #expect(try reader.receive(as: UInt64.self) == 199)
+            #expect(reader.receivedCount + reader.missedCount == 200)
+        }
+    }
+
     @Test("readers start at the oldest record still in the ring, at the latest, or at the next")
     func startPositions() throws {
         try Self.withStream(capacity: 1024, maximumRecordSize: 64) { stream in

@@ -10,6 +10,7 @@ import Testing
         "maximumRecordSize": (BroadcastLayout.maximumRecordOffset, 4),
         "tail": (BroadcastLayout.tailOffset, 8),
         "tailIntent": (BroadcastLayout.intentOffset, 8),
+        "checkpoints": (BroadcastLayout.checkpointsOffset, 8 * BroadcastLayout.publishedCheckpoints),
         "latest": (BroadcastLayout.latestOffset, 8),
         "nextSequence": (BroadcastLayout.sequenceOffset, 8),
         "oldest": (BroadcastLayout.oldestOffset, 8),
