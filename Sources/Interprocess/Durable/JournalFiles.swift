@@ -62,17 +62,17 @@ enum JournalFiles {
     /// resolution is one scheduler tick (``timestampResolution``); it never runs ahead of
     /// `CLOCK_REALTIME`, and lags it by about a tick (see ``timeSeekMargin``).
     @usableFromInline
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME_COARSE, &time)
-        return UInt64(truncatingIfNeeded: time.tv_sec) &* 1_000_000_000 &+ UInt64(truncatingIfNeeded: time.tv_nsec)
-    }
+    static func now() -> UInt64 { read(CLOCK_REALTIME_COARSE) }
 
     /// The current time in nanoseconds since the Unix epoch from `CLOCK_REALTIME`, for paths
     /// that make system calls anyway (write-back intervals).
-    static func preciseNow() -> UInt64 {
+    static func preciseNow() -> UInt64 { read(CLOCK_REALTIME) }
+
+    /// `clock` in nanoseconds.
+    @inline(__always)
+    private static func read(_ clock: clockid_t) -> UInt64 {
         var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
+        clock_gettime(clock, &time)
         return UInt64(truncatingIfNeeded: time.tv_sec) &* 1_000_000_000 &+ UInt64(truncatingIfNeeded: time.tv_nsec)
     }
 
