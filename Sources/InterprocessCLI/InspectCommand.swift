@@ -18,7 +18,7 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The segment's name (as in /dev/shm, without a leading '/'), or the path of a mapped array's file (absolute, or starting with ./).")
+    @Argument(help: "The segment's name (as in /dev/shm, without a leading '/'), or a path (absolute, or starting with ./): a mapped array's file, or a journal's directory or control file.")
     var name: String
 
     @OptionGroup var output: OutputOptions
@@ -29,7 +29,10 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        if MappedArrayInspection.isPath(name) { return try MappedArrayInspection.run(path: name, output: output) }
+        if MappedArrayInspection.isPath(name) {
+            if let journal = JournalInspectCommand.journalDirectory(name) { return try JournalInspectCommand.show(journal, output: output) }
+            return try MappedArrayInspection.run(path: name, output: output)
+        }
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.take(name)

@@ -114,7 +114,10 @@ struct JournalInspectCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() throws { try JournalInspectCommand.show(path, output: output) }
+
+    /// Prints the journal in `path`'s state (also `interprocess inspect PATH` on a journal).
+    static func show(_ path: String, output: OutputOptions) throws {
         let state: JournalState
         do {
             state = try Journal(open: FilePath(path)).state
@@ -132,10 +135,25 @@ struct JournalInspectCommand: ParsableCommand {
         for cycle in state.cycles {
             print("  cycle \(cycle.number): sequences \(cycle.firstSequence)..<\(cycle.firstSequence + cycle.records), \(cycle.bytesUsed)/\(cycle.capacity) bytes, \(cycle.indexEntries) index entries\(cycle.sealed ? ", sealed" : "")")
         }
+        if state.cyclesOverRetention > 0 {
+            print("  retention: \(state.cyclesOverRetention) cycle(s) beyond the policy (a delete or archive failed; retried at the next roll)")
+        }
         for tailer in state.tailers {
             print("  tailer '\(tailer.name)' at \(tailer.position)\(tailer.inUse ? " (in use)" : "")")
         }
         if let problem = state.problem { print("  problem: \(problem)") }
+    }
+
+    /// The journal directory `path` names: itself, or the directory of its control file; nil
+    /// when it is neither.
+    static func journalDirectory(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            return access(path + "/control", F_OK) == 0 ? path : nil
+        }
+        guard path.hasSuffix("/control") else { return nil }
+        return String(path.dropLast("/control".count))
     }
 }
 

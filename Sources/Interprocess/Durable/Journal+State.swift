@@ -57,6 +57,10 @@ public struct JournalState: Sendable, Codable, Hashable {
     public var indexSpacing: Int
     /// The durability level, in words.
     public var durability: String
+    /// Cycles kept beyond what the retention policy keeps: not 0 when retention could not
+    /// delete or archive an old cycle (``JournalWriter/retentionError`` says why); the
+    /// writer's next roll tries again.
+    public var cyclesOverRetention: Int
     /// Why a part of the snapshot cannot be trusted (a cycle that fails to open), if any.
     public var problem: String?
 }
@@ -97,7 +101,9 @@ extension Journal {
                 writer: control.writer, writerAlive: control.isTaken(seat: JournalControl.writerSeat),
                 takeovers: control.takeovers, tailers: tailers, sleepers: control.parking.waiterCount,
                 cycleSize: control.configuration.cycleSize, indexSpacing: control.configuration.indexSpacing,
-                durability: durability, problem: problem)
+                durability: durability,
+                cyclesOverRetention: control.configuration.retention.kept.map { max(0, cycles.count - $0) } ?? 0,
+                problem: problem)
         }
     }
 }

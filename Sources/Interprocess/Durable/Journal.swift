@@ -27,6 +27,13 @@ import Musl
 /// let entry = try tailer.next(timeout: .seconds(1))   // "order 1"
 /// ```
 public struct Journal: Sendable, Hashable {
+    /// The resolution of record timestamps in nanoseconds: one tick of the kernel's coarse
+    /// wall clock (`CLOCK_REALTIME_COARSE`, 4 ms with a 250 Hz tick), read instead of the
+    /// precise clock because that would cost a quarter of an append. A start at a time
+    /// (``JournalStart/time(nanosecondsSinceEpoch:)``) looks 8 ticks earlier, since the coarse
+    /// clock lags by up to a tick, or a few while the kernel's timekeeping stalls.
+    public static var timestampResolution: UInt64 { JournalFiles.timestampResolution }
+
     /// The journal's directory.
     public let path: FilePath
     /// The configuration recorded at creation.

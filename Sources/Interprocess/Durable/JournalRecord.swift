@@ -4,7 +4,9 @@
 public struct JournalRecord {
     /// The record's sequence number: 0 for the journal's first record, one more for each after.
     public let sequence: UInt64
-    /// When it was appended, in nanoseconds since the Unix epoch (the writer's clock).
+    /// When it was appended, in nanoseconds since the Unix epoch: the writer's coarse wall
+    /// clock, one tick of resolution (``Journal/timestampResolution``), never decreasing
+    /// within one writer.
     public let timestamp: UInt64
     /// The payload, in the mapping. Do not keep it past the closure.
     public let bytes: UnsafeRawBufferPointer
@@ -69,6 +71,10 @@ public enum JournalStart: Sendable, Hashable {
     /// At this sequence number (the oldest kept if it is older, the end if it is newer).
     case sequence(UInt64)
     /// At the first record appended at or after this time, in nanoseconds since the Unix epoch.
+    /// Never later: timestamps have a tick's resolution and lag by about a tick
+    /// (``Journal/timestampResolution``), so this starts at the first record stamped at or
+    /// after 8 ticks before the time: records appended up to 8 ticks (32 ms at 250 Hz) before
+    /// it may come first.
     case time(nanosecondsSinceEpoch: UInt64)
 }
 #endif

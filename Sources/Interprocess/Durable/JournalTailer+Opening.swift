@@ -65,7 +65,11 @@ extension JournalTailer {
                     return (cycle, found.position, found.sequence)
                 }
             }
-        case .time(let nanoseconds):
+        case .time(let requested):
+            // Stamps lag the time (``JournalFiles/timeSeekMargin``): records stamped a little
+            // before the time may have been appended after it.
+            let margin = JournalFiles.timeSeekMargin
+            let nanoseconds = requested > margin ? requested - margin : 0
             for number in numbers.reversed() {
                 let cycle = try open(number)
                 if cycle.openedAt <= nanoseconds || number == numbers[0] {

@@ -5,15 +5,18 @@ extension JournalWriter {
     @usableFromInline
     mutating func writeBack(recordStart: Int, end: Int, timestamp: UInt64) throws(InterprocessError) {
         appendsSinceFlush += 1
+        var now = timestamp
         switch control.configuration.durability {
         case .memory: return
         case .synchronous: break
         case .flushedEvery(let records): guard appendsSinceFlush >= records else { return }
         case .flushed(let interval):
-            guard timestamp &- lastFlush >= JournalConfiguration.Rolling.every(interval).nanoseconds else { return }
+            // The precise clock: an interval may be shorter than the coarse clock's tick.
+            now = JournalFiles.preciseNow()
+            guard now &- lastFlush >= JournalConfiguration.Rolling.every(interval).nanoseconds else { return }
         }
         try flushPending()
-        lastFlush = timestamp
+        lastFlush = now
     }
 
     /// Writes back every record appended since the last write-back, with the index entries
@@ -41,7 +44,7 @@ extension JournalWriter {
     /// Writes back everything appended so far, whatever the durability.
     public mutating func flush() throws(InterprocessError) {
         try flushPending()
-        lastFlush = JournalFiles.now()
+        lastFlush = JournalFiles.preciseNow()
     }
 }
 #endif

@@ -26,6 +26,7 @@ extension JournalWriter {
         let numbers = try JournalFiles.cycleNumbers(directory, operation: operation)
         var cycle: JournalCycle
         var end: (position: Int, sequence: UInt64)
+        var created = false
         if let last = numbers.last {
             cycle = try JournalCycle.open(directory: directory, number: last, writable: true, operation: operation)
             end = cycle.readableEnd(repairingIndex: true)
@@ -44,15 +45,19 @@ extension JournalWriter {
             cycle = try JournalCycle.create(directory: directory, number: 0, firstSequence: 0, configuration: configuration,
                                             permissions: control.permissions, operation: operation)
             end = (cycle.dataStart, 0)
+            created = true
         }
         let spacing = UInt64(cycle.indexSpacing)
-        var writer = JournalWriter(control: control, cycle: cycle, base: cycle.base, dataEnd: cycle.dataEnd, position: end.position,
+        var writer = JournalWriter(control: control, cycle: cycle, base: cycle.base, dataEnd: cycle.dataEnd,
+                  writableEnd: end.position, position: end.position,
                   nextSequence: end.sequence, indexBase: cycle.firstSequence, indexMask: spacing - 1,
                   indexShift: UInt64(spacing.trailingZeroBitCount), indexCapacity: cycle.indexCapacity,
-                  rollAt: JournalWriter.rollTime(after: cycle.openedAt, configuration),
+                  rollAt: JournalWriter.rollTime(after: cycle.openedAt, configuration), lastTimestamp: 0,
                   writesBack: configuration.durability != .memory,
                   waiters: JournalLayout.word32(control.base, JournalLayout.waitersOffset),
-                  flushedUpTo: end.position, flushedSequence: end.sequence, appendsSinceFlush: 0, lastFlush: JournalFiles.now(), flushCount: 0)
+                  flushedUpTo: end.position, flushedSequence: end.sequence, appendsSinceFlush: 0, lastFlush: JournalFiles.preciseNow(), flushCount: 0,
+                  directorySyncs: 0, lastRetentionError: nil)
+        if created && writer.writesBack { try writer.syncDirectory(operation: operation) }
         if cycle.sealed.pointee.load(ordering: .acquiring) != 0 {
             try writer.roll(timestamp: JournalFiles.now(), operation: operation)
         }

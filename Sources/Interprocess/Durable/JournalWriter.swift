@@ -17,7 +17,12 @@ public import Synchronization
 /// An append claims space in the current cycle, writes the sequence, time and payload, and
 /// publishes the record with one store of its commit word (checksum and length) — so a reader
 /// never accepts a record a killed writer left half-written. With ``JournalDurability/memory``
-/// it makes no system call and no allocation unless a tailer sleeps or the cycle is full.
+/// it makes no allocation, and no system call unless a tailer sleeps, the cycle is full, or
+/// the writer crosses into the next 256 KiB, whose pages it then faults in with one call.
+///
+/// Timestamps come from the kernel's coarse wall clock (``Journal/timestampResolution``, one
+/// scheduler tick): reading the precise clock would cost a quarter of an append. They never
+/// decrease within one writer, even when the wall clock is set back.
 @frozen
 public struct JournalWriter: ~Copyable {
     @usableFromInline let control: JournalControl
@@ -25,6 +30,9 @@ public struct JournalWriter: ~Copyable {
     /// The current cycle's mapping and bounds (copies of `cycle`'s validated fields).
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var dataEnd: Int
+    /// Where the pages this writer has faulted in ahead of itself end (at most `dataEnd`): an
+    /// append past it takes the slow path, which faults in the next window in one call.
+    @usableFromInline var writableEnd: Int
     /// Where the next record goes.
     @usableFromInline var position: Int
     /// The sequence number of the next record.
@@ -36,6 +44,8 @@ public struct JournalWriter: ~Copyable {
     @usableFromInline var indexCapacity: Int
     /// When (nanoseconds since the epoch) the current cycle's period ends; `.max`: never.
     @usableFromInline var rollAt: UInt64
+    /// The last record's timestamp: the next is never earlier, even if the clock steps back.
+    @usableFromInline var lastTimestamp: UInt64
     /// Whether appends must write back (any durability but ``JournalDurability/memory``).
     @usableFromInline let writesBack: Bool
     /// The tailers' waiter count, read after each commit.
@@ -47,6 +57,10 @@ public struct JournalWriter: ~Copyable {
     @usableFromInline var appendsSinceFlush: Int
     @usableFromInline var lastFlush: UInt64
     @usableFromInline var flushCount: Int
+    /// How many times the journal's directory was written back (durabilities other than
+    /// ``JournalDurability/memory``), and why retention last failed.
+    var directorySyncs: Int
+    var lastRetentionError: InterprocessError?
 
     /// The longest payload one record may carry (2 GiB − 1), and it must also fit in a cycle.
     public static let maximumPayload = JournalLayout.maximumPayload
@@ -62,11 +76,13 @@ public struct JournalWriter: ~Copyable {
         count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Void
     ) throws(InterprocessError) -> UInt64 {
         let padded = JournalLayout.padded(count)
-        let timestamp = JournalFiles.now()
+        var timestamp = JournalFiles.now()
+        if timestamp < lastTimestamp { timestamp = lastTimestamp }  // the wall clock stepped back
         if count < 0 || count > JournalLayout.maximumPayload
-            || dataEnd &- position &- JournalLayout.recordHeaderSize < padded || timestamp >= rollAt {
+            || writableEnd &- position &- JournalLayout.recordHeaderSize < padded || timestamp >= rollAt {
             try makeRoom(count: count, timestamp: timestamp)
         }
+        lastTimestamp = timestamp
         let start = position
         let record = base + start
         let sequence = nextSequence
@@ -111,5 +127,16 @@ public struct JournalWriter: ~Copyable {
     /// How many write-backs (`msync`) this writer has made: one per append under
     /// ``JournalDurability/synchronous``, each counted only once the system call returned.
     public var writeBackCount: Int { flushCount }
+
+    /// How many times this writer wrote the journal's directory back (`fsync`) after it added
+    /// a cycle file or retention removed or archived some: under every durability but
+    /// ``JournalDurability/memory``, so that after a power loss no file is missing.
+    public var directoryWriteBackCount: Int { directorySyncs }
+
+    /// Why retention last failed to delete or archive an old cycle (nil when the last
+    /// retention removed every cycle the policy asked for). Retention is housekeeping: a
+    /// failure never fails an append, the cycle stays (``JournalState/cyclesOverRetention``
+    /// counts it) and the next roll tries again.
+    public var retentionError: InterprocessError? { lastRetentionError }
 }
 #endif

@@ -179,13 +179,13 @@ enum JournalBench {
                     record.bytes.loadUnaligned(as: UInt64.self)
                 }
                 guard let stamp else { continue }
-                let now = ipcb_monotonic_ns()
                 if stamp == .max { break loop }
                 if mode == 0 {
                     if stamp != read { bad &+= 1 }
                     read &+= 1
                 } else {
-                    latencies.append(now &- stamp)
+                    // The clock only where it is measured: it costs a fifth of a read.
+                    latencies.append(ipcb_monotonic_ns() &- stamp)
                 }
             }
             word(16).pointee.store(read, ordering: .relaxed)

@@ -94,8 +94,11 @@ struct JournalBasicsTests {
         defer { fixture.remove() }
         var writer = try fixture.journal.makeWriter()
         for value in 0..<1500 { try writer.append(UInt64(value)) }
+        // More than the 8 ticks a start at a time looks back, and a lagging stamp, on each side.
+        let ticks = UInt32(10 * Journal.timestampResolution / 1000 + 1000)
+        usleep(ticks)
         let middle = UInt64(Date().timeIntervalSince1970 * 1e9)
-        usleep(2_000)
+        usleep(ticks)
         let later = UInt64(Date().timeIntervalSince1970 * 1e9)
         for value in 1500..<1600 { try writer.append(UInt64(value)) }
         #expect(try fixture.journal.state.cycles.first!.indexEntries > 10)
