@@ -3,9 +3,10 @@ public import Synchronization
 
 /// The two operations every send and receive form goes through, and their slow paths.
 ///
-/// Both take the queue's robust lock (a compare-and-swap when free), change the order and one
-/// slot, store the count, release the lock, and wake a parked peer only when the peer's waiter
-/// count says one may sleep: no system call and no allocation when nobody waits.
+/// Both take the queue's robust lock (a compare-and-swap when free; a held lock is looked at
+/// after doubling pauses, see `MessageQueue+Backoff.swift`), change the order and one slot,
+/// store the count, release the lock, and wake a parked peer only when the peer's waiter count
+/// says one may sleep: no system call and no allocation when nobody waits.
 extension MessageQueue {
     /// Sends a message of up to `byteCount` bytes written by `write` (which returns how many it
     /// wrote) with `priority`. Without a deadline returns false at once when the queue is full;
@@ -23,10 +24,12 @@ extension MessageQueue {
             let count = Int(truncatingIfNeeded: queue.count.pointee.load(ordering: .relaxed))
             if count < queue.capacity {
                 // The first free entry names the slot to fill; it must be a free slot.
+                queue.prefetchEntry(count)
                 let free = queue.entry(count)
                 let index = Int(truncatingIfNeeded: free.slot)
                 if index >= queue.capacity { try queue.raiseCorrupt(.send, "a free entry names slot \(index)") }
                 let slot = queue.slot(index)
+                CPU.prefetchForWriting(slot)
                 if slot.load(fromByteOffset: MessageQueueLayout.slotSequenceOffset, as: UInt64.self) != 0 {
                     try queue.raiseCorrupt(.send, "its free slot \(index) holds a message")
                 }
@@ -67,10 +70,13 @@ extension MessageQueue {
             try queue.acquire(until: deadline ?? lockDeadline, operation: .receive)
             let count = Int(truncatingIfNeeded: queue.count.pointee.load(ordering: .relaxed))
             if count > 0 && count <= queue.capacity {
+                // The last entry moves to the top, and its place becomes the first free entry.
+                queue.prefetchEntry(count &- 1)
                 let top = queue.entry(0)
                 let index = Int(truncatingIfNeeded: top.slot)
                 if index >= queue.capacity { try queue.raiseCorrupt(.receive, "its first entry names slot \(index)") }
                 let slot = queue.slot(index)
+                CPU.prefetchForWriting(slot)
                 let length = Int(truncatingIfNeeded: slot.load(fromByteOffset: MessageQueueLayout.slotLengthOffset, as: UInt32.self))
                 if slot.load(fromByteOffset: MessageQueueLayout.slotSequenceOffset, as: UInt64.self) != top.sequence || top.sequence == 0
                     || length > queue.maximumSize {
@@ -115,16 +121,29 @@ enum MessageQueueSide: Sendable {
 
 extension MessageQueueMapping {
     /// Takes the lock, waiting until `deadline` (it is held only for one message's copy); after
-    /// a holder's death, rebuilds the order first.
+    /// a holder's death, rebuilds the order first. Then starts fetching the hot line owned: the
+    /// other side changed it last, and this holder reads and then changes it.
     @inlinable @inline(__always)
     func acquire(until deadline: Deadline, operation: MessageQueueSide) throws(InterprocessError) {
         let acquisition: LockAcquisition
-        do throws(InterprocessError) {
-            acquisition = try lock.lock(until: deadline)
-        } catch {
-            try raise(error, operation)
+        if lockAfterBackingOff() {
+            acquisition = .acquired
+        } else {
+            do throws(InterprocessError) {
+                acquisition = try lock.lock(until: deadline)
+            } catch {
+                try raise(error, operation)
+            }
         }
+        CPU.prefetchForWriting(UnsafeRawPointer(count))
         if case .previousOwnerDied = acquisition { try recoverFromDeadHolder(operation) }
+    }
+
+    /// Starts fetching the line of the entry at `position` (below the capacity) owned, if it is
+    /// past the hot line.
+    @inlinable @inline(__always)
+    func prefetchEntry(_ position: Int) {
+        if position >= 3 { CPU.prefetchForWriting(order + position &* MessageQueueLayout.entryStride) }
     }
 
     /// Releases the lock.
@@ -200,14 +219,7 @@ extension MessageQueueMapping {
     func awaitChange(_ side: MessageQueueSide, until deadline: Deadline) throws(InterprocessError) {
         // Only the first waiter of a side spins: with more processes than CPUs, the others'
         // spinning takes the CPU from the very process (a lock holder, a sender) they wait for.
-        if parking(side).waiterCount == 0 {
-            var spins = 0
-            while spins < FutexParking.spinLimit {
-                if !isBlocked(side) { return }
-                CPU.relax()
-                spins += 1
-            }
-        }
+        if parking(side).waiterCount == 0, spinWhileBlocked(side) { return }
         if deadline.hasPassed {
             throw InterprocessError(.timedOut, operation: side.operation, name: storage.name,
                                     reason: side == .send ? "it stayed full until the deadline" : "no message arrived before the deadline")

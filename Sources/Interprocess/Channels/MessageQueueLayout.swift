@@ -2,29 +2,31 @@
 /// The byte layout of a ``MessageQueue`` body (offsets from the start of the segment body, which
 /// is 128-byte aligned). Documented in `docs/FORMAT.md`, "Message queue"; all fields little-endian.
 ///
-/// A control line, the queue's robust lock, a line of waiter counts and futex words, then the
-/// *order*: `capacity` 16-byte entries (sequence, priority, slot) whose first `count` form a
+/// A configuration line, the queue's robust lock, a line of waiter counts and futex words, then
+/// the *hot line* — the count and the next sequence, followed in the same 64-byte line by the
+/// first three entries of the *order*: `capacity` 16-byte entries (sequence, priority, slot) whose first `count` form a
 /// binary heap, highest priority first and oldest first within a priority, and whose rest
 /// name the free slots. Then `capacity` slots, each a 16-byte header (sequence, priority,
 /// length) and the payload. A slot's sequence word is the one commit point of both sides: not
 /// zero means the slot holds a message; the order is only an index, rebuilt from the slots
 /// after a holder of the lock died.
+///
+/// Version 2 moved the count and the next sequence from the configuration line to the line of
+/// the heap's top: one operation on a short queue then changes three lines (the lock's, the hot
+/// line, one slot) instead of four, each of which the other side's core owned last.
 @usableFromInline
 enum MessageQueueLayout {
     /// `"MSGQ"` read as a little-endian UInt32: marks an initialized queue body.
     @usableFromInline static let tag: UInt32 = 0x5147_534D
     /// The body layout version (also the segment header's kind version).
-    @usableFromInline static let version: UInt32 = 1
+    @usableFromInline static let version: UInt32 = 2
 
-    // Control line: the configuration (written once by the creator), then the words changed
-    // under the lock.
+    // Configuration line: written once by the creator; then only `repairs` changes.
     @usableFromInline static let tagOffset = 0
     @usableFromInline static let versionOffset = 4
     @usableFromInline static let capacityOffset = 8           // UInt32: the most messages held
     @usableFromInline static let maximumSizeOffset = 12       // UInt32: the largest message, bytes
     @usableFromInline static let slotStrideOffset = 16        // UInt32: bytes from slot to slot
-    @usableFromInline static let nextSequenceOffset = 24      // UInt64: the next message's sequence (under the lock)
-    @usableFromInline static let countOffset = 32             // UInt32: messages held (under the lock; read by waiters)
     @usableFromInline static let repairsOffset = 40           // UInt64: rebuilds after a dead holder of the lock
 
     /// The robust ``ProcessMutex`` (128 bytes) that serializes every change.
@@ -36,8 +38,13 @@ enum MessageQueueLayout {
     @usableFromInline static let sendersWaitingOffset = 264   // UInt32: senders parked (or about to)
     @usableFromInline static let notFullOffset = 268          // UInt32: futex word senders park on
 
-    /// Where the order starts: `capacity` entries of ``entryStride`` bytes.
-    @usableFromInline static let orderOffset = 384
+    // Hot line: what every send and receive changes under the lock, with the heap's top.
+    @usableFromInline static let countOffset = 384            // UInt32: messages held (under the lock; read by waiters)
+    @usableFromInline static let nextSequenceOffset = 392     // UInt64: the next message's sequence (under the lock)
+
+    /// Where the order starts: `capacity` entries of ``entryStride`` bytes, the first three on
+    /// the hot line.
+    @usableFromInline static let orderOffset = 400
     @usableFromInline static let entryStride = 16
     @usableFromInline static let entrySequenceOffset = 0      // UInt64
     @usableFromInline static let entryPriorityOffset = 8      // UInt32

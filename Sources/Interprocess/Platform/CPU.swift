@@ -14,5 +14,11 @@ enum CPU {
     /// faults): a subscriber fetches the payload's first line while its pin is in flight.
     @inlinable @inline(__always)
     static func prefetch(_ address: UnsafeRawPointer) { ipc_prefetch(address) }
+
+    /// Starts loading the cache line at `address` to write it (a hint that never faults): a
+    /// lock holder about to read and then change a line another core changed last gets it owned
+    /// in one transfer instead of two.
+    @inlinable @inline(__always)
+    static func prefetchForWriting(_ address: UnsafeRawPointer) { ipc_prefetch_for_writing(address) }
 }
 #endif

@@ -36,7 +36,7 @@ import Testing
             #expect(FormatDocument.integer(row[1]) == UInt64(code.size), "size of \(field)")
         }
         #expect(documented == Set(Self.codeOffsets.keys).union(["order", "slotArray"]))
-        #expect(MessageQueueLayout.tag == 0x5147_534D && MessageQueueLayout.version == 1)
+        #expect(MessageQueueLayout.tag == 0x5147_534D && MessageQueueLayout.version == 2)
     }
 
     @Test func entriesAndSlotsAreAsDocumented() {
@@ -45,7 +45,10 @@ import Testing
         #expect(MessageQueueLayout.slotSequenceOffset == 0 && MessageQueueLayout.slotPriorityOffset == 8)
         #expect(MessageQueueLayout.slotLengthOffset == 12 && MessageQueueLayout.slotPayloadOffset == 16)
         #expect(MessageQueueLayout.slotStride(forMaximumSize: 8) == 32 && MessageQueueLayout.slotStride(forMaximumSize: 17) == 48)
-        #expect(MessageQueueLayout.slotsOffset(capacity: 4) == 448 && MessageQueueLayout.slotsOffset(capacity: 1) == 448)
-        #expect(MessageQueueLayout.bodySize(capacity: 4, maximumSize: 8) == 448 + 4 * 32)
+        #expect(MessageQueueLayout.slotsOffset(capacity: 4) == 512 && MessageQueueLayout.slotsOffset(capacity: 1) == 448)
+        #expect(MessageQueueLayout.bodySize(capacity: 4, maximumSize: 8) == 512 + 4 * 32)
+        // The hot line: the count, the next sequence and the heap's first three entries.
+        #expect(MessageQueueLayout.countOffset / 64 == MessageQueueLayout.nextSequenceOffset / 64)
+        #expect(MessageQueueLayout.countOffset / 64 == (MessageQueueLayout.orderOffset + 3 * MessageQueueLayout.entryStride - 1) / 64)
     }
 }

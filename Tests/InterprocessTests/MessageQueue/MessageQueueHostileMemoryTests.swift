@@ -9,7 +9,7 @@ import Testing
 struct MessageQueueHostileMemoryTests {
     /// Offsets in the body (docs/FORMAT.md, "Message queue"); the body starts after the 128-byte
     /// segment header.
-    static let body = 128, count = 32, order = 384, capacityWord = 8, tag = 0
+    static let body = 128, count = 384, order = 400, capacityWord = 8, tag = 0
 
     /// A queue of 4 messages of 8 bytes, its raw mapping, and a writer of its words.
     final class Fixture {
