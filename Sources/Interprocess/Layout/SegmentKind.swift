@@ -47,6 +47,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let requestResponse = SegmentKind(rawValue: 15)
     /// An ``EventService``: notifiers, listeners and their pending event ids.
     public static let eventService = SegmentKind(rawValue: 14)
+    /// A named ``ByteStream``: a byte ring mapped twice (mirrored), one writer, one reader.
+    public static let byteStream = SegmentKind(rawValue: 17)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -57,6 +59,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .blackboard: "blackboard",
         .requestResponse: "request-response",
         .eventService: "event-service",
+        .byteStream: "byte-stream",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -83,6 +86,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .blackboard: "a blackboard"
         case .requestResponse: "a request-response service"
         case .eventService: "an event service"
+        case .byteStream: "a byte stream"
         default: "a segment of kind \(rawValue)"
         }
     }
