@@ -10,6 +10,7 @@ struct CreateCommand: ParsableCommand {
         abstract: "Create a segment: raw, a queue (spsc, mpmc), a named lock (mutex, semaphore, event, rwlock, condition) or a service.",
         discussion: """
             Options per kind: raw --size; spsc --capacity --max-record; mpmc --slots --slot-size; \
+            message-queue --slots (messages) --slot-size (largest message); \
             mutex [--recursive]; semaphore [--initial] [--maximum]; event --event-mode auto|manual \
             [--initially-set]; rwlock and condition none; service [--max-size] \
             [--max-subscribers] [--buffer] [--history] [--loans] (byte samples). An option of another kind is a usage \
@@ -35,10 +36,10 @@ struct CreateCommand: ParsableCommand {
     @Option(name: .customLong("max-record"), parsing: .unconditional, help: "spsc: the largest record in bytes.")
     var maxRecord: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "mpmc: how many records the queue holds, a power of two.")
+    @Option(name: .long, parsing: .unconditional, help: "mpmc: how many records the queue holds, a power of two; message-queue: how many messages.")
     var slots: String?
 
-    @Option(name: .customLong("slot-size"), parsing: .unconditional, help: "mpmc: the largest record in bytes.")
+    @Option(name: .customLong("slot-size"), parsing: .unconditional, help: "mpmc: the largest record in bytes; message-queue: the largest message.")
     var slotSize: String?
 
     @Flag(name: .long, help: "mutex: the owning thread may lock it again.")
@@ -105,6 +106,9 @@ struct CreateCommand: ParsableCommand {
         case .mpmc:
             return .mpmc(slotCount: try UsageChecks.integer(slots ?? "", option: "--slots", in: 1...Int(Int32.max)),
                          slotSize: try UsageChecks.byteCount(slotSize ?? "", option: "--slot-size"))
+        case .messageQueue:
+            return .messageQueue(capacity: try UsageChecks.integer(slots ?? "", option: "--slots", in: MessageQueue.capacityRange),
+                                 maximumSize: try UsageChecks.integer(slotSize ?? "", option: "--slot-size", in: MessageQueue.maximumSizeRange))
         case .mutex:
             return .mutex(recursive: recursive)
         case .semaphore:
@@ -132,6 +136,7 @@ struct CreateCommand: ParsableCommand {
         case raw(bodySize: Int)
         case spsc(capacity: Int, maximumRecordSize: Int)
         case mpmc(slotCount: Int, slotSize: Int)
+        case messageQueue(capacity: Int, maximumSize: Int)
         case mutex(recursive: Bool)
         case semaphore(initialCount: Int, maximumCount: Int)
         case event(mode: ProcessEvent.Mode, initiallySet: Bool)
@@ -164,6 +169,8 @@ struct CreateCommand: ParsableCommand {
             try QueueCreation.createSPSC(name, capacity: capacity, maximumRecordSize: maximumRecordSize, permissions: permissions)
         case .mpmc(let slotCount, let slotSize):
             try QueueCreation.createMPMC(name, slotCount: slotCount, slotSize: slotSize, permissions: permissions)
+        case .messageQueue(let capacity, let maximumSize):
+            _ = try MessageQueue(create: name, capacity: capacity, maximumSize: maximumSize, permissions: permissions)
         case .mutex(let recursive):
             _ = try ProcessMutex(create: name, recursive: recursive, permissions: permissions)
         case .semaphore(let initialCount, let maximumCount):

@@ -4,6 +4,7 @@ import Interprocess
 /// What `interprocess create --kind` makes.
 enum CreateKind: String, CaseIterable, ExpressibleByArgument {
     case raw, spsc, mpmc, mutex, semaphore, event, rwlock, condition, service
+    case messageQueue = "message-queue"
 
     /// The segment kind it creates.
     var segmentKind: SegmentKind {
@@ -17,6 +18,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         case .rwlock: .rwLock
         case .condition: .condition
         case .service: .service
+        case .messageQueue: .messageQueue
         }
     }
 
@@ -25,7 +27,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .raw: ["--size"]
         case .spsc: ["--capacity", "--max-record"]
-        case .mpmc: ["--slots", "--slot-size"]
+        case .mpmc, .messageQueue: ["--slots", "--slot-size"]
         case .mutex: ["--recursive"]
         case .semaphore: ["--initial", "--maximum"]
         case .event: ["--event-mode", "--initially-set"]
@@ -39,7 +41,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .raw: ["--size"]
         case .spsc: ["--capacity", "--max-record"]
-        case .mpmc: ["--slots", "--slot-size"]
+        case .mpmc, .messageQueue: ["--slots", "--slot-size"]
         case .event: ["--event-mode"]
         case .mutex, .semaphore, .rwlock, .condition, .service: []
         }

@@ -18,16 +18,18 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The segment's name (as in /dev/shm, without a leading '/').")
+    @Argument(help: "The segment's name (as in /dev/shm, without a leading '/'), or the path of a mapped array's file (absolute, or starting with ./).")
     var name: String
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if MappedArrayInspection.isPath(name) { return }
         try UsageChecks.segmentName(name)
     }
 
     func run() throws {
+        if MappedArrayInspection.isPath(name) { return try MappedArrayInspection.run(path: name, output: output) }
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.take(name)

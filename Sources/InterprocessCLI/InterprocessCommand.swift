@@ -25,6 +25,7 @@ struct InterprocessCommand: ParsableCommand {
             ListCommand.self, InspectCommand.self, CheckCommand.self, WatchCommand.self, DumpCommand.self, CreateCommand.self, RemoveCommand.self,
             CollectGarbageCommand.self, ServicesCommand.self, PubCommand.self, SubCommand.self, CallCommand.self,
             NotifyCommand.self, ListenCommand.self,
+            JournalCommand.self,
             DemoCommand.self, BenchCommand.self, BenchPeerCommand.self,
         ]
     )

@@ -18,6 +18,7 @@ enum LiveState: Encodable {
     case blackboard(Blackboard.State)
     case requestResponse(RequestResponseState)
     case eventService(EventServiceState)
+    case messageQueue(MessageQueue.State)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -35,6 +36,7 @@ enum LiveState: Encodable {
         case .blackboard: return .blackboard(try Blackboard(open: name).state)
         case .requestResponse: return .requestResponse(try RequestResponseService(open: name).state)
         case .eventService: return .eventService(try EventService(open: name).state)
+        case .messageQueue: return .messageQueue(try MessageQueue(open: name).state)
         default: return nil
         }
     }
@@ -54,6 +56,7 @@ enum LiveState: Encodable {
         case .blackboard(let state): try state.encode(to: encoder)
         case .requestResponse(let state): try state.encode(to: encoder)
         case .eventService(let state): try state.encode(to: encoder)
+        case .messageQueue(let state): try state.encode(to: encoder)
         }
     }
 
@@ -124,6 +127,14 @@ enum LiveState: Encodable {
             return RequestResponseText.rows(state)
         case .eventService(let state):
             return EventServiceText.rows(state)
+        case .messageQueue(let state):
+            return [
+                ["capacity", "\(state.capacity) messages of up to \(Formatting.size(state.maximumSize))"],
+                ["count", "\(state.count) messages; \(state.nextSequence &- 1) sent in all"],
+                ["lock", state.lockOwner.map { "held by " + LiveState.describe($0, state.lockOwnerLiveness) } ?? "free"],
+                ["waiting", "\(state.sendersWaiting) senders, \(state.receiversWaiting) receivers"],
+                ["repairs", "\(state.repairs) after a holder of the lock died"],
+            ] + (state.problem.map { [["problem", $0]] } ?? [])
         }
     }
 

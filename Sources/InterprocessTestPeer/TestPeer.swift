@@ -224,6 +224,34 @@ struct TestPeer {
           events-fire PREFIX SERVICES EVENTS BATCH SEED
                                                        notify random (service, id) pairs in batches,
                                                        each closed by PREFIX-ctl and PREFIX-ack; "fired N"
+          mq-send QUEUE LEDGER SENDER COUNT PRIORITIES [SEED]
+                                                       send checked messages with scrambled priorities
+                                                       1...PRIORITIES to a message queue; "sent N"
+          mq-receive QUEUE LEDGER drain|stop|forever TIMEOUT_MS
+                                                       receive, checking FIFO per (sender, priority)
+                                                       and, draining, falling priorities; "received N"
+          mq-die-holding QUEUE kill|stop               SIGKILL or SIGSTOP itself holding the queue's
+                                                       lock inside a receive; "continued" after SIGCONT
+          mq-file-send PATH QUEUE COUNT                send 1...COUNT (priority = value) to a message
+                                                       queue in a file-backed managed segment; "sent N"
+          array-append PATH COUNT SEED                 open or create a MappedArray<UInt64>, append COUNT
+                                                       values of SEED in batches; "appended N count C"
+          array-follow PATH COUNT TIMEOUT-MS           open read-only, refresh until COUNT elements, check
+                                                       them (seed 7); "ready", then "count C bad B"
+          array-open PATH BYTES                        open read-only with BYTES-byte elements; "count N"
+          array-hold PATH                              become the array's writer; "writer COUNT", hold it
+          array-big PATH COUNT WINDOW BUDGET [CGROUP]  join CGROUP, append COUNT 272-byte records, sort within
+                                                       BUDGET; "appended N sum S xor X", then
+                                                       "sorted N sum S xor X ordered B intact B"
+          journal-write DIR COUNT|forever              become the journal's writer ("writer NEXT"),
+                                                       append COUNT checkable records (forever: 1/ms)
+          journal-kill-loop DIR ROUNDS SEED            fork a writer child and SIGKILL it ROUNDS times,
+                                                       checking what is new after each; "rounds R
+                                                       records N bad B reread M verify ok|PROBLEMS"
+          journal-follow DIR TIMEOUT-MS                tail from the beginning to a "stop" record;
+                                                       "ready", then "read N bad B"
+          journal-tail DIR NAME PAUSE-US               a named tailer: "got S" per record until 200 ms
+                                                       of nothing, then "end N"
         """
 
     static func main() {
@@ -363,6 +391,19 @@ struct TestPeer {
         case "events-listen": try EventServiceCommands.listen(&arguments)
         case "events-hold": try EventServiceCommands.hold(&arguments)
         case "events-fire": try EventServiceCommands.fire(&arguments)
+        case "mq-send": try MessageQueueCommands.send(&arguments)
+        case "mq-receive": try MessageQueueCommands.receive(&arguments)
+        case "mq-die-holding": try MessageQueueCommands.dieHolding(&arguments)
+        case "mq-file-send": try MessageQueueCommands.fileSend(&arguments)
+        case "array-append": try MappedArrayCommands.append(&arguments)
+        case "array-follow": try MappedArrayCommands.follow(&arguments)
+        case "array-open": try MappedArrayCommands.open(&arguments)
+        case "array-hold": try MappedArrayCommands.hold(&arguments)
+        case "array-big": try MappedArrayCommands.big(&arguments)
+        case "journal-write": try JournalCommands.write(&arguments)
+        case "journal-kill-loop": try JournalCommands.killLoop(&arguments)
+        case "journal-follow": try JournalCommands.follow(&arguments)
+        case "journal-tail": try JournalCommands.tail(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

@@ -181,4 +181,18 @@ int ipcb_mutex_handoff(void *mutex, uint64_t *turn, int initiates, int64_t round
 /// nanoseconds taken. The `legacy` bench group's baseline.
 uint64_t ipcb_legacy_v2_write_read(void *mapping, const char *text, uint32_t length, uint64_t iterations);
 
+
+// The message queue group's C baseline (PriorityQueue.c): a bounded priority queue under a
+// process-shared robust pthread mutex and two process-shared conditions, as a user would write it.
+
+/// The bytes a queue of `capacity` messages of up to `max_size` bytes takes.
+uint64_t ipcb_pq_bytes(uint32_t capacity, uint32_t max_size);
+/// Initializes a queue in `region` (64-byte aligned, ipcb_pq_bytes long, shared). Returns 0 or -1.
+int ipcb_pq_init(void *region, uint32_t capacity, uint32_t max_size);
+/// Copies a message in with `priority`, waiting while the queue is full. Returns 0 or -1.
+int ipcb_pq_send(void *region, const void *message, uint32_t length, uint32_t priority);
+/// Copies out the highest-priority (then oldest) message, waiting while the queue is empty.
+/// Returns 0 or -1.
+int ipcb_pq_receive(void *region, void *message, uint32_t capacity, uint32_t *length, uint32_t *priority);
+
 #endif

@@ -44,15 +44,18 @@ final class DescriptorWaiter: @unchecked Sendable {
             defer { state.nextIdentifier &+= 1 }
             return state.nextIdentifier
         }
-        return await withTaskCancellationHandler {
+        // An `epoll_ctl` that fails is thrown, not reported as readiness: the caller would look
+        // at its sources, find nothing, and wait again at once until its deadline.
+        var failure: InterprocessError?
+        let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ParkingOutcome, Never>) in
                 let registered: ParkingOutcome? = state.withLock { state in
                     if Task.isCancelled { return .cancelled }
                     do throws(InterprocessError) {
                         try Epoll.add(descriptor, to: state.epoll, token: identifier, oneShot: true, operation: operation)
                     } catch {
-                        // The caller looks at its sources again either way.
-                        return .acquired
+                        failure = error
+                        return .timedOut
                     }
                     state.waits[identifier] = Wait(descriptor: descriptor, deadline: deadline, continuation: continuation)
                     return nil
@@ -68,6 +71,8 @@ final class DescriptorWaiter: @unchecked Sendable {
             }
             removed?.continuation.resume(returning: .cancelled)
         }
+        if let failure { throw failure }
+        return outcome
     }
 
     private func startIfNeeded(operation: String, name: String?) throws(InterprocessError) {
@@ -75,6 +80,15 @@ final class DescriptorWaiter: @unchecked Sendable {
         let failure: InterprocessError? = state.withLock { state in
             if state.threadProcess == process { return nil }
             state.waits.removeAll()
+            if state.threadProcess != 0 {
+                // A fork child: the epoll instance is the parent's (a descriptor names the same
+                // kernel object in both), so the two threads would take each other's one-shot
+                // events. The child gets its own instance and wake descriptor.
+                close(state.epoll)
+                close(state.wake)
+                state.epoll = -1
+                state.wake = -1
+            }
             do throws(InterprocessError) {
                 if state.epoll < 0 { state.epoll = try Epoll.make(operation: operation) }
                 if state.wake < 0 {

@@ -58,10 +58,15 @@ public struct BlackboardReader: @unchecked Sendable {
     /// that made it), or nil if it was never written.
     @inlinable
     public func readWithVersion<Value: InterprocessValue>(_ key: BlackboardKey<Value>) throws(InterprocessError) -> (value: Value, version: UInt64)? {
-        var value: Value? = nil
-        let version = try withLatestCopy(key) { bytes, _ in value = bytes.loadUnaligned(as: Value.self) }
-        guard version != 0, let value else { return nil }
-        return (value, version)
+        // The bytes are copied raw and become a `Value` only once the stamp says they are whole:
+        // a torn copy may hold a bit pattern no `Value` has (a Bool of 2, an enum's spare case).
+        try withUnsafeTemporaryAllocation(of: Value.self, capacity: 1) { (buffer) throws(InterprocessError) in
+            let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let version = try withLatestCopy(key) { bytes, _ in
+                raw.copyMemory(from: bytes, byteCount: MemoryLayout<Value>.size)
+            }
+            return version == 0 ? nil : (raw.load(as: Value.self), version)
+        }
     }
 
     /// Copies the latest bytes of `key`'s entry into `buffer` (which must hold the entry's

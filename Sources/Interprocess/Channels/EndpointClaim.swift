@@ -49,6 +49,33 @@ enum EndpointClaim {
                                 reason: "its \(role) claim word changed under 1024 compare-and-exchanges in a row: another process keeps writing it")
     }
 
+    /// Claims one of `count` places (`word(i)` is place i's claim word) for the calling
+    /// process: a free one first, else a dead process's; nil when every place is held by a live
+    /// (or unjudgeable) process. Free places are tried before anyone's liveness is judged (that
+    /// reads /proc), and the whole pass is tried four times, as places come and go under it.
+    ///
+    /// - Returns: the index claimed and the claim word it replaced (0 for a free place).
+    static func claimFree(
+        count: Int, _ word: (Int) -> UnsafeMutablePointer<Atomic<UInt64>>
+    ) -> (index: Int, replaced: UInt64)? {
+        let mine = EndpointClaim.word(for: .current)
+        for _ in 0..<4 {
+            for index in 0..<count where word(index).pointee.load(ordering: .acquiring) == 0 {
+                if word(index).pointee.compareExchange(expected: 0, desired: mine, ordering: .acquiringAndReleasing).exchanged {
+                    return (index, 0)
+                }
+            }
+            for index in 0..<count {
+                let current = word(index).pointee.load(ordering: .acquiring)
+                guard current != 0, isDead(current) else { continue }
+                if word(index).pointee.compareExchange(expected: current, desired: mine, ordering: .acquiringAndReleasing).exchanged {
+                    return (index, current)
+                }
+            }
+        }
+        return nil
+    }
+
     /// Gives the place up, if the calling process still holds it.
     static func release(_ word: UnsafeMutablePointer<Atomic<UInt64>>) {
         let mine = EndpointClaim.word(for: .current)

@@ -102,21 +102,7 @@ enum EventEntries {
         count: Int, role: String, storage: EventServiceStorage,
         word: (Int) -> UnsafeMutablePointer<Atomic<UInt64>>
     ) throws(InterprocessError) -> Int {
-        let mine = EndpointClaim.word(for: .current)
-        for _ in 0..<4 {
-            for index in 0..<count where word(index).pointee.load(ordering: .acquiring) == 0 {
-                if word(index).pointee.compareExchange(expected: 0, desired: mine, ordering: .acquiringAndReleasing).exchanged {
-                    return index
-                }
-            }
-            for index in 0..<count {
-                let current = word(index).pointee.load(ordering: .acquiring)
-                guard current != 0, EndpointClaim.isDead(current) else { continue }
-                if word(index).pointee.compareExchange(expected: current, desired: mine, ordering: .acquiringAndReleasing).exchanged {
-                    return index
-                }
-            }
-        }
+        if let claimed = EndpointClaim.claimFree(count: count, word) { return claimed.index }
         throw InterprocessError(.resourceLimit, operation: "make \(role) of event service", name: storage.name,
                                 reason: "all \(count) \(role) places are held by live processes (maximum\(role == "listener" ? "Listeners" : "Notifiers"))")
     }

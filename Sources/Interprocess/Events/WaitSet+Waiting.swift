@@ -79,8 +79,17 @@ extension WaitSet {
         }
     }
 
-    /// How many times a wait looks (`epoll_wait` with no timeout) before it sleeps: about 10 µs.
-    static let spinPolls = 32
+    /// How long a wait keeps looking (`epoll_wait` with no timeout, ~0.3 µs each) before it
+    /// sleeps. Longer than a peer's usual answer, which a cold source (another service's
+    /// mapping, another socket) stretches past 10 µs, and short beside a cross-core wake-up
+    /// from sleep (~21 µs on this project's test machine): as long as the queues' spin.
+    static let spinDuration: Duration = .microseconds(40)
+
+    /// When every listener is looked at again: once per ``recheckInterval``, so that a notifier
+    /// that died between setting an id and sending its datagram delays it by at most that.
+    var nextScan: Deadline {
+        lastScan.advanced(by: WaitSet.recheckInterval)
+    }
 
     func timedOut() -> InterprocessError {
         InterprocessError(.timedOut, operation: "wait for wait set", name: nil,
@@ -90,12 +99,12 @@ extension WaitSet {
     /// Fills ``ready`` with the sources ready by `deadline`; false when none was.
     ///
     /// Each pass: re-arm and look at the candidate listeners (those reported last time, just
-    /// attached or whose socket fired; all of them every 20 ms); sleep in `epoll_wait` only if
+    /// attached or whose socket fired; all of them every ``recheckInterval``); sleep in `epoll_wait` only if
     /// none has ids (else just collect what else is ready); then take in what fired.
     func collect(until deadline: Deadline) -> Bool {
         ready.removeAll(keepingCapacity: true)
         while true {
-            if listenerCount > 0, Deadline(nanoseconds: lastScan.nanoseconds &+ 20_000_000) <= .now {
+            if listenerCount > 0, nextScan <= .now {
                 lastScan = .now
                 candidates.removeAll(keepingCapacity: true)
                 for (token, source) in sources { if case .listener = source { candidates.append(token) } }
@@ -112,16 +121,20 @@ extension WaitSet {
             if !ready.isEmpty {
                 sleepUntil = .now
             } else if listenerCount > 0 {
-                sleepUntil = deadline.earlier(than: Deadline(nanoseconds: lastScan.nanoseconds &+ 20_000_000))
+                sleepUntil = deadline.earlier(than: nextScan)
             }
             var count = 0
             if ready.isEmpty, !deadline.hasPassed {
                 // Spin briefly before sleeping, as every wait of the library does: a peer that
-                // answers within microseconds is caught without a sleep and a wake-up.
-                for _ in 0..<WaitSet.spinPolls {
+                // answers within microseconds is caught without a sleep and a wake-up. The
+                // clock is read every 8 looks.
+                let spinEnd = Deadline.after(WaitSet.spinDuration).earlier(than: deadline)
+                var polls = 0
+                repeat {
                     count = Epoll.poll(epoll, tokens: tokens, capacity: 64)
                     if count > 0 { break }
-                }
+                    polls &+= 1
+                } while polls & 7 != 0 || Deadline.now < spinEnd
             }
             if count == 0 { count = Epoll.wait(epoll, tokens: tokens, capacity: 64, until: sleepUntil) }
             for index in 0..<count {

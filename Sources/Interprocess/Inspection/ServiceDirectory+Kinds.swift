@@ -14,6 +14,7 @@ extension ServiceDirectory {
         case .mpmcQueue: try mpmcQueue(name)
         case .eventService: try eventService(name)
         case .requestResponse: try requestResponse(name)
+        case .messageQueue: try messageQueue(name)
         default:
             throw InterprocessError(.wrongKind, operation: operation, name: name, reason: "it is \(kind.phrase), not a service")
         }
@@ -112,6 +113,18 @@ extension ServiceDirectory {
             ],
             participants: [ServiceListing.Participant(role: "server", state.server)].compactMap { $0 }
                 + state.clients.map { ServiceListing.Participant(role: "client", pid: $0.process.identity.pid, liveness: $0.process.liveness) },
+            problem: state.problem)
+    }
+
+    static func messageQueue(_ name: String) throws(InterprocessError) -> ServiceListing {
+        let state = try MessageQueue(open: name).state
+        return ServiceListing(
+            name: name, kind: .messageQueue,
+            configuration: [
+                .init(name: "capacity", value: "\(state.capacity) messages of up to \(state.maximumSize) bytes"),
+                .init(name: "count", value: "\(state.count) messages"),
+            ],
+            participants: state.lockOwner.map { [ServiceListing.Participant(role: "lock holder", pid: $0.pid, liveness: state.lockOwnerLiveness ?? .unknown)] } ?? [],
             problem: state.problem)
     }
 }

@@ -20,7 +20,7 @@ import Musl
 /// stays the detailed snapshot of publish/subscribe services alone.
 public enum ServiceDirectory {
     /// The kinds listed, each described by one function in `ServiceDirectory+Kinds.swift`.
-    public static var listableKinds: [SegmentKind] { [.service, .broadcastStream, .blackboard, .eventService, .requestResponse, .spscQueue, .mpmcQueue] }
+    public static var listableKinds: [SegmentKind] { [.service, .broadcastStream, .blackboard, .eventService, .requestResponse, .spscQueue, .mpmcQueue, .messageQueue] }
 
     /// Every service of a listable kind in the shared-memory directory, sorted by name.
     public static func all() -> [ServiceListing] {
@@ -33,14 +33,24 @@ public enum ServiceDirectory {
         }
     }
 
-    /// The listing of the service `name`, waiting until `deadline` (default: now) for it to
-    /// appear; with `kind`, only a service of that kind.
+    /// The listing of the service `name` as it is now, without waiting; with `kind`, only a
+    /// service of that kind.
     ///
-    /// - Throws: `notFound` (no deadline given) or `timedOut` if it did not appear in time;
-    ///   `wrongKind` for a segment of another kind (or of a kind that is not a service);
-    ///   `corrupt`, `foreignSegment`, `incompatibleVersion` for a file that cannot be one.
+    /// - Throws: `notFound` if there is none; `wrongKind` for a segment of another kind (or of
+    ///   a kind that is not a service); `corrupt`, `foreignSegment`, `incompatibleVersion` for
+    ///   a file that cannot be one.
+    public static func service(named name: String, kind: SegmentKind? = nil) throws(InterprocessError) -> ServiceListing {
+        try AppearanceWait.open(until: .now, operation: "look up service", name: name) { () throws(InterprocessError) in
+            try listingNow(name, kind: kind)
+        }
+    }
+
+    /// The listing of the service `name`, waiting until `deadline` (default: as long as it
+    /// takes) for it to appear; with `kind`, only a service of that kind.
+    ///
+    /// - Throws: `timedOut` if it did not appear in time; otherwise as ``service(named:kind:)``.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
-    public static func waitForService(_ name: String, kind: SegmentKind? = nil, until deadline: Deadline = .now) throws(InterprocessError) -> ServiceListing {
+    public static func waitForService(_ name: String, kind: SegmentKind? = nil, until deadline: Deadline = .never) throws(InterprocessError) -> ServiceListing {
         try AppearanceWait.open(until: deadline, operation: operation, name: name) { () throws(InterprocessError) in
             try listingNow(name, kind: kind)
         }

@@ -49,6 +49,15 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let eventService = SegmentKind(rawValue: 14)
     /// A named ``ByteStream``: a byte ring mapped twice (mirrored), one writer, one reader.
     public static let byteStream = SegmentKind(rawValue: 17)
+    /// A named ``MessageQueue``: prioritized messages under a robust lock.
+    public static let messageQueue = SegmentKind(rawValue: 16)
+    /// A ``MappedArray``'s file: a header, then the elements (it grows: the file may be larger
+    /// than the header's `totalSize`).
+    public static let mappedArray = SegmentKind(rawValue: 20)
+    /// One cycle file of a ``Journal``: records and their sparse index.
+    public static let journalCycle = SegmentKind(rawValue: 18)
+    /// The control file of a ``Journal``: configuration, writer, named tailers, wake-up word.
+    public static let journalControl = SegmentKind(rawValue: 19)
 
     /// The kinds the library knows, with their names.
     public static let known: [SegmentKind: String] = [
@@ -60,6 +69,9 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .requestResponse: "request-response",
         .eventService: "event-service",
         .byteStream: "byte-stream",
+        .messageQueue: "message-queue",
+        .mappedArray: "mapped-array",
+        .journalCycle: "journal-cycle", .journalControl: "journal-control",
     ]
 
     /// The kind's name, or "kind N" for one this library does not know.
@@ -87,6 +99,10 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .requestResponse: "a request-response service"
         case .eventService: "an event service"
         case .byteStream: "a byte stream"
+        case .messageQueue: "a message queue"
+        case .mappedArray: "a mapped array"
+        case .journalCycle: "a journal cycle"
+        case .journalControl: "a journal control file"
         default: "a segment of kind \(rawValue)"
         }
     }

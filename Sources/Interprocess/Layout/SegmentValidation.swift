@@ -56,8 +56,8 @@ enum SegmentValidation {
         guard UInt64(fileSize) >= header.totalSize else {
             return fail(.truncated, "it is \(fileSize) bytes, but its header says \(header.totalSize)", header)
         }
-        // A managed segment grows: its header keeps the size at creation, its managed header the current one.
-        guard UInt64(fileSize) == header.totalSize || header.kind == .managedSegment else {
+        // A managed segment and a mapped array grow: their header keeps the size at creation.
+        guard UInt64(fileSize) == header.totalSize || header.kind == .managedSegment || header.kind == .mappedArray else {
             return fail(.corrupt, "it is \(fileSize) bytes, larger than the \(header.totalSize) its header says", header)
         }
         guard SegmentHeader.State(rawValue: header.state) != nil else {

@@ -34,7 +34,10 @@ extension ManagedSegment {
 
     /// Attaches to the managed segment behind a descriptor another process handed over (an
     /// anonymous segment's, typically), taking ownership of the descriptor: it is closed, also
-    /// when this throws. The segment stays alive while any process maps it.
+    /// when this throws. The segment stays alive while any process maps it. This process takes
+    /// a lock of its own on the segment (so that the creator's `shrinkToFit()` waits for it) by
+    /// reopening the descriptor; a segment of another user whose mode forbids that is used
+    /// through the received descriptor, sharing the sender's lock.
     ///
     /// - Throws: ``InterprocessError/Code/wrongKind`` or `foreignSegment` when the file is not a
     ///   managed segment; `incompatibleVersion`, `corrupt`, `truncated` for a broken one.

@@ -133,12 +133,22 @@ struct ManagedStorage: ~Copyable {
     /// anonymous one, typically) and validates its header. The descriptor is reopened through
     /// `/proc/self/fd` so that this process holds a shared lock of its own on the file (a
     /// received descriptor shares the sender's open file, and with it the sender's lock), then
-    /// closed, also when this fails.
+    /// closed, also when this fails. Reopening checks the file's owner and mode, so a segment
+    /// of another user (0600) cannot be reopened: that one is kept as received, sharing the
+    /// sender's open file and lock (the sender's `shrinkToFit()` then does not wait for us).
     init(adopting received: Int32) throws(InterprocessError) {
         let operation = "adopt managed segment"
         let label = "fd \(received)"
-        defer { close(received) }
-        let fd = try checkedValue(operation, name: label) { open("/proc/self/fd/\(received)", O_RDWR | O_CLOEXEC) }
+        var fd = open("/proc/self/fd/\(received)", O_RDWR | O_CLOEXEC)
+        if fd >= 0 {
+            close(received)
+        } else if errno == EACCES || errno == EPERM {
+            fd = received
+        } else {
+            let failure = currentErrno
+            close(received)
+            throw .system(failure, operation: operation, name: label, reason: "could not reopen the descriptor through /proc/self/fd")
+        }
         do throws(InterprocessError) {
             try SharedMemory.requireRegularFile(fd, operation: operation, name: label)
             try NameLock.lockShared(fd, until: .after(.seconds(5)), operation: operation, name: label)

@@ -45,13 +45,18 @@ public struct Deadline: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// The deadline `duration` from now (a negative duration is now; a huge one saturates to
     /// ``never``).
     public static func after(_ duration: Duration) -> Deadline {
-        let base = now
-        guard duration > .zero else { return base }
+        now.advanced(by: duration)
+    }
+
+    /// The deadline `duration` after this one (a negative duration is this one; past the end
+    /// of UInt64 nanoseconds it saturates to ``never``).
+    func advanced(by duration: Duration) -> Deadline {
+        guard duration > .zero else { return self }
         let (seconds, attoseconds) = duration.components
         // Both parts are non-negative here; anything past UInt64 nanoseconds saturates to `never`.
         let (wholeSeconds, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
         let (delta, overflowed) = wholeSeconds.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000))
-        let (sum, wrapped) = base.nanoseconds.addingReportingOverflow(delta)
+        let (sum, wrapped) = nanoseconds.addingReportingOverflow(delta)
         return Deadline(nanoseconds: overflow || overflowed || wrapped ? .max : sum)
     }
 

@@ -47,9 +47,7 @@ enum ProcFiles {
         defer { closedir(directory) }
         var pids: [Int32] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = DirectoryEntry.name(of: entry)
             if let pid = Int32(name) { pids.append(pid) }
         }
         return pids

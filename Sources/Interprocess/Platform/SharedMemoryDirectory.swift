@@ -23,9 +23,7 @@ enum SharedMemoryDirectory {
         var names: [String] = []
         while let entry = readdir(directory) {
             guard entry.pointee.d_type == UInt8(DT_REG) || entry.pointee.d_type == UInt8(DT_UNKNOWN) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = DirectoryEntry.name(of: entry)
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()

@@ -25,23 +25,10 @@ enum SubscriberTable {
     ///
     /// - Throws: `resourceLimit` when every entry is held by a live (or unjudgeable) process.
     static func join(_ storage: ServiceStorage) throws(InterprocessError) -> Int {
-        let mine = EndpointClaim.word(for: .current)
         let count = storage.configuration.maximumSubscribers
-        for _ in 0..<4 {
-            for index in 0..<count where claimWord(storage, index).pointee.load(ordering: .acquiring) == 0 {
-                if claimWord(storage, index).pointee.compareExchange(expected: 0, desired: mine, ordering: .acquiringAndReleasing).exchanged {
-                    prepare(storage, index)
-                    return index
-                }
-            }
-            for index in 0..<count {
-                let word = claimWord(storage, index).pointee.load(ordering: .acquiring)
-                guard word != 0, EndpointClaim.isDead(word) else { continue }
-                if claimWord(storage, index).pointee.compareExchange(expected: word, desired: mine, ordering: .acquiringAndReleasing).exchanged {
-                    prepare(storage, index)
-                    return index
-                }
-            }
+        if let claimed = EndpointClaim.claimFree(count: count, { claimWord(storage, $0) }) {
+            prepare(storage, claimed.index)
+            return claimed.index
         }
         throw InterprocessError(.resourceLimit, operation: "make subscriber of service", name: storage.name,
                                 reason: "all \(count) subscriber places are held by live processes (maximumSubscribers)")

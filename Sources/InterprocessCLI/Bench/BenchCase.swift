@@ -32,6 +32,14 @@ enum BenchGroup: String, CaseIterable, Codable, ExpressibleByArgument {
     /// Event services and wait sets (issue 11): wake-up latency through a `WaitSet` of 1 and of
     /// 1,000 listeners (see ``WaitSetBench``).
     case waitset
+    /// A priority message queue (issue 12): 1 × 1 and 4 × 4 sender and receiver processes,
+    /// beside a C pthread-mutex priority queue (see ``MessageQueueBench``).
+    case messageQueue = "message-queue"
+    /// The seed table (issue 12): a blocking one-way handoff through POSIX shared memory and
+    /// through a mapped file, beside published figures (see ``ShmVsMmapBench``).
+    case shmVsMmap = "shm-vs-mmap"
+    /// A journal's append+read rate and writer→tailer latency beside the SPSC queue's (see ``JournalBench``).
+    case journal
 }
 
 /// How the two processes of a case talk to each other.
@@ -128,6 +136,16 @@ enum BenchTransport: String, Codable, CaseIterable {
     case waitset
     /// Ours: one event listener in a blocked `wait()` (futex, no wait set), the same ping-pong (waitset group).
     case listenerWait = "listener-wait"
+    /// Ours: a `MessageQueue` (message-queue group).
+    case priorityQueue = "priority-queue"
+    /// C: a heap under a process-shared robust pthread mutex and two conditions (message-queue group).
+    case cPriorityQueue = "c-priority-queue"
+    /// Ours: a futex-woken handoff through a POSIX shared-memory segment (shm-vs-mmap group).
+    case posixShm = "posix-shm"
+    /// Ours: the same handoff through a regular file mapped shared (shm-vs-mmap group).
+    case mappedFile = "mapped-file"
+    /// Ours: a `Journal`, the writer and a tailer process (journal group).
+    case journal
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -136,9 +154,9 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
              .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
-             .waitset: .subject
+             .waitset, .priorityQueue, .posixShm, .mappedFile, .journal: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
-             .pthreadMutexHandoff, .mallocFree, .listenerWait: .baseline
+             .pthreadMutexHandoff, .mallocFree, .listenerWait, .cPriorityQueue: .baseline
         }
     }
 

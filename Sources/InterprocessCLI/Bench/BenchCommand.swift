@@ -24,9 +24,15 @@ struct BenchCommand: ParsableCommand {
             entry. Request/response (rpc): the round trip of an 8-byte request and response beside \
             the C spin round trip. Waitset: wake-up latency from a notify in one process to a \
             WaitSet of 1 and of 1,000 listeners returning in another, beside a blocked listener. \
+            Message queue: 8 B prioritized messages through a MessageQueue with 1 × 1 and 4 × 4 \
+            sender and receiver processes, beside a C pthread-mutex priority queue. \
+            Shm-vs-mmap (the seed table): a futex-woken one-way handoff through POSIX shared memory \
+            and through a mapped file, min/mean/max µs beside the published figures. Journal: \
+            64 B records appended by one process and tailed by another, the rate and the \
+            writer→tailer latency beside the SPSC queue's. \
             Progress (case n/total, elapsed) goes to standard error, with --json too. JSON: \
             {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], "broadcast": [...], \
-            "blackboard": [...], "rpc": [...], "waitset": [...], "machine", ...}. \
+            "blackboard": [...], "rpc": [...], "waitset": [...], "messageQueue": [...], "shmVsMmap": [...], "journal": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -34,7 +40,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Short runs, for a smoke test (the numbers are rough).")
     var quick = false
 
-    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
+    @Option(help: "Run only this group (latency, throughput, lock, broadcast, pubsub, heap, containers, legacy, blackboard, rpc, waitset, message-queue, shm-vs-mmap, journal) or transport (e.g. spsc — with its latency cases —, pipe); repeatable.")
     var only: [BenchSelection] = []
 
     @Option(parsing: .unconditional, help: "Round trips per latency case (default 1000000, quick 2000); slow transports stop after about 2 s.")
@@ -99,7 +105,10 @@ struct BenchCommand: ParsableCommand {
             + ContainerBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + BlackboardBench.cases.filter { BenchSelection.selects(only, $0) }.count
             + RPCBench.cases.filter { BenchSelection.selects(only, $0) }.count
-            + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count)
+            + WaitSetBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + MessageQueueBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + ShmVsMmapBench.cases.filter { BenchSelection.selects(only, $0) }.count
+            + JournalBench.cases.filter { BenchSelection.selects(only, $0) }.count)
         do {
             for benchCase in BenchCase.latencyCases where BenchSelection.selects(only, benchCase) {
                 serial += 1
@@ -162,6 +171,16 @@ struct BenchCommand: ParsableCommand {
                 report.waitset.append(try WaitSetBench.run(benchCase, settings: settings, quick: quick))
             }
             WaitSetBench.computeRatios(&report.waitset)
+            for benchCase in MessageQueueBench.cases where BenchSelection.selects(only, benchCase) { progress.starting(benchCase) }
+            report.messageQueue = try MessageQueueBench.run(only, settings: settings, quick: quick)
+            for benchCase in ShmVsMmapBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.shmVsMmap.append(try ShmVsMmapBench.run(benchCase, settings: settings, quick: quick))
+            }
+            for benchCase in JournalBench.cases where BenchSelection.selects(only, benchCase) {
+                progress.starting(benchCase)
+                report.journal = try JournalBench.run(settings: settings, quick: quick)
+            }
         } catch let error as InterprocessError {
             throw ExitCode(output.report(error).rawValue)
         } catch {

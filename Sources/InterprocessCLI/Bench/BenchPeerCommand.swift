@@ -34,6 +34,15 @@ struct BenchPeerCommand: ParsableCommand {
             if group == .heap {
                 return try HeapBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex, size: size)
             }
+            if group == .messageQueue {
+                return try MessageQueueBench.peer(transport: transport, resultsName: control, names: queue, index: producerIndex)
+            }
+            if group == .shmVsMmap {
+                return try ShmVsMmapBench.peer(transport: transport, control: control, size: size)
+            }
+            if group == .journal {
+                return try JournalBench.peer(resultsName: control, name: queue[0], mode: producerIndex)
+            }
             if group == .waitset {
                 return try WaitSetBench.peer(transport: transport, prefix: control, count: size)
             }

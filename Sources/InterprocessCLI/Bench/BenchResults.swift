@@ -92,6 +92,12 @@ struct BenchReport: Codable {
     var rpc: [RPCRow] = []
     /// Wait sets: wake-up latency with 1 and 1,000 listeners (the waitset group).
     var waitset: [WaitSetRow] = []
+    /// Priority message queues: 1 × 1 and 4 × 4 rates, ours and C's (the message-queue group).
+    var messageQueue: [MessageQueueRow] = []
+    /// The seed table: shm vs mmap handoff latency (the shm-vs-mmap group).
+    var shmVsMmap: [ShmVsMmapRow] = []
+    /// The journal's append+read rate and latency (the journal group).
+    var journal: [JournalRow] = []
 
     /// Fills in every row's ratios to the floor and to the best baseline of the same run.
     mutating func computeRatios() {

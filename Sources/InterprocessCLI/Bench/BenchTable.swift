@@ -56,6 +56,13 @@ enum BenchTable {
         if !report.waitset.isEmpty {
             text += WaitSetBench.table(report.waitset)
         }
+        if !report.messageQueue.isEmpty {
+            text += MessageQueueBench.table(report.messageQueue)
+        }
+        if !report.shmVsMmap.isEmpty {
+            text += ShmVsMmapBench.table(report.shmVsMmap)
+        }
+        if !report.journal.isEmpty { text += JournalBench.table(report.journal) }
         return text
     }
 

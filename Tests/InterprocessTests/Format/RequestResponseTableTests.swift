@@ -15,7 +15,7 @@ import Testing
             "takeovers": (L.takeoversOffset, 4), "serverWaiters": (L.serverWaitersOffset, 4), "seatHighWater": (L.seatHighWaterOffset, 4),
             "seats": (L.seatsOffset, nil),
         ])
-        #expect(L.tag == 0x5352_5152 && L.version == 1)
+        #expect(L.tag == 0x5352_5152 && L.version == 2)
     }
 
     @Test func seatSlotAndEntry() throws {
@@ -39,8 +39,8 @@ import Testing
     @Test func geometryAndIDs() {
         let geometry = RequestResponseGeometry(.init(maximumRequestSize: 100, maximumResponseSize: 200, maximumClients: 3,
                                                      requestsInFlightPerClient: 2, responsesPerRequest: 5))
-        #expect(geometry.requestRecordSize == 256 && geometry.responseRecordSize == 384)
-        #expect(geometry.slotStride == 256 + 128 + 5 * 384)
+        #expect(geometry.requestRecordSize == 256 && geometry.responseRecordSize == 256)
+        #expect(geometry.slotStride == 256 + 128 + 5 * 256)
         #expect(geometry.seatStride == 256 + 2 * geometry.slotStride)
         #expect(geometry.bodySize == 512 + 3 * geometry.seatStride)
         let id = RequestID(epoch: 0xAB_CDEF, counter: 0x12_3456, slot: 7)

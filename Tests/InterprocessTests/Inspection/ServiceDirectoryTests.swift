@@ -79,7 +79,7 @@ struct ServiceDirectoryTests {
         let rpcListing = try #require(listings[rpc])
         #expect(rpcListing.kind == .requestResponse && rpcListing.problem == nil)
         #expect(Set(rpcListing.participants) == [.init(role: "server", pid: me, liveness: .alive), .init(role: "client", pid: me, liveness: .alive)])
-        #expect(try ServiceDirectory.waitForService(rpc, kind: .requestResponse).name == rpc)
+        #expect(try ServiceDirectory.service(named: rpc, kind: .requestResponse).name == rpc)
         withExtendedLifetime(notifier) {}
         _ = consume server
         _ = consume client
@@ -93,14 +93,14 @@ struct ServiceDirectoryTests {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(!ServiceDirectory.all().contains { $0.name == name })
-        let error = #expect(throws: InterprocessError.self) { _ = try ServiceDirectory.waitForService(name) }
+        let error = #expect(throws: InterprocessError.self) { _ = try ServiceDirectory.service(named: name) }
         #expect(error != nil && error?.code != .wrongKind && error?.code != .notFound, "\(String(describing: error))")
     }
 
     @Test func waitingForAServiceThatAProcessCreatesLater() throws {
         let name = TestSupport.uniqueName("disc-later")
         defer { try? Blackboard.remove(name) }
-        let missing = #expect(throws: InterprocessError.self) { _ = try ServiceDirectory.waitForService(name) }
+        let missing = #expect(throws: InterprocessError.self) { _ = try ServiceDirectory.service(named: name) }
         #expect(missing?.code == .notFound)
         let creator = try TestSupport.BackgroundPeer(["board-create", name, "300"])
         let listing = try ServiceDirectory.waitForService(name, kind: .blackboard, timeout: .seconds(10))
@@ -114,7 +114,7 @@ struct ServiceDirectoryTests {
         #expect(late?.code == .timedOut)
         let mutexName = TestSupport.uniqueName("disc-mutex")
         let mutex = try ProcessMutex(create: mutexName, lifetime: .removedWhenCreatorCloses)
-        let notAService = #expect(throws: InterprocessError.self) { _ = try ServiceDirectory.waitForService(mutexName) }
+        let notAService = #expect(throws: InterprocessError.self) { _ = try ServiceDirectory.service(named: mutexName) }
         #expect(notAService?.code == .wrongKind)
         withExtendedLifetime(mutex) {}
     }

@@ -35,6 +35,30 @@ struct ManagedSharingTests {
         _ = try heap.verify()
     }
 
+    @Test("a peer of another user (nobody) adopts our 0600 named segment's descriptor: it cannot reopen it, so it keeps the received one",
+          .enabled(if: geteuid() == 0, "switching the peer to nobody needs root"))
+    func otherUserAdopts() throws {
+        let name = TestSupport.uniqueName("mshare")
+        let heap = try ManagedSegment(create: name, size: 4 << 20)
+        defer { try? ManagedSegment.remove(name) }
+        try heap.construct(UInt64.self, named: "greeting") { _ in 4343 }
+        let directory = try MemoryFixtures.TemporaryDirectory()
+        defer { directory.remove() }
+        // The peer runs as nobody: it must be able to reach the socket.
+        chmod(directory.path, 0o755)
+        let listener = try MemoryFixtures.UnixListener(path: directory.file("managed.sock"))
+        chmod(listener.path, 0o777)
+        let peer = try TestSupport.BackgroundPeer(["as-nobody", "managed-receive", listener.path])
+        let connection = try listener.accept()
+        defer { close(connection) }
+        try heap.send(over: FileDescriptor(rawValue: connection))
+        let outcome = try peer.wait()
+        #expect(outcome.status == 0 && outcome.standardOutput == "greeting 4343\nreplied\n", "\(outcome)")
+        let reply = try #require(try heap.find(UInt64.self, named: "reply"))
+        #expect(reply.count == 64)
+        _ = try heap.verify()
+    }
+
     @Test("adopting a duplicate descriptor attaches in this process; a descriptor of something else is a typed error")
     func adoptingDescriptors() throws {
         let heap = try ManagedSegment.anonymous(size: 1 << 20)

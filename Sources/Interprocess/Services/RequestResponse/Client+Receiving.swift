@@ -68,22 +68,13 @@ extension Client {
 
     /// Returns a copy of the next response to `id`, nil at once when there is none yet, or `.some(nil)` when the request is complete.
     public mutating func tryReceiveResponse(to id: RequestID) throws(InterprocessError) -> [UInt8]?? {
-        guard id.slot < storage.geometry.slotsPerSeat else { return .some(nil) }
-        switch try ResponseReading.receive(seat: seat, slot: slot(id.slot), id: id.rawValue, storage: storage, until: nil, { response in response.bytes }) {
-        case .response(let result): return .some(result)
-        case .complete: return .some(nil)
-        case .notYet: return nil
-        }
+        try tryReceiveResponse(to: id) { response in response.bytes }
     }
 
     /// Waits until `deadline` for a copy of the next response to `id`; nil when the request is complete.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func receiveResponse(to id: RequestID, until deadline: Deadline) throws(InterprocessError) -> [UInt8]? {
-        guard id.slot < storage.geometry.slotsPerSeat else { return nil }
-        switch try ResponseReading.receive(seat: seat, slot: slot(id.slot), id: id.rawValue, storage: storage, until: deadline, { response in response.bytes }) {
-        case .response(let result): return result
-        case .complete, .notYet: return nil
-        }
+        try receiveResponse(to: id, until: deadline) { response in response.bytes }
     }
 
     /// Waits up to `timeout` for a copy of the next response to `id`; nil when the request is complete.
@@ -99,11 +90,7 @@ extension Client {
 
     /// Suspends the task at most until `deadline` for a copy of the next response to `id`; nil when the request is complete.
     public mutating func receiveResponse(to id: RequestID, until deadline: Deadline) async throws(InterprocessError) -> [UInt8]? {
-        guard id.slot < storage.geometry.slotsPerSeat else { return nil }
-        switch try await ResponseReading.receive(seat: seat, slot: slot(id.slot), id: id.rawValue, storage: storage, until: deadline, { response in response.bytes }) {
-        case .response(let result): return result
-        case .complete, .notYet: return nil
-        }
+        try await receiveResponse(to: id, until: deadline) { response in response.bytes }
     }
 
     /// Suspends the task at most `timeout` for a copy of the next response to `id`; nil when the request is complete.
@@ -119,22 +106,13 @@ extension Client {
 
     /// Returns a copy of the value in the next response to `id`, nil at once when there is none yet, or `.some(nil)` when the request is complete.
     public mutating func tryReceiveResponse<Value: InterprocessValue>(to id: RequestID, as type: Value.Type) throws(InterprocessError) -> Value?? {
-        guard id.slot < storage.geometry.slotsPerSeat else { return .some(nil) }
-        switch try ResponseReading.receive(seat: seat, slot: slot(id.slot), id: id.rawValue, storage: storage, until: nil, { response throws(InterprocessError) in try response.load(as: Value.self) }) {
-        case .response(let result): return .some(result)
-        case .complete: return .some(nil)
-        case .notYet: return nil
-        }
+        try tryReceiveResponse(to: id) { response throws(InterprocessError) in try response.load(as: Value.self) }
     }
 
     /// Waits until `deadline` for a copy of the value in the next response to `id`; nil when the request is complete.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func receiveResponse<Value: InterprocessValue>(to id: RequestID, as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value? {
-        guard id.slot < storage.geometry.slotsPerSeat else { return nil }
-        switch try ResponseReading.receive(seat: seat, slot: slot(id.slot), id: id.rawValue, storage: storage, until: deadline, { response throws(InterprocessError) in try response.load(as: Value.self) }) {
-        case .response(let result): return result
-        case .complete, .notYet: return nil
-        }
+        try receiveResponse(to: id, until: deadline) { response throws(InterprocessError) in try response.load(as: Value.self) }
     }
 
     /// Waits up to `timeout` for a copy of the value in the next response to `id`; nil when the request is complete.
@@ -150,11 +128,7 @@ extension Client {
 
     /// Suspends the task at most until `deadline` for a copy of the value in the next response to `id`; nil when the request is complete.
     public mutating func receiveResponse<Value: InterprocessValue>(to id: RequestID, as type: Value.Type, until deadline: Deadline) async throws(InterprocessError) -> Value? {
-        guard id.slot < storage.geometry.slotsPerSeat else { return nil }
-        switch try await ResponseReading.receive(seat: seat, slot: slot(id.slot), id: id.rawValue, storage: storage, until: deadline, { response throws(InterprocessError) in try response.load(as: Value.self) }) {
-        case .response(let result): return result
-        case .complete, .notYet: return nil
-        }
+        try await receiveResponse(to: id, until: deadline) { response throws(InterprocessError) in try response.load(as: Value.self) }
     }
 
     /// Suspends the task at most `timeout` for a copy of the value in the next response to `id`; nil when the request is complete.

@@ -18,16 +18,7 @@ extension Client {
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func request<Result>(upTo maximumByteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) throws(InterprocessError) -> Result {
         let id = try send(upTo: maximumByteCount, until: deadline, write)
-        let response: Result?
-        do {
-            response = try receiveResponse(to: id, until: deadline, body)
-        } catch {
-            cancel(id)
-            throw error
-        }
-        cancel(id)
-        guard let response else { throw Client.noResponse(id, service: service.name) }
-        return response
+        return try firstResponse(to: id) { (client: inout Client) throws(InterprocessError) in try client.receiveResponse(to: id, until: deadline, body) }
     }
 
     /// Sends a request written in place by `write`, and the first response lent in place to `body`, waiting at most `timeout`.
@@ -44,16 +35,7 @@ extension Client {
     /// Sends a request written in place by `write`, and the first response lent in place to `body`, suspending the task at most until `deadline`.
     public mutating func request<Result>(upTo maximumByteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void, response body: (borrowing Response) throws(InterprocessError) -> Result) async throws(InterprocessError) -> Result {
         let id = try await send(upTo: maximumByteCount, until: deadline, write)
-        let response: Result?
-        do {
-            response = try await receiveResponse(to: id, until: deadline, body)
-        } catch {
-            cancel(id)
-            throw error
-        }
-        cancel(id)
-        guard let response else { throw Client.noResponse(id, service: service.name) }
-        return response
+        return try await firstResponse(to: id) { (client: inout Client) async throws(InterprocessError) in try await client.receiveResponse(to: id, until: deadline, body) }
     }
 
     /// Sends a request written in place by `write`, and the first response lent in place to `body`, suspending the task at most `timeout`.
@@ -71,16 +53,7 @@ extension Client {
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func request(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) throws(InterprocessError) -> [UInt8] {
         let id = try send(contentsOf: bytes, until: deadline)
-        let response: [UInt8]?
-        do {
-            response = try receiveResponse(to: id, until: deadline)
-        } catch {
-            cancel(id)
-            throw error
-        }
-        cancel(id)
-        guard let response else { throw Client.noResponse(id, service: service.name) }
-        return response
+        return try firstResponse(to: id) { (client: inout Client) throws(InterprocessError) in try client.receiveResponse(to: id, until: deadline) }
     }
 
     /// Sends a copy of `bytes`, and a copy of the first response, waiting at most `timeout`.
@@ -97,16 +70,7 @@ extension Client {
     /// Sends a copy of `bytes`, and a copy of the first response, suspending the task at most until `deadline`.
     public mutating func request(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) async throws(InterprocessError) -> [UInt8] {
         let id = try await send(contentsOf: bytes, until: deadline)
-        let response: [UInt8]?
-        do {
-            response = try await receiveResponse(to: id, until: deadline)
-        } catch {
-            cancel(id)
-            throw error
-        }
-        cancel(id)
-        guard let response else { throw Client.noResponse(id, service: service.name) }
-        return response
+        return try await firstResponse(to: id) { (client: inout Client) async throws(InterprocessError) in try await client.receiveResponse(to: id, until: deadline) }
     }
 
     /// Sends a copy of `bytes`, and a copy of the first response, suspending the task at most `timeout`.
@@ -124,16 +88,7 @@ extension Client {
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value {
         let id = try send(value, until: deadline)
-        let response: Value?
-        do {
-            response = try receiveResponse(to: id, as: type, until: deadline)
-        } catch {
-            cancel(id)
-            throw error
-        }
-        cancel(id)
-        guard let response else { throw Client.noResponse(id, service: service.name) }
-        return response
+        return try firstResponse(to: id) { (client: inout Client) throws(InterprocessError) in try client.receiveResponse(to: id, as: type, until: deadline) }
     }
 
     /// Sends a copy of `value`, and the value in the first response, waiting at most `timeout`.
@@ -150,21 +105,34 @@ extension Client {
     /// Sends a copy of `value`, and the value in the first response, suspending the task at most until `deadline`.
     public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, until deadline: Deadline) async throws(InterprocessError) -> Value {
         let id = try await send(value, until: deadline)
-        let response: Value?
-        do {
-            response = try await receiveResponse(to: id, as: type, until: deadline)
-        } catch {
-            cancel(id)
-            throw error
-        }
-        cancel(id)
-        guard let response else { throw Client.noResponse(id, service: service.name) }
-        return response
+        return try await firstResponse(to: id) { (client: inout Client) async throws(InterprocessError) in try await client.receiveResponse(to: id, as: type, until: deadline) }
     }
 
     /// Sends a copy of `value`, and the value in the first response, suspending the task at most `timeout`.
     public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, timeout: Duration) async throws(InterprocessError) -> Value {
         try await request(value, as: type, until: .after(timeout))
+    }
+
+    /// The first response `receive` gets for request `id`; the request is cancelled after it
+    /// (the rest of a stream is dropped) and when `receive` throws.
+    @inline(__always)
+    mutating func firstResponse<Result>(
+        to id: RequestID, _ receive: (inout Client) throws(InterprocessError) -> Result?
+    ) throws(InterprocessError) -> Result {
+        defer { cancel(id) }
+        guard let response = try receive(&self) else { throw Client.noResponse(id, service: service.name) }
+        return response
+    }
+
+    /// The first response `receive` gets for request `id`, suspending the task; the request is
+    /// cancelled after it and when `receive` throws.
+    @inline(__always)
+    mutating func firstResponse<Result>(
+        to id: RequestID, _ receive: (inout Client) async throws(InterprocessError) -> Result?
+    ) async throws(InterprocessError) -> Result {
+        defer { cancel(id) }
+        guard let response = try await receive(&self) else { throw Client.noResponse(id, service: service.name) }
+        return response
     }
 
     /// The error for a request completed without a response.

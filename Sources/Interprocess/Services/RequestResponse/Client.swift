@@ -39,18 +39,10 @@ public struct Client: ~Copyable {
     public init(service: RequestResponseService) throws(InterprocessError) {
         self.service = service
         storage = service.storage
-        let mine = EndpointClaim.word(for: .current)
-        var claimed: Int?
-        for index in 0..<storage.geometry.seatCount where claimed == nil {
-            let word = RequestResponseStorage.word64(storage.seat(index), RequestResponseLayout.seatClaimOffset)
-            let current = word.pointee.load(ordering: .acquiring)
-            // A free seat, or a dead client's (judged from /proc only for seats that are taken).
-            guard current == 0 || EndpointClaim.isDead(current) else { continue }
-            if word.pointee.compareExchange(expected: current, desired: mine, ordering: .acquiringAndReleasing).exchanged {
-                claimed = index
-            }
-        }
-        guard let claimed else {
+        let storage = storage
+        guard let claimed = EndpointClaim.claimFree(count: storage.geometry.seatCount, {
+            RequestResponseStorage.word64(storage.seat($0), RequestResponseLayout.seatClaimOffset)
+        })?.index else {
             throw InterprocessError(.resourceLimit, operation: "make client of request-response service", name: service.name,
                                     reason: "its \(storage.geometry.seatCount) client seats (maximumClients) are taken by live processes")
         }
@@ -93,7 +85,7 @@ public struct Client: ~Copyable {
     deinit {
         for index in 0..<storage.geometry.slotsPerSeat {
             let slot = slot(index)
-            slot.abandon(slot.posted.pointee.load(ordering: .relaxed))
+            slot.abandon(slot.posted.pointee.load(ordering: .relaxed), in: storage)
         }
         EndpointClaim.release(RequestResponseStorage.word64(seat, RequestResponseLayout.seatClaimOffset))
     }
@@ -127,7 +119,7 @@ public struct Client: ~Copyable {
     /// ``ReceivedRequest/isAbandoned``. Does nothing for a request that is complete.
     public func cancel(_ id: RequestID) {
         guard id.slot < storage.geometry.slotsPerSeat else { return }
-        slot(id.slot).abandon(id.rawValue)
+        slot(id.slot).abandon(id.rawValue, in: storage)
     }
 
     // MARK: Sending

@@ -38,10 +38,7 @@ extension ReceivedRequest {
 
     /// Sends a response of a stream: the bytes `write` appends (up to `maximumByteCount`), in place, suspending the task at most until `deadline` for room.
     public mutating func send(upTo maximumByteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void) async throws(InterprocessError) {
-        while true {
-            if try _send(byteCount: maximumByteCount, final: false, until: nil, { space throws(InterprocessError) in try QueueBytes.write(into: space, write) }) { return }
-            try await awaitRoom(until: deadline, operation: "respond to request")
-        }
+        try await _sendSuspending(byteCount: maximumByteCount, final: false, until: deadline) { space throws(InterprocessError) in try QueueBytes.write(into: space, write) }
     }
 
     /// Sends a response of a stream: the bytes `write` appends (up to `maximumByteCount`), in place, suspending the task at most `timeout` for room.
@@ -79,10 +76,7 @@ extension ReceivedRequest {
 
     /// Sends a response of a stream: a copy of `value`, suspending the task at most until `deadline` for room.
     public mutating func send(_ value: some InterprocessValue, until deadline: Deadline) async throws(InterprocessError) {
-        while true {
-            if try _send(byteCount: MemoryLayout.size(ofValue: value), final: false, until: nil, { space in space.storeBytes(of: value, as: type(of: value)); return space.count }) { return }
-            try await awaitRoom(until: deadline, operation: "respond to request")
-        }
+        try await _sendSuspending(byteCount: MemoryLayout.size(ofValue: value), final: false, until: deadline) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends a response of a stream: a copy of `value`, suspending the task at most `timeout` for room.
@@ -120,10 +114,7 @@ extension ReceivedRequest {
 
     /// Sends a response of a stream: a copy of `bytes`, suspending the task at most until `deadline` for room.
     public mutating func send(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) async throws(InterprocessError) {
-        while true {
-            if try _send(byteCount: bytes.count, final: false, until: nil, { space in QueueBytes.copy(bytes, into: space) }) { return }
-            try await awaitRoom(until: deadline, operation: "respond to request")
-        }
+        try await _sendSuspending(byteCount: bytes.count, final: false, until: deadline) { space in QueueBytes.copy(bytes, into: space) }
     }
 
     /// Sends a response of a stream: a copy of `bytes`, suspending the task at most `timeout` for room.
@@ -161,10 +152,7 @@ extension ReceivedRequest {
 
     /// Sends the final response: the bytes `write` appends (up to `maximumByteCount`), in place, suspending the task at most until `deadline` for room.
     public mutating func respond(upTo maximumByteCount: Int, until deadline: Deadline, _ write: (inout OutputRawSpan) throws(InterprocessError) -> Void) async throws(InterprocessError) {
-        while true {
-            if try _send(byteCount: maximumByteCount, final: true, until: nil, { space throws(InterprocessError) in try QueueBytes.write(into: space, write) }) { return }
-            try await awaitRoom(until: deadline, operation: "respond to request")
-        }
+        try await _sendSuspending(byteCount: maximumByteCount, final: true, until: deadline) { space throws(InterprocessError) in try QueueBytes.write(into: space, write) }
     }
 
     /// Sends the final response: the bytes `write` appends (up to `maximumByteCount`), in place, suspending the task at most `timeout` for room.
@@ -202,10 +190,7 @@ extension ReceivedRequest {
 
     /// Sends the final response: a copy of `value`, suspending the task at most until `deadline` for room.
     public mutating func respond(_ value: some InterprocessValue, until deadline: Deadline) async throws(InterprocessError) {
-        while true {
-            if try _send(byteCount: MemoryLayout.size(ofValue: value), final: true, until: nil, { space in space.storeBytes(of: value, as: type(of: value)); return space.count }) { return }
-            try await awaitRoom(until: deadline, operation: "respond to request")
-        }
+        try await _sendSuspending(byteCount: MemoryLayout.size(ofValue: value), final: true, until: deadline) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends the final response: a copy of `value`, suspending the task at most `timeout` for room.
@@ -243,15 +228,26 @@ extension ReceivedRequest {
 
     /// Sends the final response: a copy of `bytes`, suspending the task at most until `deadline` for room.
     public mutating func respond(contentsOf bytes: some Collection<UInt8>, until deadline: Deadline) async throws(InterprocessError) {
-        while true {
-            if try _send(byteCount: bytes.count, final: true, until: nil, { space in QueueBytes.copy(bytes, into: space) }) { return }
-            try await awaitRoom(until: deadline, operation: "respond to request")
-        }
+        try await _sendSuspending(byteCount: bytes.count, final: true, until: deadline) { space in QueueBytes.copy(bytes, into: space) }
     }
 
     /// Sends the final response: a copy of `bytes`, suspending the task at most `timeout` for room.
     public mutating func respond(contentsOf bytes: some Collection<UInt8>, timeout: Duration) async throws(InterprocessError) {
         try await respond(contentsOf: bytes, until: .after(timeout))
+    }
+
+    /// Sends one response, suspending the task (bounded slices, cancellable) while the client
+    /// has no room for it; the shared body of every async answering form.
+    mutating func _sendSuspending(
+        byteCount: Int, final: Bool, until deadline: Deadline,
+        _ write: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int
+    ) async throws(InterprocessError) {
+        let operation = "respond to request"
+        while true {
+            try ProcessWaiter.checkCancellation(operation: operation, name: storage.name)
+            if try _send(byteCount: byteCount, final: final, until: nil, write) { return }
+            try await awaitRoom(until: deadline, operation: operation)
+        }
     }
 }
 #endif

@@ -158,9 +158,18 @@ public struct ReceivedRequest: ~Copyable {
                 throw InterprocessError(.timedOut, operation: operation, name: storage.name,
                                         reason: "the client did not read its earlier responses before the deadline")
             }
-            parking.sleepOnce(until: deadline) { sent &- head.pointee.load(ordering: .sequentiallyConsistent) >= responses }
+            parking.sleepOnce(until: deadline) { ReceivedRequest.roomBlocked(sent: sent, slot: slot, id: id.rawValue, responses: responses) }
         }
         return false
+    }
+
+    /// Whether response `sent` of request `id` still has to wait: the ring is full and the
+    /// client has not given the request up. Both loads sequentially consistent: the check a
+    /// server makes after announcing that it sleeps (the client stores `head` or `cancelled`,
+    /// then looks for sleepers).
+    static func roomBlocked(sent: UInt64, slot: RequestSlot, id: UInt64, responses: UInt64) -> Bool {
+        sent &- slot.head.pointee.load(ordering: .sequentiallyConsistent) >= responses
+            && slot.cancelled.pointee.load(ordering: .sequentiallyConsistent) != id
     }
 
     /// Whether the response ring is full and the client still wants the responses.
@@ -171,7 +180,7 @@ public struct ReceivedRequest: ~Copyable {
     /// Suspends the task until there is room for a response (or the client gave up or died, or
     /// `deadline` passed: the caller re-checks).
     mutating func awaitRoom(until deadline: Deadline, operation: String) async throws(InterprocessError) {
-        if try await ReceivedRequest.awaitRoom(storage: storage, seat: seat, slot: slot, sent: sent, until: deadline, operation: operation) {
+        if try await ReceivedRequest.awaitRoom(storage: storage, seat: seat, slot: slot, id: id.rawValue, sent: sent, until: deadline, operation: operation) {
             dropped = true
         }
     }
@@ -179,7 +188,7 @@ public struct ReceivedRequest: ~Copyable {
     /// Suspends the task for a bounded slice while response `sent` has no room; returns true
     /// when the client is dead (what is left of the request is then dropped).
     static func awaitRoom(
-        storage: RequestResponseStorage, seat: UnsafeMutableRawPointer, slot: RequestSlot, sent: UInt64, until deadline: Deadline,
+        storage: RequestResponseStorage, seat: UnsafeMutableRawPointer, slot: RequestSlot, id: UInt64, sent: UInt64, until deadline: Deadline,
         operation: String
     ) async throws(InterprocessError) -> Bool {
         try ProcessWaiter.checkCancellation(operation: operation, name: storage.name)
@@ -194,7 +203,7 @@ public struct ReceivedRequest: ~Copyable {
         let responses = UInt64(storage.geometry.responsesPerSlot)
         let outcome = try await ProcessWaiter.shared.wait(
             on: parking, until: Deadline.after(FutexParking.recheckInterval).earlier(than: deadline), operation: operation, name: storage.name,
-            check: parking.blockedCheck { sent &- slot.head.pointee.load(ordering: .sequentiallyConsistent) >= responses })
+            check: parking.blockedCheck { ReceivedRequest.roomBlocked(sent: sent, slot: slot, id: id, responses: responses) })
         if outcome == .cancelled { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: storage.name) }
         return false
     }

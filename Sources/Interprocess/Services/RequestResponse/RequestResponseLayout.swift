@@ -11,7 +11,7 @@ enum RequestResponseLayout {
     /// `"RQRS"` read as a little-endian UInt32: marks an initialized body.
     static let tag: UInt32 = 0x5352_5152
     /// The body layout version (also the segment header's kind version).
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     // Configuration line (written once, by the creator).
     static let tagOffset = 0                        // UInt32
@@ -51,17 +51,21 @@ enum RequestResponseLayout {
     static let phaseOffset = 12                     // UInt32: the client's view of the slot (Phase)
     static let cancelledOffset = 16                 // UInt64: id the client gave up on
     static let headOffset = 24                      // UInt64: responses to `posted` the client has read
-    static let requestDataOffset = 64
+    /// In the posted word's 64-byte line: a small request crosses to the server with it.
+    static let requestDataOffset = 32
     // The server's progress line, after the request record.
     static let takenOffset = 0                      // UInt64: id last taken (by the server, or withdrawn by the client)
     static let takenByOffset = 8                    // UInt64: the server claim word that took it
     static let consumedOffset = 16                  // UInt64: id the server is done with
     static let tailOffset = 24                      // UInt64: responses written for `taken`
+    /// The server's progress line's size: the response entries start after it.
+    static let progressLineSize = 128
     // A response entry.
     static let stampOffset = 0                      // UInt64: request id | lap << 56, stored last
     static let responseByteCountOffset = 8          // UInt32
     static let flagsOffset = 12                     // UInt32: ResponseFlags
-    static let responseDataOffset = 64
+    /// In the stamp's 64-byte line: a small response crosses to the client with it.
+    static let responseDataOffset = 16
 
     /// Bits of a response entry's flags word.
     enum ResponseFlags {
@@ -104,7 +108,7 @@ struct RequestResponseGeometry: Sendable, Equatable {
         seatCount = max(1, configuration.maximumClients)
         // Validated ranges keep these far from overflow (at most 4096 × 64 × 1025 × 16 MiB < 2^63);
         // the saturating forms only matter for a configuration about to be rejected.
-        slotStride = RequestResponseGeometry.saturating(requestRecordSize + 128, responseRecordSize, responsesPerSlot)
+        slotStride = RequestResponseGeometry.saturating(requestRecordSize + RequestResponseLayout.progressLineSize, responseRecordSize, responsesPerSlot)
         seatStride = RequestResponseGeometry.saturating(RequestResponseLayout.slotsOffset, slotStride, slotsPerSeat)
         bodySize = RequestResponseGeometry.saturating(RequestResponseLayout.seatsOffset, seatStride, seatCount)
     }

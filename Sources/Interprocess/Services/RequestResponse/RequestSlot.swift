@@ -35,7 +35,7 @@ struct RequestSlot: @unchecked Sendable {
 
     /// The response entry for response number `position` of the slot's request.
     func entry(_ position: UInt64) -> UnsafeMutableRawPointer {
-        server + 128 + Int(truncatingIfNeeded: position % UInt64(responses)) &* responseRecordSize
+        server + RequestResponseLayout.progressLineSize + Int(truncatingIfNeeded: position % UInt64(responses)) &* responseRecordSize
     }
 
     /// The stamp that publishes response `position` to request `id`: the id, and in the top
@@ -82,14 +82,18 @@ struct RequestSlot: @unchecked Sendable {
     /// The client gives up on request `id`: withdrawn if no server took it (the slot is free at
     /// once), else marked cancelled (the server drops what it still sends, and the slot is free
     /// once it is done).
-    func abandon(_ id: UInt64) {
+    /// A server waiting for room to answer it is woken (`storage`'s server parking): it drops
+    /// the request at once instead of at its next bounded re-check.
+    func abandon(_ id: UInt64, in storage: RequestResponseStorage) {
         guard phase.pointee.load(ordering: .relaxed) == RequestResponseLayout.Phase.waiting,
               posted.pointee.load(ordering: .relaxed) == id else { return }
         if withdraw(id) {
             phase.pointee.store(RequestResponseLayout.Phase.free, ordering: .relaxed)
         } else {
-            cancelled.pointee.store(id, ordering: .releasing)
+            // Sequentially consistent: the server's room check loads it after announcing sleep.
+            cancelled.pointee.store(id, ordering: .sequentiallyConsistent)
             phase.pointee.store(RequestResponseLayout.Phase.abandoned, ordering: .relaxed)
+            storage.wakeServer()
         }
     }
 

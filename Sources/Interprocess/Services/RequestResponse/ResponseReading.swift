@@ -44,7 +44,7 @@ enum ResponseReading {
     ) throws(InterprocessError) -> Result {
         let count = Int(RequestResponseStorage.word32(entry, RequestResponseLayout.responseByteCountOffset).pointee.load(ordering: .relaxed))
         guard count <= storage.configuration.maximumResponseSize else {
-            slot.abandon(id)
+            slot.abandon(id, in: storage)
             throw storage.corruptError("a response to request \(RequestID(rawValue: id)) claims \(count) bytes, more than the maximum response size \(storage.configuration.maximumResponseSize)",
                                        operation: operation)
         }
@@ -88,7 +88,7 @@ enum ResponseReading {
             return true
         }
         if let failure = slot.serverFailure(id, storage: storage, checkLiveness: checkLiveness, operation: operation) {
-            slot.abandon(id)
+            slot.abandon(id, in: storage)
             throw failure
         }
         return false

@@ -68,7 +68,7 @@ public struct ResponseStream: AsyncSequence, Sendable {
             slot = id.slot < storage.geometry.slotsPerSeat ? RequestSlot(storage.slot(id.slot, of: seat), geometry: storage.geometry) : nil
         }
 
-        deinit { slot?.abandon(id.rawValue) }
+        deinit { slot?.abandon(id.rawValue, in: storage) }
 
         func next() async throws(InterprocessError) -> [UInt8]? {
             guard let slot else { return nil }
@@ -79,7 +79,7 @@ public struct ResponseStream: AsyncSequence, Sendable {
                 case .complete, .notYet: return nil
                 }
             } catch {
-                slot.abandon(id.rawValue)
+                slot.abandon(id.rawValue, in: storage)
                 throw error
             }
         }

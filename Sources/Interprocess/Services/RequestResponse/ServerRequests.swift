@@ -96,30 +96,98 @@ public final class IncomingRequest: Sendable {
         return try loaded.get()
     }
 
-    /// Sends a response of a stream: a copy of `bytes`.
+    /// Sends a response of a stream: a copy of `bytes`, suspending the task while the client has no room.
     public func send(contentsOf bytes: some Collection<UInt8> & Sendable) async throws(InterprocessError) {
-        try await answer(final: false, byteCount: bytes.count) { space in QueueBytes.copy(bytes, into: space) }
+        try await send(contentsOf: bytes, until: .never)
     }
 
-    /// Sends the final response: a copy of `bytes`.
+    /// Sends a response of a stream: a copy of `bytes`, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: `timedOut` when the client had no room by then; `cancelled`.
+    public func send(contentsOf bytes: some Collection<UInt8> & Sendable, until deadline: Deadline) async throws(InterprocessError) {
+        try await answer(final: false, byteCount: bytes.count, until: deadline) { space in QueueBytes.copy(bytes, into: space) }
+    }
+
+    /// Sends a response of a stream: a copy of `bytes`, suspending the task at most `timeout`.
+    public func send(contentsOf bytes: some Collection<UInt8> & Sendable, timeout: Duration) async throws(InterprocessError) {
+        try await send(contentsOf: bytes, until: .after(timeout))
+    }
+
+    /// Sends a response of a stream: a copy of `bytes`; false at once when the client has no room.
+    public func trySend(contentsOf bytes: some Collection<UInt8> & Sendable) throws(InterprocessError) -> Bool {
+        try request.withLock { (request: inout ReceivedRequest) throws(InterprocessError) -> Bool in try request.trySend(contentsOf: bytes) }
+    }
+
+    /// Sends the final response: a copy of `bytes`, suspending the task while the client has no room.
     public func respond(contentsOf bytes: some Collection<UInt8> & Sendable) async throws(InterprocessError) {
-        try await answer(final: true, byteCount: bytes.count) { space in QueueBytes.copy(bytes, into: space) }
+        try await respond(contentsOf: bytes, until: .never)
     }
 
-    /// Sends a response of a stream: a copy of `value`.
+    /// Sends the final response: a copy of `bytes`, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: `timedOut` when the client had no room by then; `cancelled`.
+    public func respond(contentsOf bytes: some Collection<UInt8> & Sendable, until deadline: Deadline) async throws(InterprocessError) {
+        try await answer(final: true, byteCount: bytes.count, until: deadline) { space in QueueBytes.copy(bytes, into: space) }
+    }
+
+    /// Sends the final response: a copy of `bytes`, suspending the task at most `timeout`.
+    public func respond(contentsOf bytes: some Collection<UInt8> & Sendable, timeout: Duration) async throws(InterprocessError) {
+        try await respond(contentsOf: bytes, until: .after(timeout))
+    }
+
+    /// Sends the final response: a copy of `bytes`; false at once when the client has no room.
+    public func tryRespond(contentsOf bytes: some Collection<UInt8> & Sendable) throws(InterprocessError) -> Bool {
+        try request.withLock { (request: inout ReceivedRequest) throws(InterprocessError) -> Bool in try request.tryRespond(contentsOf: bytes) }
+    }
+
+    /// Sends a response of a stream: a copy of `value`, suspending the task while the client has no room.
     public func send(_ value: some InterprocessValue & Sendable) async throws(InterprocessError) {
-        try await answer(final: false, byteCount: MemoryLayout.size(ofValue: value)) { space in
+        try await send(value, until: .never)
+    }
+
+    /// Sends a response of a stream: a copy of `value`, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: `timedOut` when the client had no room by then; `cancelled`.
+    public func send(_ value: some InterprocessValue & Sendable, until deadline: Deadline) async throws(InterprocessError) {
+        try await answer(final: false, byteCount: MemoryLayout.size(ofValue: value), until: deadline) { space in
             space.storeBytes(of: value, as: type(of: value))
             return space.count
         }
     }
 
-    /// Sends the final response: a copy of `value`.
+    /// Sends a response of a stream: a copy of `value`, suspending the task at most `timeout`.
+    public func send(_ value: some InterprocessValue & Sendable, timeout: Duration) async throws(InterprocessError) {
+        try await send(value, until: .after(timeout))
+    }
+
+    /// Sends a response of a stream: a copy of `value`; false at once when the client has no room.
+    public func trySend(_ value: some InterprocessValue & Sendable) throws(InterprocessError) -> Bool {
+        try request.withLock { (request: inout ReceivedRequest) throws(InterprocessError) -> Bool in try request.trySend(value) }
+    }
+
+    /// Sends the final response: a copy of `value`, suspending the task while the client has no room.
     public func respond(_ value: some InterprocessValue & Sendable) async throws(InterprocessError) {
-        try await answer(final: true, byteCount: MemoryLayout.size(ofValue: value)) { space in
+        try await respond(value, until: .never)
+    }
+
+    /// Sends the final response: a copy of `value`, suspending the task at most until `deadline`.
+    ///
+    /// - Throws: `timedOut` when the client had no room by then; `cancelled`.
+    public func respond(_ value: some InterprocessValue & Sendable, until deadline: Deadline) async throws(InterprocessError) {
+        try await answer(final: true, byteCount: MemoryLayout.size(ofValue: value), until: deadline) { space in
             space.storeBytes(of: value, as: type(of: value))
             return space.count
         }
+    }
+
+    /// Sends the final response: a copy of `value`, suspending the task at most `timeout`.
+    public func respond(_ value: some InterprocessValue & Sendable, timeout: Duration) async throws(InterprocessError) {
+        try await respond(value, until: .after(timeout))
+    }
+
+    /// Sends the final response: a copy of `value`; false at once when the client has no room.
+    public func tryRespond(_ value: some InterprocessValue & Sendable) throws(InterprocessError) -> Bool {
+        try request.withLock { (request: inout ReceivedRequest) throws(InterprocessError) -> Bool in try request.tryRespond(value) }
     }
 
     /// Ends the responses without another one.
@@ -132,17 +200,18 @@ public final class IncomingRequest: Sendable {
 
     /// Sends one response, suspending the task (outside the lock) while there is no room.
     private func answer(
-        final: Bool, byteCount: Int, _ write: (UnsafeMutableRawBufferPointer) -> Int
+        final: Bool, byteCount: Int, until deadline: Deadline, _ write: (UnsafeMutableRawBufferPointer) -> Int
     ) async throws(InterprocessError) {
         let operation = "respond to request"
         while true {
-            let state = try request.withLock { (request: inout ReceivedRequest) throws(InterprocessError) -> (Bool, RequestResponseStorage, UnsafeSendable<UnsafeMutableRawPointer>, RequestSlot, UInt64) in
+            let state = try request.withLock { (request: inout ReceivedRequest) throws(InterprocessError) -> (Bool, RequestResponseStorage, UnsafeSendable<UnsafeMutableRawPointer>, RequestSlot, UInt64, UInt64) in
+                try ProcessWaiter.checkCancellation(operation: operation, name: request.storage.name)
                 let done = try request._send(byteCount: byteCount, final: final, until: nil) { space in write(space) }
-                return (done, request.storage, UnsafeSendable(request.seat), request.slot, request.sent)
+                return (done, request.storage, UnsafeSendable(request.seat), request.slot, request.id.rawValue, request.sent)
             }
             if state.0 { return }
-            if try await ReceivedRequest.awaitRoom(storage: state.1, seat: state.2.value, slot: state.3, sent: state.4,
-                                                   until: .never, operation: operation) {
+            if try await ReceivedRequest.awaitRoom(storage: state.1, seat: state.2.value, slot: state.3, id: state.4, sent: state.5,
+                                                   until: deadline, operation: operation) {
                 request.withLock { $0.dropped = true }
             }
         }
