@@ -26,6 +26,8 @@ extension ByteStream {
         public var writerSleeping: Bool
         /// Whether the reader is parked waiting for data.
         public var readerSleeping: Bool
+        /// Whether a writer finished the stream (end of stream) and none was made since.
+        public var finished: Bool
         /// Why a derived field is missing: a word no correct stream holds. Nil when all is well.
         public var problem: String?
     }
@@ -45,6 +47,7 @@ extension ByteStream {
             reader: QueueEndpointState(claimWord: storage.word64(ByteStreamLayout.readerOwnerOffset).pointee.load(ordering: .relaxed)),
             writerSleeping: storage.word32(ByteStreamLayout.writerSleepingOffset).pointee.load(ordering: .relaxed) != 0,
             readerSleeping: storage.word32(ByteStreamLayout.readerSleepingOffset).pointee.load(ordering: .relaxed) != 0,
+            finished: storage.word32(ByteStreamLayout.finishedOffset).pointee.load(ordering: .relaxed) != 0,
             problem: valid ? nil : storage.indexError(written: written, read: read, operation: "inspect byte stream").reason)
     }
 }

@@ -22,6 +22,7 @@ enum ByteStreamLayout {
     static let writtenOffset = 128           // UInt64: bytes committed, ever
     static let writerOwnerOffset = 136       // UInt64: packed ProcessIdentity, 0 = free
     static let readerSleepingOffset = 144    // UInt32: 1 while the reader is parked
+    static let finishedOffset = 148          // UInt32: 1 once a writer finished (end of stream)
 
     // Reader line: `read` is stored by the reader on every consume.
     static let readOffset = 256              // UInt64: bytes consumed, ever

@@ -66,6 +66,12 @@ public struct ByteStreamReader: ~Copyable {
         EndpointClaim.release(owner)
     }
 
+    /// Whether the writer finished the stream (``ByteStreamWriter/finish()``) and no writer
+    /// has been made since: once ``availableByteCount()`` is 0 too, nothing more will come.
+    public var writerFinished: Bool {
+        storage.word32(ByteStreamLayout.finishedOffset).pointee.load(ordering: .sequentiallyConsistent) != 0
+    }
+
     /// Bytes consumed from the stream over its whole life, by this reader and those before it:
     /// the stream index of the next byte read.
     public var bytesRead: UInt64 { position }
@@ -144,8 +150,12 @@ public struct ByteStreamReader: ~Copyable {
     /// Lends `body` at least `minimum` available bytes, waiting for the writer (blocks the
     /// thread); see ``tryRead(atLeast:upTo:_:)``.
     ///
-    /// - Throws: ``InterprocessError/Code/peerDied`` when the writer died while this waited
-    ///   (calling again waits for a new writer); the errors of `tryRead`.
+    /// Returns 0 without calling `body` at the end of the stream: the writer finished
+    /// (``ByteStreamWriter/finish()``) and fewer than `minimum` bytes are left.
+    ///
+    /// - Throws: ``InterprocessError/Code/peerDied`` when the writer died without finishing
+    ///   while this waited, after everything it committed was read (calling again waits for a
+    ///   new writer); the errors of `tryRead`.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @inlinable
     public mutating func read(
@@ -164,7 +174,9 @@ public struct ByteStreamReader: ~Copyable {
         _ body: (UnsafeRawBufferPointer) throws(InterprocessError) -> Int
     ) throws(InterprocessError) -> Int {
         while true {
+            let ended = writerFinished
             if let count = try tryRead(atLeast: minimum, upTo: maximum, body) { return count }
+            if ended { return 0 }
             try waitForData(minimum, until: deadline)
         }
     }
@@ -180,7 +192,7 @@ public struct ByteStreamReader: ~Copyable {
     }
 
     /// Copies at least one and at most `buffer.count` bytes into `buffer`, waiting for the
-    /// writer (blocks the thread); returns the count.
+    /// writer (blocks the thread); returns the count, 0 at the end of the stream.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline = .never) throws(InterprocessError) -> Int {
         guard !buffer.isEmpty else { return 0 }
@@ -196,7 +208,8 @@ public struct ByteStreamReader: ~Copyable {
         try read(into: buffer, until: .after(timeout))
     }
 
-    /// Returns at least one and at most `maximum` bytes, waiting for the writer until `deadline`.
+    /// Returns at least one and at most `maximum` bytes, waiting for the writer until
+    /// `deadline`; an empty array at the end of the stream.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     public mutating func read(upTo maximum: Int, until deadline: Deadline = .never) throws(InterprocessError) -> [UInt8] {
         var result: [UInt8] = []
@@ -213,7 +226,7 @@ public struct ByteStreamReader: ~Copyable {
         try read(upTo: maximum, until: .after(timeout))
     }
 
-    /// Waits until `minimum` bytes are available (blocks the thread).
+    /// Waits until `minimum` bytes are available or the writer finished (blocks the thread).
     ///
     /// - Throws: ``InterprocessError/Code/timedOut``, ``InterprocessError/Code/peerDied``,
     ///   ``InterprocessError/Code/invalidArgument`` for `minimum` outside 1...``capacity``.
@@ -244,7 +257,9 @@ public struct ByteStreamReader: ~Copyable {
         _ body: (UnsafeRawBufferPointer) throws(InterprocessError) -> Int
     ) async throws(InterprocessError) -> Int {
         while true {
+            let ended = writerFinished
             if let count = try tryRead(atLeast: minimum, upTo: maximum, body) { return count }
+            if ended { return 0 }
             try await waitForData(minimum, until: deadline)
         }
     }

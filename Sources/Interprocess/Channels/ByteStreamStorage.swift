@@ -122,7 +122,7 @@ final class ByteStreamStorage: @unchecked Sendable {
                        ByteStreamLayout.readOffset, ByteStreamLayout.readerOwnerOffset] {
             (body + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
         }
-        for offset in [ByteStreamLayout.readerSleepingOffset, ByteStreamLayout.writerSleepingOffset] {
+        for offset in [ByteStreamLayout.readerSleepingOffset, ByteStreamLayout.writerSleepingOffset, ByteStreamLayout.finishedOffset] {
             (body + offset).bindMemory(to: Atomic<UInt32>.self, capacity: 1).initialize(to: Atomic(0))
         }
         body.storeBytes(of: ByteStreamLayout.tag.littleEndian, toByteOffset: ByteStreamLayout.tagOffset, as: UInt32.self)

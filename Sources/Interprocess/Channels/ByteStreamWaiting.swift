@@ -12,6 +12,9 @@ struct ByteStreamWaiting {
     let peerOwner: UnsafeMutablePointer<Atomic<UInt64>>
     /// The parking of this side: the index's low half and this side's sleeping flag.
     let parking: FutexParking
+    /// The writer's end-of-stream flag, for the reader: once set, waiting ends (the reader's
+    /// next try finds what is left). Nil for the writer.
+    let finished: UnsafeMutablePointer<Atomic<UInt32>>?
     /// "writer" or "reader": the side waited for.
     let peerRole: String
     let operation: String
@@ -27,6 +30,7 @@ struct ByteStreamWaiting {
         peerOwner = storage.word64(peerOwnerOffset)
         parking = FutexParking(word: UnsafeMutableRawPointer(storage.futexWord(indexOffset)),
                                waiters: storage.word32(sleepingOffset), sleepers: .single)
+        finished = peerRole == "writer" ? storage.word32(ByteStreamLayout.finishedOffset) : nil
         self.peerRole = peerRole
         self.operation = operation
         self.name = storage.name
@@ -35,7 +39,11 @@ struct ByteStreamWaiting {
     /// Blocks until `isReady` holds for the index (or the index cannot be right, which the
     /// caller's next try reports), the deadline passes (`timedOut`) or the peer is found dead
     /// (`peerDied`).
-    func wait(until deadline: Deadline, isReady: (UInt64) -> Bool) throws(InterprocessError) {
+    func wait(until deadline: Deadline, isReady indexIsReady: (UInt64) -> Bool) throws(InterprocessError) {
+        let finished = finished
+        func isReady(_ index: UInt64) -> Bool {
+            indexIsReady(index) || finished?.pointee.load(ordering: .sequentiallyConsistent) ?? 0 != 0
+        }
         var spins = 0
         while spins < ChannelWaiting.spinLimit {
             if isReady(index.pointee.load(ordering: .acquiring)) { return }
@@ -59,8 +67,12 @@ struct ByteStreamWaiting {
 
     /// The async twin of ``wait(until:isReady:)``: suspends the task on the process's waiter
     /// thread (never a thread of the cooperative pool).
-    func wait(until deadline: Deadline, isReady: @escaping @Sendable (UInt64) -> Bool) async throws(InterprocessError) {
+    func wait(until deadline: Deadline, isReady indexIsReady: @escaping @Sendable (UInt64) -> Bool) async throws(InterprocessError) {
         let index = UnsafeSendable(index)
+        let finished = finished.map(UnsafeSendable.init)
+        let isReady = { @Sendable (index: UInt64) -> Bool in
+            indexIsReady(index) || finished?.value.pointee.load(ordering: .sequentiallyConsistent) ?? 0 != 0
+        }
         while true {
             try ProcessWaiter.checkCancellation(operation: operation, name: name)
             if isReady(index.value.pointee.load(ordering: .acquiring)) { return }

@@ -50,8 +50,10 @@ public struct ByteStreamWriter: ~Copyable {
         written = storage.word64(ByteStreamLayout.writtenOffset)
         read = storage.word64(ByteStreamLayout.readOffset)
         readerSleeping = storage.word32(ByteStreamLayout.readerSleepingOffset)
-        // A dead writer may have left its sleeping flag set.
+        // A dead writer may have left its sleeping flag set; a finished one, the end of the
+        // stream, which this writer reopens.
         storage.word32(ByteStreamLayout.writerSleepingOffset).pointee.store(0, ordering: .relaxed)
+        storage.word32(ByteStreamLayout.finishedOffset).pointee.store(0, ordering: .sequentiallyConsistent)
         data = storage.data
         capacity = storage.capacity
         mask = storage.capacity - 1
@@ -62,6 +64,25 @@ public struct ByteStreamWriter: ~Copyable {
 
     deinit {
         EndpointClaim.release(owner)
+    }
+
+    /// Ends the stream: the reader's blocking and async reads return 0 (and `read(upTo:)` an
+    /// empty array) once it has consumed everything committed, instead of waiting for more.
+    /// Gives the writer's place up; a writer made later reopens the stream.
+    ///
+    /// A writer that goes away without finishing (dropped, or its process killed) is not an
+    /// end: the reader drains what was committed, then waits for a new writer (throwing
+    /// ``InterprocessError/Code/peerDied`` if the old one's process died).
+    ///
+    /// ```swift
+    /// try writer.write(contentsOf: lastChunk)
+    /// writer.finish()
+    /// ```
+    public consuming func finish() {
+        // After the last commit's store (sequentially consistent), so a reader that sees the
+        // flag sees every byte; then the waker's half of the parking handshake.
+        storage.word32(ByteStreamLayout.finishedOffset).pointee.store(1, ordering: .sequentiallyConsistent)
+        wakeReader()
     }
 
     /// Bytes committed to the stream over its whole life, by this writer and those before it:

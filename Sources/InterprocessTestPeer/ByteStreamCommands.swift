@@ -84,38 +84,60 @@ enum ByteStreamCommands {
         print("bytes " + Hex.encode(UnsafeRawBufferPointer(start: region.baseAddress + offset, count: count)))
     }
 
-    /// `stream-write NAME|--socket PATH TOTAL SEED`: becomes the writer and writes the stream's
-    /// pattern up to stream index TOTAL in random chunks (1 B … capacity, each waiting for
-    /// room for all of it); a dead reader is waited out. Prints "writer FROM", then "wrote N".
+    /// `stream-write NAME|--socket PATH TOTAL SEED [finish]`: becomes the writer and writes the
+    /// stream's pattern up to stream index TOTAL in random chunks (1 B … capacity, each waiting
+    /// for room for all of it); a dead reader is waited out. Prints "writer FROM", then
+    /// "wrote N"; with `finish`, finishes the stream (end of stream) before exiting.
     static func write(_ arguments: inout Arguments) throws {
         let stream = try openStream(&arguments)
         let total = UInt64(try arguments.nextInt("TOTAL"))
         var random = PeerRandom(seed: UInt64(try arguments.nextInt("SEED")))
+        let finish = arguments.nextIfPresent() == "finish"
         try arguments.finish()
         var writer = try makeWriter(stream)
         print("writer \(writer.bytesWritten)")
         fflush(nil)
         let capacity = UInt64(stream.capacity)
         while writer.bytesWritten < total {
-            let left = total - writer.bytesWritten
-            let chunk = Int(Swift.min(left, 1 + random.next() % capacity))
-            let start = writer.bytesWritten
-            do {
-                _ = try writer.write(atLeast: chunk, upTo: chunk, until: .after(.seconds(30))) { space in
-                    StreamPattern.fill(space, from: start)
-                    return space.count
-                }
-            } catch where error.code == .peerDied {
+            let chunk = Int(Swift.min(total - writer.bytesWritten, 1 + random.next() % capacity))
+            // Not a `do`/`catch` around the endpoint here: swift-frontend 6.3.1 crashes on
+            // some of those (see writeChunk).
+            if let error = writeChunk(&writer, count: chunk) {
+                guard error.code == .peerDied else { throw error }
                 usleep(1_000)
             }
         }
         print("wrote \(writer.bytesWritten)")
+        fflush(nil)
+        if finish { writer.finish() }
+    }
+
+    /// Writes `count` pattern bytes; returns the error instead of throwing it.
+    private static func writeChunk(_ writer: inout ByteStreamWriter, count: Int) -> InterprocessError? {
+        let start = writer.bytesWritten
+        do throws(InterprocessError) {
+            _ = try writer.write(atLeast: count, upTo: count, until: .after(.seconds(30))) { space in
+                StreamPattern.fill(space, from: start)
+                return space.count
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// What one checked read found.
+    private final class ReadOutcome {
+        var crossed = 0
+        var bad = false
+        var ended = false
     }
 
     /// `stream-read NAME|--socket PATH TOTAL SEED`: becomes the reader and checks every byte up
-    /// to stream index TOTAL against the pattern, consuming random parts of each span; prints
-    /// "reader FROM", then "read N crossed K" (K: spans running past the ring's end, read
-    /// contiguously from the second copy). A wrong byte prints "bad at I" and exits 4.
+    /// to stream index TOTAL (or to the end of the stream) against the pattern, consuming random
+    /// parts of each span; prints "reader FROM", then "read N crossed K" (K: spans running past
+    /// the ring's end, read contiguously from the second copy), and "end" if the writer finished.
+    /// A wrong byte prints "bad at I" and exits 4; a dead writer is waited out.
     static func read(_ arguments: inout Arguments) throws {
         let stream = try openStream(&arguments)
         let total = UInt64(try arguments.nextInt("TOTAL"))
@@ -124,31 +146,41 @@ enum ByteStreamCommands {
         var reader = try makeReader(stream)
         print("reader \(reader.bytesRead)")
         fflush(nil)
-        let capacity = UInt64(stream.capacity)
-        var crossed = 0
-        while reader.bytesRead < total {
+        let outcome = ReadOutcome()
+        while reader.bytesRead < total && !outcome.ended {
             let start = reader.bytesRead
-            let whole = random.next() & 1 == 0
-            let cut = random.next()
-            var bad = false
-            do {
-                _ = try reader.read(upTo: Int(total - start), until: .after(.seconds(30))) { bytes in
-                    if start % capacity + UInt64(bytes.count) > capacity { crossed += 1 }
-                    guard StreamPattern.matches(bytes, from: start) else {
-                        bad = true
-                        return 0
-                    }
-                    return whole ? bytes.count : 1 + Int(cut % UInt64(bytes.count))
-                }
-            } catch where error.code == .peerDied {
+            if let error = readChunk(&reader, total: total, cut: random.next(), capacity: UInt64(stream.capacity), outcome: outcome) {
+                guard error.code == .peerDied else { throw error }
                 usleep(1_000)
             }
-            if bad {
+            if outcome.bad {
                 print("bad at \(start)")
                 exit(4)
             }
         }
-        print("read \(reader.bytesRead) crossed \(crossed)")
+        print("read \(reader.bytesRead) crossed \(outcome.crossed)")
+        if outcome.ended { print("end") }
+    }
+
+    /// Reads and checks one span; returns the error instead of throwing it.
+    private static func readChunk(
+        _ reader: inout ByteStreamReader, total: UInt64, cut: UInt64, capacity: UInt64, outcome: ReadOutcome
+    ) -> InterprocessError? {
+        let start = reader.bytesRead
+        do throws(InterprocessError) {
+            let count = try reader.read(upTo: Int(total - start), until: .after(.seconds(30))) { bytes in
+                if start % capacity + UInt64(bytes.count) > capacity { outcome.crossed += 1 }
+                guard StreamPattern.matches(bytes, from: start) else {
+                    outcome.bad = true
+                    return 0
+                }
+                return cut & 1 == 0 ? bytes.count : 1 + Int((cut >> 1) % UInt64(bytes.count))
+            }
+            if count == 0 && !outcome.bad { outcome.ended = true }
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// `stream-hold NAME writer|reader`: takes the side, prints "holding", and sleeps until killed.
@@ -210,16 +242,20 @@ enum ByteStreamCommands {
     }
 
     private static func printWithC(into base: UnsafeMutableRawPointer, count: Int, value: Int) throws {
-        let stream = try MemoryFILE(over: base, count: count, mode: .write)
-        let file = stream.file
-        fputs("value \(value)\n", file)
-        let length = stream.position
-        try stream.close()
+        let length = try MemoryFILE.withFILE(over: base, count: count, mode: .write) { file in
+            fputs("value \(value)\n", file)
+            fputs("pi 3.14\n", file)
+            fflush(file)
+            return Int(ftell(file))
+        }
         print("printed \(length)")
     }
 
     private static func printWithSwift(into base: UnsafeMutableRawPointer, count: Int, value: Int) throws {
-        print("x")
+        var text = RegionTextStream(over: base, count: count)
+        print("value", value, to: &text)
+        print("pi", 3.14, to: &text)
+        print(text.isTruncated ? "full" : "printed \(text.position)")
     }
 
     private static func openStream(_ arguments: inout Arguments) throws -> ByteStream {
@@ -236,24 +272,14 @@ enum ByteStreamCommands {
     /// replacement can start before the kernel has finished reaping it).
     private static func makeWriter(_ stream: ByteStream) throws(InterprocessError) -> ByteStreamWriter {
         let deadline = Deadline.after(.seconds(10))
-        while true {
-            do {
-                return try stream.makeWriter()
-            } catch where error.code == .alreadyExists && !deadline.hasPassed {
-                usleep(2_000)
-            }
-        }
+        while stream.state.writer?.liveness == .alive && !deadline.hasPassed { usleep(2_000) }
+        return try stream.makeWriter()
     }
 
     /// Makes the reader, waiting as ``makeWriter(_:)`` does.
     private static func makeReader(_ stream: ByteStream) throws(InterprocessError) -> ByteStreamReader {
         let deadline = Deadline.after(.seconds(10))
-        while true {
-            do {
-                return try stream.makeReader()
-            } catch where error.code == .alreadyExists && !deadline.hasPassed {
-                usleep(2_000)
-            }
-        }
+        while stream.state.reader?.liveness == .alive && !deadline.hasPassed { usleep(2_000) }
+        return try stream.makeReader()
     }
 }

@@ -13,12 +13,12 @@ struct ByteStreamTests {
     static let capacityWord = 8, written = 128, writerOwner = 136, read = 256
 
     /// The code `body` threw, or nil.
-    static func thrownCode(_ body: () throws(InterprocessError) -> Void) -> InterprocessError.Code? {
+    static func thrownCode(_ body: () throws -> Void) -> InterprocessError.Code? {
         do {
             try body()
             return nil
         } catch {
-            return error.code
+            return (error as? InterprocessError)?.code
         }
     }
 
