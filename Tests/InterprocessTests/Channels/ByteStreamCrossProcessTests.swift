@@ -127,4 +127,55 @@ struct ByteStreamCrossProcessTests {
         #expect(reader.replacedReader == holder.pid)
         #expect(try reader.availableByteCount() == 4096)
     }
+
+    @Test("a writer in another process that finishes ends the stream: the reader gets everything, then the end")
+    func finishedElsewhere() throws {
+        let name = TestSupport.uniqueName("bstream-end")
+        defer { try? ByteStream.remove(name) }
+        _ = try ByteStream(create: name, capacity: 65_536)
+        let total = 3 << 20
+        let reader = try TestSupport.BackgroundPeer(["stream-read", name, String(2 * total), "21"])
+        let writer = try TestSupport.BackgroundPeer(["stream-write", name, String(total), "22", "finish"])
+        let written = try writer.wait(), read = try reader.wait()
+        #expect(written.status == 0, "\(written)")
+        #expect(read.status == 0, "\(read)")
+        let lines = read.standardOutput.split(separator: "\n")
+        #expect(lines.last == "end", "\(read)")
+        #expect(lines.dropLast().last?.hasPrefix("read \(total) ") == true, "\(read)")
+    }
+
+    @Test("60 random SIGKILLs of the writer and the reader processes: no wrong byte is ever read, a new side takes over, and the stream completes")
+    func randomKills() throws {
+        let name = TestSupport.uniqueName("bstream-kill")
+        defer { try? ByteStream.remove(name) }
+        let stream = try ByteStream(create: name, capacity: 65_536)
+        let total = String(48 << 20)
+        var state: UInt64 = 0x5EED_0000 &+ UInt64(UInt32(truncatingIfNeeded: getpid()))
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        var writer = try SpawnedPeer("stream-write", name, total, String(next()))
+        var reader = try SpawnedPeer("stream-read", name, total, String(next()))
+        var killedWriters = 0, killedReaders = 0
+        for _ in 0..<60 {
+            usleep(UInt32(1_000 + next() % 12_000))
+            if next() & 1 == 0 {
+                writer.killAndReap()
+                killedWriters += 1
+                writer = try SpawnedPeer("stream-write", name, total, String(next()))
+            } else {
+                reader.killAndReap()
+                killedReaders += 1
+                reader = try SpawnedPeer("stream-read", name, total, String(next()))
+            }
+        }
+        // A reader that met a wrong byte exits 4 and leaves it unconsumed: the last reader
+        // meets it too, so a clean finish of both means every byte read was right.
+        let writerStatus = writer.waitForExit(timeout: 60), readerStatus = reader.waitForExit(timeout: 60)
+        #expect(writerStatus == 0 && readerStatus == 0, "writer \(String(describing: writerStatus)), reader \(String(describing: readerStatus))")
+        let final = stream.state
+        #expect(final.written == UInt64(total) && final.read == UInt64(total) && final.problem == nil, "\(final)")
+        #expect(killedWriters > 10 && killedReaders > 10)
+    }
 }

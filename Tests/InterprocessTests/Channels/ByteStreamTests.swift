@@ -157,4 +157,55 @@ struct ByteStreamTests {
         #expect(Self.thrownCode { _ = try ByteStream(open: name) } == .corrupt)
         _ = writer
     }
+
+    @Test("a finished writer ends the stream: reads drain, then return 0 / [] at once, blocking and async; a new writer reopens it")
+    func endOfStream() async throws {
+        let stream = try ByteStream(capacity: 4096)
+        var reader = try stream.makeReader()
+        var writer = try stream.makeWriter()
+        try await writer.write(contentsOf: [1, 2, 3], timeout: .seconds(1))
+        writer.finish()
+        #expect(stream.state.finished && stream.state.writer == nil)
+        let finished = reader.writerFinished
+        #expect(finished)
+        let started = ContinuousClock.now
+        #expect(try await reader.read(upTo: 10, timeout: .seconds(10)) == [1, 2, 3])
+        #expect(try await reader.read(upTo: 10, timeout: .seconds(10)) == [])
+        #expect(try Self.blockingRead(&reader) == 0)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // A writer made later reopens the stream; one dropped without finishing does not end it.
+        var next = try stream.makeWriter()
+        #expect(!stream.state.finished)
+        _ = try next.tryWrite { _ in 2 }
+        _ = consume next
+        #expect(try await reader.read(upTo: 10, timeout: .seconds(10)).count == 2)
+        let code: InterprocessError.Code?
+        do {
+            _ = try await reader.read(upTo: 10, timeout: .milliseconds(30))
+            code = nil
+        } catch {
+            code = error.code
+        }
+        #expect(code == .timedOut)
+    }
+
+    @Test("a blocked reader is woken by the writer finishing in another task")
+    func finishWakesReader() async throws {
+        let stream = try ByteStream(capacity: 4096)
+        var reader = try stream.makeReader()
+        let finishing = Task.detached {
+            try await Task.sleep(for: .milliseconds(50))
+            let writer = try stream.makeWriter()
+            writer.finish()
+        }
+        let started = ContinuousClock.now
+        #expect(try Self.blockingRead(&reader) == 0)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        try await finishing.value
+    }
+
+    /// The blocking read, out of the async tests (where the async overload would be chosen).
+    static func blockingRead(_ reader: inout ByteStreamReader) throws(InterprocessError) -> Int {
+        try reader.read(upTo: 10, timeout: .seconds(10)).count
+    }
 }
