@@ -57,7 +57,10 @@ public struct ByteStream: Sendable {
     /// Creates a named stream. The name appears only once the stream is whole.
     ///
     /// - Parameters:
+    ///   - name: the stream's name (see ``SegmentName``).
     ///   - capacity: a power of two within ``capacityRange``.
+    ///   - permissions: the file mode of the name.
+    ///   - lifetime: when the name goes away (see ``Lifetime``).
     /// - Throws: ``InterprocessError/Code/invalidArgument`` for another capacity;
     ///   `alreadyExists`, `invalidName`, `permissionDenied`, `insufficientSpace`.
     public init(

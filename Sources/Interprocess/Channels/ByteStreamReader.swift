@@ -94,6 +94,7 @@ public struct ByteStreamReader: ~Copyable {
     /// - Parameters:
     ///   - minimum: the least worth reading, in 1...``capacity``.
     ///   - maximum: the most to lend, at least `minimum`.
+    ///   - body: reads the span in place and returns how many of its bytes it consumed.
     /// - Throws: ``InterprocessError/Code/invalidArgument`` for bounds outside those ranges;
     ///   ``InterprocessError/Code/corrupt`` for a writer index no writer could store; what
     ///   `body` throws.
@@ -264,7 +265,7 @@ public struct ByteStreamReader: ~Copyable {
         }
     }
 
-    /// Like the async ``read(atLeast:upTo:until:_:)``, waiting at most `timeout`.
+    /// Like the async `read(atLeast:upTo:until:_:)`, waiting at most `timeout`.
     public mutating func read(
         atLeast minimum: Int = 1, upTo maximum: Int = .max, timeout: Duration,
         _ body: (UnsafeRawBufferPointer) throws(InterprocessError) -> Int

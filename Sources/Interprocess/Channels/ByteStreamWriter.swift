@@ -106,6 +106,7 @@ public struct ByteStreamWriter: ~Copyable {
     /// - Parameters:
     ///   - minimum: the least space worth writing into, in 1...``capacity``.
     ///   - maximum: the most to lend, at least `minimum`.
+    ///   - body: fills a prefix of the span in place and returns how many bytes it wrote.
     /// - Throws: ``InterprocessError/Code/invalidArgument`` for bounds outside those ranges;
     ///   ``InterprocessError/Code/corrupt`` for a reader index no reader could store; what
     ///   `body` throws.
@@ -280,7 +281,7 @@ public struct ByteStreamWriter: ~Copyable {
         }
     }
 
-    /// Like the async ``write(atLeast:upTo:until:_:)``, waiting at most `timeout`.
+    /// Like the async `write(atLeast:upTo:until:_:)`, waiting at most `timeout`.
     public mutating func write(
         atLeast minimum: Int = 1, upTo maximum: Int = .max, timeout: Duration,
         _ body: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int
