@@ -74,11 +74,7 @@ struct ByteStreamCrossProcessTests {
         let holder = try SpawnedPeer("stream-hold", name, "writer")
         #expect(TestSupport.eventually { stream.state.writer?.identity.pid == holder.pid })
         let started = ContinuousClock.now
-        let pid = holder.pid
-        Thread.detachNewThread {
-            usleep(50_000)
-            kill(pid, SIGKILL)
-        }
+        Self.killSoon(holder.pid)
         var code: InterprocessError.Code?
         do {
             if form == "blocking" {
@@ -96,6 +92,15 @@ struct ByteStreamCrossProcessTests {
         #expect(writer.replacedWriter == holder.pid)
     }
 
+    /// SIGKILLs `pid` 50 ms from now, from another thread, while this one waits for it
+    /// (the caller reaps it afterwards).
+    static func killSoon(_ pid: pid_t) {
+        Thread.detachNewThread {
+            usleep(50_000)
+            kill(pid, SIGKILL)
+        }
+    }
+
     /// The blocking read, out of the async test (where the async overload would be chosen).
     static func blockingRead(_ reader: inout ByteStreamReader) throws(InterprocessError) {
         _ = try reader.read(upTo: 1, timeout: .seconds(10))
@@ -110,11 +115,7 @@ struct ByteStreamCrossProcessTests {
         try writer.write(contentsOf: [UInt8](repeating: 7, count: 4096), timeout: .seconds(1))
         let holder = try SpawnedPeer("stream-hold", name, "reader")
         #expect(TestSupport.eventually { stream.state.reader?.identity.pid == holder.pid })
-        let pid = holder.pid
-        Thread.detachNewThread {
-            usleep(50_000)
-            kill(pid, SIGKILL)
-        }
+        Self.killSoon(holder.pid)
         var code: InterprocessError.Code?
         do {
             _ = try writer.write(atLeast: 1, timeout: .seconds(10)) { $0.count }
