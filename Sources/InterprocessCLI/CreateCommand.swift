@@ -11,6 +11,7 @@ struct CreateCommand: ParsableCommand {
         discussion: """
             Options per kind: raw --size; spsc --capacity --max-record; mpmc --slots --slot-size; \
             message-queue --slots (messages) --slot-size (largest message); \
+            byte-stream --capacity (a power of two, 4 KiB … 2 GiB); \
             mutex [--recursive]; semaphore [--initial] [--maximum]; event --event-mode auto|manual \
             [--initially-set]; rwlock and condition none; service [--max-size] \
             [--max-subscribers] [--buffer] [--history] [--loans] (byte samples). An option of another kind is a usage \
@@ -109,6 +110,8 @@ struct CreateCommand: ParsableCommand {
         case .messageQueue:
             return .messageQueue(capacity: try UsageChecks.integer(slots ?? "", option: "--slots", in: MessageQueue.capacityRange),
                                  maximumSize: try UsageChecks.integer(slotSize ?? "", option: "--slot-size", in: MessageQueue.maximumSizeRange))
+        case .byteStream:
+            return .byteStream(capacity: try UsageChecks.byteCount(capacity ?? "", option: "--capacity"))
         case .mutex:
             return .mutex(recursive: recursive)
         case .semaphore:
@@ -137,6 +140,7 @@ struct CreateCommand: ParsableCommand {
         case spsc(capacity: Int, maximumRecordSize: Int)
         case mpmc(slotCount: Int, slotSize: Int)
         case messageQueue(capacity: Int, maximumSize: Int)
+        case byteStream(capacity: Int)
         case mutex(recursive: Bool)
         case semaphore(initialCount: Int, maximumCount: Int)
         case event(mode: ProcessEvent.Mode, initiallySet: Bool)
@@ -171,6 +175,8 @@ struct CreateCommand: ParsableCommand {
             try QueueCreation.createMPMC(name, slotCount: slotCount, slotSize: slotSize, permissions: permissions)
         case .messageQueue(let capacity, let maximumSize):
             _ = try MessageQueue(create: name, capacity: capacity, maximumSize: maximumSize, permissions: permissions)
+        case .byteStream(let capacity):
+            _ = try ByteStream(create: name, capacity: capacity, permissions: permissions)
         case .mutex(let recursive):
             _ = try ProcessMutex(create: name, recursive: recursive, permissions: permissions)
         case .semaphore(let initialCount, let maximumCount):

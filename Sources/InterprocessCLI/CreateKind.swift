@@ -5,6 +5,7 @@ import Interprocess
 enum CreateKind: String, CaseIterable, ExpressibleByArgument {
     case raw, spsc, mpmc, mutex, semaphore, event, rwlock, condition, service
     case messageQueue = "message-queue"
+    case byteStream = "byte-stream"
 
     /// The segment kind it creates.
     var segmentKind: SegmentKind {
@@ -19,6 +20,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         case .condition: .condition
         case .service: .service
         case .messageQueue: .messageQueue
+        case .byteStream: .byteStream
         }
     }
 
@@ -28,6 +30,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         case .raw: ["--size"]
         case .spsc: ["--capacity", "--max-record"]
         case .mpmc, .messageQueue: ["--slots", "--slot-size"]
+        case .byteStream: ["--capacity"]
         case .mutex: ["--recursive"]
         case .semaphore: ["--initial", "--maximum"]
         case .event: ["--event-mode", "--initially-set"]
@@ -42,6 +45,7 @@ enum CreateKind: String, CaseIterable, ExpressibleByArgument {
         case .raw: ["--size"]
         case .spsc: ["--capacity", "--max-record"]
         case .mpmc, .messageQueue: ["--slots", "--slot-size"]
+        case .byteStream: ["--capacity"]
         case .event: ["--event-mode"]
         case .mutex, .semaphore, .rwlock, .condition, .service: []
         }

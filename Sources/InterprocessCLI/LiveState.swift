@@ -19,6 +19,7 @@ enum LiveState: Encodable {
     case requestResponse(RequestResponseState)
     case eventService(EventServiceState)
     case messageQueue(MessageQueue.State)
+    case byteStream(ByteStream.State)
 
     /// Opens `name` as its `kind` and reads its state; nil for kinds without one (raw, foreign).
     static func read(_ name: String, kind: SegmentKind) throws(InterprocessError) -> LiveState? {
@@ -37,6 +38,7 @@ enum LiveState: Encodable {
         case .requestResponse: return .requestResponse(try RequestResponseService(open: name).state)
         case .eventService: return .eventService(try EventService(open: name).state)
         case .messageQueue: return .messageQueue(try MessageQueue(open: name).state)
+        case .byteStream: return .byteStream(try ByteStream(open: name).state)
         default: return nil
         }
     }
@@ -57,6 +59,7 @@ enum LiveState: Encodable {
         case .requestResponse(let state): try state.encode(to: encoder)
         case .eventService(let state): try state.encode(to: encoder)
         case .messageQueue(let state): try state.encode(to: encoder)
+        case .byteStream(let state): try state.encode(to: encoder)
         }
     }
 
@@ -134,6 +137,15 @@ enum LiveState: Encodable {
                 ["lock", state.lockOwner.map { "held by " + LiveState.describe($0, state.lockOwnerLiveness) } ?? "free"],
                 ["waiting", "\(state.sendersWaiting) senders, \(state.receiversWaiting) receivers"],
                 ["repairs", "\(state.repairs) after a holder of the lock died"],
+            ] + (state.problem.map { [["problem", $0]] } ?? [])
+        case .byteStream(let state):
+            return [
+                ["capacity", Formatting.size(state.capacity)],
+                ["depth", state.depth.map { "\(Formatting.size($0)) written, not yet read" } ?? "unknown"],
+                ["written / read", "\(state.written) / \(state.read)\(state.finished ? " (finished: end of stream)" : "")"],
+                ["writer", state.writer.map { LiveState.describe($0.identity, $0.liveness) } ?? "none"],
+                ["reader", state.reader.map { LiveState.describe($0.identity, $0.liveness) } ?? "none"],
+                ["parked", "writer \(state.writerSleeping ? "yes" : "no"), reader \(state.readerSleeping ? "yes" : "no")"],
             ] + (state.problem.map { [["problem", $0]] } ?? [])
         }
     }

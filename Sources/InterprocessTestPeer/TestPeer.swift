@@ -224,6 +224,19 @@ struct TestPeer {
           events-fire PREFIX SERVICES EVENTS BATCH SEED
                                                        notify random (service, id) pairs in batches,
                                                        each closed by PREFIX-ctl and PREFIX-ack; "fired N"
+          mirror-receive SOCKET OFFSET COUNT           receive a MirroredRegion; "size N", "bytes HEX" read
+                                                       contiguously from OFFSET (into the second copy)
+          mirror-open NAME OFFSET COUNT [HEX]          open a named MirroredRegion (write HEX at its end
+                                                       first, running past it); print as mirror-receive
+          stream-write NAME|--socket PATH TOTAL SEED   write the pattern to stream index TOTAL in random
+                                                       chunks; "writer FROM", then "wrote N"
+          stream-read NAME|--socket PATH TOTAL SEED    check every byte to TOTAL; "reader FROM", then
+                                                       "read N crossed K"; a wrong byte: "bad at I", exit 4
+          stream-hold NAME writer|reader               take the side, "holding", sleep until killed
+          stream-send NAME|--socket PATH DELAY-MS HEX  become the writer, wait, write HEX; "sent N"
+          text-read NAME                               "line TEXT" for each line of a segment's text
+          text-print NAME swift|c VALUE                print two lines into a segment (print(to:) or
+                                                       vfprintf on a MemoryFILE); "printed N" or "full"
           mq-send QUEUE LEDGER SENDER COUNT PRIORITIES [SEED]
                                                        send checked messages with scrambled priorities
                                                        1...PRIORITIES to a message queue; "sent N"
@@ -391,6 +404,14 @@ struct TestPeer {
         case "events-listen": try EventServiceCommands.listen(&arguments)
         case "events-hold": try EventServiceCommands.hold(&arguments)
         case "events-fire": try EventServiceCommands.fire(&arguments)
+        case "mirror-receive": try ByteStreamCommands.mirrorReceive(&arguments)
+        case "mirror-open": try ByteStreamCommands.mirrorOpen(&arguments)
+        case "stream-write": try ByteStreamCommands.write(&arguments)
+        case "stream-read": try ByteStreamCommands.read(&arguments)
+        case "stream-hold": try ByteStreamCommands.hold(&arguments)
+        case "stream-send": try ByteStreamCommands.send(&arguments)
+        case "text-read": try ByteStreamCommands.textRead(&arguments)
+        case "text-print": try ByteStreamCommands.textPrint(&arguments)
         case "mq-send": try MessageQueueCommands.send(&arguments)
         case "mq-receive": try MessageQueueCommands.receive(&arguments)
         case "mq-die-holding": try MessageQueueCommands.dieHolding(&arguments)

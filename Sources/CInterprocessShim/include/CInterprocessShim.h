@@ -178,6 +178,26 @@ int ipc_send_descriptor(int socket, int descriptor);
 /// ECONNRESET when the peer closed the socket.
 int ipc_receive_descriptor(int socket);
 
+/// The state of a C `FILE` over a fixed region of memory (`ipc_region_file_open`): owned by
+/// the caller, who keeps it (and the region) alive until the FILE is closed.
+struct ipc_region_cookie {
+    unsigned char *base;
+    size_t capacity;
+    /// Where the next read or write happens, in 0...capacity.
+    size_t position;
+    /// The end of what was written (the highest position reached by a write): SEEK_END's origin.
+    size_t length;
+    /// Set when a write was cut short at the region's end.
+    int truncated;
+};
+
+/// A stdio stream over `cookie`'s region (`fopencookie`), for `mode` "r", "w", "r+" or "w+".
+/// Reads stop at the region's end; writes past it are cut short (fprintf returns -1); seeks
+/// outside 0...capacity fail with EINVAL. Closing it leaves the cookie to the caller.
+/// Returns NULL with errno on failure.
+#include <stdio.h>
+FILE *ipc_region_file_open(struct ipc_region_cookie *cookie, const char *mode);
+
 /// Open-file-description record locks (Linux 3.15+): F_OFD_SETLK (`wait == 0`) or F_OFD_SETLKW
 /// (`wait != 0`) with a `struct flock` built here, because fcntl is variadic. `type` is F_RDLCK,
 /// F_WRLCK or F_UNLCK; the range is [`start`, `start + length`) from the start of the file, and

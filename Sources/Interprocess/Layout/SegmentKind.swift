@@ -47,6 +47,8 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let requestResponse = SegmentKind(rawValue: 15)
     /// An ``EventService``: notifiers, listeners and their pending event ids.
     public static let eventService = SegmentKind(rawValue: 14)
+    /// A named ``ByteStream``: a byte ring mapped twice (mirrored), one writer, one reader.
+    public static let byteStream = SegmentKind(rawValue: 17)
     /// A named ``MessageQueue``: prioritized messages under a robust lock.
     public static let messageQueue = SegmentKind(rawValue: 16)
     /// A ``MappedArray``'s file: a header, then the elements (it grows: the file may be larger
@@ -66,6 +68,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         .blackboard: "blackboard",
         .requestResponse: "request-response",
         .eventService: "event-service",
+        .byteStream: "byte-stream",
         .messageQueue: "message-queue",
         .mappedArray: "mapped-array",
         .journalCycle: "journal-cycle", .journalControl: "journal-control",
@@ -95,6 +98,7 @@ public struct SegmentKind: RawRepresentable, Sendable, Hashable, Codable, Custom
         case .blackboard: "a blackboard"
         case .requestResponse: "a request-response service"
         case .eventService: "an event service"
+        case .byteStream: "a byte stream"
         case .messageQueue: "a message queue"
         case .mappedArray: "a mapped array"
         case .journalCycle: "a journal cycle"

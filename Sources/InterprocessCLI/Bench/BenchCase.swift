@@ -146,6 +146,9 @@ enum BenchTransport: String, Codable, CaseIterable {
     case mappedFile = "mapped-file"
     /// Ours: a `Journal`, the writer and a tailer process (journal group).
     case journal
+    /// Ours: a `ByteStream` (mirrored ring), each message written and read as one span
+    /// (throughput group; `--only byte-stream` runs the SPSC queue's cases beside it).
+    case byteStream = "byte-stream"
 
     /// What a result of this transport is compared with.
     var role: BenchRole {
@@ -154,7 +157,7 @@ enum BenchTransport: String, Codable, CaseIterable {
         case .spscSpin, .spscBlocking, .spscParked, .spsc, .mpmc, .processMutex, .processSemaphore, .processCondition,
              .processMutexHandoff, .broadcast, .pubsub, .pubsubFull, .pubsubFanout, .legacyV2, .legacyV2Bytes, .legacyV1Bytes,
              .heapAllocFree, .heapAllocFree4, .heapProduceConsume, .sharedDictionary, .sharedVector, .blackboard, .rpc,
-             .waitset, .priorityQueue, .posixShm, .mappedFile, .journal: .subject
+             .waitset, .priorityQueue, .posixShm, .mappedFile, .journal, .byteStream: .subject
         case .futex, .futexWake, .pipe, .unixSocket, .tcp, .pthreadRobust, .posixSemaphore, .pthreadCondition,
              .pthreadMutexHandoff, .mallocFree, .listenerWait, .cPriorityQueue: .baseline
         }
@@ -174,7 +177,11 @@ enum BenchTransport: String, Codable, CaseIterable {
     /// The transports `--only` selects with this one beside itself: `spsc` is the SPSC queue
     /// in every group (its latency cases `spsc-spin`, `spsc-blocking`, `spsc-parked` too).
     var family: [BenchTransport] {
-        self == .spsc ? [.spscSpin, .spscBlocking, .spscParked] : []
+        switch self {
+        case .spsc: [.spscSpin, .spscBlocking, .spscParked]
+        case .byteStream: [.spsc]
+        default: []
+        }
     }
 
     /// Whether the transport is a byte stream between two descriptors.
@@ -243,6 +250,8 @@ struct BenchCase: Hashable, CustomStringConvertible {
     static let throughputSizes = [8, 64, 1024, 64 * 1024, 1024 * 1024]
     /// The message sizes of the MPMC throughput cases.
     static let mpmcSizes = [8, 64]
+    /// The message sizes of the byte stream's throughput cases.
+    static let byteStreamSizes = [64, 64 * 1024, 1024 * 1024]
 
     /// The latency cases, floor first.
     static let latencyCases: [BenchCase] = [.cSpin, .spscSpin, .spscBlocking, .spscParked, .processSemaphore, .processCondition, .processMutexHandoff, .futex, .futexWake, .posixSemaphore, .pthreadCondition, .pthreadMutexHandoff, .pipe, .unixSocket, .tcp].map {
@@ -254,7 +263,8 @@ struct BenchCase: Hashable, CustomStringConvertible {
     /// The throughput cases, by size, floor first.
     static let throughputCases: [BenchCase] = throughputSizes.flatMap { size in
         let mpmc: [BenchTransport] = mpmcSizes.contains(size) ? [.mpmc] : []
-        return ([BenchTransport.cRing, .spsc] + mpmc + [.pipe, .unixSocket, .tcp]).map {
+        let byteStream: [BenchTransport] = byteStreamSizes.contains(size) ? [.byteStream] : []
+        return ([BenchTransport.cRing, .spsc] + byteStream + mpmc + [.pipe, .unixSocket, .tcp]).map {
             BenchCase(group: .throughput, transport: $0, messageSize: size)
         }
     }

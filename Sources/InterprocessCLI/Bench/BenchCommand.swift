@@ -24,6 +24,8 @@ struct BenchCommand: ParsableCommand {
             entry. Request/response (rpc): the round trip of an 8-byte request and response beside \
             the C spin round trip. Waitset: wake-up latency from a notify in one process to a \
             WaitSet of 1 and of 1,000 listeners returning in another, beside a blocked listener. \
+            Byte stream (in the throughput group): 64 B, 64 KiB and 1 MiB writes through a \
+            ByteStream, each read as one span; `--only byte-stream` runs the SPSC queue's cases beside it. \
             Message queue: 8 B prioritized messages through a MessageQueue with 1 × 1 and 4 × 4 \
             sender and receiver processes, beside a C pthread-mutex priority queue. \
             Shm-vs-mmap (the seed table): a futex-woken one-way handoff through POSIX shared memory \

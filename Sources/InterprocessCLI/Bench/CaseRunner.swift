@@ -31,6 +31,7 @@ struct CaseRunner {
             for name in queueNames {
                 switch benchCase.transport {
                 case .mpmc: try? MPMCQueue.remove(name)
+                case .byteStream: try? ByteStream.remove(name)
                 case .pubsub, .pubsubFull: try? Service.remove(name)
                 case .rpc: try? RequestResponseService.remove(name)
                 default: try? SPSCQueue.remove(name)
@@ -47,6 +48,10 @@ struct CaseRunner {
         case .spsc:
             let name = "\(prefix)-queue"
             _ = try SPSCQueue(create: name, capacity: BenchSizing.ringBytes(for: benchCase.messageSize), maximumRecordSize: benchCase.messageSize)
+            queueNames.append(name)
+        case .byteStream:
+            let name = "\(prefix)-stream"
+            _ = try ByteStream(create: name, capacity: BenchSizing.ringBytes(for: benchCase.messageSize))
             queueNames.append(name)
         case .mpmc:
             let name = "\(prefix)-queue"

@@ -112,6 +112,13 @@ enum BenchSides {
             }
             var side = try SPSCProducerSide(context)
             return try driver.drive(&side)
+        case (.throughput, .byteStream):
+            if isBench {
+                var side = try ByteStreamReaderSide(context)
+                return try driver.drive(&side)
+            }
+            var side = try ByteStreamWriterSide(context)
+            return try driver.drive(&side)
         case (.throughput, .mpmc):
             if isBench {
                 var side = try MPMCConsumerSide(context)

@@ -55,9 +55,9 @@ struct BenchCommandTests {
 
         let throughput = try #require(report["throughput"] as? [[String: Any]])
         let expected = Self.sizes.flatMap { size in
-            let transports = [8, 64].contains(size)
-                ? Self.throughputTransports.prefix(2) + ["mpmc-2p1c"] + Self.throughputTransports.dropFirst(2)
-                : Self.throughputTransports[...]
+            let byteStream = [64, 65_536, 1_048_576].contains(size) ? ["byte-stream"] : []
+            let mpmc = [8, 64].contains(size) ? ["mpmc-2p1c"] : []
+            let transports = Self.throughputTransports.prefix(2) + byteStream + mpmc + Self.throughputTransports.dropFirst(2)
             return transports.map { "\(size) \($0)" }
         }
         #expect(throughput.map { "\($0["messageBytes"] as? Int ?? 0) \($0["transport"] as? String ?? "?")" } == expected)
