@@ -15,6 +15,8 @@ extension JournalTailer {
             let outcome = try await ProcessWaiter.shared.wait(
                 on: parking, until: deadline, operation: operation, name: control.directory
             ) { [cycle, position, nextSequence, word = UnsafeSendable(parking.word)] in
+                // The writer's commit may be a release store (its half of the asymmetric fence).
+                AsymmetricFence.rareSide()
                 let seen = word.value.pointee.load(ordering: .sequentiallyConsistent)
                 return JournalTailer.isBlocked(cycle, at: position, expecting: nextSequence) ? .sleep(expecting: seen) : .proceed
             }

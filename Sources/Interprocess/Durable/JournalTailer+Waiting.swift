@@ -31,6 +31,8 @@ extension JournalTailer {
             }
             var blocked = true
             parking.sleepOnce(until: deadline) {
+                // The writer's commit may be a release store (its half of the asymmetric fence).
+                AsymmetricFence.rareSide()
                 let word = parking.word.pointee.load(ordering: .sequentiallyConsistent)
                 blocked = JournalTailer.isBlocked(cycle, at: position, expecting: nextSequence)
                 return blocked ? word : nil

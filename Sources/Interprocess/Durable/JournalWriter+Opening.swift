@@ -54,6 +54,7 @@ extension JournalWriter {
                   indexShift: UInt64(spacing.trailingZeroBitCount), indexCapacity: cycle.indexCapacity,
                   rollAt: JournalWriter.rollTime(after: cycle.openedAt, configuration), lastTimestamp: 0,
                   writesBack: configuration.durability != .memory,
+                  fenceIsAsymmetric: AsymmetricFence.registerFrequentSide(),
                   waiters: JournalLayout.word32(control.base, JournalLayout.waitersOffset),
                   flushedUpTo: end.position, flushedSequence: end.sequence, appendsSinceFlush: 0, lastFlush: JournalFiles.preciseNow(), flushCount: 0,
                   directorySyncs: 0, lastRetentionError: nil)

@@ -48,6 +48,9 @@ public struct JournalWriter: ~Copyable {
     @usableFromInline var lastTimestamp: UInt64
     /// Whether appends must write back (any durability but ``JournalDurability/memory``).
     @usableFromInline let writesBack: Bool
+    /// Whether this process is registered for the asymmetric fence (``AsymmetricFence``): then a
+    /// commit is a release store, and a tailer going to sleep supplies the full barrier.
+    @usableFromInline let fenceIsAsymmetric: Bool
     /// The tailers' waiter count, read after each commit.
     @usableFromInline let waiters: UnsafeMutablePointer<Atomic<UInt32>>
     /// Write-back bookkeeping: the first byte of the cycle not yet written back, appends and
@@ -98,9 +101,17 @@ public struct JournalWriter: ~Copyable {
         if end &+ 8 <= dataEnd { JournalLayout.word(base, end).pointee.store(0, ordering: .relaxed) }
         let check = JournalLayout.checksum(payload: payload, paddedLength: padded, length: count,
                                            sequence: sequence, timestamp: timestamp)
-        // Sequentially consistent: step (1') of the wake-up handshake (docs/FORMAT.md).
-        JournalLayout.word(base, start).pointee.store(JournalLayout.commitWord(length: count, check: check),
-                                                      ordering: .sequentiallyConsistent)
+        // Step (1') of the wake-up handshake (docs/FORMAT.md): a release store and a compiler
+        // barrier when a tailer's membarrier supplies the full barrier before it sleeps (a
+        // sequentially consistent store waits for the record's stores to drain: ~40% of an
+        // append), else sequentially consistent.
+        let commit = JournalLayout.commitWord(length: count, check: check)
+        if fenceIsAsymmetric {
+            JournalLayout.word(base, start).pointee.store(commit, ordering: .releasing)
+            AsymmetricFence.frequentSide()
+        } else {
+            JournalLayout.word(base, start).pointee.store(commit, ordering: .sequentiallyConsistent)
+        }
         let offsetInCycle = sequence &- indexBase
         if offsetInCycle & indexMask == 0 {
             let slot = Int(truncatingIfNeeded: offsetInCycle >> indexShift)
