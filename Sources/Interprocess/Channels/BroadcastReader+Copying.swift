@@ -72,9 +72,11 @@ extension BroadcastReader {
             missed &+= sequence &- expected
             expected = sequence
             synchronization = .inStep
+            jumpedBehind = false
         case .unknown:
             expected = sequence
             synchronization = .inStep
+            jumpedBehind = false
         }
     }
 
@@ -139,13 +141,17 @@ extension BroadcastReader {
 
     /// After a lap: continues at the checkpoint furthest behind the tail that is still readable
     /// with a step to spare (about half a ring back), else at the latest record; the sequence
-    /// number found there tells how many were missed.
+    /// number found there tells how many were missed. A reader lapped again after a jump to a
+    /// checkpoint, before it received anything, jumps to the latest record: a reader slower
+    /// than the writer still receives.
     ///
     /// Resuming at the latest record would put a slow reader at the writer's heels, where every
     /// copy is small and pulls lines the writer is still writing; half a ring back it copies in
     /// large chunks until the writer laps it again, and misses fewer records.
     mutating func jump() throws(InterprocessError) -> Bool {
-        let target = readableCheckpoint() ?? latest.pointee.load(ordering: .acquiring)
+        let checkpoint = jumpedBehind ? nil : readableCheckpoint()
+        jumpedBehind = checkpoint != nil
+        let target = checkpoint ?? latest.pointee.load(ordering: .acquiring)
         guard target != BroadcastLayout.none, target & 7 == 0 else {
             throw corruption("this reader was lapped, but the latest record's position \(target) is none a writer stores")
         }

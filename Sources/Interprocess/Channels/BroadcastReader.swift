@@ -67,6 +67,10 @@ public struct BroadcastReader: ~Copyable {
     @usableFromInline var missed: UInt64
     @usableFromInline var received: UInt64
     @usableFromInline var laps: UInt64
+    /// The last jump went to a checkpoint and no record has been received since: if the reader
+    /// is lapped again before one, the next jump goes to the latest record (progress for a
+    /// reader slower than the writer, which half a ring back would be lapped on every copy).
+    @usableFromInline var jumpedBehind: Bool
 
     /// How the next data record's sequence number is judged.
     @usableFromInline
@@ -103,6 +107,7 @@ public struct BroadcastReader: ~Copyable {
         missed = 0
         received = 0
         laps = 0
+        jumpedBehind = false
         self.mapping = mapping
     }
 
