@@ -86,7 +86,7 @@ final class JournalCycle: @unchecked Sendable {
         store(UInt32(capacity), JournalLayout.indexCapacityOffset)
         store(UInt64(dataStart), JournalLayout.dataStartOffset)
         store(descriptionChecksum(base), JournalLayout.cycleChecksumOffset)
-        var header = SegmentHeader(kind: .journalCycle, kindVersion: 1, totalSize: configuration.cycleSize,
+        var header = SegmentHeader(kind: .journalCycle, kindVersion: JournalLayout.cycleVersion, totalSize: configuration.cycleSize,
                                    creator: .current, createdAt: openedAt)
         header.state = SegmentHeader.State.ready.rawValue
         header.encodeAllButState(into: UnsafeMutableRawBufferPointer(start: base, count: SegmentHeader.size))
@@ -131,7 +131,7 @@ final class JournalCycle: @unchecked Sendable {
         case .notYetWritten: throw corrupt("the cycle file has no header")
         case .invalid(let error, _): throw error
         case .valid(let header):
-            try SegmentValidation.checkKind(header, kind: .journalCycle, kindVersion: 1, name: path, operation: operation)
+            try SegmentValidation.checkKind(header, kind: .journalCycle, kindVersion: JournalLayout.cycleVersion, name: path, operation: operation)
             guard header.state == SegmentHeader.State.ready.rawValue else { throw corrupt("the cycle file is not ready") }
         }
         guard size >= JournalLayout.indexOffset + 8 else { throw corrupt("the cycle file is \(size) bytes, too small") }

@@ -10,7 +10,7 @@ extension JournalWriter {
     }
 
     /// Appends a fixed-size value; read it back with ``JournalRecord/load(as:)``.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func append<Value: InterprocessValue>(_ value: Value) throws(InterprocessError) -> UInt64 {
         try append(count: MemoryLayout<Value>.size) { destination in
             destination.baseAddress!.storeBytes(of: value, as: Value.self)

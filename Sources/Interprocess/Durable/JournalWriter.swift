@@ -74,7 +74,7 @@ public struct JournalWriter: ~Copyable {
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` for a count below 0 or one that
     ///   does not fit in a cycle; errors creating the next cycle or writing back.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func append(
         count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Void
     ) throws(InterprocessError) -> UInt64 {

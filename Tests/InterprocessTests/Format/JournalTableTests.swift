@@ -98,4 +98,41 @@ import Testing
         #expect(JournalLayout.recordHeaderSize == 24 && JournalLayout.maximumPayload == (1 << 31) - 1)
         #expect(JournalLayout.padded(1) == 8 && JournalLayout.padded(64) == 64)
     }
+
+    /// docs/FORMAT.md's checksum, written again from the text: lanes a, b, c, d seeded with the
+    /// length, sequence and timestamp; words dealt to the lanes in turn; folded with rotations.
+    static func documentedChecksum(_ words: [UInt64], length: Int, sequence: UInt64, timestamp: UInt64) -> UInt32 {
+        func mix(_ x: UInt64, _ w: UInt64) -> UInt64 {
+            let y = (x ^ w) &* 0xFF51_AFD7_ED55_8CCD
+            return y ^ (y >> 29)
+        }
+        func rotl(_ x: UInt64, _ n: UInt64) -> UInt64 { (x << n) | (x >> (64 - n)) }
+        var lanes: [UInt64] = [0x9E37_79B9_7F4A_7C15 ^ UInt64(length), 0xC2B2_AE3D_27D4_EB4F ^ sequence,
+                               0x1656_67B1_9E37_79F9 ^ timestamp, 0x27D4_EB2F_1656_67C5]
+        for (index, word) in words.enumerated() { lanes[index % 4] = mix(lanes[index % 4], word) }
+        let h = mix(lanes[0] ^ rotl(lanes[1], 17) ^ rotl(lanes[2], 31) ^ rotl(lanes[3], 47), UInt64(words.count * 8))
+        return UInt32(truncatingIfNeeded: h ^ (h >> 32)) | 0x8000_0000
+    }
+
+    @Test("the record checksum is the documented one (cycle version 2), and any flipped payload bit changes it")
+    func checksumMatchesTheDocument() throws {
+        #expect(JournalLayout.cycleVersion == 2)
+        var random = SystemRandomNumberGenerator()
+        for length in [0, 1, 8, 20, 24, 31, 32, 40, 64, 72, 100, 256] {
+            let padded = JournalLayout.padded(length)
+            var words = (0..<(padded / 8)).map { _ in UInt64.random(in: .min ... .max, using: &random) }
+            let sequence = UInt64.random(in: 0...1_000_000), timestamp = UInt64.random(in: .min ... .max)
+            let code = { (words: [UInt64]) in
+                words.withUnsafeBytes { JournalLayout.checksum(payload: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, paddedLength: padded,
+                                                               length: length, sequence: sequence, timestamp: timestamp) }
+            }
+            let original = code(words)
+            #expect(original == Self.documentedChecksum(words, length: length, sequence: sequence, timestamp: timestamp), "length \(length)")
+            for index in words.indices {
+                words[index] ^= 1 << UInt64(index % 64)
+                #expect(code(words) != original, "length \(length), word \(index) flipped")
+                words[index] ^= 1 << UInt64(index % 64)
+            }
+        }
+    }
 }
