@@ -12,14 +12,17 @@ extension Service {
     public var state: ServiceState {
         let storage = self.storage
         var problems: [String] = []
-        let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
         var subscribers: [SubscriberState] = []
         for index in 0..<storage.configuration.maximumSubscribers {
             guard let subscriber = SubscriberState.read(storage, index: index) else { continue }
-            if subscriber.position > head {
-                problems.append("subscriber \(index)'s position \(subscriber.position) is past the \(head) samples published")
-            }
             subscribers.append(subscriber)
+        }
+        // The count is read after the positions: while the service runs, a position read later
+        // than the count may be ahead of it, so only a position past a count read after it is a
+        // problem.
+        let head = storage.word64(ServiceLayout.headOffset).pointee.load(ordering: .acquiring)
+        for subscriber in subscribers where subscriber.position > head {
+            problems.append("subscriber \(subscriber.index)'s position \(subscriber.position) is past the \(head) samples published")
         }
         var pools: [SamplePoolState] = []
         var inUse = [Int](repeating: 0, count: ServiceLayout.maximumGenerations)
