@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CInterprocessShim.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,9 +11,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-// The abstract-namespace address of an event listener's wake socket: a fixed prefix and the
-// listener's 64-bit nonce, so that a nonce a hostile peer wrote into shared memory can only
-// ever name another listener's socket, never an unrelated service's.
+// The abstract-namespace address of a wait set's wake socket: a fixed prefix and the wait
+// set's 64-bit nonce, so that a nonce a hostile peer wrote into shared memory can only ever
+// name another wait set's socket, never an unrelated service's.
 static socklen_t ipc_wake_address(struct sockaddr_un *address, uint64_t nonce) {
     memset(address, 0, sizeof(*address));
     address->sun_family = AF_UNIX;
@@ -37,26 +38,43 @@ int ipc_wake_socket_create(uint64_t nonce) {
     return fd;
 }
 
-int ipc_wake_socket_send(int sender, uint64_t nonce) {
+int ipc_wake_socket_send(int sender, uint64_t nonce, uint64_t tag) {
     struct sockaddr_un address;
     socklen_t length = ipc_wake_address(&address, nonce);
-    char byte = 1;
     ssize_t sent;
     do {
-        sent = sendto(sender, &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&address, length);
+        sent = sendto(sender, &tag, sizeof(tag), MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&address, length);
     } while (sent < 0 && errno == EINTR);
     return sent < 0 ? -errno : 0;
 }
 
-int ipc_wake_socket_drain(int fd) {
-    // One datagram per arming: a single read empties the socket almost always, and one left
-    // behind only makes the socket report again (the wait set then finds nothing new).
-    char buffer[64];
-    ssize_t got;
+int ipc_wake_socket_receive(int fd, uint64_t *tags, int maximum) {
+    // One recvmmsg for a whole batch: a wait set's socket collects the datagrams of all its
+    // listeners, and a second call only to learn that the socket is empty would cost a system
+    // call per wake-up.
+    enum { batch = 32 };
+    struct mmsghdr messages[batch];
+    struct iovec vectors[batch];
+    if (maximum > batch) maximum = batch;
+    if (maximum <= 0) return 0;
+    memset(messages, 0, sizeof(messages[0]) * (size_t)maximum);
+    for (int index = 0; index < maximum; index++) {
+        tags[index] = 0;
+        vectors[index].iov_base = &tags[index];
+        vectors[index].iov_len = sizeof(uint64_t);
+        messages[index].msg_hdr.msg_iov = &vectors[index];
+        messages[index].msg_hdr.msg_iovlen = 1;
+    }
+    int received;
     do {
-        got = recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
-    } while (got < 0 && errno == EINTR);
-    return got < 0 ? 0 : 1;
+        received = recvmmsg(fd, messages, (unsigned int)maximum, MSG_DONTWAIT, NULL);
+    } while (received < 0 && errno == EINTR);
+    if (received <= 0) return 0;
+    // A datagram of another length (a peer's, or truncated) carries no tag: 0, "look at all".
+    for (int index = 0; index < received; index++) {
+        if (messages[index].msg_len != sizeof(uint64_t) || (messages[index].msg_hdr.msg_flags & MSG_TRUNC)) tags[index] = 0;
+    }
+    return received;
 }
 
 int ipc_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }

@@ -257,15 +257,16 @@ static inline int ipc_membarrier(int cmd) {
 /// of an asymmetric fence (the slow side's membarrier(2) supplies the processor barrier).
 static inline void ipc_compiler_barrier(void) { __asm__ __volatile__("" ::: "memory"); }
 
-// Event services and wait sets (EventWaking.c): a listener's wake socket in the abstract
+// Event services and wait sets (EventWaking.c): a wait set's wake socket in the abstract
 // namespace, epoll and timerfd, whose packed structs and headers Swift does not import.
 /// A non-blocking, close-on-exec datagram socket bound to the wake address of `nonce` (unbound
 /// when `nonce` is 0: a sender). Returns the descriptor or -1 with errno.
 int ipc_wake_socket_create(uint64_t nonce);
-/// Sends one byte to the wake address of `nonce`, never blocking. Returns 0 or -errno.
-int ipc_wake_socket_send(int sender, uint64_t nonce);
-/// Reads one waiting datagram (the one a notifier sends per arming); returns 1, or 0 if none.
-int ipc_wake_socket_drain(int fd);
+/// Sends `tag` (8 bytes) to the wake address of `nonce`, never blocking. Returns 0 or -errno.
+int ipc_wake_socket_send(int sender, uint64_t nonce, uint64_t tag);
+/// Reads up to `maximum` (at most 32) waiting datagrams in one call, never blocking, storing
+/// each one's tag in `tags` (0 for a datagram that is not 8 bytes); returns how many (0 if none).
+int ipc_wake_socket_receive(int fd, uint64_t *tags, int maximum);
 /// epoll_create1(EPOLL_CLOEXEC).
 int ipc_epoll_create(void);
 /// Adds `fd` for EPOLLIN with `token` (EPOLLONESHOT when `oneshot`, re-arming one already added).

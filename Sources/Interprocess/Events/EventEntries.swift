@@ -16,6 +16,7 @@ struct ListenerEntry: @unchecked Sendable {
     @inlinable var armed: UnsafeMutablePointer<Atomic<UInt32>> { word32(EventServiceLayout.listenerArmedOffset) }
     @inlinable var summary: UnsafeMutablePointer<Atomic<UInt64>> { word64(EventServiceLayout.listenerSummaryOffset) }
     @inlinable var taken: UnsafeMutablePointer<Atomic<UInt64>> { word64(EventServiceLayout.listenerTakenOffset) }
+    @inlinable var tag: UnsafeMutablePointer<Atomic<UInt64>> { word64(EventServiceLayout.listenerTagOffset) }
     /// Pending-event word `index` (below the service's event word count).
     @inlinable func events(_ index: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
         word64(EventServiceLayout.listenerEventsOffset &+ index &* 8)
@@ -48,9 +49,10 @@ enum EventEntries {
         let count = storage.configuration.maximumListeners
         let index = try claim(count: count, role: "listener", storage: storage) { ListenerEntry(storage.listener($0)).claim }
         let entry = ListenerEntry(storage.listener(index))
-        // Undo what a dead holder left: its pending ids, its sleepers, its socket. A notifier
+        // Undo what a dead holder left: its pending ids, its sleepers, its wait set. A notifier
         // racing this may still set a bit: the new listener then sees an id notified as it joined.
         entry.nonce.pointee.store(0, ordering: .relaxed)
+        entry.tag.pointee.store(0, ordering: .relaxed)
         entry.armed.pointee.store(0, ordering: .relaxed)
         entry.waiters.pointee.store(0, ordering: .relaxed)
         entry.taken.pointee.store(0, ordering: .relaxed)

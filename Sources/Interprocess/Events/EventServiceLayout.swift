@@ -11,7 +11,7 @@ enum EventServiceLayout {
     /// `"EVNT"` read as a little-endian UInt32.
     static let tag: UInt32 = 0x544E_5645
     /// The body layout version (also the segment header's kind version).
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     // Configuration line (written once, by the creator).
     static let tagOffset = 0                    // UInt32
@@ -31,12 +31,13 @@ enum EventServiceLayout {
 
     // A listener entry.
     @usableFromInline static let listenerClaimOffset = 0        // UInt64: claim word, 0 = free
-    @usableFromInline static let listenerNonceOffset = 8        // UInt64: wake socket nonce, 0 = none
+    @usableFromInline static let listenerNonceOffset = 8        // UInt64: its wait set's wake socket nonce, 0 = none
     @usableFromInline static let listenerFutexOffset = 16       // UInt32: wake sequence blocked waits sleep on
     @usableFromInline static let listenerWaitersOffset = 20     // UInt32: blocked waits (about to be) asleep
     @usableFromInline static let listenerArmedOffset = 24       // UInt32: 1 = send a datagram on the next notify
     @usableFromInline static let listenerSummaryOffset = 32     // UInt64: bit k = event word k may be non-zero
     @usableFromInline static let listenerTakenOffset = 40       // UInt64: waits that returned events (for tools)
+    @usableFromInline static let listenerTagOffset = 48         // UInt64: what a notifier sends to the wake socket
     /// Where the pending-event words start in a listener entry.
     @usableFromInline static let listenerEventsOffset = 128     // UInt64 × eventWords: bit = event pending
 }

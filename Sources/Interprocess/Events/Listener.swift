@@ -176,17 +176,16 @@ struct EventTaker: Sendable {
     }
 }
 
-/// A listener's entry and its wake socket: owned by the ``Listener`` and by every ``WaitSet``
-/// it is attached to, so the entry (and the socket's name in it) goes only when the last of
-/// them does.
+/// A listener's entry: owned by the ``Listener`` and by the ``WaitSet`` it is attached to, so
+/// the entry goes only when the last of them does.
 final class ListenerSeat: @unchecked Sendable {
-    // @unchecked: `socket` is made once, by the thread that attaches the listener to a wait
-    // set, under `lock`; everything else is immutable.
+    // @unchecked: `waitSet` changes under `lock`; everything else is immutable.
     let storage: EventServiceStorage
     let index: Int
     let claim: UInt64
     let entry: ListenerEntry
-    private let lock = ThreadLock<Int32>(-1)
+    /// The wait set the listener is attached to, if any.
+    private let lock = ThreadLock<ObjectIdentifier?>(nil)
 
     init(_ storage: EventServiceStorage, index: Int, claim: UInt64) {
         self.storage = storage
@@ -197,25 +196,33 @@ final class ListenerSeat: @unchecked Sendable {
 
     deinit {
         EventEntries.leaveListener(storage, index, claim: claim)
-        let socket = lock.withLock { $0 }
-        if socket >= 0 { close(socket) }
     }
 
-    /// The listener's wake socket, made (and its nonce published in the entry) on first use.
-    func wakeSocket(operation: String) throws(InterprocessError) -> Int32 {
-        let result: Result<Int32, InterprocessError> = lock.withLock { socket in
-            if socket >= 0 { return .success(socket) }
-            var nonce: UInt64 = 0
-            while nonce == 0 { nonce = UInt64.random(in: .min ... .max) }
-            do throws(InterprocessError) {
-                socket = try WakeSocket.make(nonce: nonce, operation: operation, name: storage.name)
-            } catch {
-                return .failure(error)
-            }
+    /// Directs notifiers' datagrams to `waitSet`'s socket (`nonce`), carrying `tag`: the tag is
+    /// stored before the nonce, so a notifier that finds the nonce finds the tag.
+    ///
+    /// - Throws: `invalidArgument` when the listener is attached to another wait set.
+    func attach(to waitSet: ObjectIdentifier, nonce: UInt64, tag: UInt64) throws(InterprocessError) {
+        let attached: Bool = lock.withLock { current in
+            guard current == nil || current == waitSet else { return false }
+            current = waitSet
+            entry.tag.pointee.store(tag, ordering: .releasing)
             entry.nonce.pointee.store(nonce, ordering: .sequentiallyConsistent)
-            return .success(socket)
+            return true
         }
-        return try result.get()
+        guard attached else {
+            throw InterprocessError(.invalidArgument, operation: "attach listener to wait set", name: storage.name,
+                                    reason: "the listener is attached to another wait set; detach it there first")
+        }
+    }
+
+    /// Stops notifiers' datagrams to `waitSet` (if the listener is still attached to it).
+    func detach(from waitSet: ObjectIdentifier) {
+        lock.withLock { current in
+            guard current == waitSet else { return }
+            current = nil
+            entry.nonce.pointee.store(0, ordering: .sequentiallyConsistent)
+        }
     }
 
     /// Asks notifiers for a datagram on the next notification, then looks for pending ids

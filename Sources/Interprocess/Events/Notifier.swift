@@ -17,8 +17,8 @@ import Musl
 /// ``notify(_:)-(EventID)`` never blocks and allocates nothing (but when it judges a listener that left
 /// ids pending, at most every 100 ms per listener): for each attached listener it sets the
 /// id's bit in the listener's pending words, and makes a system call only for a listener that
-/// sleeps (a `FUTEX_WAKE` for a blocked or async wait, one datagram for a listener in a
-/// ``WaitSet``). A listener whose process died is skipped and its place reclaimed.
+/// sleeps (a `FUTEX_WAKE` for a blocked or async wait, one datagram to the ``WaitSet`` of a
+/// listener in one). A listener whose process died is skipped and its place reclaimed.
 public struct Notifier: ~Copyable {
     /// The service this notifier signals.
     public let service: EventService
@@ -99,8 +99,11 @@ public struct Notifier: ~Copyable {
                 var refused = false
                 if entry.armed.pointee.load(ordering: .sequentiallyConsistent) != 0,
                    entry.armed.pointee.exchange(0, ordering: .sequentiallyConsistent) != 0 {
+                    // The tag is stored before the nonce: the nonce found, its tag is found.
                     let nonce = entry.nonce.pointee.load(ordering: .acquiring)
-                    if nonce != 0, case .refused = WakeSocket.send(from: sender, to: nonce) { refused = true }
+                    if nonce != 0, case .refused = WakeSocket.send(from: sender, to: nonce, tag: entry.tag.pointee.load(ordering: .acquiring)) {
+                        refused = true
+                    }
                 }
                 // Pending already, or a socket gone: the listener may be dead.
                 if before & bit != 0 || refused { judge(index, holder: holder) }

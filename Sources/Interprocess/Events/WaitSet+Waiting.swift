@@ -91,6 +91,29 @@ extension WaitSet {
         lastScan.advanced(by: WaitSet.recheckInterval)
     }
 
+    /// Reads the tags on the wake socket and looks at the listeners they name. Having read as
+    /// many at once as the socket holds (some may have been refused), or a datagram without a
+    /// tag, it looks at every listener on the next pass.
+    func takeWakeTags() {
+        var received = 0
+        var lookAtAll = false
+        while true {
+            let count = WakeSocket.receive(wakeSocket, into: wakeTags, capacity: WaitSet.wakeBatch)
+            for index in 0..<count {
+                let token = wakeTags[index]
+                // A tag is a hint: one this wait set never gave, or a detached listener's, is ignored.
+                guard token != 0 else { lookAtAll = true; continue }
+                if case .listener(let seat) = sources[token], seat.armAndCheck(), !candidates.contains(token) {
+                    ready.append(Attachment(rawValue: token))
+                    candidates.append(token)
+                }
+            }
+            received &+= count
+            if count < WaitSet.wakeBatch { break }
+        }
+        if lookAtAll || received >= WakeSocket.queueLimit { lastScan = Deadline(nanoseconds: 0) }
+    }
+
     func timedOut() -> InterprocessError {
         InterprocessError(.timedOut, operation: "wait for wait set", name: nil,
                           reason: "no source became ready before the deadline")
@@ -111,7 +134,7 @@ extension WaitSet {
             }
             nextCandidates.removeAll(keepingCapacity: true)
             for token in candidates {
-                if case .listener(let seat, _) = sources[token], seat.armAndCheck() {
+                if case .listener(let seat) = sources[token], seat.armAndCheck() {
                     ready.append(Attachment(rawValue: token))
                     nextCandidates.append(token)
                 }
@@ -139,13 +162,14 @@ extension WaitSet {
             if count == 0 { count = Epoll.wait(epoll, tokens: tokens, capacity: 64, until: sleepUntil) }
             for index in 0..<count {
                 let token = tokens[index]
+                if token == WaitSet.wakeToken {
+                    takeWakeTags()
+                    continue
+                }
                 switch sources[token] {
-                case .listener(let seat, let socket):
-                    WakeSocket.drain(socket)
-                    if seat.armAndCheck(), !candidates.contains(token) {
-                        ready.append(Attachment(rawValue: token))
-                        candidates.append(token)
-                    }
+                case .listener:
+                    // Listeners are not in the epoll instance: their tags come on the wake socket.
+                    break
                 case .readiness(let box):
                     box.descriptor.clear()
                     ready.append(Attachment(rawValue: token))

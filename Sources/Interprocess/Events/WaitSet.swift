@@ -27,18 +27,20 @@ import Musl
 ///
 /// ## How it waits
 ///
-/// One `epoll` instance holds one descriptor per source. A listener's descriptor is its wake
-/// socket (a datagram socket in the abstract namespace, named in its shared entry): a notifier
-/// sends it one byte only when the listener's *armed* flag is set, and clears the flag as it
-/// does, so a busy listener costs notifiers no system call. The wait set re-arms a listener
-/// (a sequentially consistent store) and then looks at its pending ids (a sequentially
-/// consistent load) whenever its socket fired or it was reported ready last time, so a wait
-/// with one listener fired among a thousand does constant work. The pending ids always live in
-/// shared memory: a datagram lost (a full socket buffer, a notifier killed between clearing
-/// the flag and sending) loses no event, and every 20 ms while listeners are attached the
-/// wait set looks at all of them, so such a loss delays a wake-up by at most that. Before it
-/// sleeps, a wait polls `epoll` a few times (about 10 µs), as every wait of the library spins
-/// briefly before it parks.
+/// One `epoll` instance holds one descriptor per source, and one for all the listeners: the
+/// wait set's wake socket (a datagram socket in the abstract namespace, named in each attached
+/// listener's shared entry). A notifier sends it the listener's tag (the attachment's number)
+/// only when the listener's *armed* flag is set, and clears the flag as it does, so a busy
+/// listener costs notifiers no system call. The wait set reads the tags in one system call,
+/// re-arms each such listener (a sequentially consistent store) and then looks at its pending
+/// ids (a sequentially consistent load), as it does for those it reported last time: a wait
+/// with one listener fired among a thousand does constant work, on one socket. The pending ids
+/// always live in shared memory: a datagram lost (a full socket, a notifier killed between
+/// clearing the flag and sending) loses no event. The wait set looks at every listener when
+/// it reads as many datagrams at once as the socket holds (some may have been refused), and
+/// every 20 ms while listeners are attached, so a lost datagram delays a wake-up by at most
+/// that. Before it sleeps, a wait polls `epoll` for about 40 µs, as every wait of the library
+/// spins briefly before it parks.
 ///
 /// ## What "ready" means
 ///
@@ -89,19 +91,23 @@ public final class WaitSet {
     }
 
     enum Source {
-        case listener(ListenerSeat, socket: Int32)
+        case listener(ListenerSeat)
         case readiness(ReadinessBox)
         case timer(Int32)
         case descriptor(Int32)
 
-        var descriptor: Int32 {
+        /// The descriptor in the epoll instance; nil for a listener (the wake socket is there).
+        var descriptor: Int32? {
             switch self {
-            case .listener(_, let socket): socket
+            case .listener: nil
             case .readiness(let box): box.descriptor.fileDescriptor
             case .timer(let descriptor), .descriptor(let descriptor): descriptor
             }
         }
     }
+
+    /// The wake socket's epoll token (sources are numbered from 1).
+    static let wakeToken: UInt64 = 0
 
     /// How often, while listeners are attached, every one of them is looked at.
     public static var recheckInterval: Duration { FutexParking.recheckInterval }
@@ -117,6 +123,13 @@ public final class WaitSet {
     var ready: [Attachment] = []
     var lastScan = Deadline.now
     let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+    /// The socket notifiers send attached listeners' tags to, made with the first listener
+    /// (-1 before), and its address's nonce.
+    var wakeSocket: Int32 = -1
+    var wakeNonce: UInt64 = 0
+    /// Tags read from the wake socket.
+    let wakeTags = UnsafeMutablePointer<UInt64>.allocate(capacity: WaitSet.wakeBatch)
+    static let wakeBatch = 32
 
     /// An empty wait set.
     ///
@@ -126,9 +139,17 @@ public final class WaitSet {
     }
 
     deinit {
-        for source in sources.values { if case .timer(let descriptor) = source { close(descriptor) } }
+        for source in sources.values {
+            switch source {
+            case .timer(let descriptor): close(descriptor)
+            case .listener(let seat): seat.detach(from: ObjectIdentifier(self))
+            case .readiness, .descriptor: break
+            }
+        }
+        if wakeSocket >= 0 { close(wakeSocket) }
         close(epoll)
         tokens.deallocate()
+        wakeTags.deallocate()
     }
 
     /// How many sources are attached.
@@ -137,14 +158,36 @@ public final class WaitSet {
     // MARK: Attaching
 
     /// Attaches a listener: ready while it has ids pending. The wait set keeps the listener's
-    /// entry (and its wake socket) until it is detached, even if the listener goes first.
+    /// entry until it is detached, even if the listener goes first.
+    ///
+    /// - Throws: `invalidArgument` when the listener is attached to another wait set (a
+    ///   listener belongs to one at a time); what making the wake socket throws.
     public func attach(_ listener: borrowing Listener) throws(InterprocessError) -> Attachment {
         let seat = listener.seat
-        let socket = try seat.wakeSocket(operation: "attach listener to wait set")
-        let token = try add(.listener(seat, socket: socket))
+        if wakeSocket < 0 { try makeWakeSocket() }
+        let token = nextToken
+        try seat.attach(to: ObjectIdentifier(self), nonce: wakeNonce, tag: token)
+        nextToken &+= 1
+        sources[token] = .listener(seat)
         listenerCount += 1
         candidates.append(token)
         return Attachment(rawValue: token)
+    }
+
+    /// Makes the wake socket, at a random address, and adds it to the epoll instance.
+    private func makeWakeSocket() throws(InterprocessError) {
+        let operation = "attach listener to wait set"
+        var nonce: UInt64 = 0
+        while nonce == 0 { nonce = UInt64.random(in: .min ... .max) }
+        let socket = try WakeSocket.make(nonce: nonce, operation: operation, name: nil)
+        do throws(InterprocessError) {
+            try Epoll.add(socket, to: epoll, token: WaitSet.wakeToken, operation: operation)
+        } catch {
+            close(socket)
+            throw error
+        }
+        wakeSocket = socket
+        wakeNonce = nonce
     }
 
     /// Attaches a readiness descriptor (of a queue endpoint or a subscriber), which the wait set
@@ -174,9 +217,10 @@ public final class WaitSet {
     /// descriptor is closed; a listener's entry is let go.
     public func detach(_ attachment: Attachment) {
         guard let source = sources.removeValue(forKey: attachment.rawValue) else { return }
-        Epoll.remove(source.descriptor, from: epoll)
+        if let descriptor = source.descriptor { Epoll.remove(descriptor, from: epoll) }
         switch source {
-        case .listener:
+        case .listener(let seat):
+            seat.detach(from: ObjectIdentifier(self))
             listenerCount -= 1
             candidates.removeAll { $0 == attachment.rawValue }
         case .timer(let descriptor): close(descriptor)
@@ -186,7 +230,7 @@ public final class WaitSet {
 
     private func add(_ source: Source) throws(InterprocessError) -> UInt64 {
         let token = nextToken
-        try Epoll.add(source.descriptor, to: epoll, token: token, operation: "attach to wait set")
+        if let descriptor = source.descriptor { try Epoll.add(descriptor, to: epoll, token: token, operation: "attach to wait set") }
         nextToken &+= 1
         sources[token] = source
         return token

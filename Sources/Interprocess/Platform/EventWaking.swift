@@ -7,10 +7,10 @@ import Glibc
 import Musl
 #endif
 
-/// An event listener's wake socket: a datagram socket in the abstract namespace named after a
-/// 64-bit nonce, which notifiers send one byte to when the listener sits in a wait set. The
-/// byte carries nothing (the event ids live in shared memory): a lost or refused datagram loses
-/// no event, only a wake-up that the wait set's periodic recheck makes up for.
+/// A wait set's wake socket: a datagram socket in the abstract namespace named after a 64-bit
+/// nonce, which notifiers send a listener's 8-byte tag to when the listener is armed. The tag
+/// only says where to look (the event ids live in shared memory): a lost or refused datagram
+/// loses no event, only a wake-up that the wait set's recheck makes up for.
 enum WakeSocket {
     /// A socket bound to `nonce`'s address (a sender, unbound, for nonce 0).
     static func make(nonce: UInt64, operation: String, name: String?) throws(InterprocessError) -> Int32 {
@@ -20,23 +20,45 @@ enum WakeSocket {
     /// What a send found.
     enum Delivery {
         case sent
-        /// Nobody is bound to the address (the listener's process is gone), or its buffer is full.
+        /// Nobody is bound to the address (the wait set's process is gone).
         case refused
+        /// The wait set's socket holds as many datagrams as the system allows: this one is
+        /// lost, and the wait set, which reads that many at once, will look at every listener.
+        case full
         case failed
     }
 
-    /// Sends one byte from `sender` to `nonce`'s socket; never blocks, never allocates.
+    /// Sends `tag` from `sender` to `nonce`'s socket; never blocks, never allocates.
     @inline(__always)
-    static func send(from sender: Int32, to nonce: UInt64) -> Delivery {
-        let result = ipc_wake_socket_send(sender, nonce)
+    static func send(from sender: Int32, to nonce: UInt64, tag: UInt64) -> Delivery {
+        let result = ipc_wake_socket_send(sender, nonce, tag)
         if result == 0 { return .sent }
-        return result == -ECONNREFUSED || result == -ENOENT ? .refused : (result == -EAGAIN ? .sent : .failed)
+        if result == -ECONNREFUSED || result == -ENOENT { return .refused }
+        return result == -EAGAIN ? .full : .failed
     }
 
-    /// Reads the waiting datagram (one per arming: the socket is then no longer readable).
-    static func drain(_ socket: Int32) {
-        _ = ipc_wake_socket_drain(socket)
+    /// Reads the waiting datagrams' tags into `tags` (up to `capacity`, at most 32), never
+    /// blocking; returns how many. A tag of 0 came in a datagram no notifier sends.
+    static func receive(_ socket: Int32, into tags: UnsafeMutablePointer<UInt64>, capacity: Int) -> Int {
+        Int(ipc_wake_socket_receive(socket, tags, Int32(clamping: capacity)))
     }
+
+    /// How many datagrams a socket queues before senders are refused (`net.unix.max_dgram_qlen`,
+    /// read once; the kernel lets one more in): a wait set that reads this many at once may
+    /// have missed some, and looks at every listener.
+    static let queueLimit: Int = {
+        let descriptor = open("/proc/sys/net/unix/max_dgram_qlen", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return 10 }
+        defer { close(descriptor) }
+        var bytes = (0 as UInt64, 0 as UInt64)
+        let count = withUnsafeMutableBytes(of: &bytes) { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return 10 }
+        let value = withUnsafeBytes(of: &bytes) { raw in
+            raw.prefix(count).prefix { $0 >= 0x30 && $0 <= 0x39 }.reduce(0) { $0 &* 10 &+ Int($1 &- 0x30) }
+        }
+        // A value the kernel would not hold, or none: the usual default.
+        return value > 0 && value < 1 << 20 ? value : 10
+    }()
 }
 
 /// `epoll(7)`, through the shim (Swift does not import the packed `epoll_event`): each

@@ -35,6 +35,53 @@ struct WaitSetTests {
         #expect(waitSet.tryWait() == nil, "a detached listener is not reported")
     }
 
+    @Test("a listener belongs to one wait set at a time: a second attach is invalidArgument; once detached, the other wait set gets its wake-ups")
+    func oneWaitSetAtATime() throws {
+        let name = TestSupport.uniqueName("ws-one")
+        defer { try? EventService.remove(name) }
+        let service = try EventService(create: name, configuration: .init())
+        let listener = try Listener(service: service)
+        let notifier = try Notifier(service: service)
+        let first = try WaitSet(), second = try WaitSet()
+        let attachment = try first.attach(listener)
+        let refused = #expect(throws: InterprocessError.self) { _ = try second.attach(listener) }
+        #expect(refused?.code == .invalidArgument && refused?.reason.contains("another wait set") == true)
+        first.detach(attachment)
+        #expect(!listener.state.inWaitSet)
+        let moved = try second.attach(listener)
+        #expect(listener.state.inWaitSet)
+        // Past the first look (which finds nothing), the wake-up must come through the socket.
+        #expect(second.tryWait() == nil)
+        try notifier.notify(3)
+        #expect(try second.wait(timeout: .seconds(5)) == [moved])
+        #expect(first.tryWait() == nil)
+    }
+
+    @Test("more listeners notified at once than the wake socket holds: the refused datagrams cost nothing, every listener is reported within two looks")
+    func burstPastTheSocketsQueue() throws {
+        let count = WakeSocket.queueLimit * 4 + 3
+        let names = (0..<count).map { _ in TestSupport.uniqueName("ws-burst") }
+        defer { for name in names { try? EventService.remove(name) } }
+        let services = try names.map { try EventService(create: $0, configuration: .init()) }
+        let listeners = try services.map { Shared(try Listener(service: $0)) }
+        let notifiers = try services.map { Shared(try Notifier(service: $0)) }
+        let waitSet = try WaitSet()
+        var owner: [WaitSet.Attachment: Int] = [:]
+        for (index, listener) in listeners.enumerated() { owner[try waitSet.attach(listener.handle)] = index }
+        // A first look arms every listener and starts the 20 ms recheck period afresh.
+        #expect(waitSet.tryWait() == nil)
+        for notifier in notifiers { try notifier.handle.notify(7) }
+        var seen = Set<Int>()
+        for _ in 0..<2 {
+            for attachment in waitSet.tryWait() ?? [] {
+                let index = try #require(owner[attachment])
+                #expect(listeners[index].handle.tryWait() == EventSet([7]))
+                seen.insert(index)
+            }
+        }
+        #expect(seen.count == count, "\(seen.count) of \(count) listeners reported")
+    }
+
     @Test("timers: one-shot once, periodic every period; raw descriptors while readable")
     func timersAndDescriptors() throws {
         let waitSet = try WaitSet()

@@ -28,7 +28,8 @@ import Testing
         try ServiceTableTests().check("### Listener entry", [
             "claim": (L.listenerClaimOffset, 8), "wakeNonce": (L.listenerNonceOffset, 8), "wakeWord": (L.listenerFutexOffset, 4),
             "waiters": (L.listenerWaitersOffset, 4), "armed": (L.listenerArmedOffset, 4), "summary": (L.listenerSummaryOffset, 8),
-            "waitsTaken": (L.listenerTakenOffset, 8), "pending": (L.listenerEventsOffset, nil),
+            "waitsTaken": (L.listenerTakenOffset, 8), "wakeTag": (L.listenerTagOffset, 8), "pending": (L.listenerEventsOffset, nil),
         ])
+        #expect(L.version == 2)
     }
 }
