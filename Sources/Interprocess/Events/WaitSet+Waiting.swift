@@ -92,8 +92,9 @@ extension WaitSet {
     }
 
     /// Reads the tags on the wake socket and looks at the listeners they name. Having read as
-    /// many at once as the socket holds (some may have been refused), or a datagram without a
-    /// tag, it looks at every listener on the next pass.
+    /// many at once as the socket holds (so a notifier may have been refused, and its listener's
+    /// tag lost), or a datagram without a tag, it looks at every listener at once: a listener
+    /// notified before another is then never reported after it.
     func takeWakeTags() {
         var received = 0
         var lookAtAll = false
@@ -111,7 +112,23 @@ extension WaitSet {
             received &+= count
             if count < WaitSet.wakeBatch { break }
         }
-        if lookAtAll || received >= WakeSocket.queueLimit { lastScan = Deadline(nanoseconds: 0) }
+        if lookAtAll || received >= WakeSocket.queueLimit { lookAtEveryListener() }
+    }
+
+    /// Re-arms and looks at every listener now; those with ids pending are the candidates and
+    /// are in ``ready`` once each.
+    func lookAtEveryListener() {
+        lastScan = .now
+        ready.removeAll { attachment in
+            if case .listener = sources[attachment.rawValue] { true } else { false }
+        }
+        candidates.removeAll(keepingCapacity: true)
+        for (token, source) in sources {
+            if case .listener(let seat) = source, seat.armAndCheck() {
+                ready.append(Attachment(rawValue: token))
+                candidates.append(token)
+            }
+        }
     }
 
     func timedOut() -> InterprocessError {
@@ -128,18 +145,17 @@ extension WaitSet {
         ready.removeAll(keepingCapacity: true)
         while true {
             if listenerCount > 0, nextScan <= .now {
-                lastScan = .now
-                candidates.removeAll(keepingCapacity: true)
-                for (token, source) in sources { if case .listener = source { candidates.append(token) } }
-            }
-            nextCandidates.removeAll(keepingCapacity: true)
-            for token in candidates {
-                if case .listener(let seat) = sources[token], seat.armAndCheck() {
-                    ready.append(Attachment(rawValue: token))
-                    nextCandidates.append(token)
+                lookAtEveryListener()
+            } else {
+                nextCandidates.removeAll(keepingCapacity: true)
+                for token in candidates {
+                    if case .listener(let seat) = sources[token], seat.armAndCheck() {
+                        ready.append(Attachment(rawValue: token))
+                        nextCandidates.append(token)
+                    }
                 }
+                swap(&candidates, &nextCandidates)
             }
-            swap(&candidates, &nextCandidates)
             var sleepUntil = deadline
             if !ready.isEmpty {
                 sleepUntil = .now

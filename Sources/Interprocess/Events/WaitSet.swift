@@ -36,10 +36,12 @@ import Musl
 /// ids (a sequentially consistent load), as it does for those it reported last time: a wait
 /// with one listener fired among a thousand does constant work, on one socket. The pending ids
 /// always live in shared memory: a datagram lost (a full socket, a notifier killed between
-/// clearing the flag and sending) loses no event. The wait set looks at every listener when
-/// it reads as many datagrams at once as the socket holds (some may have been refused), and
-/// every 20 ms while listeners are attached, so a lost datagram delays a wake-up by at most
-/// that. Before it sleeps, a wait polls `epoll` for about 40 µs, as every wait of the library
+/// clearing the flag and sending) loses no event. The socket holds few datagrams
+/// (`net.unix.max_dgram_qlen`, often 10): when the wait set reads that many at once (some may
+/// have been refused), it looks at every listener at once, so a burst of notifications is
+/// reported in the order it was sent, and every 20 ms while listeners are attached, so a
+/// datagram lost otherwise (a notifier killed between clearing the flag and sending, or whose
+/// own send buffer is full) delays a wake-up by at most that. Before it sleeps, a wait polls `epoll` for about 40 µs, as every wait of the library
 /// spins briefly before it parks.
 ///
 /// ## What "ready" means
