@@ -100,23 +100,55 @@ extension Client {
 
     /// Waits for a copy of the value in the next response to `id`; nil when the request is complete.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func receiveResponse<Value: InterprocessValue>(to id: RequestID, as type: Value.Type) throws(InterprocessError) -> Value? {
         try receiveResponse(to: id, as: type, until: .never)
     }
 
     /// Returns a copy of the value in the next response to `id`, nil at once when there is none yet, or `.some(nil)` when the request is complete.
+    @inlinable
     public mutating func tryReceiveResponse<Value: InterprocessValue>(to id: RequestID, as type: Value.Type) throws(InterprocessError) -> Value?? {
-        try tryReceiveResponse(to: id) { response throws(InterprocessError) in try response.load(as: Value.self) }
+        var value: Value?
+        switch try _receiveResponse(to: id, until: nil, { payload throws(InterprocessError) in
+            value = try MessageBytes.load(payload, offset: 0, as: Value.self, what: "response")
+        }) {
+        case true?: return .some(value)
+        case false?: return .some(nil)
+        case nil: return nil
+        }
     }
 
     /// Waits until `deadline` for a copy of the value in the next response to `id`; nil when the request is complete.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func receiveResponse<Value: InterprocessValue>(to id: RequestID, as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value? {
-        try receiveResponse(to: id, until: deadline) { response throws(InterprocessError) in try response.load(as: Value.self) }
+        var value: Value?
+        guard try _receiveResponse(to: id, until: deadline, { payload throws(InterprocessError) in
+            value = try MessageBytes.load(payload, offset: 0, as: Value.self, what: "response")
+        }) == true else { return nil }
+        return value
+    }
+
+    /// The value forms' one receive, not generic so that the caller's module specializes only
+    /// the copy: lends the next response's payload to `copy`; false when the request is
+    /// complete, nil when nothing is there yet (only without a deadline).
+    @usableFromInline
+    mutating func _receiveResponse(
+        to id: RequestID, until deadline: Deadline?, _ copy: (UnsafeRawBufferPointer) throws(InterprocessError) -> Void
+    ) throws(InterprocessError) -> Bool? {
+        guard id.slot < storage.geometry.slotsPerSeat else { return false }
+        switch try ResponseReading.receive(seat: seat, slot: slot(id.slot), id: id.rawValue, storage: storage, until: deadline, {
+            response throws(InterprocessError) in try copy(response.payload)
+        }) {
+        case .response: return true
+        case .complete: return false
+        case .notYet: return nil
+        }
     }
 
     /// Waits up to `timeout` for a copy of the value in the next response to `id`; nil when the request is complete.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func receiveResponse<Value: InterprocessValue>(to id: RequestID, as type: Value.Type, timeout: Duration) throws(InterprocessError) -> Value? {
         try receiveResponse(to: id, as: type, until: .after(timeout))
     }

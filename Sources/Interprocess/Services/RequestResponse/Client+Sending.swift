@@ -60,11 +60,13 @@ extension Client {
     /// Sends a request: a copy of `value`.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @discardableResult
+    @inlinable
     public mutating func send(_ value: some InterprocessValue) throws(InterprocessError) -> RequestID {
         try _send(byteCount: MemoryLayout.size(ofValue: value), until: .never, { space in space.storeBytes(of: value, as: type(of: value)); return space.count }).unsafelyUnwrapped
     }
 
     /// Sends a request: a copy of `value`; nil at once when no slot is free yet.
+    @inlinable
     public mutating func trySend(_ value: some InterprocessValue) throws(InterprocessError) -> RequestID? {
         try _send(byteCount: MemoryLayout.size(ofValue: value), until: nil, { space in space.storeBytes(of: value, as: type(of: value)); return space.count })
     }
@@ -72,6 +74,7 @@ extension Client {
     /// Sends a request: a copy of `value`, waiting until `deadline` for a free slot.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @discardableResult
+    @inlinable
     public mutating func send(_ value: some InterprocessValue, until deadline: Deadline) throws(InterprocessError) -> RequestID {
         try _send(byteCount: MemoryLayout.size(ofValue: value), until: deadline, { space in space.storeBytes(of: value, as: type(of: value)); return space.count }).unsafelyUnwrapped
     }
@@ -79,6 +82,7 @@ extension Client {
     /// Sends a request: a copy of `value`, waiting up to `timeout` for a free slot.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
     @discardableResult
+    @inlinable
     public mutating func send(_ value: some InterprocessValue, timeout: Duration) throws(InterprocessError) -> RequestID {
         try _send(byteCount: MemoryLayout.size(ofValue: value), until: .after(timeout), { space in space.storeBytes(of: value, as: type(of: value)); return space.count }).unsafelyUnwrapped
     }

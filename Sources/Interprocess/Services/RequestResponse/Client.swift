@@ -160,6 +160,7 @@ public struct Client: ~Copyable {
     /// The one send: finds a free slot (waiting for one the server is finishing when a
     /// deadline is given), lets `write` fill up to `byteCount` bytes of it in place and return
     /// how many it wrote, posts the request and wakes the server if it sleeps.
+    @usableFromInline
     mutating func _send(
         byteCount: Int, until deadline: Deadline?, _ write: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int
     ) throws(InterprocessError) -> RequestID? {

@@ -48,23 +48,27 @@ extension ReceivedRequest {
 
     /// Sends a response of a stream: a copy of `value`.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func send(_ value: some InterprocessValue) throws(InterprocessError) {
         _ = try _send(byteCount: MemoryLayout.size(ofValue: value), final: false, until: .never) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends a response of a stream: a copy of `value`; false at once when the client has not read enough earlier responses.
+    @inlinable
     public mutating func trySend(_ value: some InterprocessValue) throws(InterprocessError) -> Bool {
         try _send(byteCount: MemoryLayout.size(ofValue: value), final: false, until: nil) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends a response of a stream: a copy of `value`, waiting until `deadline` for room.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func send(_ value: some InterprocessValue, until deadline: Deadline) throws(InterprocessError) {
         _ = try _send(byteCount: MemoryLayout.size(ofValue: value), final: false, until: deadline) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends a response of a stream: a copy of `value`, waiting up to `timeout` for room.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func send(_ value: some InterprocessValue, timeout: Duration) throws(InterprocessError) {
         _ = try _send(byteCount: MemoryLayout.size(ofValue: value), final: false, until: .after(timeout)) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
@@ -162,23 +166,27 @@ extension ReceivedRequest {
 
     /// Sends the final response: a copy of `value`.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func respond(_ value: some InterprocessValue) throws(InterprocessError) {
         _ = try _send(byteCount: MemoryLayout.size(ofValue: value), final: true, until: .never) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends the final response: a copy of `value`; false at once when the client has not read enough earlier responses.
+    @inlinable
     public mutating func tryRespond(_ value: some InterprocessValue) throws(InterprocessError) -> Bool {
         try _send(byteCount: MemoryLayout.size(ofValue: value), final: true, until: nil) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends the final response: a copy of `value`, waiting until `deadline` for room.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func respond(_ value: some InterprocessValue, until deadline: Deadline) throws(InterprocessError) {
         _ = try _send(byteCount: MemoryLayout.size(ofValue: value), final: true, until: deadline) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }
 
     /// Sends the final response: a copy of `value`, waiting up to `timeout` for room.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func respond(_ value: some InterprocessValue, timeout: Duration) throws(InterprocessError) {
         _ = try _send(byteCount: MemoryLayout.size(ofValue: value), final: true, until: .after(timeout)) { space in space.storeBytes(of: value, as: type(of: value)); return space.count }
     }

@@ -24,7 +24,7 @@ public struct ReceivedRequest: ~Copyable {
     let seat: UnsafeMutableRawPointer
     let slot: RequestSlot
     /// The request's bytes, in the client's slot (untouched until this request is completed).
-    let payload: UnsafeRawBufferPointer
+    @usableFromInline let payload: UnsafeRawBufferPointer
     /// Responses sent so far.
     var sent: UInt64 = 0
     /// Whether the final response or the completion was sent.
@@ -67,6 +67,7 @@ public struct ReceivedRequest: ~Copyable {
     /// Copies a value out of the request at `offset`.
     ///
     /// - Throws: `invalidArgument` when the value does not fit there.
+    @inlinable
     public func load<Value: InterprocessValue>(fromByteOffset offset: Int = 0, as type: Value.Type) throws(InterprocessError) -> Value {
         try MessageBytes.load(payload, offset: offset, as: type, what: "request")
     }
@@ -93,6 +94,7 @@ public struct ReceivedRequest: ~Copyable {
     /// The one send: waits (without a deadline: not at all) for room in the request's response
     /// ring, lets `write` fill up to `byteCount` bytes in place and return how many it wrote,
     /// publishes the response. Returns false when a `tryX` found no room.
+    @usableFromInline
     mutating func _send(
         byteCount: Int, final: Bool, until deadline: Deadline?,
         _ write: (UnsafeMutableRawBufferPointer) throws(InterprocessError) -> Int

@@ -40,7 +40,7 @@ public struct Response: ~Copyable {
     /// Whether this is the last response to its request (the server is done with it).
     public let isFinal: Bool
     /// The payload, in the service's mapping.
-    let payload: UnsafeRawBufferPointer
+    @usableFromInline let payload: UnsafeRawBufferPointer
 
     init(request: RequestID, isFinal: Bool, payload: UnsafeRawBufferPointer) {
         self.request = request
@@ -67,14 +67,17 @@ public struct Response: ~Copyable {
     /// Copies a value out of the payload at `offset`.
     ///
     /// - Throws: `invalidArgument` when the value does not fit there.
+    @inlinable
     public func load<Value: InterprocessValue>(fromByteOffset offset: Int = 0, as type: Value.Type) throws(InterprocessError) -> Value {
         try MessageBytes.load(payload, offset: offset, as: type, what: "response")
     }
 }
 
 /// Reading values out of message payloads.
+@usableFromInline
 enum MessageBytes {
     /// Copies a `Value` out of `payload` at `offset`, or throws `invalidArgument` naming `what`.
+    @inlinable
     static func load<Value: InterprocessValue>(
         _ payload: UnsafeRawBufferPointer, offset: Int, as type: Value.Type, what: String
     ) throws(InterprocessError) -> Value {
