@@ -80,12 +80,14 @@ extension Client {
 
     /// Sends a copy of `value`, and the value in the first response.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type) throws(InterprocessError) -> Value {
         try request(value, as: type, until: .never)
     }
 
     /// Sends a copy of `value`, and the value in the first response, waiting at most until `deadline`.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, until deadline: Deadline) throws(InterprocessError) -> Value {
         let id = try send(value, until: deadline)
         return try firstResponse(to: id) { (client: inout Client) throws(InterprocessError) in try client.receiveResponse(to: id, as: type, until: deadline) }
@@ -93,6 +95,7 @@ extension Client {
 
     /// Sends a copy of `value`, and the value in the first response, waiting at most `timeout`.
     @available(*, noasync, message: "blocks the thread; in async code, await the async form")
+    @inlinable
     public mutating func request<Value: InterprocessValue>(_ value: some InterprocessValue, as type: Value.Type, timeout: Duration) throws(InterprocessError) -> Value {
         try request(value, as: type, until: .after(timeout))
     }
@@ -115,7 +118,7 @@ extension Client {
 
     /// The first response `receive` gets for request `id`; the request is cancelled after it
     /// (the rest of a stream is dropped) and when `receive` throws.
-    @inline(__always)
+    @inlinable
     mutating func firstResponse<Result>(
         to id: RequestID, _ receive: (inout Client) throws(InterprocessError) -> Result?
     ) throws(InterprocessError) -> Result {
@@ -136,6 +139,7 @@ extension Client {
     }
 
     /// The error for a request completed without a response.
+    @usableFromInline
     static func noResponse(_ id: RequestID, service: String) -> InterprocessError {
         InterprocessError(.notFound, operation: "request from request-response service", name: service,
                           reason: "the server completed request \(id) without a response")
