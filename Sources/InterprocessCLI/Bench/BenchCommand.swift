@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
             reader processes, 8 B records. Blackboard: reads per second per reader process (of its \
             own CPU time and of wall time) of a 64 B entry while the writer updates it continuously, \
             with 1 and 4 reader processes, and the writer's rate beside each, at 2 and 4 copies per \
-            entry. Request/response (rpc): the round trip of an 8-byte request and response beside \
+            entry; then with the writer paced at 1 M and 10 M updates/s (4 copies). Request/response (rpc): the round trip of an 8-byte request and response beside \
             the C spin round trip. Waitset: wake-up latency from a notify in one process to a \
             WaitSet of 1 and of 1,000 listeners returning in another, beside a blocked listener. \
             Byte stream (in the throughput group): 64 B, 64 KiB and 1 MiB writes through a \

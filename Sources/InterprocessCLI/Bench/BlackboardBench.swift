@@ -22,6 +22,8 @@ struct BoardValue64: InterprocessValue {
 struct BlackboardRow: Codable {
     var copies: Int
     var readers: Int
+    /// The writer's pace in updates per second: nil when it writes without pause.
+    var writerPace: Double?
     var role: BenchRole
     /// Writes in the measured time, that time, and the rate.
     var writerWrites: Int
@@ -49,6 +51,9 @@ enum BlackboardBench {
     static let cases = [BenchCase(group: .blackboard, transport: .blackboard, messageSize: 64)]
     static let readerCounts = [0, 1, 4]
     static let copyCounts = [2, 4]
+    /// The paced rows: a writer that updates on a schedule (a sensor or a price feed) rather
+    /// than as fast as it can, with 4 copies and 1 and 4 readers.
+    static let writerPaces: [Double] = [1e6, 1e7]
 
     // The results segment: the ready count at 0, the stop flag at 8, then 64 bytes per reader
     // from 64: reads, CPU ns, wall ns, versions seen, torn values.
@@ -64,10 +69,13 @@ enum BlackboardBench {
             }
             rows += group
         }
+        for pace in quick ? [] : writerPaces {
+            for readers in [1, 4] { rows.append(try measure(copies: 4, readers: readers, settings: settings, warmup: 1 << 12, pace: pace)) }
+        }
         return rows
     }
 
-    static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int) throws -> BlackboardRow {
+    static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int, pace: Double? = nil) throws -> BlackboardRow {
         let name = "ipc-bench-\(getpid())-board-\(copies)-\(readers)", resultsName = name + "-results"
         let board = try Blackboard(create: name, entries: [.value("value", of: BoardValue64.self)], copies: copies,
                                    lifetime: .removedWhenCreatorCloses)
@@ -82,7 +90,7 @@ enum BlackboardBench {
              "--control", resultsName, "--cpu", String(settings.peerCPU), "--queue", name, "--producer-index", String(index)]
         }
         var row = try BroadcastBench.withReaders(readers, arguments: arguments, pids: []) { pids in
-            try write(board, copies: copies, readers: pids, ready: word(0), stop: word(8), settings: settings, warmup: warmup)
+            try write(board, copies: copies, readers: pids, ready: word(0), stop: word(8), settings: settings, warmup: warmup, pace: pace)
         }
         for index in 0..<readers {
             let slot = base + 64 * (index + 1)
@@ -97,11 +105,12 @@ enum BlackboardBench {
         return row
     }
 
-    /// The writer's side: waits for the readers, warms up, writes for the measured time, then
+    /// The writer's side: waits for the readers, warms up, writes for the measured time (as
+    /// fast as it can, or `pace` updates per second, spinning on the clock between them), then
     /// raises the stop flag.
     static func write(
         _ board: Blackboard, copies: Int, readers: [pid_t], ready: UnsafeMutablePointer<Atomic<UInt64>>,
-        stop: UnsafeMutablePointer<Atomic<UInt64>>, settings: BenchSettings, warmup: Int
+        stop: UnsafeMutablePointer<Atomic<UInt64>>, settings: BenchSettings, warmup: Int, pace: Double?
     ) throws -> BlackboardRow {
         defer { stop.pointee.store(1, ordering: .releasing) }
         let waitLimit = ipcb_monotonic_ns() + 20_000_000_000
@@ -118,14 +127,24 @@ enum BlackboardBench {
         let start = ipcb_monotonic_ns(), cpuStart = threadCPUNanoseconds()
         var now = start
         let first = value
-        repeat {
-            for _ in 0..<(1 << 16) { writer.write(key, BoardValue64(value)); value &+= 1 }
-            now = ipcb_monotonic_ns()
-        } while now &- start < nanoseconds
+        if let pace {
+            let period = 1e9 / pace
+            repeat {
+                writer.write(key, BoardValue64(value))
+                value &+= 1
+                let next = start &+ UInt64(Double(value &- first) * period)
+                repeat { now = ipcb_monotonic_ns() } while now < next
+            } while now &- start < nanoseconds
+        } else {
+            repeat {
+                for _ in 0..<(1 << 16) { writer.write(key, BoardValue64(value)); value &+= 1 }
+                now = ipcb_monotonic_ns()
+            } while now &- start < nanoseconds
+        }
         let cpu = Double(threadCPUNanoseconds() &- cpuStart) / 1e9
         let written = Int(value &- first), seconds = Double(now &- start) / 1e9
         return BlackboardRow(
-            copies: copies, readers: readers.count, role: .subject, writerWrites: written, seconds: seconds,
+            copies: copies, readers: readers.count, writerPace: pace, role: .subject, writerWrites: written, seconds: seconds,
             writerWritesPerSecond: Double(written) / seconds, writerWritesPerCPUSecond: cpu > 0 ? Double(written) / cpu : 0,
             readerReads: [], readerReadsPerCPUSecond: [], readerReadsPerSecond: [], readerVersionsSeen: [])
     }
@@ -167,11 +186,11 @@ enum BlackboardBench {
 
     /// The rows as a table for people.
     static func table(_ rows: [BlackboardRow]) -> String {
-        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously; readers (all on the peer CPU) call read(_:) in a loop, checking each value. Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same copies, same run).\n\n"
-        var table = [["copies", "readers", "writes/s per CPU-s", "wall", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
+        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously (pace: without pause, or that many updates per second); readers (all on the peer CPU) call read(_:) in a loop, checking each value. Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same copies, same run).\n\n"
+        var table = [["copies", "pace", "readers", "writes/s per CPU-s", "wall", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
         for row in rows {
             let list = { (values: [Double]) in values.isEmpty ? "-" : values.map { BenchTable.rate($0) }.joined(separator: ", ") }
-            table.append([String(row.copies), String(row.readers), BenchTable.rate(row.writerWritesPerCPUSecond), BenchTable.rate(row.writerWritesPerSecond),
+            table.append([String(row.copies), row.writerPace.map { BenchTable.rate($0) + "/s" } ?? "none", String(row.readers), BenchTable.rate(row.writerWritesPerCPUSecond), BenchTable.rate(row.writerWritesPerSecond),
                           BenchTable.ratio(row.ratioToOneReader), list(row.readerReadsPerCPUSecond), list(row.readerReadsPerSecond),
                           row.readerVersionsSeen.isEmpty ? "-" : row.readerVersionsSeen.map(String.init).joined(separator: ", ")])
         }
