@@ -124,3 +124,28 @@ extension MemoryTests {
         }
     }
 }
+
+extension MemoryTests.TruncationGuardTests {
+    @Test("a mapped array file shrunk under a reader: reads see zeros, refresh throws .truncated")
+    func mappedArrayShrunk() throws {
+        let directory = try MemoryFixtures.TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("values.array")
+        var writer = try MappedArray<UInt64>(create: FilePath(path))
+        try writer.append(contentsOf: (0..<UInt64(100_000)).map { $0 &+ 1 })
+        var reader = try MappedArray<UInt64>(open: FilePath(path), access: .readOnly)
+        #expect(try reader.refresh() == 100_000)
+        #expect(reader[99_999] == 100_000)
+        try Self.shrink(path, to: 64 << 10)
+        #expect(reader[99_999] == 0, "a page past the new end reads as zeros")
+        #expect(throws: InterprocessError.self) { _ = try reader.refresh() }
+        do {
+            _ = try reader.refresh()
+        } catch {
+            #expect(error.code == .truncated, "\(error)")
+        }
+        try Self.shrink(path, to: 0)
+        #expect(reader[0] == 0)
+        #expect(throws: InterprocessError.self) { _ = try reader.state }
+    }
+}
