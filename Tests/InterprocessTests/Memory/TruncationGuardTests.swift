@@ -149,3 +149,41 @@ extension MemoryTests.TruncationGuardTests {
         #expect(throws: InterprocessError.self) { _ = try reader.state }
     }
 }
+
+extension MemoryTests.TruncationGuardTests {
+    /// Expects `body` to throw `.truncated`.
+    static func expectTruncated(_ what: String, _ body: () throws(InterprocessError) -> Void) {
+        do {
+            try body()
+            Issue.record("\(what): no error")
+        } catch {
+            #expect(error.code == .truncated, "\(what): \(error)")
+        }
+    }
+
+    @Test("in this process: a shrunk MPMC queue, message queue and pub/sub service report .truncated in state and on a timed-out wait")
+    func otherKindsReportIt() throws {
+        let mpmcName = TestSupport.uniqueName("shrinkm")
+        let mpmc = try MPMCQueue(create: mpmcName, slotCount: 64, slotSize: 64)
+        defer { try? MPMCQueue.remove(mpmcName) }
+        var mpmcConsumer = try mpmc.makeConsumer()
+        try Self.shrink(MemoryFixtures.shmPath(mpmcName), to: 0)
+        #expect(mpmc.state.problem?.contains("truncated by another process") == true)
+        Self.expectTruncated("MPMC receive") { () throws(InterprocessError) in _ = try mpmcConsumer.receive(timeout: .milliseconds(10)) }
+
+        let messageName = TestSupport.uniqueName("shrinkmq")
+        let messages = try MessageQueue(create: messageName, capacity: 8, maximumSize: 64)
+        defer { try? MessageQueue.remove(messageName) }
+        try Self.shrink(MemoryFixtures.shmPath(messageName), to: 0)
+        #expect(messages.state.problem?.contains("truncated by another process") == true)
+        Self.expectTruncated("message queue receive") { () throws(InterprocessError) in _ = try messages.receive(timeout: .milliseconds(10)) }
+
+        let serviceName = TestSupport.uniqueName("shrinksv")
+        let service = try Service(create: serviceName, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64)))
+        defer { try? Service.remove(serviceName) }
+        var subscriber = try Subscriber(service: service)
+        try Self.shrink(MemoryFixtures.shmPath(service.storage.name), to: 0)
+        #expect(service.state.problem?.contains("truncated by another process") == true)
+        Self.expectTruncated("subscriber receive") { () throws(InterprocessError) in _ = try subscriber.receive(timeout: .milliseconds(10)) }
+    }
+}
