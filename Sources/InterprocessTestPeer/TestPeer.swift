@@ -147,6 +147,16 @@ struct TestPeer {
           sem-post-loop SHM SEED                       post units to it forever (until killed)
           cond-wait-until SEGMENT MS                   one condition wait with a deadline; "signalled",
                                                        "timed out, held" or "timed out, not held"
+          truncation-shm NAME read|write|read-only READY MS
+                                                       sweep a segment's pages until a peer shrinks it;
+                                                       "truncated pages P", "error truncated" (read-only:
+                                                       then "writing" and a write that must fault)
+          truncation-spsc NAME send|receive MS         use an SPSC queue until a peer shrinks it;
+                                                       "ops N bad B truncated true|false errors …"
+          truncation-journal DIR READY MS              tail a journal until a peer shrinks its cycle;
+                                                       "read N", then "error CODE" or "quiet"
+          truncation-unguarded                         a SIGBUS past the end of an unregistered
+                                                       mapping: "guarded N …", then dies of SIGBUS
           as-nobody COMMAND ARGUMENTS...               drop to user nobody (65534), then run COMMAND
           spsc-produce NAME RUN COUNT MAXSIZE [BATCH]  send COUNT self-checking records of run RUN
           spsc-produce-then-die NAME RUN COUNT MAXSIZE send COUNT records, half-write one more, SIGKILL
@@ -425,6 +435,10 @@ struct TestPeer {
         case "journal-kill-loop": try JournalCommands.killLoop(&arguments)
         case "journal-follow": try JournalCommands.follow(&arguments)
         case "journal-tail": try JournalCommands.tail(&arguments)
+        case "truncation-shm": try TruncationCommands.shm(&arguments)
+        case "truncation-spsc": try TruncationCommands.spsc(&arguments)
+        case "truncation-journal": try TruncationCommands.journal(&arguments)
+        case "truncation-unguarded": try TruncationCommands.unguarded(&arguments)
         case "as-nobody":
             try PrivilegeCommands.dropToNobody()
             try run(&arguments)

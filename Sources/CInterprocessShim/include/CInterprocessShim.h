@@ -198,6 +198,23 @@ struct ipc_region_cookie {
 #include <stdio.h>
 FILE *ipc_region_file_open(struct ipc_region_cookie *cookie, const char *mode);
 
+// The truncation guard (TruncationGuard.c): survives SIGBUS from a peer that shrinks a file we
+// map. Registration installs the process's SIGBUS handler once; other SIGBUSes chain to the
+// handler that was there before.
+/// Registers the mapped range [start, start + length) (rounded out to pages) so that a page
+/// past its file's end reads as zeros instead of killing the process. `writable` is the
+/// mapping's protection (a read-only range gets read-only zero pages). Returns a slot index
+/// for the other calls, or -1 with errno (ENOSPC: the table is full).
+int ipc_guard_register(void *start, size_t length, int writable);
+/// Forgets a slot; call it before unmapping the range.
+void ipc_guard_unregister(int slot);
+/// The pages of the slot's range replaced by zero pages since it was registered.
+uint64_t ipc_guard_faults(int slot);
+/// The pages replaced in the whole process so far.
+uint64_t ipc_guard_total_faults(void);
+/// The slots in use (for tests: mappings register and unregister in pairs).
+int ipc_guard_registered_count(void);
+
 /// Open-file-description record locks (Linux 3.15+): F_OFD_SETLK (`wait == 0`) or F_OFD_SETLKW
 /// (`wait != 0`) with a `struct flock` built here, because fcntl is variadic. `type` is F_RDLCK,
 /// F_WRLCK or F_UNLCK; the range is [`start`, `start + length`) from the start of the file, and

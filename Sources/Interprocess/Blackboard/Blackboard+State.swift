@@ -37,7 +37,7 @@ extension Blackboard {
     /// A snapshot of the board (see ``State``). Never traps and never fails: an entry whose
     /// version names a copy whose stamp no write leaves is reported in ``State/problem``.
     public var state: State {
-        var problems: [String] = []
+        var problems: [String] = mapping.storage.truncationProblem(operation: "inspect blackboard").map { [$0.reason] } ?? []
         var entries: [State.EntryState] = []
         for (index, entry) in mapping.entries.enumerated() {
             let line = mapping.dataOffsets[index]

@@ -187,8 +187,8 @@ public struct BroadcastReader: ~Copyable {
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "receive from broadcast stream", name: mapping.storage.name,
-                          reason: "no record arrived before the deadline")
+        mapping.storage.judged(InterprocessError(.timedOut, operation: "receive from broadcast stream", name: mapping.storage.name,
+                                                 reason: "no record arrived before the deadline"))
     }
 
     @usableFromInline

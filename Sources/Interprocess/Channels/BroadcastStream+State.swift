@@ -55,7 +55,7 @@ extension BroadcastStream {
             nextSequence: word(BroadcastLayout.sequenceOffset),
             writer: QueueEndpointState(claimWord: mapping.word64(BroadcastLayout.writerOwnerOffset).pointee.load(ordering: .relaxed)),
             parkedReaders: mapping.word32(BroadcastLayout.parkedReadersOffset).pointee.load(ordering: .relaxed),
-            problem: problem)
+            problem: mapping.storage.truncationProblem(operation: "inspect broadcast stream")?.reason ?? problem)
     }
 }
 #endif

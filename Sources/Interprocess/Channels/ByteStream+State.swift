@@ -48,7 +48,8 @@ extension ByteStream {
             writerSleeping: storage.word32(ByteStreamLayout.writerSleepingOffset).pointee.load(ordering: .relaxed) != 0,
             readerSleeping: storage.word32(ByteStreamLayout.readerSleepingOffset).pointee.load(ordering: .relaxed) != 0,
             finished: storage.word32(ByteStreamLayout.finishedOffset).pointee.load(ordering: .relaxed) != 0,
-            problem: valid ? nil : storage.indexError(written: written, read: read, operation: "inspect byte stream").reason)
+            problem: storage.truncationProblem(operation: "inspect byte stream")?.reason
+                ?? (valid ? nil : storage.indexError(written: written, read: read, operation: "inspect byte stream").reason))
     }
 }
 #endif

@@ -32,6 +32,12 @@ final class ByteStreamStorage: @unchecked Sendable {
     /// Whether this handle created the stream.
     let wasCreated: Bool
 
+    /// The error for a stream whose file another process shrank under this mapping, or nil
+    /// (the stream's pages are all in `mirror`).
+    func truncationProblem(operation: String) -> InterprocessError? {
+        mirror.truncationProbe(name: name).problem(operation: operation)
+    }
+
     /// Maps a validated named segment's data twice.
     init(segment: consuming Segment, operation: String) throws(InterprocessError) {
         let name = segment.name.rawValue

@@ -19,6 +19,9 @@ struct ByteStreamWaiting {
     let peerRole: String
     let operation: String
     let name: String
+    /// The stream's mapping's truncation count: a wait that times out on a stream whose file a
+    /// peer shrank reports that instead.
+    let truncation: TruncationProbe
 
     /// How long a side waits before it looks whether the peer is dead: the longest a wake-up
     /// can be lost anyway (``FutexParking/recheckInterval``), and rare enough that the `/proc`
@@ -34,6 +37,7 @@ struct ByteStreamWaiting {
         self.peerRole = peerRole
         self.operation = operation
         self.name = storage.name
+        truncation = storage.mirror.truncationProbe(name: storage.name)
     }
 
     /// Blocks until `isReady` holds for the index (or the index cannot be right, which the
@@ -100,7 +104,7 @@ struct ByteStreamWaiting {
     }
 
     func timedOut() -> InterprocessError {
-        InterprocessError(.timedOut, operation: operation, name: name,
+        truncation.problem(operation: operation) ?? InterprocessError(.timedOut, operation: operation, name: name,
                           reason: peerRole == "reader" ? "the stream stayed full until the deadline" : "no data arrived before the deadline")
     }
 }

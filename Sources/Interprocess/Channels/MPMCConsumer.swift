@@ -178,7 +178,7 @@ public struct MPMCConsumer: ~Copyable, QueueConsumer {
         let reason = position > MPMCLayout.positionMask
             ? "its head \(position) is past the largest position (2^62 - 1)"
             : "its head is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
-        throw InterprocessError(.corrupt, operation: "receive from queue", name: mapping.storage.name, reason: reason)
+        throw mapping.storage.judged(InterprocessError(.corrupt, operation: "receive from queue", name: mapping.storage.name, reason: reason))
     }
 
     @usableFromInline
@@ -186,7 +186,7 @@ public struct MPMCConsumer: ~Copyable, QueueConsumer {
         let reason = position > MPMCLayout.positionMask
             ? "its head \(position) is past the largest position (2^62 - 1)"
             : "the record at position \(position) is published (sequence \(sequence)) but its slot names a claimant; a published slot's claimant is 0"
-        return InterprocessError(.corrupt, operation: "receive from queue", name: mapping.storage.name, reason: reason)
+        return mapping.storage.judged(InterprocessError(.corrupt, operation: "receive from queue", name: mapping.storage.name, reason: reason))
     }
 
     @usableFromInline
@@ -201,8 +201,8 @@ public struct MPMCConsumer: ~Copyable, QueueConsumer {
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "receive from queue", name: mapping.storage.name,
-                          reason: "no record arrived before the deadline")
+        mapping.storage.judged(InterprocessError(.timedOut, operation: "receive from queue", name: mapping.storage.name,
+                          reason: "no record arrived before the deadline"))
     }
 }
 #endif

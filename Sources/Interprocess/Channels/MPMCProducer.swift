@@ -157,7 +157,7 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
         let reason = position > MPMCLayout.positionMask
             ? "its tail \(position) is past the largest position (2^62 - 1)"
             : "its tail is at position \(position), but the slot for it holds sequence 0x\(String(sequence, radix: 16)), more than \(reach) positions away"
-        throw InterprocessError(.corrupt, operation: "send to queue", name: mapping.storage.name, reason: reason)
+        throw mapping.storage.judged(InterprocessError(.corrupt, operation: "send to queue", name: mapping.storage.name, reason: reason))
     }
 
     @usableFromInline
@@ -165,13 +165,13 @@ public struct MPMCProducer: ~Copyable, QueueProducer {
         let reason = position > MPMCLayout.positionMask
             ? "its tail \(position) is past the largest position (2^62 - 1)"
             : "the slot for position \(position) is free (sequence \(position)) but names a claimant; a free slot's claimant is 0"
-        return InterprocessError(.corrupt, operation: "send to queue", name: mapping.storage.name, reason: reason)
+        return mapping.storage.judged(InterprocessError(.corrupt, operation: "send to queue", name: mapping.storage.name, reason: reason))
     }
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "send to queue", name: mapping.storage.name,
-                          reason: "the queue stayed full until the deadline")
+        mapping.storage.judged(InterprocessError(.timedOut, operation: "send to queue", name: mapping.storage.name,
+                          reason: "the queue stayed full until the deadline"))
     }
 
     @usableFromInline

@@ -65,7 +65,7 @@ extension MPMCQueue {
             consumersWaiting: mapping.word32(MPMCLayout.consumersWaitingOffset).pointee.load(ordering: .relaxed),
             skippedRecords: mapping.skippedRecords,
             redeliveredRecords: mapping.redeliveredRecords,
-            problem: problem)
+            problem: mapping.storage.truncationProblem(operation: "inspect queue")?.reason ?? problem)
     }
 }
 #endif

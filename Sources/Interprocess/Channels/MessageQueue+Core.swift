@@ -221,8 +221,8 @@ extension MessageQueueMapping {
         // spinning takes the CPU from the very process (a lock holder, a sender) they wait for.
         if parking(side).waiterCount == 0, spinWhileBlocked(side) { return }
         if deadline.hasPassed {
-            throw InterprocessError(.timedOut, operation: side.operation, name: storage.name,
-                                    reason: side == .send ? "it stayed full until the deadline" : "no message arrived before the deadline")
+            throw storage.judged(InterprocessError(.timedOut, operation: side.operation, name: storage.name,
+                                                   reason: side == .send ? "it stayed full until the deadline" : "no message arrived before the deadline"))
         }
         parking(side).sleepOnce(until: deadline) { isBlocked(side) }
     }
@@ -236,7 +236,7 @@ extension MessageQueueMapping {
     @usableFromInline
     func raiseCorrupt(_ side: MessageQueueSide, _ reason: String) throws(InterprocessError) -> Never {
         try? lock.unlock()
-        throw InterprocessError(.corrupt, operation: side.operation, name: storage.name, reason: reason)
+        throw storage.judged(InterprocessError(.corrupt, operation: side.operation, name: storage.name, reason: reason))
     }
 
     @usableFromInline

@@ -57,7 +57,7 @@ extension MessageQueue {
             lockOwner: lock?.owner,
             lockOwnerLiveness: lock?.ownerLiveness,
             repairs: mapping.word64(MessageQueueLayout.repairsOffset).pointee.load(ordering: .relaxed),
-            problem: problem)
+            problem: mapping.storage.truncationProblem(operation: "inspect queue")?.reason ?? problem)
     }
 }
 #endif

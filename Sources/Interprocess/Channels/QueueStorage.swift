@@ -26,8 +26,12 @@ final class QueueStorage: @unchecked Sendable {
     @usableFromInline
     let name: String
 
+    /// Its mapping's truncation count (the segment's, or the managed segment's reservation).
+    let truncation: TruncationProbe
+
     init(_ segment: consuming Segment) {
         self.name = segment.name.rawValue
+        self.truncation = segment.memory.truncationProbe
         self.body = segment.body
         self.wasCreated = segment.memory.wasCreated
         self.segment = Optional(segment)
@@ -38,9 +42,23 @@ final class QueueStorage: @unchecked Sendable {
     init(placedIn managed: ManagedSegment, name: String, body: UnsafeMutableRawBufferPointer, wasCreated: Bool) {
         self.segment = nil
         self.managed = managed
+        self.truncation = managed.attachment.reservation.truncationProbe(name: name)
         self.body = body
         self.wasCreated = wasCreated
         self.name = name
+    }
+
+    /// The error for a queue whose file another process shrank under this mapping (see
+    /// ``MappedRegion/wasTruncated``), or nil. Judged only on slow paths: a timeout, a bad word.
+    func truncationProblem(operation: String) -> InterprocessError? {
+        truncation.problem(operation: operation)
+    }
+
+    /// `error`, or the truncation that explains it (a shrunk file reads as zeros here, which a
+    /// queue then sees as an empty ring or a corrupt word).
+    @usableFromInline
+    func judged(_ error: InterprocessError) -> InterprocessError {
+        truncationProblem(operation: error.operation) ?? error
     }
 }
 

@@ -236,8 +236,8 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "receive from queue", name: mapping.storage.name,
-                          reason: "no record arrived before the deadline")
+        mapping.storage.judged(InterprocessError(.timedOut, operation: "receive from queue", name: mapping.storage.name,
+                          reason: "no record arrived before the deadline"))
     }
 
     @usableFromInline

@@ -246,8 +246,8 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "send to queue", name: mapping.storage.name,
-                          reason: "the queue stayed full until the deadline")
+        mapping.storage.judged(InterprocessError(.timedOut, operation: "send to queue", name: mapping.storage.name,
+                          reason: "the queue stayed full until the deadline"))
     }
 
     @usableFromInline

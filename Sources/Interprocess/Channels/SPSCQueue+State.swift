@@ -55,7 +55,8 @@ extension SPSCQueue {
             consumer: QueueEndpointState(claimWord: mapping.word64(SPSCLayout.consumerOwnerOffset).pointee.load(ordering: .relaxed)),
             producerSleeping: mapping.word32(SPSCLayout.producerSleepingOffset).pointee.load(ordering: .relaxed) != 0,
             consumerSleeping: mapping.word32(SPSCLayout.consumerSleepingOffset).pointee.load(ordering: .relaxed) != 0,
-            problem: valid ? nil : mapping.indexError(tail: tail, head: head, headName: "head", operation: "inspect queue").reason)
+            problem: mapping.storage.truncationProblem(operation: "inspect queue")?.reason
+                ?? (valid ? nil : mapping.indexError(tail: tail, head: head, headName: "head", operation: "inspect queue").reason))
     }
 }
 #endif

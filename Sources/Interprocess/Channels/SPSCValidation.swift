@@ -40,7 +40,7 @@ extension SPSCMapping {
         } else {
             reason = "its tail \(tail) is \(tail &- head) bytes ahead of its \(headName) \(head), more than the capacity of \(capacity) bytes"
         }
-        return InterprocessError(.corrupt, operation: operation, name: storage.name, reason: reason)
+        return storage.judged(InterprocessError(.corrupt, operation: operation, name: storage.name, reason: reason))
     }
 
     /// The error for a record header at `index` (ring offset `offset`) that cannot be right,
@@ -64,8 +64,8 @@ extension SPSCMapping {
         } else {
             what = "a length of \(length) bytes, past the tail \(tail) (\(available) bytes published)"
         }
-        return InterprocessError(.corrupt, operation: "receive from queue", name: storage.name,
-                                 reason: "the record header at index \(index) (ring offset \(offset)) holds \(what)")
+        return storage.judged(InterprocessError(.corrupt, operation: "receive from queue", name: storage.name,
+                                                reason: "the record header at index \(index) (ring offset \(offset)) holds \(what)"))
     }
 }
 

@@ -194,6 +194,8 @@ public struct Segment: ~Copyable {
             let slice = Deadline.after(.milliseconds(10)).earlier(than: deadline)
             _ = Futex.wait(on: Segment.futexWord(in: base), expecting: SegmentHeader.State.initializing.rawValue, until: slice)
         }
+        // A peer may have shrunk the file between the size check and the reads above.
+        try memory.checkNotTruncated(operation: operation)
         header.state = SegmentHeader.State.ready.rawValue
         self.header = header
         self.memory = memory

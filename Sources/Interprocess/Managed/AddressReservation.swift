@@ -14,6 +14,9 @@ struct AddressReservation: ~Copyable {
     let base: UnsafeMutableRawPointer
     /// The bytes reserved.
     let length: Int
+    /// The whole reservation's entry in the ``TruncationGuard``: its file is named and growable,
+    /// so a peer can shrink it under any window mapped here.
+    let guardSlot: TruncationGuard.Slot
 
     /// Reserves `length` bytes and maps the first `mapped` bytes of `descriptor` over them.
     init(length: Int, descriptor: Int32, mapped: Int, name: String) throws(InterprocessError) {
@@ -32,9 +35,16 @@ struct AddressReservation: ~Copyable {
         }
         base = start
         self.length = length
+        guardSlot = TruncationGuard.register(start, length: length, writable: true)
+    }
+
+    /// The reservation's truncation count, copyable.
+    func truncationProbe(name: String) -> TruncationProbe {
+        TruncationProbe(slot: guardSlot, name: name, count: length, descriptor: -1)
     }
 
     deinit {
+        TruncationGuard.unregister(guardSlot)
         munmap(base, length)
     }
 

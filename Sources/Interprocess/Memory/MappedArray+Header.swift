@@ -19,6 +19,13 @@ extension MappedArray {
     public mutating func refresh() throws(InterprocessError) -> Int {
         let operation = "refresh mapped array"
         let fileSize = try SharedMemory.fileSize(of: descriptor, operation: operation, name: label)
+        // Shorter than what this handle maps: another process truncated it. The pages past the
+        // end read as zeros here (the truncation guard), so the header can no longer be trusted.
+        let mapped = (isRaw ? 0 : MappedArrayLayout.dataOffset) + (isRaw ? knownCount : knownCapacity) * Self.stride
+        guard fileSize >= mapped else {
+            throw InterprocessError(.truncated, operation: operation, name: label,
+                                    reason: "its file was truncated by another process to \(fileSize) bytes, shorter than the \(mapped) bytes this handle maps")
+        }
         let count: Int, capacity: Int
         if isRaw {
             guard fileSize % Self.stride == 0 else {

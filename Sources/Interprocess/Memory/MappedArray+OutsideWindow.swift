@@ -14,12 +14,16 @@ extension MappedArray {
     func readOutsideWindow(_ index: Int) -> Element {
         let storage = UnsafeMutablePointer<Element>.allocate(capacity: 1)
         defer { storage.deallocate() }
+        // Zeros for bytes past the end of a file another process shortened under this handle,
+        // as a mapped access reads there (the truncation guard); `refresh()` reports it.
+        UnsafeMutableRawPointer(storage).initializeMemory(as: UInt8.self, repeating: 0, count: Self.stride)
         do {
             try MappedArrayFile.read(descriptor, into: storage, count: Self.stride, at: dataOffset + index * Self.stride,
                                      operation: "read mapped array", name: label)
+        } catch where error.code == .truncated {
+            // Shortened under the handle: the zeros stand.
         } catch {
-            // The element lies inside the checked count, so only a file shortened under the
-            // handle or an I/O error gets here: a mapped access would have faulted too.
+            // The element lies inside the checked count, so only an I/O error gets here.
             fatalError("\(error)")
         }
         return storage.pointee

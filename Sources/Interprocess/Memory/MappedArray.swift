@@ -41,9 +41,10 @@ import Musl
 /// instead of moving the window (a subscript cannot throw a mapping failure): scan with
 /// ``forEach(in:_:)`` or the spans, which move it.
 ///
-/// The file is a file: a process that truncates it under a mapping makes the next access to the
-/// lost pages fault (SIGBUS), as with any mapped file. Counts read from the header are checked
-/// against the file's size; nothing can check a truncation that happens afterwards.
+/// The file is a file: a process can truncate it under a mapping. Counts read from the header are
+/// checked against the file's size; after a truncation, the lost pages read as zeros here instead
+/// of faulting (SIGBUS: see ``MappedRegion/wasTruncated``), and ``refresh()`` and ``state``
+/// report it (``InterprocessError/Code/truncated``).
 public struct MappedArray<Element: BitwiseCopyable>: ~Copyable {
     /// The array's file.
     public let path: FilePath

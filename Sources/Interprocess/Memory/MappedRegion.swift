@@ -37,6 +37,9 @@ public struct MappedRegion: ~Copyable {
     /// the first page when a window of a file begins at an unaligned offset).
     private let mappingStart: UnsafeMutableRawPointer
     private let mappingLength: Int
+    /// The region's entry in the ``TruncationGuard``: a page past its file's end, once a peer
+    /// shrinks the file, reads as zeros instead of raising SIGBUS.
+    private let guardSlot: TruncationGuard.Slot
 
     /// The system's page size.
     public static let pageSize: Int = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -65,6 +68,7 @@ public struct MappedRegion: ~Copyable {
         }
         self.mappingStart = start
         self.mappingLength = mappingLength
+        self.guardSlot = TruncationGuard.register(start, length: mappingLength, writable: access != .readOnly)
         self.baseAddress = start + pageOffset
         self.count = length
         self.access = access
@@ -72,6 +76,7 @@ public struct MappedRegion: ~Copyable {
     }
 
     deinit {
+        TruncationGuard.unregister(guardSlot)
         munmap(mappingStart, mappingLength)
     }
 
@@ -99,6 +104,32 @@ public struct MappedRegion: ~Copyable {
         if access == .readOnly {
             throw InterprocessError(.readOnly, operation: operation, name: label, reason: "the region is mapped read-only")
         }
+    }
+
+    /// Whether another process shrank the file under this mapping and this process then touched
+    /// a page past the file's new end. Such a page no longer shows the file: it reads as zeros,
+    /// and writes to it stay private to this process. Code that judges a segment's health
+    /// reports it as ``InterprocessError/Code/truncated``.
+    ///
+    /// ```swift
+    /// let memory = try SharedMemory(open: "frames")
+    /// // … a peer runs ftruncate(2) on /dev/shm/frames, and a read past its new end sees zeros …
+    /// if memory.region.wasTruncated { print("frames was truncated by another process") }
+    /// ```
+    public var wasTruncated: Bool { TruncationGuard.faults(guardSlot) != 0 }
+
+    /// The pages of this region replaced by zero pages after a truncation (see ``wasTruncated``).
+    public var truncatedPages: Int { Int(truncatingIfNeeded: TruncationGuard.faults(guardSlot)) }
+
+    /// This region's truncation count, copyable; `descriptor` (when the owner keeps the file
+    /// open) lets its errors name the file's size now.
+    func truncationProbe(name: String? = nil, descriptor: Int32 = -1) -> TruncationProbe {
+        TruncationProbe(slot: guardSlot, name: name ?? label, count: count, descriptor: descriptor)
+    }
+
+    /// Throws ``InterprocessError/Code/truncated`` if the region ``wasTruncated``.
+    func checkNotTruncated(operation: String, name: String? = nil) throws(InterprocessError) {
+        if let problem = truncationProbe(name: name).problem(operation: operation) { throw problem }
     }
 
     /// The page-aligned system range covering `range` (bytes relative to ``baseAddress``),

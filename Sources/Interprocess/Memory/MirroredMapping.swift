@@ -23,6 +23,8 @@ struct MirroredMapping: ~Copyable {
     let data: UnsafeMutableRawPointer
     /// The data's size: each copy's length.
     let dataLength: Int
+    /// The whole reservation's entry in the ``TruncationGuard`` (the file may be shrunk by a peer).
+    let guardSlot: TruncationGuard.Slot
 
     /// Maps `descriptor` as described above. Both lengths must be multiples of the page size
     /// (`headerLength` may be 0); the caller has checked the file is long enough.
@@ -58,9 +60,16 @@ struct MirroredMapping: ~Copyable {
         self.length = length
         self.data = start + headerLength
         self.dataLength = dataLength
+        self.guardSlot = TruncationGuard.register(start, length: length, writable: true)
+    }
+
+    /// The mapping's truncation count, copyable.
+    func truncationProbe(name: String) -> TruncationProbe {
+        TruncationProbe(slot: guardSlot, name: name, count: length, descriptor: -1)
     }
 
     deinit {
+        TruncationGuard.unregister(guardSlot)
         munmap(start, length)
     }
 }

@@ -319,6 +319,27 @@ public struct SharedMemory: ~Copyable {
         }
     }
 
+    /// Throws ``InterprocessError/Code/truncated`` if another process shrank the segment's file
+    /// under this mapping: the file is now shorter than the mapping, or this process touched a
+    /// page past its new end (see ``MappedRegion/wasTruncated``). One `fstat`: for the slow
+    /// paths that judge a segment's health.
+    ///
+    /// ```swift
+    /// let memory = try SharedMemory(open: "frames")
+    /// try memory.checkNotTruncated(operation: "read frames")  // .truncated after a peer's ftruncate
+    /// ```
+    public func checkNotTruncated(operation: String) throws(InterprocessError) {
+        if let problem = truncationProblem(operation: operation) { throw problem }
+    }
+
+    /// The error ``checkNotTruncated(operation:)`` throws, or nil.
+    func truncationProblem(operation: String) -> InterprocessError? {
+        truncationProbe.problem(operation: operation)
+    }
+
+    /// The mapping's truncation count, copyable (valid while this handle lives).
+    var truncationProbe: TruncationProbe { region.truncationProbe(name: name.rawValue, descriptor: descriptor) }
+
     static func fileSize(of descriptor: Int32, operation: String, name: String) throws(InterprocessError) -> Int {
         var info = stat()
         try checkedCall(operation, name: name) { fstat(descriptor, &info) }

@@ -18,8 +18,8 @@ extension Publisher {
             if refreshGate() { return true }
             guard let deadline else { return false }
             if deadline.hasPassed {
-                throw InterprocessError(.timedOut, operation: "send to service", name: service.name,
-                                        reason: "a .block subscriber stayed \(service.configuration.bufferCapacity) samples behind until the deadline")
+                throw service.storage.judged(InterprocessError(.timedOut, operation: "send to service", name: service.name,
+                                                               reason: "a .block subscriber stayed \(service.configuration.bufferCapacity) samples behind until the deadline"))
             }
             if spins < ChannelWaiting.spinLimit / 8 {
                 spins += 1

@@ -11,7 +11,7 @@ extension Service {
     /// A snapshot of the service (see ``ServiceState``): its publisher, subscribers and pools.
     public var state: ServiceState {
         let storage = self.storage
-        var problems: [String] = []
+        var problems: [String] = storage.segment.memory.truncationProblem(operation: "inspect service").map { [$0.reason] } ?? []
         var subscribers: [SubscriberState] = []
         for index in 0..<storage.configuration.maximumSubscribers {
             guard let subscriber = SubscriberState.read(storage, index: index) else { continue }

@@ -135,7 +135,14 @@ extension ServiceStorage {
 
     /// A `.corrupt` error naming the service.
     func corruptError(_ reason: String, operation: String) -> InterprocessError {
-        InterprocessError(.corrupt, operation: operation, name: name, reason: reason)
+        judged(InterprocessError(.corrupt, operation: operation, name: name, reason: reason))
+    }
+
+    /// `error`, or the truncation that explains it: a control segment shrunk by another process
+    /// reads as zeros here (see ``MappedRegion/wasTruncated``). For slow paths only.
+    @usableFromInline
+    func judged(_ error: InterprocessError) -> InterprocessError {
+        segment.memory.truncationProblem(operation: error.operation) ?? error
     }
 
     /// The error for a slot index read from ring entry `entry` that is not a slot.

@@ -127,8 +127,8 @@ extension Subscriber {
 
     @usableFromInline
     func timedOutError() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "receive from service", name: service.name,
-                          reason: "no sample arrived before the deadline")
+        service.storage.judged(InterprocessError(.timedOut, operation: "receive from service", name: service.name,
+                                                 reason: "no sample arrived before the deadline"))
     }
 }
 #endif
