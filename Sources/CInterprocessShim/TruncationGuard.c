@@ -43,7 +43,6 @@ struct guard_slot {
 
 static struct guard_slot guard_slots[IPC_GUARD_SLOTS];
 static atomic_uint guard_high_water;  // no slot at or above this index was ever claimed
-static atomic_ullong guard_total_faults;
 static struct sigaction guard_previous;
 static uintptr_t guard_page_size;
 static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
@@ -133,7 +132,6 @@ static void guard_handler(int signal, siginfo_t *info, void *context) {
             void *mapped = mmap(page, guard_page_size, protection, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
             if (mapped != MAP_FAILED) {
                 atomic_fetch_add_explicit(&slot->faults, 1, memory_order_relaxed);
-                atomic_fetch_add_explicit(&guard_total_faults, 1, memory_order_relaxed);
                 errno = saved_errno;
                 return;
             }
@@ -199,9 +197,6 @@ uint64_t ipc_guard_faults(int index) {
     return atomic_load_explicit(&guard_slots[index].faults, memory_order_relaxed);
 }
 
-uint64_t ipc_guard_total_faults(void) {
-    return atomic_load_explicit(&guard_total_faults, memory_order_relaxed);
-}
 
 int ipc_guard_registered_count(void) {
     int count = 0;

@@ -210,8 +210,6 @@ int ipc_guard_register(void *start, size_t length, int writable);
 void ipc_guard_unregister(int slot);
 /// The pages of the slot's range replaced by zero pages since it was registered.
 uint64_t ipc_guard_faults(int slot);
-/// The pages replaced in the whole process so far.
-uint64_t ipc_guard_total_faults(void);
 /// The slots in use (for tests: mappings register and unregister in pairs).
 int ipc_guard_registered_count(void);
 

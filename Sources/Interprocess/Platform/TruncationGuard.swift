@@ -39,9 +39,6 @@ enum TruncationGuard {
         slot == .unguarded ? 0 : ipc_guard_faults(slot.index)
     }
 
-    /// Such pages in the whole process so far.
-    static var totalFaults: UInt64 { ipc_guard_total_faults() }
-
     /// Ranges registered now (each mapping registers once and unregisters once).
     static var registeredCount: Int { Int(ipc_guard_registered_count()) }
 }

@@ -105,6 +105,26 @@ extension MemoryTests {
             #expect(outcome.standardOutput.contains("error truncated"), "\(outcome)")
         }
 
+        @Test("every shared mapping registers its range while mapped and unregisters it before unmapping (counted in a child process)")
+        func registrationsPair() async {
+            await #expect(processExitsWith: .success) {
+                let before = TruncationGuard.registeredCount
+                for round in 0..<20 {
+                    let name = "ipctest-\(getpid())-guard-pair-\(round)"
+                    do {
+                        let memory = try SharedMemory(create: name, size: 1 << 16, lifetime: .removedWhenCreatorCloses)
+                        let mirrored = try MirroredRegion(size: 4 * Int(sysconf(Int32(_SC_PAGESIZE))))
+                        let heap = try ManagedSegment(create: name + "-heap", size: 1 << 20, maximumSize: 8 << 20)
+                        // The segment, both halves of the mirror (or its one reservation) and the heap.
+                        guard TruncationGuard.registeredCount >= before + 3 else { exit(2) }
+                        _ = (memory.size, mirrored.count, heap.name)
+                    }
+                    try ManagedSegment.remove(name + "-heap")
+                }
+                exit(TruncationGuard.registeredCount == before ? 0 : 1)
+            }
+        }
+
         @Test("in this process: a shrunk queue reads as zeros, its state names the truncation, a wait throws .truncated")
         func queueStateAndWait() throws {
             let name = TestSupport.uniqueName("shrinks")
