@@ -27,8 +27,8 @@ public struct Server: ~Copyable {
     let storage: RequestResponseStorage
     /// This process's claim word (what request slots record as `takenBy`).
     let claim: UInt64
-    /// Where the next scan starts (seat × slots + slot), so that no client starves the others.
-    var cursor = 0
+    /// Where the next scan starts, so that no client starves the others.
+    var cursor: (seat: Int, slot: Int) = (0, 0)
 
     /// Becomes the service's server, taking over a dead server's place.
     ///
@@ -115,17 +115,23 @@ public struct Server: ~Copyable {
     /// were ever claimed, from where the last scan stopped.
     mutating func takeNext(operation: String) -> ReceivedRequest? {
         let slots = storage.geometry.slotsPerSeat
-        let total = storage.scannedSeats &* slots
+        let seats = storage.scannedSeats
+        let total = seats &* slots
         guard total > 0 else { return nil }
-        if cursor >= total { cursor = 0 }
-        var position = cursor
+        // The cursor is kept as a seat and a slot, not one number: a spinning server calls this
+        // in a loop, and dividing to split a position costs more than the rest of a look.
+        if cursor.seat >= seats || cursor.slot >= slots { cursor = (0, 0) }
+        var (seatIndex, index) = cursor
         for _ in 0..<total {
-            let seatIndex = position / slots
-            let index = position &- seatIndex &* slots
-            position &+= 1
-            if position == total { position = 0 }
             let seat = storage.seat(seatIndex)
-            let slot = RequestSlot(storage.slot(index, of: seat), geometry: storage.geometry)
+            let slotIndex = index
+            index &+= 1
+            if index == slots {
+                index = 0
+                seatIndex &+= 1
+                if seatIndex == seats { seatIndex = 0 }
+            }
+            let slot = RequestSlot(storage.slot(slotIndex, of: seat), geometry: storage.geometry)
             let posted = slot.posted.pointee.load(ordering: .acquiring)
             let taken = slot.taken.pointee.load(ordering: .relaxed)
             guard posted != 0, posted != taken,
@@ -133,8 +139,8 @@ public struct Server: ~Copyable {
             else { continue }
             slot.takenBy.pointee.store(claim, ordering: .relaxed)
             slot.tail.pointee.store(0, ordering: .relaxed)
-            if let request = admit(posted, slot: slot, seat: seat, index: index) {
-                cursor = position
+            if let request = admit(posted, slot: slot, seat: seat, index: slotIndex) {
+                cursor = (seatIndex, index)
                 // Only the one live server writes it: a load and a store, not a locked add.
                 storage.served.pointee.store(storage.served.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
                 return request
