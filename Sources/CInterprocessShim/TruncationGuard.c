@@ -28,7 +28,9 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #define IPC_GUARD_SLOTS 16384
 
@@ -129,8 +131,10 @@ static void guard_handler(int signal, siginfo_t *info, void *context) {
         struct guard_slot *slot = guard_find(address, &protection);
         if (slot != NULL) {
             void *page = (void *)(address & ~(guard_page_size - 1));
-            void *mapped = mmap(page, guard_page_size, protection, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-            if (mapped != MAP_FAILED) {
+            // The system call itself, not libc's mmap: a sanitizer's interceptor (TSan's updates
+            // its own tables under a lock the interrupted code may hold) is no place for a handler.
+            long mapped = syscall(SYS_mmap, page, (size_t)guard_page_size, protection, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0L);
+            if (mapped == (long)page) {
                 atomic_fetch_add_explicit(&slot->faults, 1, memory_order_relaxed);
                 errno = saved_errno;
                 return;

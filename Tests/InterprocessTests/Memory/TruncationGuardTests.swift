@@ -44,12 +44,13 @@ extension MemoryTests {
             #expect(outcome.standardError.contains("truncated by another process"), "\(outcome)")
         }
 
-        /// Whether the peer died of `signal` — or, in a build with AddressSanitizer (whose own
-        /// handler, the one the guard chains to, reports a fatal fault and exits 1 instead), of
-        /// the fault AddressSanitizer names `asanName`.
+        /// Whether the peer died of `signal` — or, in a sanitizer build (whose own handler, the
+        /// one the guard chains to, reports a fatal fault and exits instead: 1 for
+        /// AddressSanitizer, 66 for ThreadSanitizer), of the fault the sanitizer names `asanName`.
         static func died(_ outcome: TestSupport.Outcome, of signal: Int32, asanName: String) -> Bool {
             outcome.signal == signal
-                || (outcome.status == 1 && outcome.standardError.contains("ERROR: AddressSanitizer: \(asanName) on unknown address"))
+                || ((outcome.status == 1 || outcome.status == 66)
+                    && outcome.standardError.contains("Sanitizer: \(asanName) on unknown address"))
         }
 
         @Test("a read-only mapping stays read-only after a truncation: a write to a replaced page still faults")
