@@ -100,19 +100,29 @@ static void guard_chain(int signal, siginfo_t *info, void *context) {
     raise(signal);
 }
 
-/// The registered slot whose range holds `address`, or NULL.
+// The handler's own reads and writes of the table bypass C11 atomics: a sanitizer instruments
+// those (ThreadSanitizer's take a lock of its own), and the fault may have struck inside such an
+// instrumented operation that holds that lock — the handler would wait for it forever. Aligned
+// volatile word accesses are single loads and stores on x86-64 and arm64; the barriers order them.
+#define GUARD_UNINSTRUMENTED __attribute__((no_sanitize("thread", "address", "memory")))
+#define GUARD_READ(type, field) (*(volatile type *)&(field))
+
+/// The registered slot whose range holds `address`, or NULL (read without atomics; see above).
+GUARD_UNINSTRUMENTED
 static struct guard_slot *guard_find(uintptr_t address, int *protection) {
-    unsigned int count = atomic_load_explicit(&guard_high_water, memory_order_acquire);
-    for (unsigned int index = 0; index < count; index++) {
+    unsigned int count = GUARD_READ(unsigned int, guard_high_water);
+    __asm__ __volatile__("" ::: "memory");
+    for (unsigned int index = 0; index < count && index < IPC_GUARD_SLOTS; index++) {
         struct guard_slot *slot = &guard_slots[index];
         for (int attempt = 0; attempt < 4; attempt++) {
-            unsigned int before = atomic_load_explicit(&slot->sequence, memory_order_acquire);
+            unsigned int before = GUARD_READ(unsigned int, slot->sequence);
+            __asm__ __volatile__("" ::: "memory");
             if (before & 1) break;
-            uintptr_t start = atomic_load_explicit(&slot->start, memory_order_relaxed);
-            uintptr_t end = atomic_load_explicit(&slot->end, memory_order_relaxed);
-            int slot_protection = atomic_load_explicit(&slot->protection, memory_order_relaxed);
-            atomic_thread_fence(memory_order_acquire);
-            if (atomic_load_explicit(&slot->sequence, memory_order_relaxed) != before) continue;
+            uintptr_t start = GUARD_READ(uintptr_t, slot->start);
+            uintptr_t end = GUARD_READ(uintptr_t, slot->end);
+            int slot_protection = GUARD_READ(int, slot->protection);
+            __asm__ __volatile__("" ::: "memory");
+            if (GUARD_READ(unsigned int, slot->sequence) != before) continue;
             if (address >= start && address < end) {
                 *protection = slot_protection;
                 return slot;
@@ -123,6 +133,17 @@ static struct guard_slot *guard_find(uintptr_t address, int *protection) {
     return NULL;
 }
 
+/// Adds one to the slot's fault count without an instrumented atomic (see above).
+GUARD_UNINSTRUMENTED
+static void guard_count_fault(struct guard_slot *slot) {
+#if defined(__x86_64__)
+    __asm__ __volatile__("lock incq %0" : "+m"(*(volatile unsigned long long *)&slot->faults) :: "memory");
+#else
+    __atomic_fetch_add((unsigned long long *)&slot->faults, 1, __ATOMIC_RELAXED);  // instrumented there
+#endif
+}
+
+GUARD_UNINSTRUMENTED
 static void guard_handler(int signal, siginfo_t *info, void *context) {
     int saved_errno = errno;
     if (info != NULL && info->si_code == BUS_ADRERR) {
@@ -135,7 +156,7 @@ static void guard_handler(int signal, siginfo_t *info, void *context) {
             // its own tables under a lock the interrupted code may hold) is no place for a handler.
             long mapped = syscall(SYS_mmap, page, (size_t)guard_page_size, protection, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0L);
             if (mapped == (long)page) {
-                atomic_fetch_add_explicit(&slot->faults, 1, memory_order_relaxed);
+                guard_count_fault(slot);
                 errno = saved_errno;
                 return;
             }
