@@ -17,9 +17,6 @@ struct TruncationProbe: Sendable {
     /// The mapped file's descriptor while it is open (to report the file's size now), or -1.
     let descriptor: Int32
 
-    /// Whether a peer shrank the file and this process touched a page past its new end.
-    var wasTruncated: Bool { TruncationGuard.faults(slot) != 0 }
-
     /// The pages replaced by zero pages so far.
     var pages: UInt64 { TruncationGuard.faults(slot) }
 

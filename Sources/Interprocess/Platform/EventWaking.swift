@@ -47,17 +47,11 @@ enum WakeSocket {
     /// read once; the kernel lets one more in): a wait set that reads this many at once may
     /// have missed some, and looks at every listener.
     static let queueLimit: Int = {
-        let descriptor = open("/proc/sys/net/unix/max_dgram_qlen", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return 10 }
-        defer { close(descriptor) }
-        var bytes = (0 as UInt64, 0 as UInt64)
-        let count = withUnsafeMutableBytes(of: &bytes) { read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { return 10 }
-        let value = withUnsafeBytes(of: &bytes) { raw in
-            raw.prefix(count).prefix { $0 >= 0x30 && $0 <= 0x39 }.reduce(0) { $0 &* 10 &+ Int($1 &- 0x30) }
-        }
-        // A value the kernel would not hold, or none: the usual default.
-        return value > 0 && value < 1 << 20 ? value : 10
+        guard case .success(let bytes) = ProcFiles.read("/proc/sys/net/unix/max_dgram_qlen", limit: 32),
+              let value = Int(String(decoding: bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)),
+              value > 0, value < 1 << 20
+        else { return 10 }  // unreadable, or a value the kernel would not hold: the usual default
+        return value
     }()
 }
 
