@@ -25,6 +25,25 @@ struct CLICallTests {
         #expect(stream.waitForExit(timeout: 10) == 0, "\(stream.description)")
     }
 
+    @Test("100 calls, each to a server process started with it that answers once and exits: every call prints its answer")
+    func callsToOneShotServers() throws {
+        // A client judges a server it finds gone in /proc, which takes long enough for the
+        // server to take the request, answer, complete it and exit in between: the answer must
+        // still be delivered, not turned into peerDied (2 calls in 100 were, before the fix).
+        let name = TestSupport.uniqueName("cli-oneshot")
+        defer { try? RequestResponseService.remove(name) }
+        var failures: [String] = []
+        for round in 0..<100 {
+            let server = try ServicePeer("rpc-serve", name, "1", "echo", "0", "1")
+            let argument = "r\(round)"
+            let call = try TestSupport.cli("call", name, argument, "--timeout", "20s")
+            let expected = SampleTextLine.line(RequestResponseCrossProcessTests.answer(Array(argument.utf8))) + "\n"
+            if call.status != 0 || call.standardOutput != expected { failures.append("round \(round): \(call)") }
+            if server.waitForExit(timeout: 10) != 0 { failures.append("round \(round): \(server.description)") }
+        }
+        #expect(failures.isEmpty, "\(failures.count) of 100 failed: \(failures.prefix(3))")
+    }
+
     @Test("call without a server times out: exit 1 and a timedOut error; inspect shows the service's clients and server")
     func timeoutAndInspect() throws {
         let name = TestSupport.uniqueName("cli-call-none")

@@ -88,6 +88,12 @@ enum ResponseReading {
             return true
         }
         if let failure = slot.serverFailure(id, storage: storage, checkLiveness: checkLiveness, operation: operation) {
+            // The words above were read before the server was judged, and judging it (in /proc)
+            // takes long enough for a server to take the request, answer, complete it and exit
+            // meanwhile. What a dead server wrote is all visible now: a response or a completion
+            // found on this second look is delivered (the caller looks again), not lost.
+            if slot.consumed.pointee.load(ordering: .acquiring) == id { return false }
+            if case .ready = poll(slot, id) { return false }
             slot.abandon(id, in: storage)
             throw failure
         }
