@@ -35,7 +35,7 @@ final class JournalControl: @unchecked Sendable {
         self.descriptor = descriptor
     }
 
-    deinit { close(descriptor) }
+    deinit { OFDLock.unlockAndClose(descriptor) }
 
     /// The parking every tailer sleeps on and the writer wakes.
     @usableFromInline var parking: FutexParking {

@@ -217,7 +217,7 @@ public struct MappedArray<Element: BitwiseCopyable>: ~Copyable {
         if wasCreated && lifetime == .removedWhenCreatorCloses && NameLock.path(path.string, names: descriptor) {
             unlink(path.string)
         }
-        close(descriptor)
+        OFDLock.unlockAndClose(descriptor)
     }
 }
 

@@ -1,6 +1,12 @@
 #if os(Linux)
 import CInterprocessShim
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Open-file-description record locks (`F_OFD_SETLK`, `F_OFD_SETLKW`, `F_OFD_GETLK`), built in
 /// the C shim because `fcntl` is variadic. The kernel releases them when the last descriptor of
 /// the open file description closes, so a dead holder never keeps one.
@@ -17,6 +23,17 @@ enum OFDLock {
     /// it could, else the type of a conflicting lock. Returns 0, or -1 with errno.
     static func query(_ descriptor: Int32, type: inout Int32, start: Int64, length: Int64) -> Int32 {
         ipc_ofd_getlock(descriptor, &type, start, length)
+    }
+
+    /// Removes every lock this descriptor's open file description holds, then closes it.
+    ///
+    /// Closing alone is not enough: a child process that another thread is spawning holds a
+    /// copy of the descriptor until its `exec` closes it (`O_CLOEXEC`), and with it the open
+    /// file description and its locks. A lock given up here must be free for the next taker at
+    /// once, not when some unrelated child gets to run its `exec`.
+    static func unlockAndClose(_ descriptor: Int32) {
+        _ = ipc_ofd_setlock(descriptor, Int32(F_UNLCK), 0, 0, 0)
+        close(descriptor)
     }
 }
 #endif

@@ -101,8 +101,7 @@ public struct FileLock: ~Copyable, Sendable {
     }
 
     deinit {
-        // Closing the last descriptor of the open file description releases its locks.
-        close(descriptor)
+        OFDLock.unlockAndClose(descriptor)
     }
 }
 #endif
