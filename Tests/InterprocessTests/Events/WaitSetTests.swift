@@ -198,7 +198,7 @@ struct WaitSetTests {
         let seed = seeds.peerSeed()
         var random = SeededRandom(seed: UInt64(seed)!)
         let peer = try TestSupport.BackgroundPeer(["events-fire", prefix, "\(count)", "\(events)", "\(batch)", seed], timeout: 110)
-        var received = [UInt64](repeating: 0, count: count), expected = received
+        var received = [UInt64](repeating: 0, count: count), expected = received, previous = received
         var fired = 0
         var markerSeen = false
         func take(_ ready: [WaitSet.Attachment]) {
@@ -229,8 +229,14 @@ struct WaitSetTests {
                     throw error
                 }
             }
-            #expect(received == expected, "seed \(seed): only notified ids are taken")
+            // Only notified ids are taken: those of this batch, or one of the previous batch
+            // notified again after it was taken there (the loop above ends once every id of a
+            // batch was taken, which can be before the wait set reports that second
+            // notification; the listener stays ready, so it is reported now).
+            let foreign = (0..<count).filter { received[$0] & ~(expected[$0] | previous[$0]) != 0 }
+            #expect(foreign.isEmpty, "seed \(seed): listeners \(foreign.prefix(10)) took ids never notified in this batch or the one before")
             fired += size
+            previous = expected
             for index in 0..<count { received[index] = 0; expected[index] = 0 }
             try ack.notify(0)
         }
