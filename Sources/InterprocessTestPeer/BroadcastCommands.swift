@@ -53,20 +53,22 @@ enum BroadcastCommands {
         print("stopped \(sequence)")
     }
 
-    /// `broadcast-read NAME START [PAUSE-US]`: reads until the stop record, checking each
-    /// record's checksum and that its sequence is the stream's; sleeps PAUSE-US after each.
-    /// Prints "ready", then "first F received R missed M stop S bad B".
+    /// `broadcast-read NAME START [PAUSE-US [WAIT-S]]`: reads until the stop record, checking
+    /// each record's checksum and that its sequence is the stream's; sleeps PAUSE-US after each;
+    /// waits at most WAIT-S (default 60) for any one record. Prints "ready", then
+    /// "first F received R missed M stop S bad B".
     static func read(_ arguments: inout Arguments) throws {
         let name = try arguments.next("NAME")
         let start = try start(try arguments.next("START"))
         let pause = arguments.nextIfPresent().flatMap { UInt32($0) } ?? 0
+        let wait = arguments.nextIfPresent().flatMap { Int64($0) } ?? 60
         var reader = try BroadcastStream(open: name, timeout: .seconds(10)).makeReader(startingAt: start)
         print("ready")
         fflush(nil)
         var first: UInt64?
         var bad = 0
         while true {
-            let (stop, payloadSequence, whole) = try reader.receive(timeout: .seconds(60)) { record in
+            let (stop, payloadSequence, whole) = try reader.receive(timeout: .seconds(wait)) { record in
                 record.withUnsafeBytes { bytes -> (Bool, UInt64, Bool) in
                     if bytes.count == 8 { return (true, 0, true) }
                     guard bytes.count >= QueueCommands.minimumRecord else { return (false, 0, false) }

@@ -61,7 +61,7 @@ struct TestPeer {
                                                        stream; "writing", then "sent N next S"
           broadcast-stop NAME                          take the writer's place, send the stop record;
                                                        "stopped S"
-          broadcast-read NAME START [PAUSE-US]         read (START: oldest|latest|next) to the stop
+          broadcast-read NAME START [PAUSE-US [WAIT-S]] read (START: oldest|latest|next) to the stop
                                                        record, checking each; "ready", then "first F
                                                        received R missed M stop S bad B"
           broadcast-probe NAME START                   receive what is there; "received R missed M"

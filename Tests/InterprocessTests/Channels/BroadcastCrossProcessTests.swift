@@ -18,9 +18,11 @@ struct BroadcastCrossProcessTests {
 
     /// Starts `count` `broadcast-read` peers at `.oldest`: one that attaches late still reads
     /// from record 0 as long as the ring holds everything.
+    /// Each waits up to 150 s for any one record: on a machine loaded by the rest of the suite
+    /// the writer process may start long after the readers.
     static func startReaders(_ name: String, _ count: Int, pause: Int = 0) throws -> [TestSupport.BackgroundPeer] {
         try (0..<count).map { _ in
-            try TestSupport.BackgroundPeer(["broadcast-read", name, "oldest", String(pause)], timeout: 150)
+            try TestSupport.BackgroundPeer(["broadcast-read", name, "oldest", String(pause), "150"], timeout: 170)
         }
     }
 
@@ -31,13 +33,14 @@ struct BroadcastCrossProcessTests {
         _ = try BroadcastStream(create: name, capacity: 1 << 26, maximumRecordSize: 48)
         defer { try? BroadcastStream.remove(name) }
         let readers = try Self.startReaders(name, 4)
-        let writer = try TestSupport.peer("broadcast-write", name, "3", "1000000", "48")
+        let peer = try TestSupport.executable("interprocess-test-peer")
+        let writer = try TestSupport.run(peer, ["broadcast-write", name, "3", "1000000", "48"], timeout: 120)
         #expect(writer.status == 0 && writer.standardOutput.contains("sent 1000000 next 1000000"), "\(writer)")
         let stop = try TestSupport.peer("broadcast-stop", name)
         #expect(stop.standardOutput.contains("stopped 1000000"), "\(stop)")
         for reader in readers {
             let outcome = try reader.wait()
-            #expect(outcome.status == 0, "\(outcome)")
+            #expect(outcome.status == 0, "\(outcome) (writer: \(writer); stop: \(stop))")
             let report = ReadReport(outcome.standardOutput)
             #expect(report?.received == 1_000_001 && report?.missed == 0 && report?.bad == 0 && report?.first == 0, "\(outcome)")
         }
