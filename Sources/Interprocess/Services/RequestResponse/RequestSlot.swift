@@ -61,13 +61,16 @@ struct RequestSlot: @unchecked Sendable {
     /// it (or, for one not taken yet, the current server) is gone. `checkLiveness` reads
     /// `/proc` (a system call): only on slow paths.
     func serverFailure(_ id: UInt64, storage: RequestResponseStorage, checkLiveness: Bool, operation: String) -> InterprocessError? {
-        let current = storage.serverClaim.pointee.load(ordering: .acquiring)
         if consumed.pointee.load(ordering: .acquiring) == id | RequestID.abortedBit {
             return InterprocessError(.peerDied, operation: operation, name: storage.name,
                                      reason: "the server that took request \(RequestID(rawValue: id)) died before it completed it")
         }
-        if taken.pointee.load(ordering: .acquiring) == id {
-            let owner = takenBy.pointee.load(ordering: .acquiring)
+        let takenID = taken.pointee.load(ordering: .acquiring)
+        let owner = takenBy.pointee.load(ordering: .acquiring)
+        // The claim after `taken` and `takenBy`: one read before them may predate the server
+        // that has just claimed the service and taken the request, which would look gone.
+        let current = storage.serverClaim.pointee.load(ordering: .acquiring)
+        if takenID == id {
             if owner != current || (checkLiveness && EndpointClaim.isDead(owner)) {
                 return InterprocessError(.peerDied, operation: operation, name: storage.name,
                                          reason: "the server (pid \(EndpointClaim.pid(of: owner))) that took request \(RequestID(rawValue: id)) is gone")

@@ -134,10 +134,16 @@ public struct Server: ~Copyable {
             let slot = RequestSlot(storage.slot(slotIndex, of: seat), geometry: storage.geometry)
             let posted = slot.posted.pointee.load(ordering: .acquiring)
             let taken = slot.taken.pointee.load(ordering: .relaxed)
-            guard posted != 0, posted != taken,
-                  slot.taken.pointee.compareExchange(expected: taken, desired: posted, ordering: .acquiringAndReleasing).exchanged
-            else { continue }
+            guard posted != 0, posted != taken else { continue }
+            // `takenBy` before `taken` (released by the exchange): a client that sees its
+            // request taken must see who took it, not the server before, which it would judge
+            // gone. Put back if the exchange loses (the client withdrew the request).
+            let previousOwner = slot.takenBy.pointee.load(ordering: .relaxed)
             slot.takenBy.pointee.store(claim, ordering: .relaxed)
+            guard slot.taken.pointee.compareExchange(expected: taken, desired: posted, ordering: .acquiringAndReleasing).exchanged else {
+                slot.takenBy.pointee.store(previousOwner, ordering: .relaxed)
+                continue
+            }
             slot.tail.pointee.store(0, ordering: .relaxed)
             if let request = admit(posted, slot: slot, seat: seat, index: slotIndex) {
                 cursor = (seatIndex, index)
