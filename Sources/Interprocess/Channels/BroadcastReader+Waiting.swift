@@ -23,7 +23,7 @@ extension BroadcastReader {
                 if spins & 255 == 0, deadline.hasPassed { return false }
                 continue
             }
-            if deadline.hasPassed { return false }
+            if deadline.hasPassed || mapping.storage.wasTruncated { return false }
             mapping.recordParking.sleepOnce(until: deadline) { [tail] in
                 BroadcastReader.stillAwaited(tail, awaited)
             }

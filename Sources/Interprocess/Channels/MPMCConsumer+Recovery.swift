@@ -37,7 +37,7 @@ extension MPMCConsumer {
                 if outcome.skipped { continue }
                 holdersSeen = outcome.claimed
             }
-            if deadline.hasPassed { return nil }
+            if deadline.hasPassed || mapping.storage.wasTruncated { return nil }
             // While a process holds a slot, wake up now and then to see whether it died (nobody
             // else would wake us for that).
             // A look not yet taken (too soon after the last one) is taken when it is due.

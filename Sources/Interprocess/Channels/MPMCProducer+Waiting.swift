@@ -17,7 +17,7 @@ extension MPMCProducer {
             }
             let (recovered, claimed) = recoverDeadReaderAtTail()
             if recovered { continue }
-            if deadline.hasPassed { return nil }
+            if deadline.hasPassed || mapping.storage.wasTruncated { return nil }
             // While a slot in our way is held by a process, wake up now and then to see whether
             // it died (nobody else would wake us for that).
             let slice = claimed ? deadline.earlier(than: .after(MPMCMapping.recoveryInterval)) : deadline

@@ -220,7 +220,7 @@ extension MessageQueueMapping {
         // Only the first waiter of a side spins: with more processes than CPUs, the others'
         // spinning takes the CPU from the very process (a lock holder, a sender) they wait for.
         if parking(side).waiterCount == 0, spinWhileBlocked(side) { return }
-        if deadline.hasPassed {
+        if deadline.hasPassed || storage.wasTruncated {
             throw storage.judged(InterprocessError(.timedOut, operation: side.operation, name: storage.name,
                                                    reason: side == .send ? "it stayed full until the deadline" : "no message arrived before the deadline"))
         }

@@ -48,6 +48,12 @@ final class QueueStorage: @unchecked Sendable {
         self.name = name
     }
 
+    /// Whether this process touched a page of the queue past its file's end since a peer shrank
+    /// it: the words there now read as zeros that never change, so a waiter must not go on
+    /// waiting for them (it leaves as if timed out, and its error is ``judged(_:)``). A load of
+    /// a counter, no system call: for the moment before each sleep.
+    var wasTruncated: Bool { truncation.pages != 0 }
+
     /// The error for a queue whose file another process shrank under this mapping (see
     /// ``MappedRegion/wasTruncated``), or nil. Judged only on slow paths: a timeout, a bad word.
     func truncationProblem(operation: String) -> InterprocessError? {

@@ -189,7 +189,7 @@ public struct SPSCConsumer: ~Copyable, QueueConsumer {
                 if spins & 255 == 0, deadline.hasPassed { return false }
                 continue
             }
-            if deadline.hasPassed { return false }
+            if deadline.hasPassed || mapping.storage.wasTruncated { return false }
             let awaited = position
             recordParking.sleepOnce(until: deadline) {
                 let observed = tail.pointee.load(ordering: .sequentiallyConsistent)

@@ -220,7 +220,7 @@ public struct SPSCProducer: ~Copyable, QueueProducer {
                 if spins & 255 == 0, deadline.hasPassed { return false }
                 continue
             }
-            if deadline.hasPassed { return false }
+            if deadline.hasPassed || mapping.storage.wasTruncated { return false }
             spaceParking.sleepOnce(until: deadline) {
                 let observed = head.pointee.load(ordering: .sequentiallyConsistent)
                 return end &- observed > limit ? UInt32(truncatingIfNeeded: observed) : nil
