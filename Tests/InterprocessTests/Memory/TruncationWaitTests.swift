@@ -27,15 +27,15 @@ extension MemoryTests.TruncationGuardTests {
         return outcome.withLock { $0 }
     }
 
-    @Test("waits without a deadline on a queue whose file was shrunk to 0 end in .truncated instead of waiting for ever: SPSC both sides, MPMC both sides, message queue, broadcast")
+    @Test("waits without a deadline on a queue whose file was shrunk to 0 end in .truncated instead of waiting for ever: SPSC both sides, MPMC both sides, message queue, broadcast; a subscriber too (its wait judges the service within about 2 s)")
     func waitsWithoutDeadlineEnd() throws {
         // Each wait starts on a queue this thread shrinks itself, so nothing can ever arrive:
         // the words it waits on read as zeros that never change.
-        let names = (0..<6).map { TestSupport.uniqueName("shrinkw\($0)") }
+        let names = (0..<7).map { TestSupport.uniqueName("shrinkw\($0)") }
         defer {
             try? SPSCQueue.remove(names[0]); try? SPSCQueue.remove(names[1])
             try? MPMCQueue.remove(names[2]); try? MPMCQueue.remove(names[3])
-            try? MessageQueue.remove(names[4]); try? BroadcastStream.remove(names[5])
+            try? MessageQueue.remove(names[4]); try? BroadcastStream.remove(names[5]); try? Service.remove(names[6])
         }
         let spscConsumer = Self.waitEnds { () throws(InterprocessError) in
             let queue = try SPSCQueue(create: names[0], capacity: 1 << 16, maximumRecordSize: 64)
@@ -84,5 +84,12 @@ extension MemoryTests.TruncationGuardTests {
             _ = try reader.receive()
         }
         #expect(broadcast == .some(.truncated), "broadcast receive: \(String(describing: broadcast))")
+        let subscriber = Self.waitEnds { () throws(InterprocessError) in
+            let service = try Service(create: names[6], configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64)))
+            var subscriber = try Subscriber(service: service)
+            try? Self.shrink(MemoryFixtures.shmPath(service.storage.name), to: 0)
+            _ = try subscriber.receive()
+        }
+        #expect(subscriber == .some(.truncated), "subscriber receive: \(String(describing: subscriber))")
     }
 }
