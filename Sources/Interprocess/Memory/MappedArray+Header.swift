@@ -18,6 +18,15 @@ extension MappedArray {
     @discardableResult
     public mutating func refresh() throws(InterprocessError) -> Int {
         let operation = "refresh mapped array"
+        // The header before the file's size: a writer grows the file before it publishes the
+        // new capacity, so a size read after the capacity covers it (read before, a capacity
+        // published in between would look larger than the file).
+        let header: (count: UInt64, capacity: UInt64)? = isRaw ? nil : {
+            let page = headerBase!
+            // Count first: its acquire orders the capacity load after the writer's growth.
+            let countValue = MappedArrayLayout.word(.count, in: page).pointee.load(ordering: .acquiring)
+            return (countValue, MappedArrayLayout.word(.capacity, in: page).pointee.load(ordering: .acquiring))
+        }()
         let fileSize = try SharedMemory.fileSize(of: descriptor, operation: operation, name: label)
         // Shorter than what this handle maps: another process truncated it. The pages past the
         // end read as zeros here (the truncation guard), so the header can no longer be trusted.
@@ -27,20 +36,16 @@ extension MappedArray {
                                     reason: "its file was truncated by another process to \(fileSize) bytes, shorter than the \(mapped) bytes this handle maps")
         }
         let count: Int, capacity: Int
-        if isRaw {
+        if let header {
+            try MappedArrayLayout.checkCounts(count: header.count, capacity: header.capacity, elementSize: Self.stride,
+                                              fileSize: fileSize, name: label, operation: operation)
+            (count, capacity) = (Int(header.count), Int(header.capacity))
+        } else {
             guard fileSize % Self.stride == 0 else {
                 throw InterprocessError(.invalidArgument, operation: operation, name: label,
                                         reason: "its \(fileSize) bytes are not a whole number of \(Self.stride)-byte elements")
             }
             (count, capacity) = (fileSize / Self.stride, fileSize / Self.stride)
-        } else {
-            let page = headerBase!
-            // Count first: its acquire orders the capacity load after the writer's growth.
-            let countValue = MappedArrayLayout.word(.count, in: page).pointee.load(ordering: .acquiring)
-            let capacityValue = MappedArrayLayout.word(.capacity, in: page).pointee.load(ordering: .acquiring)
-            try MappedArrayLayout.checkCounts(count: countValue, capacity: capacityValue, elementSize: Self.stride,
-                                              fileSize: fileSize, name: label, operation: operation)
-            (count, capacity) = (Int(countValue), Int(capacityValue))
         }
         if capacity != knownCapacity && (windowSize == nil || windowEnd > capacity) { unmapWindow() }
         knownCount = count
