@@ -69,14 +69,17 @@ public struct MappedArrayState: Sendable, Hashable, Codable {
 
     /// The snapshot of an array file whose segment header was checked.
     init(headerOf descriptor: Int32, path: String, operation: String) throws(InterprocessError) {
-        let fileSize = try SharedMemory.fileSize(of: descriptor, operation: operation, name: path)
-        guard fileSize >= MappedArrayLayout.dataOffset else {
+        let sizeBeforeHeader = try SharedMemory.fileSize(of: descriptor, operation: operation, name: path)
+        guard sizeBeforeHeader >= MappedArrayLayout.dataOffset else {
             throw InterprocessError(.truncated, operation: operation, name: path,
-                                    reason: "it is \(fileSize) bytes, shorter than the \(MappedArrayLayout.dataOffset)-byte array header")
+                                    reason: "it is \(sizeBeforeHeader) bytes, shorter than the \(MappedArrayLayout.dataOffset)-byte array header")
         }
         let page = UnsafeMutableRawPointer.allocate(byteCount: MappedArrayLayout.dataOffset, alignment: 16)
         defer { page.deallocate() }
         try MappedArrayFile.read(descriptor, into: page, count: MappedArrayLayout.dataOffset, at: 0, operation: operation, name: path)
+        // The size judged against the header is read after it: a writer grows the file before it
+        // publishes the new capacity, so a size read first could look short of that capacity.
+        let fileSize = try SharedMemory.fileSize(of: descriptor, operation: operation, name: path)
         func read(_ field: MappedArrayLayout.Field) -> UInt64 {
             UInt64(littleEndian: page.loadUnaligned(fromByteOffset: field.offset, as: UInt64.self))
         }
