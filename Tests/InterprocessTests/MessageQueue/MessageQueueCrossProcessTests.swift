@@ -78,11 +78,13 @@ struct MessageQueueCrossProcessTests {
         defer { try? MessageQueue.remove(name) }
         let ledger = try MessageQueueTestLedger()
         let perSender = 2000
+        // 100 s for the whole run: with the rest of the suite on two CPUs, 8 processes through a
+        // 32-slot queue have taken more than 60 s (a CI run).
         let receivers = try (0..<4).map { _ in
-            try TestSupport.BackgroundPeer(["mq-receive", name, ledger.name, "stop", "60000"], timeout: 90)
+            try TestSupport.BackgroundPeer(["mq-receive", name, ledger.name, "stop", "100000"], timeout: 110)
         }
         let senders = try (0..<4).map { id in
-            try TestSupport.BackgroundPeer(["mq-send", name, ledger.name, String(id), String(perSender), "4"], timeout: 90)
+            try TestSupport.BackgroundPeer(["mq-send", name, ledger.name, String(id), String(perSender), "4"], timeout: 110)
         }
         for outcome in try Self.outcomes(senders) { #expect(outcome.status == 0, "\(outcome)") }
         // Stop messages have priority 0, below every data message: each receiver gets one only
