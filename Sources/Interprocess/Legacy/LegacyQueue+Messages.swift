@@ -150,11 +150,13 @@ extension LegacyQueue {
         }
     }
 
-    /// `value`, or `corrupt` when it is above `limit`.
-    func checked(_ value: UInt32, _ word: String, limit: Int, _ operation: String) throws(InterprocessError) -> UInt32 {
+    /// `value`, or `corrupt` when it is above `limit` (`word` is built only then: this runs on
+    /// every message).
+    @inline(__always)
+    func checked(_ value: UInt32, _ word: @autoclosure () -> String, limit: Int, _ operation: String) throws(InterprocessError) -> UInt32 {
         guard Int(value) <= limit else {
             throw InterprocessError(.corrupt, operation: operation, name: name,
-                                    reason: "its \(word) is \(value), above \(limit) (capacity \(capacity), maxMessageSize \(maximumMessageSize))")
+                                    reason: "its \(word()) is \(value), above \(limit) (capacity \(capacity), maxMessageSize \(maximumMessageSize))")
         }
         return value
     }

@@ -22,7 +22,10 @@ import Synchronization
 /// use (`corrupt`); a message is never read past its slot. The C++ side wakes nobody: waiting for
 /// room or for a message polls.
 public struct LegacyQueue: Sendable {
-    let storage: LegacyMapping
+    /// Keeps the segment mapped for as long as this handle lives.
+    let owner: LegacyMapping
+    /// The segment's words, read and written without touching `owner`'s reference count.
+    let storage: LegacyWords
     /// How long the forms without a deadline wait for a lock word before they throw `timedOut`.
     public let lockTimeout: Duration
     /// How many messages the queue holds.
@@ -31,7 +34,7 @@ public struct LegacyQueue: Sendable {
     public let maximumMessageSize: Int
 
     /// The queue's name (without the leading `/`).
-    public var name: String { storage.name }
+    public var name: String { owner.name }
 
     /// Creates the queue `/<name>`: `28 + capacity × (4 + maximumMessageSize)` bytes, empty.
     ///
@@ -100,7 +103,8 @@ public struct LegacyQueue: Sendable {
             throw InterprocessError(.corrupt, operation: operation, name: storage.name,
                                     reason: "its header says \(capacity) slots of \(maximum) bytes, which do not fit its \(storage.size) bytes")
         }
-        self.storage = storage
+        owner = storage
+        self.storage = storage.words
         self.lockTimeout = lockTimeout
         self.capacity = capacity
         maximumMessageSize = maximum

@@ -28,7 +28,10 @@ import Synchronization
 /// ``InterprocessError/Code/corrupt``, never a read outside it.
 public struct LegacyStream: Sendable {
     /// The mapped segment, shared by the stream and its endpoints.
-    let storage: LegacyMapping
+    /// Keeps the segment mapped for as long as this handle (or a reader or writer of it) lives.
+    let owner: LegacyMapping
+    /// The segment's words, read and written without touching `owner`'s reference count.
+    let storage: LegacyWords
     /// The segment's layout.
     public let layout: LegacyStreamLayout
     /// How long the forms without a deadline wait for the lock word (version 2) before they throw
@@ -36,7 +39,7 @@ public struct LegacyStream: Sendable {
     public let lockTimeout: Duration
 
     /// The stream's name (without the leading `/`).
-    public var name: String { storage.name }
+    public var name: String { owner.name }
     /// The segment's size in bytes.
     public var size: Int { storage.size }
     /// The largest value, in bytes, a string or array may have here.
@@ -133,12 +136,13 @@ public struct LegacyStream: Sendable {
         layout == .version2 && storage.lockWord.pointee.load(ordering: .relaxed) != 0
     }
 
-    init(storage: LegacyMapping, layout: LegacyStreamLayout, lockTimeout: Duration) throws(InterprocessError) {
-        guard storage.size >= layout.minimumSize else {
-            throw InterprocessError(.truncated, operation: "open libsharedmemory stream", name: storage.name,
-                                    reason: "it is \(storage.size) bytes, smaller than the \(layout.minimumSize)-byte header of \(layout.rawValue)")
+    init(storage mapping: LegacyMapping, layout: LegacyStreamLayout, lockTimeout: Duration) throws(InterprocessError) {
+        guard mapping.size >= layout.minimumSize else {
+            throw InterprocessError(.truncated, operation: "open libsharedmemory stream", name: mapping.name,
+                                    reason: "it is \(mapping.size) bytes, smaller than the \(layout.minimumSize)-byte header of \(layout.rawValue)")
         }
-        self.storage = storage
+        owner = mapping
+        storage = mapping.words
         self.layout = layout
         self.lockTimeout = lockTimeout
     }
@@ -174,16 +178,31 @@ final class LegacyMapping: Sendable {
     let memory: SharedMemory
     let name: String
     let size: Int
-    /// The mapping's first byte; immutable, so sharing it is safe (the words are atomics).
-    nonisolated(unsafe) let base: UnsafeMutableRawPointer
+    /// Where its words are; valid for as long as this object lives.
+    let words: LegacyWords
 
     init(_ memory: consuming SharedMemory) {
         name = memory.name.rawValue
         size = memory.size
-        base = memory.region.baseAddress
+        words = LegacyWords(base: memory.region.baseAddress, size: memory.size)
         self.memory = memory
     }
 
+    var base: UnsafeMutableRawPointer { words.base }
+    func word32(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt32>> { words.word32(offset) }
+}
+
+/// A libsharedmemory segment's bytes: a plain pointer and size, so that a read or a write, which
+/// reaches them many million times a second, retains and releases nothing (through the class
+/// that owns the mapping, each access cost a retain and a release: ~40% of a write + read). Valid
+/// while the `LegacyMapping` it came from lives — every handle holding one holds that too.
+struct LegacyWords: @unchecked Sendable {
+    /// The mapping's first byte (immutable; the words themselves are atomics or guarded by the lock word).
+    let base: UnsafeMutableRawPointer
+    /// The mapping's size in bytes.
+    let size: Int
+
+    @inline(__always)
     func word32(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt32>> {
         (base + offset).assumingMemoryBound(to: Atomic<UInt32>.self)
     }

@@ -151,23 +151,25 @@ public struct LegacyStreamReader: Sendable {
     }
 
     /// Version 1's one read: the bytes copied once into a buffer, then checked not to be torn
-    /// (neither the flags nor the size moved meanwhile), then lent.
+    /// (neither the flags nor the size moved meanwhile), then lent. The buffer is on the stack
+    /// (no allocation) for values up to a few KiB.
     mutating func lendUnlocked(_ body: (LegacyValueKind, UnsafeRawBufferPointer) throws(InterprocessError) -> Void) throws(InterprocessError) -> Bool {
         let storage = stream.storage
         for _ in 0..<64 {
             let flags = storage.flagsWord.pointee.load(ordering: .acquiring)
             guard let (kind, bytes) = try located(flags: flags) else { return false }
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(1, bytes.count), alignment: 8)
-            defer { buffer.deallocate() }
-            if let source = bytes.baseAddress { buffer.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
-            atomicMemoryFence(ordering: .acquiring)
             let offsets = stream.layout.offsets(typeBit: kind.typeBit)
-            if storage.flagsWord.pointee.load(ordering: .relaxed) == flags,
-               Int(UInt32(littleEndian: storage.base.loadUnaligned(fromByteOffset: offsets.size, as: UInt32.self))) == bytes.count {
+            let lent = try withUnsafeTemporaryAllocation(byteCount: Swift.max(1, bytes.count), alignment: 8) { buffer throws(InterprocessError) -> Bool in
+                if let source = bytes.baseAddress { buffer.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+                atomicMemoryFence(ordering: .acquiring)
+                guard storage.flagsWord.pointee.load(ordering: .relaxed) == flags,
+                      Int(UInt32(littleEndian: storage.base.loadUnaligned(fromByteOffset: offsets.size, as: UInt32.self))) == bytes.count
+                else { return false }
                 lastFlags = flags
                 try body(kind, UnsafeRawBufferPointer(start: buffer.baseAddress, count: bytes.count))
                 return true
             }
+            if lent { return true }
         }
         throw tornError()
     }
