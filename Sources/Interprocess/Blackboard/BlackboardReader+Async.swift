@@ -37,9 +37,11 @@ extension BlackboardReader {
             try ProcessWaiter.checkCancellation(operation: operation, name: name)
             if let value = BlackboardReader.differs(word, seen) { return value }
             if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: name) }
+            if mapping.storage.wasTruncated { throw timedOut("the board's file was shrunk") }
             let parking = mapping.changeParking
+            // In slices, so that a shrunk file (its words zeros that never change) is noticed.
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: deadline, operation: operation, name: name
+                on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: name
             ) { [changes = UnsafeSendable(parking.word), word = UnsafeSendable(word)] in
                 let expected = changes.value.pointee.load(ordering: .sequentiallyConsistent)
                 AsymmetricFence.rareSide()

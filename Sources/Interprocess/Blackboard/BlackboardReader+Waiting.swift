@@ -106,7 +106,8 @@ extension BlackboardReader {
                 if spins & 255 == 0, deadline.hasPassed { return nil }
                 continue
             }
-            if deadline.hasPassed { return nil }
+            // A shrunk file's words read as zeros that never change: waiting on is for ever.
+            if deadline.hasPassed || mapping.storage.wasTruncated { return nil }
             mapping.changeParking.sleepOnce(until: deadline) {
                 AsymmetricFence.rareSide()
                 return check() == nil
@@ -114,8 +115,9 @@ extension BlackboardReader {
         }
     }
 
+    /// `timedOut`, or `truncated` when that is why the wait ended.
     func timedOut(_ reason: String) -> InterprocessError {
-        InterprocessError(.timedOut, operation: "wait for blackboard change", name: name, reason: reason)
+        mapping.storage.judged(InterprocessError(.timedOut, operation: "wait for blackboard change", name: name, reason: reason))
     }
 }
 #endif

@@ -57,7 +57,8 @@ struct ByteStreamWaiting {
         var nextPeerCheck = Deadline.after(Self.peerCheckInterval)
         while true {
             if isReady(index.pointee.load(ordering: .acquiring)) { return }
-            if deadline.hasPassed { throw timedOut() }
+            // A shrunk file's words read as zeros that never change: waiting on is for ever.
+            if deadline.hasPassed || truncation.pages != 0 { throw timedOut() }
             if nextPeerCheck.hasPassed {
                 try checkPeer()
                 nextPeerCheck = .after(Self.peerCheckInterval)
@@ -80,7 +81,7 @@ struct ByteStreamWaiting {
         while true {
             try ProcessWaiter.checkCancellation(operation: operation, name: name)
             if isReady(index.value.pointee.load(ordering: .acquiring)) { return }
-            if deadline.hasPassed { throw timedOut() }
+            if deadline.hasPassed || truncation.pages != 0 { throw timedOut() }
             let slice = deadline.earlier(than: .after(Self.peerCheckInterval))
             let outcome = try await ProcessWaiter.shared.wait(on: parking, until: slice, operation: operation, name: name) {
                 let observed = index.value.pointee.load(ordering: .sequentiallyConsistent)

@@ -11,9 +11,12 @@ extension JournalTailer {
             if let entry = try tryNext() { return entry }
             try ProcessWaiter.checkCancellation(operation: operation, name: control.directory)
             if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: control.directory) }
+            // A cycle file shrunk by another process reads as zeros here: no record, ever.
+            try cycle.file.region.checkNotTruncated(operation: operation, name: cycle.path)
             let parking = control.parking
+            // In slices, so that such a shrink is noticed while waiting.
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: deadline, operation: operation, name: control.directory
+                on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: control.directory
             ) { [cycle, position, nextSequence, word = UnsafeSendable(parking.word)] in
                 // The writer's commit may be a release store (its half of the asymmetric fence).
                 AsymmetricFence.rareSide()

@@ -25,8 +25,8 @@ extension JournalTailer {
         }
         let parking = control.parking
         while true {
-            if deadline.hasPassed {
-                // A cycle file shrunk by another process reads as zeros here: no record, ever.
+            // A cycle file shrunk by another process reads as zeros here: no record, ever.
+            if deadline.hasPassed || cycle.file.region.wasTruncated {
                 try cycle.file.region.checkNotTruncated(operation: "read from journal", name: cycle.path)
                 throw InterprocessError(.timedOut, operation: "read from journal", name: control.directory,
                                         reason: "no record arrived in time")

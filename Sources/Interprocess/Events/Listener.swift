@@ -92,9 +92,13 @@ struct EventTaker: Sendable {
     @usableFromInline let eventWords: Int
     /// The bits of the last event word that name ids up to the maximum.
     @usableFromInline let lastWordMask: UInt64
+    /// The service's mapping's truncation count: a wait on a segment a peer shrank (its words
+    /// read as zeros that never change) ends in `truncated` instead of lasting for ever.
+    let truncation: TruncationProbe
 
     init(_ storage: EventServiceStorage, entry: ListenerEntry) {
         self.entry = entry
+        truncation = storage.segment.memory.truncationProbe
         eventWords = storage.geometry.eventWords
         let used = (storage.configuration.maximumEventID & 63) + 1
         lastWordMask = used == 64 ? .max : (UInt64(1) << UInt64(used)) &- 1
@@ -144,7 +148,7 @@ struct EventTaker: Sendable {
         let summary = entry.summary
         while true {
             if let set = tryTake() { return set }
-            if deadline.hasPassed { throw EventTaker.timedOut(name) }
+            if deadline.hasPassed || truncation.pages != 0 { throw timedOut(name) }
             parking.sleepOnce(until: deadline, whileBlocked: { summary.pointee.load(ordering: .sequentiallyConsistent) == 0 })
         }
     }
@@ -157,17 +161,24 @@ struct EventTaker: Sendable {
         let summary = UnsafeSendable(entry.summary)
         while true {
             if let set = tryTake() { return set }
+            if truncation.pages != 0 { throw timedOut(name) }
+            // In slices, so that a shrunk segment is noticed (see `truncation`).
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: deadline, operation: operation, name: name,
+                on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: name,
                 check: parking.blockedCheck { summary.value.pointee.load(ordering: .sequentiallyConsistent) == 0 })
             switch outcome {
             case .acquired: continue
             case .timedOut:
                 if let set = tryTake() { return set }
-                throw EventTaker.timedOut(name)
+                if deadline.hasPassed { throw timedOut(name) }
             case .cancelled: try ProcessWaiter.requireAcquired(.cancelled, operation: operation, name: name)
             }
         }
+    }
+
+    /// `truncated` when the segment was shrunk under this mapping, else `timedOut`.
+    func timedOut(_ name: String) -> InterprocessError {
+        truncation.problem(operation: "wait for event service") ?? EventTaker.timedOut(name)
     }
 
     static func timedOut(_ name: String) -> InterprocessError {

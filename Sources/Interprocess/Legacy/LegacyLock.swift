@@ -60,14 +60,18 @@ enum LegacyLock {
 
     /// Runs `attempt` until it succeeds or `deadline` passes (then throws `timedOut()`),
     /// spinning briefly, then sleeping 50 µs doubling to 1 ms between tries: the C++ side
-    /// wakes nobody, so waiting for a value, a message or room polls.
+    /// wakes nobody, so waiting for a value, a message or room polls. A segment shrunk under
+    /// `truncation`'s mapping (its words zeros that never change) ends the wait in `truncated`.
     static func poll(
-        until deadline: Deadline, timedOut: () -> InterprocessError, _ attempt: () throws(InterprocessError) -> Bool
+        until deadline: Deadline, truncation: TruncationProbe, timedOut: () -> InterprocessError, _ attempt: () throws(InterprocessError) -> Bool
     ) throws(InterprocessError) {
         var pause: UInt32 = 50
         var spins = 0
         while try !attempt() {
-            if deadline.hasPassed { throw timedOut() }
+            if deadline.hasPassed || truncation.pages != 0 {
+                let error = timedOut()
+                throw truncation.problem(operation: error.operation) ?? error
+            }
             if spins < 4096 {
                 spins += 1
                 CPU.relax()

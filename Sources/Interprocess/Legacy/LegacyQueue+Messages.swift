@@ -168,9 +168,9 @@ extension LegacyQueue {
         }
     }
 
-    /// ``LegacyLock/poll(until:timedOut:_:)`` with this queue's error.
+    /// ``LegacyLock/poll(until:truncation:timedOut:_:)`` with this queue's error.
     func poll(until deadline: Deadline, waitingFor what: String, _ attempt: () throws(InterprocessError) -> Bool) throws(InterprocessError) {
-        try LegacyLock.poll(until: deadline, timedOut: {
+        try LegacyLock.poll(until: deadline, truncation: owner.memory.truncationProbe, timedOut: {
             InterprocessError(.timedOut, operation: what == "room" ? "send to libsharedmemory queue" : "receive from libsharedmemory queue",
                               name: name, reason: "no \(what) before the deadline")
         }, attempt)

@@ -102,7 +102,7 @@ public struct LegacyStreamReader: Sendable {
     /// - Throws: `timedOut` when none came (or the lock word stayed set) until `deadline`.
     public mutating func receive(until deadline: Deadline) throws(InterprocessError) -> LegacyValue {
         var received: LegacyValue?
-        try LegacyLock.poll(until: deadline, timedOut: {
+        try LegacyLock.poll(until: deadline, truncation: stream.owner.memory.truncationProbe, timedOut: {
             InterprocessError(.timedOut, operation: "receive from libsharedmemory stream", name: stream.name,
                               reason: "no new value was written before the deadline")
         }) { () throws(InterprocessError) -> Bool in

@@ -11,20 +11,7 @@ extension MemoryTests.TruncationGuardTests {
     /// Runs `body` (a wait without a deadline) on a thread of its own and returns the code of
     /// the error it ended with; nil if it returned normally, or if it still waits after 10 s.
     static func waitEnds(_ body: @escaping @Sendable () throws(InterprocessError) -> Void) -> InterprocessError.Code?? {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<InterprocessError.Code??>(nil)
-        let thread = Thread {
-            do throws(InterprocessError) {
-                try body()
-                outcome.withLock { $0 = .some(nil) }
-            } catch {
-                outcome.withLock { $0 = .some(error.code) }
-            }
-            done.signal()
-        }
-        thread.start()
-        guard done.wait(timeout: .now() + 10) == .success else { return nil }
-        return outcome.withLock { $0 }
+        startWait(body)(.after(.seconds(10)))
     }
 
     @Test("waits without a deadline on a queue whose file was shrunk to 0 end in .truncated instead of waiting for ever: SPSC both sides, MPMC both sides, message queue, broadcast; a subscriber too (its wait judges the service within about 2 s)")

@@ -160,9 +160,8 @@ extension Client {
     func awaitFreeSlot(until deadline: Deadline) async throws(InterprocessError) {
         let operation = "send request to request-response service"
         try ProcessWaiter.checkCancellation(operation: operation, name: storage.name)
-        if deadline.hasPassed {
-            throw InterprocessError(.timedOut, operation: operation, name: storage.name,
-                                    reason: "the server did not finish the requests this client gave up on before the deadline")
+        if deadline.hasPassed || storage.wasTruncated {
+            throw storage.waitEnded(operation, reason: "the server did not finish the requests this client gave up on before the deadline")
         }
         let parking = storage.clientParking(seat)
         let outcome = try await ProcessWaiter.shared.wait(

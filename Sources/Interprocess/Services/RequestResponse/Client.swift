@@ -148,9 +148,8 @@ public struct Client: ~Copyable {
                                         reason: "this client has \(slots) requests in flight (requestsInFlightPerClient): receive their responses first")
             }
             guard let deadline else { return nil }
-            if deadline.hasPassed {
-                throw InterprocessError(.timedOut, operation: operation, name: storage.name,
-                                        reason: "the server did not finish the requests this client gave up on before the deadline")
+            if deadline.hasPassed || storage.wasTruncated {
+                throw storage.waitEnded(operation, reason: "the server did not finish the requests this client gave up on before the deadline")
             }
             // The server wakes the client when it completes a request.
             storage.clientParking(seat).sleepOnce(until: deadline) { true }

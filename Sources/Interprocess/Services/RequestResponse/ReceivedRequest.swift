@@ -156,9 +156,8 @@ public struct ReceivedRequest: ~Copyable {
                 // A dead client reads nothing more: drop what is left of this request.
                 return true
             }
-            if deadline.hasPassed {
-                throw InterprocessError(.timedOut, operation: operation, name: storage.name,
-                                        reason: "the client did not read its earlier responses before the deadline")
+            if deadline.hasPassed || storage.wasTruncated {
+                throw storage.waitEnded(operation, reason: "the client did not read its earlier responses before the deadline")
             }
             parking.sleepOnce(until: deadline) { ReceivedRequest.roomBlocked(sent: sent, slot: slot, id: id.rawValue, responses: responses) }
         }
@@ -197,9 +196,8 @@ public struct ReceivedRequest: ~Copyable {
         if EndpointClaim.isDead(RequestResponseStorage.word64(seat, RequestResponseLayout.seatClaimOffset).pointee.load(ordering: .relaxed)) {
             return true
         }
-        if deadline.hasPassed {
-            throw InterprocessError(.timedOut, operation: operation, name: storage.name,
-                                    reason: "the client did not read its earlier responses before the deadline")
+        if deadline.hasPassed || storage.wasTruncated {
+            throw storage.waitEnded(operation, reason: "the client did not read its earlier responses before the deadline")
         }
         let parking = storage.serverParking
         let responses = UInt64(storage.geometry.responsesPerSlot)

@@ -28,6 +28,17 @@ final class RequestResponseStorage: @unchecked Sendable {
 
     var name: String { segment.name.rawValue }
 
+    /// Whether a peer shrank the segment under this mapping: its words now read as zeros that
+    /// never change, so a wait on them must end (a load of a counter: for the moment before a sleep).
+    var wasTruncated: Bool { segment.memory.region.wasTruncated }
+
+    /// The error of a wait that ended before what it waited for: `truncated` when the segment
+    /// was shrunk under it, else `timedOut` for `reason`.
+    func waitEnded(_ operation: String, reason: @autoclosure () -> String) -> InterprocessError {
+        segment.memory.truncationProblem(operation: operation)
+            ?? InterprocessError(.timedOut, operation: operation, name: name, reason: reason())
+    }
+
     /// Writes a new service's configuration into its zero-filled body (every other word starts at 0).
     static func initialize(_ base: UnsafeMutableRawPointer, configuration: RequestResponseConfiguration, geometry: RequestResponseGeometry) {
         func put32(_ value: Int, _ offset: Int) {

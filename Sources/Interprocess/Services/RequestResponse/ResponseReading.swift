@@ -114,6 +114,9 @@ enum ResponseReading {
             case .ready(let entry, let position):
                 return .response(try deliver(entry, position: position, slot: slot, id: id, storage: storage, operation: operation, body))
             case .complete:
+                // A segment shrunk under this mapping reads as zeros, which look like a request
+                // no longer in flight: that is no completion (a rare path: one load).
+                if storage.wasTruncated, let problem = storage.segment.memory.truncationProblem(operation: operation) { throw problem }
                 return .complete
             case .pending:
                 break
@@ -133,9 +136,8 @@ enum ResponseReading {
                 CPU.relax()
                 continue
             }
-            if deadline.hasPassed {
-                throw InterprocessError(.timedOut, operation: operation, name: storage.name,
-                                        reason: "no response to request \(RequestID(rawValue: id)) arrived before the deadline")
+            if deadline.hasPassed || storage.wasTruncated {
+                throw storage.waitEnded(operation, reason: "no response to request \(RequestID(rawValue: id)) arrived before the deadline")
             }
             storage.clientParking(seat).sleepOnce(until: deadline) { isPending(slot, id) }
         }
@@ -159,9 +161,8 @@ enum ResponseReading {
             if case .notYet = step {} else { return step }
             if try isOver(slot, id, storage: storage, checkLiveness: true, operation: operation) { return .complete }
             try ProcessWaiter.checkCancellation(operation: operation, name: storage.name)
-            if deadline.hasPassed {
-                throw InterprocessError(.timedOut, operation: operation, name: storage.name,
-                                        reason: "no response to request \(RequestID(rawValue: id)) arrived before the deadline")
+            if deadline.hasPassed || storage.wasTruncated {
+                throw storage.waitEnded(operation, reason: "no response to request \(RequestID(rawValue: id)) arrived before the deadline")
             }
             let parking = storage.clientParking(seat)
             let watched = UnsafeSendable(slot)

@@ -52,12 +52,13 @@ extension Server {
     static func awaitRequest(_ storage: RequestResponseStorage, until deadline: Deadline) async throws(InterprocessError) {
         let operation = "receive from request-response service"
         try ProcessWaiter.checkCancellation(operation: operation, name: storage.name)
-        if deadline.hasPassed {
-            throw InterprocessError(.timedOut, operation: operation, name: storage.name, reason: "no request arrived before the deadline")
+        if deadline.hasPassed || storage.wasTruncated {
+            throw storage.waitEnded(operation, reason: "no request arrived before the deadline")
         }
         let parking = storage.serverParking
+        // In slices, so that a shrunk segment (its words zeros that never change) is noticed.
         let outcome = try await ProcessWaiter.shared.wait(
-            on: parking, until: deadline, operation: operation, name: storage.name,
+            on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: storage.name,
             check: parking.blockedCheck { !Server.hasPending(storage) })
         if outcome != .timedOut { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: storage.name) }
     }

@@ -199,9 +199,8 @@ public struct Server: ~Copyable {
         let parking = storage.serverParking
         let storage = storage
         while true {
-            if deadline.hasPassed {
-                throw InterprocessError(.timedOut, operation: operation, name: storage.name,
-                                        reason: "no request arrived before the deadline")
+            if deadline.hasPassed || storage.wasTruncated {
+                throw storage.waitEnded(operation, reason: "no request arrived before the deadline")
             }
             parking.sleepOnce(until: deadline) { !Server.hasPending(storage) }
             if let request = takeNext(operation: operation) { return request }
