@@ -217,6 +217,12 @@ void ipc_guard_unregister(int index) {
     atomic_store_explicit(&slot->claimed, 0, memory_order_release);
 }
 
+int ipc_guard_slot_of(const void *address) {
+    int protection = 0;
+    struct guard_slot *slot = guard_find((uintptr_t)address, &protection);
+    return slot == NULL ? -1 : (int)(slot - guard_slots);
+}
+
 uint64_t ipc_guard_faults(int index) {
     if (index < 0 || index >= IPC_GUARD_SLOTS) return 0;
     return atomic_load_explicit(&guard_slots[index].faults, memory_order_relaxed);

@@ -34,9 +34,24 @@ enum TruncationGuard {
         if slot != .unguarded { ipc_guard_unregister(slot.index) }
     }
 
+    /// The slot of the registered mapping that holds `address` (``unguarded`` if none does): for
+    /// a structure placed in memory it did not map itself. A scan of the table: once per handle.
+    static func slot(containing address: UnsafeRawPointer) -> Slot {
+        Slot(index: ipc_guard_slot_of(address))
+    }
+
     /// Pages of the range that were past their file's end when touched (now private zero pages).
     static func faults(_ slot: Slot) -> UInt64 {
         slot == .unguarded ? 0 : ipc_guard_faults(slot.index)
+    }
+
+    /// `truncated` for a structure in `slot`'s range once a page of it was replaced (its words
+    /// now read as zeros that no peer can change), else nil. A load: for the moment before a sleep.
+    static func problem(_ slot: Slot, operation: String, name: String?) -> InterprocessError? {
+        let pages = faults(slot)
+        guard pages != 0 else { return nil }
+        return InterprocessError(.truncated, operation: operation, name: name,
+                                 reason: "the file holding it was truncated by another process; \(pages) page(s) touched past the new end read as zeros here")
     }
 
     /// Ranges registered now (each mapping registers once and unregisters once).

@@ -11,7 +11,8 @@ extension ProcessCondition {
     ///   owner died holding it meanwhile.
     /// - Throws: ``InterprocessError`` `invalidArgument` if the calling thread does not hold `mutex`
     ///   exactly once (it still holds it then); `notRecoverable` if `mutex` cannot be re-acquired
-    ///   (it is not held then).
+    ///   (it is not held then); `truncated` once another process shrank the file holding the
+    ///   condition: no signal can come (the mutex is not held then).
     @available(*, noasync, message: "blocks the thread until signalled, possibly for long; in async code, wait on a ProcessEvent or ProcessSemaphore instead")
     public func wait(_ mutex: borrowing ProcessMutex) throws(InterprocessError) -> LockAcquisition {
         try wait(mutex, until: .never)
@@ -61,6 +62,11 @@ extension ProcessCondition {
                 break
             }
             if deadline.hasPassed { break }
+            // The file holding it was shrunk: no signal can ever come (the mutex is not held).
+            if let problem = TruncationGuard.problem(truncation, operation: "wait on condition", name: name) {
+                parking.withdraw()
+                throw problem
+            }
             parking.sleep(expecting: observed, until: deadline)
         }
         parking.withdraw()

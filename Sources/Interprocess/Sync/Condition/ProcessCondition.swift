@@ -64,6 +64,9 @@ public struct ProcessCondition: ~Copyable, @unchecked Sendable {
     let segment: Segment?
     /// The segment name, for error messages.
     let name: String?
+    /// The truncation guard's slot of the mapping that holds it: a wait ends in `truncated`
+    /// once that file was shrunk under it (no signal can come any more).
+    let truncation: TruncationGuard.Slot
 
     /// Initializes a condition at `address`, overwriting the ``size`` bytes there. Do this once,
     /// before any process uses it, and never while one does.
@@ -95,6 +98,7 @@ public struct ProcessCondition: ~Copyable, @unchecked Sendable {
         self.address = address
         self.segment = segment
         self.name = name
+        truncation = TruncationGuard.slot(containing: address)
     }
 
     /// The futex word every signal increments.

@@ -16,14 +16,16 @@ extension ProcessEvent {
     public func wait() {
         let seen = stateWord.pointee.load(ordering: .acquiring)
         if tryTake(seen) { return }
-        _ = parkedWait(until: .never, entry: seen)
+        // It cannot throw: it waits even on a truncated file (use wait(until: .never) to learn of one).
+        _ = parkedWait(until: .never, entry: seen, endsOnTruncation: false)
     }
 
     /// Waits until the event is set, at most until `deadline`. Blocks the calling thread meanwhile.
     ///
     /// - Parameter deadline: absolute, on `CLOCK_MONOTONIC`; a signal does not move it.
     /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (an auto-reset
-    ///   event's signal was not taken).
+    ///   event's signal was not taken); `truncated` as soon as another process shrank the file
+    ///   holding the event.
     @inlinable
     @available(*, noasync, message: "blocks the thread; use the async form of wait(until:)")
     public func wait(until deadline: Deadline) throws(InterprocessError) {
@@ -34,7 +36,8 @@ extension ProcessEvent {
 
     /// Waits until the event is set, at most `timeout`. Blocks the calling thread meanwhile.
     ///
-    /// - Throws: ``InterprocessError/Code/timedOut`` if the time ran out first.
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the time ran out first; `truncated` as
+    ///   soon as another process shrank the file holding the event.
     @inlinable
     @available(*, noasync, message: "blocks the thread; use the async form of wait(timeout:)")
     public func wait(timeout: Duration) throws(InterprocessError) {
@@ -46,8 +49,9 @@ extension ProcessEvent {
     /// The error of a wait whose deadline passed first.
     @usableFromInline
     func timedOut() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "wait on event", name: name,
-                          reason: "it was not set before the deadline")
+        TruncationGuard.problem(truncation, operation: "wait on event", name: name)
+            ?? InterprocessError(.timedOut, operation: "wait on event", name: name,
+                                 reason: "it was not set before the deadline")
     }
 
     /// Takes the signal if the state word `seen` says the event is set: a manual-reset event is
@@ -70,9 +74,9 @@ extension ProcessEvent {
     /// - Parameter entry: the state word when the wait began; a manual-reset waiter is released
     ///   by any set after it, even one already undone by a reset.
     @usableFromInline
-    func parkedWait(until deadline: Deadline, entry: UInt32) -> Bool {
-        let state = self.stateWord, mode = self.mode
-        return parking.park(until: deadline) {
+    func parkedWait(until deadline: Deadline, entry: UInt32, endsOnTruncation: Bool = true) -> Bool {
+        let state = self.stateWord, mode = self.mode, truncation = self.truncation
+        return parking.park(until: deadline, isCancelled: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
             ProcessEvent.attemptToTake(from: state, mode: mode, entry: entry, seen: $0)
         } == .acquired
     }

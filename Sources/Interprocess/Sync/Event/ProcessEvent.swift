@@ -69,6 +69,9 @@ public struct ProcessEvent: ~Copyable {
     @usableFromInline let waiters: UnsafeMutablePointer<Atomic<UInt32>>
     /// The named segment holding the event, or nil for a placed one.
     let segment: Segment?
+    /// The truncation guard's slot of the mapping that holds it: a wait that can throw ends in
+    /// `truncated` once that file was shrunk under it.
+    let truncation: TruncationGuard.Slot
 
     /// How the event behaves once set (it never changes).
     public let mode: Mode
@@ -96,6 +99,7 @@ public struct ProcessEvent: ~Copyable {
         self.waiters = ProcessEvent.word(.waiters, at: base)
         self.segment = segment
         self.name = name
+        truncation = TruncationGuard.slot(containing: base)
     }
 
     /// The futex protocol on this event's words.

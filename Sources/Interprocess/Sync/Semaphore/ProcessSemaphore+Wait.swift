@@ -23,13 +23,15 @@ extension ProcessSemaphore {
     @available(*, noasync, message: "blocks the thread; use the async form of wait")
     public func wait() {
         if tryWait() { return }
-        _ = parkedWait(until: .never)
+        // It cannot throw: it waits even on a truncated file (use wait(until: .never) to learn of one).
+        _ = parkedWait(until: .never, endsOnTruncation: false)
     }
 
     /// Takes a unit, waiting at most until `deadline`. Blocks the calling thread meanwhile.
     ///
     /// - Parameter deadline: absolute, on `CLOCK_MONOTONIC`; a signal does not move it.
-    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (no unit was taken).
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the deadline passed first (no unit was taken);
+    ///   `truncated` as soon as another process shrank the file holding the semaphore.
     @inlinable
     @available(*, noasync, message: "blocks the thread; use the async form of wait(until:)")
     public func wait(until deadline: Deadline) throws(InterprocessError) {
@@ -39,7 +41,8 @@ extension ProcessSemaphore {
 
     /// Takes a unit, waiting at most `timeout`. Blocks the calling thread meanwhile.
     ///
-    /// - Throws: ``InterprocessError/Code/timedOut`` if the time ran out first (no unit was taken).
+    /// - Throws: ``InterprocessError/Code/timedOut`` if the time ran out first (no unit was taken);
+    ///   `truncated` as soon as another process shrank the file holding the semaphore.
     @inlinable
     @available(*, noasync, message: "blocks the thread; use the async form of wait(timeout:)")
     public func wait(timeout: Duration) throws(InterprocessError) {
@@ -50,15 +53,19 @@ extension ProcessSemaphore {
     /// The error of a wait whose deadline passed first.
     @usableFromInline
     func timedOut() -> InterprocessError {
-        InterprocessError(.timedOut, operation: "wait on semaphore", name: name,
-                          reason: "no unit became available before the deadline")
+        TruncationGuard.problem(truncation, operation: "wait on semaphore", name: name)
+            ?? InterprocessError(.timedOut, operation: "wait on semaphore", name: name,
+                                 reason: "no unit became available before the deadline")
     }
 
-    /// The slow path of the blocking waits: spin, then sleep on the count word.
+    /// The slow path of the blocking waits: spin, then sleep on the count word; false, with no
+    /// unit taken, at the deadline or (`endsOnTruncation`) once the file holding it was shrunk.
     @usableFromInline
-    func parkedWait(until deadline: Deadline) -> Bool {
-        let parking = self.parking
-        let outcome = parking.park(until: deadline) { ProcessSemaphore.attemptToTake(from: parking.word, seen: $0) }
+    func parkedWait(until deadline: Deadline, endsOnTruncation: Bool = true) -> Bool {
+        let parking = self.parking, truncation = self.truncation
+        let outcome = parking.park(until: deadline, isCancelled: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
+            ProcessSemaphore.attemptToTake(from: parking.word, seen: $0)
+        }
         guard outcome == .acquired else { return false }
         ProcessSemaphore.passOnWakeUp(parking)
         return true

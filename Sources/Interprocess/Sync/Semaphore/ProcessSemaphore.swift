@@ -56,6 +56,9 @@ public struct ProcessSemaphore: ~Copyable {
     @usableFromInline let maximum: UInt32
     /// The named segment holding the semaphore, or nil for a placed one.
     let segment: Segment?
+    /// The truncation guard's slot of the mapping that holds it: a wait that can throw ends in
+    /// `truncated` once that file was shrunk under it.
+    let truncation: TruncationGuard.Slot
 
     /// The segment's name for a named semaphore; nil for a placed one.
     public let name: String?
@@ -84,6 +87,7 @@ public struct ProcessSemaphore: ~Copyable {
         self.maximum = maximum
         self.segment = segment
         self.name = name
+        truncation = TruncationGuard.slot(containing: base)
     }
 
     /// The futex protocol on this semaphore's words.
