@@ -11,9 +11,7 @@ extension ProcessEvent {
     ///
     /// - Throws: ``InterprocessError/Code/cancelled`` if the task is cancelled before the event
     ///   released it (an auto-reset signal is then left for another waiter);
-    ///   ``InterprocessError/Code/resourceLimit`` if the process's waiter thread could not be started;
-    ///   `truncated` once another process shrank the file holding the event (looked at every
-    ///   100 ms while waiting).
+    ///   ``InterprocessError/Code/resourceLimit`` if the process's waiter thread could not be started.
     public func wait() async throws(InterprocessError) {
         try await wait(until: .never)
     }
@@ -32,15 +30,8 @@ extension ProcessEvent {
         let check = parking.attemptCheck { [state = UnsafeSendable(parking.word)] seen in
             ProcessEvent.attemptToTake(from: state.value, mode: mode, entry: entry, seen: seen)
         }
-        // In slices, so that a file shrunk under it (it can never be set) ends the wait.
-        while true {
-            if let problem = TruncationGuard.problem(truncation, operation: operation, name: name) { throw problem }
-            let slice = deadline.earlier(than: .after(TruncationProbe.checkInterval))
-            let outcome = try await ProcessWaiter.shared.wait(on: parking, until: slice, operation: operation, name: name, check: check)
-            if outcome == .timedOut, !deadline.hasPassed { continue }
-            try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
-            return
-        }
+        let outcome = try await ProcessWaiter.shared.wait(on: parking, until: deadline, operation: operation, name: name, check: check)
+        try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
     }
 
     /// Waits until the event is set, suspending the task at most `timeout` (see the async

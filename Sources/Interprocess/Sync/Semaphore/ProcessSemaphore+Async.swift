@@ -11,8 +11,7 @@ extension ProcessSemaphore {
     ///
     /// - Throws: ``InterprocessError/Code/cancelled`` if the task is cancelled before a unit was
     ///   taken (then none was); ``InterprocessError/Code/resourceLimit`` if the process's waiter
-    ///   thread could not be started; `truncated` once another process shrank the file holding
-    ///   the semaphore (looked at every 100 ms while waiting).
+    ///   thread could not be started.
     public func wait() async throws(InterprocessError) {
         try await wait(until: .never)
     }
@@ -30,16 +29,9 @@ extension ProcessSemaphore {
         let attempt = parking.attemptCheck { [count = UnsafeSendable(parking.word)] seen in
             ProcessSemaphore.attemptToTake(from: count.value, seen: seen)
         }
-        // In slices, so that a file shrunk under it (no unit can ever come) ends the wait.
-        while true {
-            if let problem = TruncationGuard.problem(truncation, operation: operation, name: name) { throw problem }
-            let slice = deadline.earlier(than: .after(TruncationProbe.checkInterval))
-            let outcome = try await ProcessWaiter.shared.wait(on: parking, until: slice, operation: operation, name: name,
-                                                              check: attempt)
-            if outcome == .timedOut, !deadline.hasPassed { continue }
-            try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
-            break
-        }
+        let outcome = try await ProcessWaiter.shared.wait(on: parking, until: deadline, operation: operation, name: name,
+                                                          check: attempt)
+        try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
         // As a blocked waiter does: hand a wake-up on if units are left. Here, after the waiter
         // thread withdrew this wait from the waiter count (in the check, this wait's own count
         // would make it wake someone even with no other waiter) and outside its lock.
