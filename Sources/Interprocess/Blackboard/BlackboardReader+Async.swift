@@ -41,7 +41,7 @@ extension BlackboardReader {
             let parking = mapping.changeParking
             // In slices, so that a shrunk file (its words zeros that never change) is noticed.
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: name
+                on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: name
             ) { [changes = UnsafeSendable(parking.word), word = UnsafeSendable(word)] in
                 let expected = changes.value.pointee.load(ordering: .sequentiallyConsistent)
                 AsymmetricFence.rareSide()

@@ -16,7 +16,7 @@ extension JournalTailer {
             let parking = control.parking
             // In slices, so that such a shrink is noticed while waiting.
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: control.directory
+                on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: control.directory
             ) { [cycle, position, nextSequence, word = UnsafeSendable(parking.word)] in
                 // The writer's commit may be a release store (its half of the asymmetric fence).
                 AsymmetricFence.rareSide()

@@ -164,7 +164,7 @@ struct EventTaker: Sendable {
             if truncation.pages != 0 { throw timedOut(name) }
             // In slices, so that a shrunk segment is noticed (see `truncation`).
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: name,
+                on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: name,
                 check: parking.blockedCheck { summary.value.pointee.load(ordering: .sequentiallyConsistent) == 0 })
             switch outcome {
             case .acquired: continue

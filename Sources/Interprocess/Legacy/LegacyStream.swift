@@ -177,19 +177,17 @@ public struct LegacyStream: Sendable {
 final class LegacyMapping: Sendable {
     let memory: SharedMemory
     let name: String
-    let size: Int
     /// Where its words are; valid for as long as this object lives.
     let words: LegacyWords
 
     init(_ memory: consuming SharedMemory) {
         name = memory.name.rawValue
-        size = memory.size
         words = LegacyWords(base: memory.region.baseAddress, size: memory.size)
         self.memory = memory
     }
 
     var base: UnsafeMutableRawPointer { words.base }
-    func word32(_ offset: Int) -> UnsafeMutablePointer<Atomic<UInt32>> { words.word32(offset) }
+    var size: Int { words.size }
 }
 
 /// A libsharedmemory segment's bytes: a plain pointer and size, so that a read or a write, which

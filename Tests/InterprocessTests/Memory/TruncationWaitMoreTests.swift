@@ -139,7 +139,7 @@ extension MemoryTests.TruncationGuardTests {
             }
             let first = await group.next()!
             group.cancelAll()
-            return first ?? .some(.timedOut) ?? nil
+            return first ?? .timedOut
         }
     }
 

@@ -58,7 +58,7 @@ extension Server {
         let parking = storage.serverParking
         // In slices, so that a shrunk segment (its words zeros that never change) is noticed.
         let outcome = try await ProcessWaiter.shared.wait(
-            on: parking, until: deadline.earlier(than: .after(TruncationProbe.checkInterval)), operation: operation, name: storage.name,
+            on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: storage.name,
             check: parking.blockedCheck { !Server.hasPending(storage) })
         if outcome != .timedOut { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: storage.name) }
     }
