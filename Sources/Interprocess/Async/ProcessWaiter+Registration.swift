@@ -7,6 +7,9 @@ enum WaiterPoll: Sendable {
     case sleep(expecting: UInt32)
     /// The word kept changing under the check (a peer rewriting it): look again soon.
     case retry
+    /// The memory the check reads was truncated under its mapping: end the wait with
+    /// ``ParkingOutcome/truncated`` (it could never proceed).
+    case truncated
 }
 
 /// What a standing watch (a readiness descriptor) sees on each look.
@@ -50,14 +53,19 @@ struct Registration: Sendable {
 extension FutexParking {
     /// A check for a word that is the state itself (a semaphore's count, an event's state): reads
     /// the word, then tries `attempt`, a few times while it reports ``ParkingAttempt/retry``.
-    func attemptCheck(_ attempt: @escaping @Sendable (UInt32) -> ParkingAttempt) -> @Sendable () -> WaiterPoll {
+    /// With a guarded `truncation` slot, a check that finds nothing to take ends the wait as
+    /// ``WaiterPoll/truncated`` once that mapping's file was shrunk (the waiter thread looks
+    /// at least every ``recheckInterval``).
+    func attemptCheck(
+        truncation: TruncationGuard.Slot = .unguarded, _ attempt: @escaping @Sendable (UInt32) -> ParkingAttempt
+    ) -> @Sendable () -> WaiterPoll {
         let word = self.word
         return { [word = UnsafeSendable(word)] in
             for _ in 0..<64 {
                 let seen = word.value.pointee.load(ordering: .sequentiallyConsistent)
                 switch attempt(seen) {
                 case .acquired: return .proceed
-                case .wait: return .sleep(expecting: seen)
+                case .wait: return TruncationGuard.faults(truncation) != 0 ? .truncated : .sleep(expecting: seen)
                 case .retry: continue
                 }
             }
@@ -66,12 +74,16 @@ extension FutexParking {
     }
 
     /// A check for a wake-up sequence word: reads the word, then asks `stillBlocked` (sequentially
-    /// consistent loads of the state).
-    func blockedCheck(_ stillBlocked: @escaping @Sendable () -> Bool) -> @Sendable () -> WaiterPoll {
+    /// consistent loads of the state). With a guarded `truncation` slot, a wait still blocked
+    /// ends as ``WaiterPoll/truncated`` once that mapping's file was shrunk.
+    func blockedCheck(
+        truncation: TruncationGuard.Slot = .unguarded, _ stillBlocked: @escaping @Sendable () -> Bool
+    ) -> @Sendable () -> WaiterPoll {
         let word = self.word
         return { [word = UnsafeSendable(word)] in
             let seen = word.value.pointee.load(ordering: .sequentiallyConsistent)
-            return stillBlocked() ? .sleep(expecting: seen) : .proceed
+            guard stillBlocked() else { return .proceed }
+            return TruncationGuard.faults(truncation) != 0 ? .truncated : .sleep(expecting: seen)
         }
     }
 }

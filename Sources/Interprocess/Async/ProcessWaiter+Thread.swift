@@ -153,6 +153,11 @@ extension ProcessWaiter {
                     scratch.ready.append((continuation, .acquired))
                     continue
                 }
+                if case .truncated = poll {
+                    scratch.finished.append(identifier)
+                    scratch.ready.append((continuation, .truncated))
+                    continue
+                }
                 // Only after a check found nothing may a wait give up (FutexParking.park's rule).
                 if registration.deadline.hasPassed {
                     scratch.finished.append(identifier)
@@ -162,7 +167,7 @@ extension ProcessWaiter {
                 look.wakeBy = look.wakeBy.earlier(than: registration.deadline)
                 switch poll {
                 case .sleep(let value): watch(registration.parking.futexWord, value)
-                case .retry, .proceed: look.crowded = true
+                case .retry, .proceed, .truncated: look.crowded = true
                 }
             case .watch(let observe, let descriptor, let signalled):
                 // A single-sleeper flag may have been cleared by the endpoint's own blocking wait

@@ -114,6 +114,9 @@ extension ProcessWaiter {
         case .cancelled:
             throw InterprocessError(.cancelled, operation: operation, name: name,
                                     reason: "the waiting task was cancelled")
+        case .truncated:
+            throw InterprocessError(.truncated, operation: operation, name: name,
+                                    reason: "the file holding what it waited on was truncated by another process; its words read as zeros here")
         }
     }
 }

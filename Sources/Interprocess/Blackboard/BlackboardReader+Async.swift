@@ -39,15 +39,17 @@ extension BlackboardReader {
             if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: name) }
             if mapping.storage.wasTruncated { throw timedOut("the board's file was shrunk") }
             let parking = mapping.changeParking
-            // In slices, so that a shrunk file (its words zeros that never change) is noticed.
+            let truncation = mapping.storage.truncation.slot
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: name
+                on: parking, until: deadline, operation: operation, name: name
             ) { [changes = UnsafeSendable(parking.word), word = UnsafeSendable(word)] in
                 let expected = changes.value.pointee.load(ordering: .sequentiallyConsistent)
                 AsymmetricFence.rareSide()
-                return BlackboardReader.differs(word.value, seen) == nil ? .sleep(expecting: expected) : .proceed
+                guard BlackboardReader.differs(word.value, seen) == nil else { return .proceed }
+                return TruncationGuard.faults(truncation) != 0 ? .truncated : .sleep(expecting: expected)
             }
-            if outcome != .timedOut { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name) }
+            // Timed out or truncated: the loop's own checks report it.
+            if outcome == .cancelled { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name) }
         }
     }
 

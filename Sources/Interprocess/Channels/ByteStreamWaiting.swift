@@ -89,7 +89,7 @@ struct ByteStreamWaiting {
             }
             switch outcome {
             case .acquired: return
-            case .cancelled: try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
+            case .cancelled, .truncated: try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
             case .timedOut:
                 if !isReady(index.value.pointee.load(ordering: .acquiring)) && !deadline.hasPassed { try checkPeer() }
             }

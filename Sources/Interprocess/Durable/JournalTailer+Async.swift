@@ -14,16 +14,18 @@ extension JournalTailer {
             // A cycle file shrunk by another process reads as zeros here: no record, ever.
             try cycle.file.region.checkNotTruncated(operation: operation, name: cycle.path)
             let parking = control.parking
-            // In slices, so that such a shrink is noticed while waiting.
+            let truncation = cycle.file.region.truncationProbe().slot
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: control.directory
+                on: parking, until: deadline, operation: operation, name: control.directory
             ) { [cycle, position, nextSequence, word = UnsafeSendable(parking.word)] in
                 // The writer's commit may be a release store (its half of the asymmetric fence).
                 AsymmetricFence.rareSide()
                 let seen = word.value.pointee.load(ordering: .sequentiallyConsistent)
-                return JournalTailer.isBlocked(cycle, at: position, expecting: nextSequence) ? .sleep(expecting: seen) : .proceed
+                guard JournalTailer.isBlocked(cycle, at: position, expecting: nextSequence) else { return .proceed }
+                return TruncationGuard.faults(truncation) != 0 ? .truncated : .sleep(expecting: seen)
             }
-            if outcome != .timedOut { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: control.directory) }
+            // Timed out or truncated: the loop's own checks report it.
+            if outcome == .cancelled { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: control.directory) }
         }
     }
 

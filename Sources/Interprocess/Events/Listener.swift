@@ -162,16 +162,16 @@ struct EventTaker: Sendable {
         while true {
             if let set = tryTake() { return set }
             if truncation.pages != 0 { throw timedOut(name) }
-            // In slices, so that a shrunk segment is noticed (see `truncation`).
             let outcome = try await ProcessWaiter.shared.wait(
-                on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: name,
-                check: parking.blockedCheck { summary.value.pointee.load(ordering: .sequentiallyConsistent) == 0 })
+                on: parking, until: deadline, operation: operation, name: name,
+                check: parking.blockedCheck(truncation: truncation.slot) { summary.value.pointee.load(ordering: .sequentiallyConsistent) == 0 })
             switch outcome {
-            case .acquired: continue
+            // Truncated: the loop's own check reports it, with the pages lost.
+            case .acquired, .truncated: continue
             case .timedOut:
                 if let set = tryTake() { return set }
-                if deadline.hasPassed { throw timedOut(name) }
-            case .cancelled: try ProcessWaiter.requireAcquired(.cancelled, operation: operation, name: name)
+                throw timedOut(name)
+            case .cancelled: try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
             }
         }
     }

@@ -17,11 +17,6 @@ struct TruncationProbe: Sendable {
     /// The mapped file's descriptor while it is open (to report the file's size now), or -1.
     let descriptor: Int32
 
-    /// How often an async wait (which sleeps on the process's waiter thread, not in a loop of
-    /// its own) looks whether its segment was shrunk: it waits in slices of this length.
-    static let checkInterval: Duration = .milliseconds(100)
-    /// The end of an async wait's next slice: `deadline`, or ``checkInterval`` from now if sooner.
-    static func slice(of deadline: Deadline) -> Deadline { deadline.earlier(than: .after(checkInterval)) }
     /// The pages replaced by zero pages so far.
     var pages: UInt64 { TruncationGuard.faults(slot) }
 

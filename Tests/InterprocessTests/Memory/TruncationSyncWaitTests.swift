@@ -48,3 +48,23 @@ extension MemoryTests.TruncationGuardTests {
         }
     }
 }
+
+extension MemoryTests.TruncationGuardTests {
+    @Test("sync primitives: async waits without a deadline on a semaphore or an event whose file was shrunk to 0 end in .truncated")
+    func asyncSyncWaitsEnd() async throws {
+        let semaphoreName = TestSupport.uniqueName("shrinka-sem"), eventName = TestSupport.uniqueName("shrinka-ev")
+        defer { try? ProcessSemaphore.remove(semaphoreName); try? ProcessEvent.remove(eventName) }
+        let semaphore = await Self.asyncWaitEnds { () async throws(InterprocessError) in
+            let semaphore = try ProcessSemaphore(create: semaphoreName)
+            Self.shrinkAll(containing: semaphoreName)
+            try await semaphore.wait()
+        }
+        #expect(semaphore == .truncated, "semaphore: \(String(describing: semaphore))")
+        let event = await Self.asyncWaitEnds { () async throws(InterprocessError) in
+            let event = try ProcessEvent(create: eventName, mode: .manualReset)
+            Self.shrinkAll(containing: eventName)
+            try await event.wait()
+        }
+        #expect(event == .truncated, "event: \(String(describing: event))")
+    }
+}

@@ -56,11 +56,11 @@ extension Server {
             throw storage.waitEnded(operation, reason: "no request arrived before the deadline")
         }
         let parking = storage.serverParking
-        // In slices, so that a shrunk segment (its words zeros that never change) is noticed.
         let outcome = try await ProcessWaiter.shared.wait(
-            on: parking, until: TruncationProbe.slice(of: deadline), operation: operation, name: storage.name,
-            check: parking.blockedCheck { !Server.hasPending(storage) })
-        if outcome != .timedOut { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: storage.name) }
+            on: parking, until: deadline, operation: operation, name: storage.name,
+            check: parking.blockedCheck(truncation: storage.segment.memory.truncationProbe.slot) { !Server.hasPending(storage) })
+        // Timed out or truncated: the caller's next call of this reports it.
+        if outcome == .cancelled { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: storage.name) }
     }
 }
 #endif

@@ -11,6 +11,8 @@ extension ProcessEvent {
     ///
     /// - Throws: ``InterprocessError/Code/cancelled`` if the task is cancelled before the event
     ///   released it (an auto-reset signal is then left for another waiter);
+    ///   ``InterprocessError/Code/truncated`` once another process shrank the file holding the
+    ///   event (noticed within 20 ms);
     ///   ``InterprocessError/Code/resourceLimit`` if the process's waiter thread could not be started.
     public func wait() async throws(InterprocessError) {
         try await wait(until: .never)
@@ -27,10 +29,12 @@ extension ProcessEvent {
         if tryTake(entry) { return }
         if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: name) }
         let parking = self.parking, mode = self.mode
-        let check = parking.attemptCheck { [state = UnsafeSendable(parking.word)] seen in
+        let check = parking.attemptCheck(truncation: truncation) { [state = UnsafeSendable(parking.word)] seen in
             ProcessEvent.attemptToTake(from: state.value, mode: mode, entry: entry, seen: seen)
         }
         let outcome = try await ProcessWaiter.shared.wait(on: parking, until: deadline, operation: operation, name: name, check: check)
+        // The guard's own message says how many pages were lost; the generic one is a fallback.
+        if outcome == .truncated, let problem = TruncationGuard.problem(truncation, operation: operation, name: name) { throw problem }
         try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
     }
 

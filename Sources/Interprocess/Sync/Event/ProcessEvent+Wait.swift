@@ -76,7 +76,7 @@ extension ProcessEvent {
     @usableFromInline
     func parkedWait(until deadline: Deadline, entry: UInt32, endsOnTruncation: Bool = true) -> Bool {
         let state = self.stateWord, mode = self.mode, truncation = self.truncation
-        return parking.park(until: deadline, isCancelled: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
+        return parking.park(until: deadline, isTruncated: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
             ProcessEvent.attemptToTake(from: state, mode: mode, entry: entry, seen: $0)
         } == .acquired
     }

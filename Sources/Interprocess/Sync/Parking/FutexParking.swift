@@ -19,6 +19,10 @@ enum ParkingOutcome: Sendable {
     case timedOut
     /// The caller asked to stop (an async wait whose task was cancelled).
     case cancelled
+    /// The memory the wait watches was truncated under its mapping (another process shrank
+    /// the file; ``TruncationGuard``): its words read as zeros that no peer can change, so
+    /// the wait could never end otherwise.
+    case truncated
 }
 
 /// The one way anything in this library sleeps on shared memory: a 32-bit futex word, and a
@@ -181,21 +185,22 @@ struct FutexParking: @unchecked Sendable {
     }
 
     /// For a word that is the state itself (a semaphore's count, an event's state): waits until
-    /// `attempt` reports ``ParkingAttempt/acquired``, the deadline passes, or `isCancelled`
+    /// `attempt` reports ``ParkingAttempt/acquired``, the deadline passes, or `isTruncated`
     /// returns true. Spins briefly first. Blocks the calling thread.
     ///
     /// A waiter woken for a unit tries to take before it gives up for any reason (deadline,
-    /// cancellation), so a wake-up is never swallowed by a live waiter that leaves while
+    /// truncation), so a wake-up is never swallowed by a live waiter that leaves while
     /// something is there to take.
     ///
     /// - Parameters:
     ///   - deadline: absolute; ``Deadline/never`` waits without limit.
-    ///   - isCancelled: asked before each sleep (only after an attempt found nothing to take).
+    ///   - isTruncated: asked before each sleep (only after an attempt found nothing to take):
+    ///     true ends the wait with ``ParkingOutcome/truncated``.
     ///   - attempt: given the word's value, takes what is there (usually with a
     ///     compare-and-exchange from that value) or says why not.
     func park(
         until deadline: Deadline,
-        isCancelled: () -> Bool = { false },
+        isTruncated: () -> Bool = { false },
         attempt: (UInt32) -> ParkingAttempt
     ) -> ParkingOutcome {
         // Spin: a waker on another CPU often arrives within microseconds, and a sleep costs two
@@ -231,9 +236,9 @@ struct FutexParking: @unchecked Sendable {
                     withdraw()
                     return .timedOut
                 }
-                if isCancelled() {
+                if isTruncated() {
                     withdraw()
-                    return .cancelled
+                    return .truncated
                 }
                 sleep(expecting: seen, until: deadline)
                 withdraw()

@@ -63,7 +63,7 @@ extension ProcessSemaphore {
     @usableFromInline
     func parkedWait(until deadline: Deadline, endsOnTruncation: Bool = true) -> Bool {
         let parking = self.parking, truncation = self.truncation
-        let outcome = parking.park(until: deadline, isCancelled: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
+        let outcome = parking.park(until: deadline, isTruncated: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
             ProcessSemaphore.attemptToTake(from: parking.word, seen: $0)
         }
         guard outcome == .acquired else { return false }
