@@ -148,7 +148,7 @@ struct EventTaker: Sendable {
         let summary = entry.summary
         while true {
             if let set = tryTake() { return set }
-            if deadline.hasPassed || truncation.pages != 0 { throw timedOut(name) }
+            if deadline.hasPassed || truncation.pages != 0 { throw waitEnded(name) }
             parking.sleepOnce(until: deadline, whileBlocked: { summary.pointee.load(ordering: .sequentiallyConsistent) == 0 })
         }
     }
@@ -161,7 +161,7 @@ struct EventTaker: Sendable {
         let summary = UnsafeSendable(entry.summary)
         while true {
             if let set = tryTake() { return set }
-            if truncation.pages != 0 { throw timedOut(name) }
+            if truncation.pages != 0 { throw waitEnded(name) }
             let outcome = try await ProcessWaiter.shared.wait(
                 on: parking, until: deadline, operation: operation, name: name,
                 check: parking.blockedCheck(truncation: truncation.slot) { summary.value.pointee.load(ordering: .sequentiallyConsistent) == 0 })
@@ -170,20 +170,18 @@ struct EventTaker: Sendable {
             case .acquired, .truncated: continue
             case .timedOut:
                 if let set = tryTake() { return set }
-                throw timedOut(name)
+                throw waitEnded(name)
             case .cancelled: try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
             }
         }
     }
 
-    /// `truncated` when the segment was shrunk under this mapping, else `timedOut`.
-    func timedOut(_ name: String) -> InterprocessError {
-        truncation.problem(operation: "wait for event service") ?? EventTaker.timedOut(name)
-    }
-
-    static func timedOut(_ name: String) -> InterprocessError {
-        InterprocessError(.timedOut, operation: "wait for event service", name: name,
-                          reason: "no event was notified before the deadline")
+    /// The error of a wait that ended without ids: `truncated` when the segment was shrunk
+    /// under this mapping, else `timedOut`.
+    func waitEnded(_ name: String) -> InterprocessError {
+        truncation.problem(operation: "wait for event service")
+            ?? InterprocessError(.timedOut, operation: "wait for event service", name: name,
+                                 reason: "no event was notified before the deadline")
     }
 }
 
