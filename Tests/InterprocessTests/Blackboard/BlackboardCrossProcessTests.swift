@@ -45,8 +45,10 @@ struct BlackboardCrossProcessTests {
         let big = try board.key("big", as: [UInt8].self)
         var random = SeededRandom(seed: UInt64(getpid()))
         var kills = 0
-        let end = Date().addingTimeInterval(2.0)
-        while Date() < end {
+        // At least 2 s and 3 kills: a slow build (a sanitizer, a loaded machine) starts each
+        // writer slowly, so rounds may take longer than the 2 s; 60 s at most.
+        let start = Date()
+        while Date().timeIntervalSince(start) < 60, Date().timeIntervalSince(start) < 2 || kills < 3 {
             let before = reader.version(of: big)
             let writer = try TestSupport.start(peer, ["board-write", name, "forever"])
             _ = TestSupport.eventually(timeout: 10) { reader.version(of: big) > before + 16 }
