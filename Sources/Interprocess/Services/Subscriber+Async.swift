@@ -33,17 +33,26 @@ extension Subscriber {
     }
 
     /// Registers with the waiter thread until `word` no longer holds `observed`.
+    ///
+    /// - Throws: `truncated` once the service's segment was shrunk under this mapping (its
+    ///   words then read as zeros that never change).
     static func awaitChange(
         of word: UnsafeMutablePointer<Atomic<UInt64>>, from observed: UInt64, storage: ServiceStorage,
         parked: UnsafeMutablePointer<Atomic<UInt32>>, until deadline: Deadline
     ) async throws(InterprocessError) -> ParkingOutcome {
+        let operation = "receive from service"
         let parking = storage.publicationParking
         let watched = UnsafeSendable(word)
+        let truncation = storage.segment.memory.truncationProbe.slot
         parked.pointee.store(1, ordering: .relaxed)
         defer { parked.pointee.store(0, ordering: .relaxed) }
-        return try await ProcessWaiter.shared.wait(
-            on: parking, until: deadline, operation: "receive from service", name: storage.name,
-            check: parking.blockedCheck { watched.value.pointee.load(ordering: .sequentiallyConsistent) == observed })
+        let outcome = try await ProcessWaiter.shared.wait(
+            on: parking, until: deadline, operation: operation, name: storage.name,
+            check: parking.blockedCheck(truncation: truncation) {
+                watched.value.pointee.load(ordering: .sequentiallyConsistent) == observed
+            })
+        if outcome == .truncated, let problem = storage.segment.memory.truncationProblem(operation: operation) { throw problem }
+        return outcome
     }
 }
 #endif

@@ -89,7 +89,9 @@ extension Subscriber {
                 if spins & 255 == 0, deadline.hasPassed { throw timedOutError() }
                 continue
             }
-            if deadline.hasPassed { throw timedOutError() }
+            // A segment shrunk under this mapping reads as zeros for good, which past the
+            // ring's first lap look like nothing new: judged `truncated` (a load, no system call).
+            if deadline.hasPassed || service.storage.segment.memory.region.wasTruncated { throw timedOutError() }
             // `parked` tells a reclaimer that this subscriber is counted among the sleepers.
             parkedWord.pointee.store(1, ordering: .relaxed)
             service.storage.publicationParking.sleepOnce(until: deadline, whileBlocked: {

@@ -188,3 +188,96 @@ extension MemoryTests.TruncationGuardTests {
         #expect(journal == .truncated, "journal tailer: \(String(describing: journal))")
     }
 }
+
+extension MemoryTests.TruncationGuardTests {
+    @Test("an async subscriber receive without a deadline ends in .truncated when its service is shrunk to 0 before it waits, and while it waits")
+    func asyncSubscriberWaitEnds() async throws {
+        for shrinkWhileWaiting in [false, true] {
+            let name = TestSupport.uniqueName("shrinka-sub")
+            defer { try? Service.remove(name) }
+            let outcome = await Self.asyncWaitEnds { () async throws(InterprocessError) in
+                let service = try Service(create: name, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64)))
+                var subscriber = try Subscriber(service: service)
+                // Past the start of the ring, where an entry's zeros read as an old lap (nothing new).
+                var publisher = try Publisher(service: service)
+                for _ in 0..<5 {
+                    try await publisher.send(contentsOf: [1, 2, 3])
+                    _ = try await subscriber.receive()
+                }
+                if shrinkWhileWaiting {
+                    // Shrunk once the receive is asleep on the waiter thread (or about to be).
+                    Task.detached {
+                        try? await Task.sleep(for: .milliseconds(200))
+                        Self.shrinkAll(containing: name)
+                    }
+                } else {
+                    Self.shrinkAll(containing: name)
+                }
+                _ = try await subscriber.receive()
+            }
+            #expect(outcome == .truncated, "shrunk \(shrinkWhileWaiting ? "while waiting" : "before"): \(String(describing: outcome))")
+        }
+    }
+
+    @Test("a blocking subscriber receive without a deadline, past the ring's first lap, ends in .truncated when its service is shrunk to 0")
+    func subscriberPastFirstLapWaitEnds() throws {
+        let name = TestSupport.uniqueName("shrinkm-sub")
+        defer { try? Service.remove(name) }
+        let outcome = Self.startWait { () throws(InterprocessError) in
+            let service = try Service(create: name, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64)))
+            var subscriber = try Subscriber(service: service)
+            var publisher = try Publisher(service: service)
+            for _ in 0..<5 {
+                try publisher.send(contentsOf: [1, 2, 3])
+                _ = try subscriber.receive()
+            }
+            Self.shrinkAll(containing: name)
+            _ = try subscriber.receive()
+        }(.after(.seconds(20)))
+        #expect(outcome == .some(.truncated), "\(String(describing: outcome))")
+    }
+
+    @Test("receives without a deadline past the first records end in .truncated when the queue is shrunk to 0: SPSC, MPMC, message queue, broadcast")
+    func queuesPastFirstRecordsWaitEnd() throws {
+        let names = (0..<4).map { TestSupport.uniqueName("shrinkp\($0)") }
+        defer {
+            try? SPSCQueue.remove(names[0]); try? MPMCQueue.remove(names[1])
+            try? MessageQueue.remove(names[2]); try? BroadcastStream.remove(names[3])
+        }
+        // Five records through first, so that zeros read as an index behind the reader's.
+        var outcomes: [(String, (Deadline) -> InterprocessError.Code??)] = []
+        outcomes.append(("SPSC receive", Self.startWait { () throws(InterprocessError) in
+            let queue = try SPSCQueue(create: names[0], capacity: 4096, maximumRecordSize: 64)
+            var producer = try queue.makeProducer(), consumer = try queue.makeConsumer()
+            for _ in 0..<5 { try producer.send(contentsOf: [1, 2, 3]); _ = try consumer.receive() }
+            Self.shrinkAll(containing: names[0])
+            _ = try consumer.receive()
+        }))
+        outcomes.append(("MPMC receive", Self.startWait { () throws(InterprocessError) in
+            let queue = try MPMCQueue(create: names[1], slotCount: 8, slotSize: 64)
+            var producer = try queue.makeProducer(), consumer = try queue.makeConsumer()
+            for _ in 0..<5 { try producer.send(contentsOf: [1, 2, 3]); _ = try consumer.receive() }
+            Self.shrinkAll(containing: names[1])
+            _ = try consumer.receive()
+        }))
+        outcomes.append(("message queue receive", Self.startWait { () throws(InterprocessError) in
+            let queue = try MessageQueue(create: names[2], capacity: 8, maximumSize: 64)
+            for _ in 0..<5 { try queue.send(contentsOf: [1, 2, 3]); _ = try queue.receive() }
+            Self.shrinkAll(containing: names[2])
+            _ = try queue.receive()
+        }))
+        outcomes.append(("broadcast receive", Self.startWait { () throws(InterprocessError) in
+            let stream = try BroadcastStream(create: names[3], capacity: 1 << 16, maximumRecordSize: 64)
+            var writer = try stream.makeWriter()
+            var reader = try stream.makeReader(startingAt: .next)
+            for _ in 0..<5 { _ = try writer.send(contentsOf: [1, 2, 3]); _ = try reader.receive() }
+            Self.shrinkAll(containing: names[3])
+            _ = try reader.receive()
+        }))
+        let deadline = Deadline.after(.seconds(20))
+        for (what, result) in outcomes {
+            let outcome = result(deadline)
+            #expect(outcome == .some(.truncated), "\(what): \(String(describing: outcome))")
+        }
+    }
+}
