@@ -9,8 +9,9 @@ extension ProcessWaiter {
     ///     deadline, for callers that look for dead peers now and then).
     ///   - check: reads the futex word, then the state; see ``FutexParking/attemptCheck(_:)`` and
     ///     ``FutexParking/blockedCheck(_:)``. Must not block.
-    /// - Returns: ``ParkingOutcome/acquired`` when `check` said proceed, ``ParkingOutcome/timedOut``
-    ///   or ``ParkingOutcome/cancelled``.
+    /// - Returns: ``ParkingOutcome/acquired`` when `check` said proceed, ``ParkingOutcome/truncated``
+    ///   when it said the memory it reads was truncated, ``ParkingOutcome/timedOut`` or
+    ///   ``ParkingOutcome/cancelled``.
     /// - Throws: ``InterprocessError/Code/resourceLimit`` if the waiter thread could not be started.
     func wait(
         on parking: FutexParking,

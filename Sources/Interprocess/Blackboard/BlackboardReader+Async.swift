@@ -35,9 +35,11 @@ extension BlackboardReader {
         let operation = "wait for blackboard change", name = self.name
         while true {
             try ProcessWaiter.checkCancellation(operation: operation, name: name)
-            if let value = BlackboardReader.differs(word, seen) { return value }
-            if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: name) }
+            let value = BlackboardReader.differs(word, seen)
+            // A shrunk file's zero reads as a change from any version but 0: not a write.
             if mapping.storage.wasTruncated { throw timedOut("the board's file was shrunk") }
+            if let value { return value }
+            if deadline.hasPassed { try ProcessWaiter.requireAcquired(.timedOut, operation: operation, name: name) }
             let parking = mapping.changeParking
             let truncation = mapping.storage.truncation.slot
             let outcome = try await ProcessWaiter.shared.wait(

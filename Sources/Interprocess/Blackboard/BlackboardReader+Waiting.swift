@@ -99,7 +99,8 @@ extension BlackboardReader {
     func changed(until deadline: Deadline, _ check: () -> UInt64?) -> UInt64? {
         var spins = 0
         while true {
-            if let value = check() { return value }
+            // A shrunk file's zero reads as a change from any version but 0: not a write.
+            if let value = check() { return mapping.storage.wasTruncated ? nil : value }
             if spins < ChannelWaiting.spinLimit {
                 spins += 1
                 CPU.relax()

@@ -68,3 +68,52 @@ extension MemoryTests.TruncationGuardTests {
         #expect(event == .truncated, "event: \(String(describing: event))")
     }
 }
+
+extension MemoryTests.TruncationGuardTests {
+    @Test("zeros are not a write: a manual-reset event waited on after a set and reset, and a blackboard entry waited past a version other than 0, end in .truncated on a shrunk file (blocking and async), not as if set or written")
+    func zerosAreNotAChange() async throws {
+        let name = { (kind: String) in TestSupport.uniqueName("shrinkz-\(kind)") }
+        let eventName = name("ev"), asyncEventName = name("aev"), boardName = name("bb"), asyncBoardName = name("abb")
+        defer { try? ProcessEvent.remove(eventName); try? ProcessEvent.remove(asyncEventName) }
+        // Each starts with a nonzero generation or version, which a shrunk file's zeros differ from.
+        // (An event read after the shrink has generation 0 itself: the events are shrunk while waiting.)
+        let blockingEvent = Self.startWait { () throws(InterprocessError) in
+            let event = try ProcessEvent(create: eventName, mode: .manualReset)
+            event.set()
+            event.reset()
+            // Shrunk while it waits: its entry state (read before) has a generation; zeros differ.
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { Self.shrinkAll(containing: eventName) }
+            try event.wait(until: .never)
+        }(.after(.seconds(20)))
+        #expect(blockingEvent == .some(.truncated), "event wait(until:): \(String(describing: blockingEvent))")
+        let blockingBoard = Self.startWait { () throws(InterprocessError) in
+            let board = try Blackboard(create: boardName, entries: [.value("counter", of: UInt64.self)], lifetime: .removedWhenCreatorCloses)
+            let key = try board.key("counter", as: UInt64.self)
+            var writer = try board.makeWriter()
+            let version = writer.write(key, 7)
+            Self.shrinkAll(containing: boardName)
+            _ = try board.makeReader().waitForChange(of: key, after: version)
+        }(.after(.seconds(20)))
+        #expect(blockingBoard == .some(.truncated), "blackboard waitForChange: \(String(describing: blockingBoard))")
+        let asyncEvent = await Self.asyncWaitEnds { () async throws(InterprocessError) in
+            let event = try ProcessEvent(create: asyncEventName, mode: .manualReset)
+            event.set()
+            event.reset()
+            Task.detached {
+                try? await Task.sleep(for: .milliseconds(200))
+                Self.shrinkAll(containing: asyncEventName)
+            }
+            try await event.wait()
+        }
+        #expect(asyncEvent == .truncated, "async event wait: \(String(describing: asyncEvent))")
+        let asyncBoard = await Self.asyncWaitEnds { () async throws(InterprocessError) in
+            let board = try Blackboard(create: asyncBoardName, entries: [.value("counter", of: UInt64.self)], lifetime: .removedWhenCreatorCloses)
+            let key = try board.key("counter", as: UInt64.self)
+            var writer = try board.makeWriter()
+            let version = writer.write(key, 7)
+            Self.shrinkAll(containing: asyncBoardName)
+            _ = try await board.makeReader().waitForChange(of: key, after: version)
+        }
+        #expect(asyncBoard == .truncated, "async blackboard waitForChange: \(String(describing: asyncBoard))")
+    }
+}

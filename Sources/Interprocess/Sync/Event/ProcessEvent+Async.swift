@@ -34,7 +34,9 @@ extension ProcessEvent {
         }
         let outcome = try await ProcessWaiter.shared.wait(on: parking, until: deadline, operation: operation, name: name, check: check)
         // The guard's own message says how many pages were lost; the generic one is a fallback.
-        if outcome == .truncated, let problem = TruncationGuard.problem(truncation, operation: operation, name: name) { throw problem }
+        // Also after .acquired: a manual-reset waiter is released by a generation other than its
+        // entry's, and a shrunk file's zeros are one — not a set.
+        if let problem = TruncationGuard.problem(truncation, operation: operation, name: name) { throw problem }
         try ProcessWaiter.requireAcquired(outcome, operation: operation, name: name)
     }
 

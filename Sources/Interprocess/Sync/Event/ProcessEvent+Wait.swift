@@ -76,9 +76,12 @@ extension ProcessEvent {
     @usableFromInline
     func parkedWait(until deadline: Deadline, entry: UInt32, endsOnTruncation: Bool = true) -> Bool {
         let state = self.stateWord, mode = self.mode, truncation = self.truncation
-        return parking.park(until: deadline, isTruncated: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
+        let outcome = parking.park(until: deadline, isTruncated: { endsOnTruncation && TruncationGuard.faults(truncation) != 0 }) {
             ProcessEvent.attemptToTake(from: state, mode: mode, entry: entry, seen: $0)
-        } == .acquired
+        }
+        // A manual-reset waiter is released by a generation other than its entry's, and a
+        // shrunk file's zeros are one: not a set.
+        return outcome == .acquired && !(endsOnTruncation && TruncationGuard.faults(truncation) != 0)
     }
 
     /// One attempt to take the signal, given the state word just read.
