@@ -14,7 +14,7 @@ extension JournalTailer {
             // A cycle file shrunk by another process reads as zeros here: no record, ever.
             try cycle.file.region.checkNotTruncated(operation: operation, name: cycle.path)
             let parking = control.parking
-            let truncation = cycle.file.region.truncationProbe().slot
+            let truncation = cycle.file.region.guardSlot
             let outcome = try await ProcessWaiter.shared.wait(
                 on: parking, until: deadline, operation: operation, name: control.directory
             ) { [cycle, position, nextSequence, word = UnsafeSendable(parking.word)] in

@@ -38,8 +38,9 @@ public struct MappedRegion: ~Copyable {
     private let mappingStart: UnsafeMutableRawPointer
     private let mappingLength: Int
     /// The region's entry in the ``TruncationGuard``: a page past its file's end, once a peer
-    /// shrinks the file, reads as zeros instead of raising SIGBUS.
-    private let guardSlot: TruncationGuard.Slot
+    /// shrinks the file, reads as zeros instead of raising SIGBUS. Async waits hand it to the
+    /// waiter thread's checks, which end a wait once the count it keys is not zero.
+    let guardSlot: TruncationGuard.Slot
 
     /// The system's page size.
     public static let pageSize: Int = Int(sysconf(Int32(_SC_PAGESIZE)))

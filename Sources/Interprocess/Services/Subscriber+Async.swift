@@ -43,7 +43,7 @@ extension Subscriber {
         let operation = "receive from service"
         let parking = storage.publicationParking
         let watched = UnsafeSendable(word)
-        let truncation = storage.segment.memory.truncationProbe.slot
+        let truncation = storage.segment.memory.region.guardSlot
         parked.pointee.store(1, ordering: .relaxed)
         defer { parked.pointee.store(0, ordering: .relaxed) }
         let outcome = try await ProcessWaiter.shared.wait(

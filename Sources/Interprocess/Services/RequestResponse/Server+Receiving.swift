@@ -58,7 +58,7 @@ extension Server {
         let parking = storage.serverParking
         let outcome = try await ProcessWaiter.shared.wait(
             on: parking, until: deadline, operation: operation, name: storage.name,
-            check: parking.blockedCheck(truncation: storage.segment.memory.truncationProbe.slot) { !Server.hasPending(storage) })
+            check: parking.blockedCheck(truncation: storage.segment.memory.region.guardSlot) { !Server.hasPending(storage) })
         // Timed out or truncated: the caller's next call of this reports it.
         if outcome == .cancelled { try ProcessWaiter.requireAcquired(outcome, operation: operation, name: storage.name) }
     }
