@@ -72,6 +72,28 @@ enum EventServiceCommands {
         }
     }
 
+    /// `events-stall SERVICE WAITSETS PER-SET`: attaches WAITSETS × PER-SET listeners of SERVICE,
+    /// PER-SET to each of WAITSETS wait sets, arms them all with one look each, prints "attached
+    /// PID" and never waits again: every notification leaves one unread datagram per listener
+    /// (up to each wait set socket's queue) charged to the sender's send buffer.
+    static func stall(_ arguments: inout Arguments) throws {
+        let name = try arguments.next("SERVICE")
+        let waitSets = try arguments.nextInt("WAITSETS")
+        let perSet = try arguments.nextInt("PER-SET")
+        try arguments.finish()
+        let service = try EventService(open: name, timeout: .seconds(10))
+        var held: [(WaitSet, [Shared<Listener>])] = []
+        for _ in 0..<waitSets {
+            let waitSet = try WaitSet()
+            let listeners = try (0..<perSet).map { _ in Shared(try Listener(service: service)) }
+            for listener in listeners { _ = try waitSet.attach(listener.handle) }
+            guard waitSet.tryWait() == nil else { throw UsageError("a fresh listener of \(name) had ids pending") }
+            held.append((waitSet, listeners))
+        }
+        attached()
+        withExtendedLifetime(held) { while true { sleep(3600) } }
+    }
+
     /// Prints "attached PID" at once (not through stdio's buffer).
     static func attached() {
         var line = "attached \(getpid())\n"

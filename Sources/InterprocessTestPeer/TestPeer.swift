@@ -234,6 +234,8 @@ struct TestPeer {
           events-fire PREFIX SERVICES EVENTS BATCH SEED
                                                        notify random (service, id) pairs in batches,
                                                        each closed by PREFIX-ctl and PREFIX-ack; "fired N"
+          events-stall SERVICE WAITSETS PER-SET        attach PER-SET listeners to each of WAITSETS wait
+                                                       sets, arm them, print "attached PID", never wait
           mirror-receive SOCKET OFFSET COUNT           receive a MirroredRegion; "size N", "bytes HEX" read
                                                        contiguously from OFFSET (into the second copy)
           mirror-open NAME OFFSET COUNT [HEX]          open a named MirroredRegion (write HEX at its end
@@ -414,6 +416,7 @@ struct TestPeer {
         case "events-listen": try EventServiceCommands.listen(&arguments)
         case "events-hold": try EventServiceCommands.hold(&arguments)
         case "events-fire": try EventServiceCommands.fire(&arguments)
+        case "events-stall": try EventServiceCommands.stall(&arguments)
         case "mirror-receive": try ByteStreamCommands.mirrorReceive(&arguments)
         case "mirror-open": try ByteStreamCommands.mirrorOpen(&arguments)
         case "stream-write": try ByteStreamCommands.write(&arguments)

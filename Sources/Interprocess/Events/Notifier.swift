@@ -24,7 +24,11 @@ public struct Notifier: ~Copyable {
     public let service: EventService
     let index: Int
     let claim: UInt64
-    /// An unbound datagram socket that wake datagrams are sent from.
+    /// The process's shared unbound datagram socket that wake datagrams are sent from (-1 when
+    /// none could be made): one hot socket for every notifier, where a socket per notifier made
+    /// each send to one of many services touch a cold socket and a cold descriptor.
+    let sharedSender: Int32
+    /// This notifier's own sender, used when the shared one refuses for a full send buffer.
     let sender: Int32
     /// Per listener entry: when this notifier last judged its process (monotonic ns), so that
     /// a listener that does not keep up costs a look at `/proc` at most every 100 ms.
@@ -48,6 +52,7 @@ public struct Notifier: ~Copyable {
             EventEntries.leaveNotifier(storage, index, claim: claim)
             throw error
         }
+        sharedSender = WakeSocket.sharedSender
         self.service = service
         self.index = index
         self.claim = claim
@@ -101,7 +106,7 @@ public struct Notifier: ~Copyable {
                    entry.armed.pointee.exchange(0, ordering: .sequentiallyConsistent) != 0 {
                     // The tag is stored before the nonce: the nonce found, its tag is found.
                     let nonce = entry.nonce.pointee.load(ordering: .acquiring)
-                    if nonce != 0, case .refused = WakeSocket.send(from: sender, to: nonce, tag: entry.tag.pointee.load(ordering: .acquiring)) {
+                    if nonce != 0, case .refused = wake(nonce, tag: entry.tag.pointee.load(ordering: .acquiring)) {
                         refused = true
                     }
                 }
@@ -110,6 +115,21 @@ public struct Notifier: ~Copyable {
             }
         }
         count.pointee.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// Sends a wake datagram from the shared socket, or from this notifier's own when the shared
+    /// one says "full": its send buffer is charged with the datagrams that every wait set this
+    /// process woke has not read yet, so a few stalled wait sets could fill it and a healthy one
+    /// would lose its wake-up. A "full" from the own socket means the wait set's queue is full,
+    /// which the wait set makes up for by looking at every listener.
+    @inline(__always)
+    func wake(_ nonce: UInt64, tag: UInt64) -> WakeSocket.Delivery {
+        if sharedSender >= 0 {
+            let delivery = WakeSocket.send(from: sharedSender, to: nonce, tag: tag)
+            if case .sent = delivery { return delivery }
+            if case .refused = delivery { return delivery }
+        }
+        return WakeSocket.send(from: sender, to: nonce, tag: tag)
     }
 
     /// Frees listener entry `index` if its holder is dead; at most every ``judgeInterval`` per entry.

@@ -17,6 +17,10 @@ enum WakeSocket {
         try checkedValue(operation, name: name, reason: "could not make an event wake socket") { ipc_wake_socket_create(nonce) }
     }
 
+    /// The process's shared unbound sender socket, made once and never closed (-1 when it
+    /// could not be made; notifiers then send from their own).
+    static let sharedSender: Int32 = ipc_wake_socket_create(0)
+
     /// What a send found.
     enum Delivery {
         case sent

@@ -23,7 +23,8 @@ struct BenchCommand: ParsableCommand {
             with 1 and 4 reader processes, and the writer's rate beside each, at 2 and 4 copies per \
             entry; then with the writer paced at 1 M and 10 M updates/s (4 copies). Request/response (rpc): the round trip of an 8-byte request and response beside \
             the C spin round trip. Waitset: wake-up latency from a notify in one process to a \
-            WaitSet of 1 and of 1,000 listeners returning in another, beside a blocked listener. \
+            WaitSet of 1 and of 1,000 listeners returning in another (the 1,000-listener rounds alternate \
+            with a one-listener wait set's in the same peer, the base of its ratio), beside a blocked listener. \
             Byte stream (in the throughput group): 64 B, 64 KiB and 1 MiB writes through a \
             ByteStream, each read as one span; `--only byte-stream` runs the SPSC queue's cases beside it. \
             Message queue: 8 B prioritized messages through a MessageQueue with 1 × 1 and 4 × 4 \
