@@ -35,5 +35,18 @@ extension Segment {
         }
         try checkedCall(operation, name: name) { shm_unlink(segmentName.systemName) }
     }
+
+    /// Whether `name`'s header is whole and valid now, read once with `pread` (false for a
+    /// missing, empty, unwritten, foreign or broken one). A remove that wants to read a sound
+    /// segment's body first asks this, so that it does not wait out an open's allowance for
+    /// a header that a creator killed before writing it will never write.
+    static func hasValidHeader(_ name: String) -> Bool {
+        guard let segmentName = try? SegmentName(name) else { return false }
+        let descriptor = shm_open(segmentName.systemName, O_RDONLY | O_NONBLOCK, 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard case .valid? = try? SegmentValidation.read(descriptor: descriptor, name: name, operation: "remove").outcome else { return false }
+        return true
+    }
 }
 #endif

@@ -125,8 +125,9 @@ public struct Service: Sendable {
     /// - Throws: `notFound` if there is none; `wrongKind` for another kind of segment.
     public static func remove(_ name: String) throws(InterprocessError) {
         // The pools are named after the instance: read its number first (a control segment that
-        // cannot be read leaves its pools to `interprocess gc`).
-        let nonce = (try? Service(open: name))?.storage.poolNonce
+        // cannot be read leaves its pools to `interprocess gc`; one without a whole header is
+        // not opened, which would wait 2 s for a creator that may have died before writing it).
+        let nonce = Segment.hasValidHeader(name) ? (try? Service(open: name))?.storage.poolNonce : nil
         try Segment.remove(name, kind: .service, operation: "remove service")
         if let nonce { SamplePool.removeAll(of: name, nonce: nonce) }
     }

@@ -103,6 +103,19 @@ struct PubSubForeignSegmentTests {
         #expect(!Service.all().contains { $0.name == name })
     }
 
+    @Test("an empty or half-written control file (its creator killed first): remove takes it away without waiting out an open's 2 s allowance",
+          arguments: [0, 64])
+    func removeUnwrittenControlFile(size: Int) throws {
+        let name = TestSupport.uniqueName("pubsub-unwritten")
+        defer { SegmentFile.remove(name) }
+        try SegmentFile.create(name, contents: [UInt8](repeating: 0, count: size))
+        let start = ContinuousClock.now
+        try Service.remove(name)
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed < .seconds(1), "remove took \(elapsed)")
+        #expect(Self.failure("open") { () throws(InterprocessError) in _ = try Service(open: name) }?.code == .notFound)
+    }
+
     @Test("another kind of segment under the name: wrongKind, and remove leaves it")
     func otherKind() throws {
         let name = TestSupport.uniqueName("pubsub-kind")
