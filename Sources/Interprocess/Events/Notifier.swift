@@ -28,7 +28,8 @@ public struct Notifier: ~Copyable {
     /// none could be made): one hot socket for every notifier, where a socket per notifier made
     /// each send to one of many services touch a cold socket and a cold descriptor.
     let sharedSender: Int32
-    /// This notifier's own sender, used when the shared one refuses for a full send buffer.
+    /// This notifier's own sender: used when the shared one fails (its buffer full, or
+    /// none could be made), and while it was last found full.
     let sender: Int32
     /// Per listener entry: when this notifier last judged its process (monotonic ns), so that
     /// a listener that does not keep up costs a look at `/proc` at most every 100 ms.
@@ -118,18 +119,29 @@ public struct Notifier: ~Copyable {
     }
 
     /// Sends a wake datagram from the shared socket, or from this notifier's own when the shared
-    /// one says "full": its send buffer is charged with the datagrams that every wait set this
+    /// one fails: its send buffer is charged with the datagrams that every wait set this
     /// process woke has not read yet, so a few stalled wait sets could fill it and a healthy one
-    /// would lose its wake-up. A "full" from the own socket means the wait set's queue is full,
-    /// which the wait set makes up for by looking at every listener.
+    /// would lose its wake-up. When the own socket then sends, the shared buffer was full (not
+    /// the wait set's queue), and every notifier of the process skips the shared socket for
+    /// ``WakeSocket/sharedSenderBackoff`` instead of paying a failing call per datagram.
     @inline(__always)
     func wake(_ nonce: UInt64, tag: UInt64) -> WakeSocket.Delivery {
-        if sharedSender >= 0 {
-            let delivery = WakeSocket.send(from: sharedSender, to: nonce, tag: tag)
-            if case .sent = delivery { return delivery }
-            if case .refused = delivery { return delivery }
+        guard sharedSender >= 0 else { return WakeSocket.send(from: sender, to: nonce, tag: tag) }
+        let fullUntil = WakeSocket.sharedSenderFullUntil.load(ordering: .relaxed)
+        // The clock is read only while the shared socket was last found full.
+        if fullUntil != 0, Deadline.now.nanoseconds < fullUntil { return WakeSocket.send(from: sender, to: nonce, tag: tag) }
+        let delivery = WakeSocket.send(from: sharedSender, to: nonce, tag: tag)
+        switch delivery {
+        case .sent, .refused:
+            if fullUntil != 0 { WakeSocket.sharedSenderFullUntil.store(0, ordering: .relaxed) }
+            return delivery
+        case .full, .failed:
+            let own = WakeSocket.send(from: sender, to: nonce, tag: tag)
+            if case .sent = own {
+                WakeSocket.sharedSenderFullUntil.store(Deadline.now.nanoseconds &+ WakeSocket.sharedSenderBackoff, ordering: .relaxed)
+            }
+            return own
         }
-        return WakeSocket.send(from: sender, to: nonce, tag: tag)
     }
 
     /// Frees listener entry `index` if its holder is dead; at most every ``judgeInterval`` per entry.

@@ -1,5 +1,6 @@
 #if os(Linux)
 import CInterprocessShim
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -18,8 +19,16 @@ enum WakeSocket {
     }
 
     /// The process's shared unbound sender socket, made once and never closed (-1 when it
-    /// could not be made; notifiers then send from their own).
+    /// could not be made; notifiers then send from their own). Like every library's
+    /// descriptor, it must not be closed by code that did not open it.
     static let sharedSender: Int32 = ipc_wake_socket_create(0)
+
+    /// Until when (monotonic ns) notifiers send from their own sockets because the shared one's
+    /// buffer was found full; 0 when it was not.
+    static let sharedSenderFullUntil = Atomic<UInt64>(0)
+
+    /// How long notifiers skip a shared sender found full before they try it again.
+    static let sharedSenderBackoff: UInt64 = 10_000_000
 
     /// What a send found.
     enum Delivery {

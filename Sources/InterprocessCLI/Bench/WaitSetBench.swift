@@ -39,7 +39,7 @@ enum WaitSetBench {
 
     static func run(_ benchCase: BenchCase, settings: BenchSettings, quick: Bool) throws -> WaitSetRow {
         let count = benchCase.messageSize
-        let interleaved = count > 1
+        let interleaved = count > 1 && benchCase.transport == .waitset
         let prefix = "ipc-bench-ws-\(getpid())"
         let configuration = EventServiceConfiguration(maximumEventID: 63, maximumListeners: 1, maximumNotifiers: 1)
         var names = (0..<count).map { "\(prefix)-\($0)" }
@@ -68,7 +68,10 @@ enum WaitSetBench {
             // Interleaved: odd rounds fire the peer's one-listener wait set, even rounds one of
             // its N listeners, so that both see the same CPU placement and load.
             let firesOne = interleaved && round & 1 == 1
-            let target = firesOne ? pings[count] : pings[(round &* 7919) % count]
+            // Interleaved, the N-listener rounds are the even ones: count them apart so that all
+            // N listeners are fired, not only the even-numbered half.
+            let turn = interleaved ? round >> 1 : round
+            let target = firesOne ? pings[count] : pings[(turn &* 7919) % count]
             let start = benchTicks()
             try target.handle.notify(0)
             if useWaitSet {
@@ -113,7 +116,7 @@ enum WaitSetBench {
         }
         let oneSet = try WaitSet()
         var single: Shared<Listener>?
-        if count > 1 {
+        if count > 1, transport == .waitset {
             let listener = Shared(try Listener(service: EventService(open: "\(prefix)-one", timeout: .seconds(30))))
             _ = try oneSet.attach(listener.handle)
             single = listener
