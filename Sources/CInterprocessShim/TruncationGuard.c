@@ -223,6 +223,13 @@ int ipc_guard_slot_of(const void *address) {
     return slot == NULL ? -1 : (int)(slot - guard_slots);
 }
 
+const void *ipc_guard_faults_address(int index) {
+    // Never written: the counter of "no slot", so that a handle can always load one.
+    static const atomic_ullong none = 0;
+    if (index < 0 || index >= IPC_GUARD_SLOTS) return (const void *)&none;
+    return (const void *)&guard_slots[index].faults;
+}
+
 uint64_t ipc_guard_faults(int index) {
     if (index < 0 || index >= IPC_GUARD_SLOTS) return 0;
     return atomic_load_explicit(&guard_slots[index].faults, memory_order_relaxed);

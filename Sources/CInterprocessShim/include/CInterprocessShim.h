@@ -210,6 +210,9 @@ int ipc_guard_register(void *start, size_t length, int writable);
 void ipc_guard_unregister(int slot);
 /// The pages of the slot's range replaced by zero pages since it was registered.
 uint64_t ipc_guard_faults(int slot);
+/// Where slot `slot`'s fault counter lives (a relaxed-atomic uint64_t; a counter that stays 0
+/// for no slot), for a handle that checks it on a hot path without a call.
+const void *ipc_guard_faults_address(int slot);
 /// The slot of the registered range that holds `address`, or -1 (a linear scan: call once, when
 /// a structure placed at `address` is opened, not per operation).
 int ipc_guard_slot_of(const void *address);

@@ -1,5 +1,6 @@
 #if os(Linux)
 import CInterprocessShim
+import Synchronization
 
 /// Keeps a peer's `ftruncate(2)` of a file we map from killing this process.
 ///
@@ -43,6 +44,12 @@ enum TruncationGuard {
     /// Pages of the range that were past their file's end when touched (now private zero pages).
     static func faults(_ slot: Slot) -> UInt64 {
         slot == .unguarded ? 0 : ipc_guard_faults(slot.index)
+    }
+
+    /// Where `slot`'s fault count lives (one that stays 0 for ``Slot/unguarded``): for a handle
+    /// whose hot path loads it after each acquisition, without a call.
+    static func faultCounter(_ slot: Slot) -> UnsafePointer<Atomic<UInt64>> {
+        ipc_guard_faults_address(slot.index).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
     /// `truncated` for a structure in `slot`'s range once a page of it was replaced (its words

@@ -14,6 +14,9 @@ extension ProcessMutex {
     @usableFromInline
     func contendedLock(thread me: UInt32, until deadline: Deadline?) throws(InterprocessError) -> LockAcquisition? {
         let operation = deadline == nil ? "try to lock mutex" : "lock mutex"
+        // After a shrink, the word may read as held by this very thread (a zero page it
+        // "acquired" before): say why, not "already held".
+        try requireNotTruncated(operation: operation)
         var spins = 0, attempts = 0
         var slept = false
         var slice = ProcessMutex.firstSlice
@@ -86,6 +89,8 @@ extension ProcessMutex {
     @usableFromInline
     func contendedUnlock(thread me: UInt32) throws(InterprocessError) {
         let operation = "unlock mutex"
+        // Shrunk under the holder: the word now reads as zeros, and the lock is gone for all.
+        try requireNotTruncated(operation: operation)
         let seen = word.pointee.load(ordering: .relaxed)
         guard case .held(me, let inconsistent) = try lockWordState(seen, operation: operation),
               ownerRecordNamesCaller(thread: me)
@@ -149,6 +154,13 @@ extension ProcessMutex {
     func timedOut() -> InterprocessError {
         InterprocessError(.timedOut, operation: "lock mutex", name: name,
                           reason: "another thread or process held it until the deadline passed")
+    }
+
+    /// The error of an acquisition or release on a mutex whose file a peer shrank.
+    @usableFromInline
+    func truncatedError(operation: String) -> InterprocessError {
+        InterprocessError(.truncated, operation: operation, name: name,
+                          reason: "the file holding it was truncated by another process: its lock word reads as zeros here and excludes no other process")
     }
 
     func notRecoverableError(operation: String) -> InterprocessError {

@@ -11,7 +11,8 @@ extension ProcessMutex {
     /// - Throws: ``InterprocessError`` `notRecoverable` if an earlier owner's death was never
     ///   repaired; `invalidArgument` if the calling thread already holds a non-recursive mutex;
     ///   `resourceLimit` if a recursive mutex's count is at its maximum; `corrupt` if the lock's
-    ///   words hold values no mutex writes.
+    ///   words hold values no mutex writes; `truncated` once another process shrank the file
+    ///   holding it (its lock word is gone: nothing is held).
     @inlinable
     public func lock() throws(InterprocessError) -> LockAcquisition {
         try lock(until: .never)
@@ -30,9 +31,12 @@ extension ProcessMutex {
         let me = ThreadID.current
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
+            try requireNotTruncated(operation: "try to lock mutex")
             return .acquired
         }
-        return try contendedLock(thread: me, until: nil)
+        let acquisition = try contendedLock(thread: me, until: nil)
+        if acquisition != nil { try requireNotTruncated(operation: "try to lock mutex") }
+        return acquisition
     }
 
     /// Takes the lock, blocking the calling thread until it is free or `deadline` passes.
@@ -48,10 +52,19 @@ extension ProcessMutex {
         let me = ThreadID.current
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
+            try requireNotTruncated(operation: "lock mutex")
             return .acquired
         }
         guard let acquisition = try contendedLock(thread: me, until: deadline) else { throw timedOut() }
+        try requireNotTruncated(operation: "lock mutex")
         return acquisition
+    }
+
+    /// Throws `truncated` once the file holding the mutex was shrunk by a peer: what was just
+    /// "acquired" is then a private zero page, which excludes no other process.
+    @inlinable @inline(__always)
+    func requireNotTruncated(operation: String) throws(InterprocessError) {
+        if truncationFaults.pointee.load(ordering: .relaxed) != 0 { throw truncatedError(operation: operation) }
     }
 
     /// Takes the lock, blocking the calling thread for at most `timeout`; see ``lock(until:)``.
@@ -68,7 +81,8 @@ extension ProcessMutex {
     /// ``InterprocessError/Code/notRecoverable``.
     ///
     /// - Throws: ``InterprocessError`` `invalidArgument` if the calling thread does not hold it;
-    ///   `corrupt` if the lock's words hold values no mutex writes.
+    ///   `corrupt` if the lock's words hold values no mutex writes; `truncated` once another
+    ///   process shrank the file holding it.
     @inlinable
     public func unlock() throws(InterprocessError) {
         let me = ThreadID.current

@@ -102,6 +102,10 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
     @usableFromInline let word: UnsafeMutablePointer<Atomic<UInt32>>
     /// The owner record's depth (``Field/ownerDepth``), read on the unlock fast path.
     @usableFromInline let depth: UnsafeMutablePointer<Atomic<UInt32>>
+    /// The fault count of the truncation guard's slot holding the mutex: once a peer shrank
+    /// that file, the lock word is a private zero page that every process "acquires", so each
+    /// acquisition loads it (a process-local line) and throws `truncated` instead.
+    @usableFromInline let truncationFaults: UnsafePointer<Atomic<UInt64>>
     /// The named segment, kept mapped while the handle lives; nil for a placed mutex.
     let segment: Segment?
     /// The segment name, for error messages.
@@ -165,6 +169,7 @@ public struct ProcessMutex: ~Copyable, @unchecked Sendable {
         self.address = address
         self.word = (address + Field.lockWord.offset).assumingMemoryBound(to: Atomic<UInt32>.self)
         self.depth = (address + Field.ownerDepth.offset).assumingMemoryBound(to: Atomic<UInt32>.self)
+        self.truncationFaults = TruncationGuard.faultCounter(TruncationGuard.slot(containing: address))
         self.segment = segment
         self.name = name
         self.isRecursive = flags & ProcessMutex.recursiveFlag != 0

@@ -9,7 +9,8 @@ extension ProcessRWLock {
     ///
     /// - Returns: ``LockAcquisition/acquired``, or ``LockAcquisition/previousOwnerDied(_:)``
     ///   when the previous writer died holding it: repair, then ``markConsistent()``.
-    /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable.
+    /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable;
+    ///   `truncated` once another process shrank the file holding it (nothing is held then).
     public func lockExclusive() throws(InterprocessError) -> LockAcquisition {
         // A wait without deadline only ends with the lock.
         try acquireExclusive(until: .never, trying: false) ?? .acquired
@@ -49,10 +50,13 @@ extension ProcessRWLock {
     /// After ``LockAcquisition/previousOwnerDied(_:)`` without ``markConsistent()``, this makes
     /// the lock not recoverable (and still releases it).
     ///
-    /// - Throws: ``InterprocessError/Code/invalidArgument`` when this process does not hold it.
+    /// - Throws: ``InterprocessError/Code/invalidArgument`` when this process does not hold it;
+    ///   `truncated` once another process shrank the file holding it.
     public func unlockExclusive() throws(InterprocessError) {
         let me = RWLockOwnerTag.owner(CachedProcessIdentity.current)
         guard words.owner.pointee.load(ordering: .relaxed) == me else {
+            // Shrunk under the holder: the owner word reads as zeros, and the lock is gone for all.
+            try requireNotTruncated("unlock the exclusive side of")
             throw InterprocessError(.invalidArgument, operation: "unlock the exclusive side of a reader-writer lock", name: name,
                                     reason: "this process does not hold it")
         }
@@ -88,6 +92,7 @@ extension ProcessRWLock {
         var acquisition = LockAcquisition.acquired
         var takenFrom: (owner: UInt64, startTime: UInt64)? = nil
         var spins = 0
+        try requireNotTruncated("lock the exclusive side of")
         // Phase 1: the owner word. Once it is ours, no new reader enters.
         while true {
             if isNotRecoverable { throw notRecoverableError("lock the exclusive side of") }
@@ -123,7 +128,11 @@ extension ProcessRWLock {
         spins = 0
         while true {
             let checkLiveness = trying || spins >= ProcessRWLock.spinLimit
-            if !readersPresent(reclaimingDead: checkLiveness) { return acquisition }
+            if !readersPresent(reclaimingDead: checkLiveness) {
+                // Taken on zeros if the file was shrunk meanwhile: that excludes nobody.
+                try requireNotTruncated("lock the exclusive side of")
+                return acquisition
+            }
             if !trying && spins < ProcessRWLock.spinLimit {
                 spins += 1
                 CPU.relax()

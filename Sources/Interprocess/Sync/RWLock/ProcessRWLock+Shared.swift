@@ -17,7 +17,8 @@ extension ProcessRWLock {
     /// - Throws: ``InterprocessError/Code/ownerDied`` when the writer holding the exclusive side
     ///   died and nobody has repaired the state yet: take the exclusive side to repair it (see
     ///   `withSharedLock(onOwnerDeath:_:)`); `notRecoverable` when the lock is not
-    ///   recoverable; `corrupt` when another process overwrote this process's reader slot.
+    ///   recoverable; `corrupt` when another process overwrote this process's reader slot;
+    ///   `truncated` once another process shrank the file holding it (no hold is taken then).
     public func lockShared() throws(InterprocessError) {
         _ = try acquireShared(until: .never, trying: false)
     }
@@ -56,7 +57,8 @@ extension ProcessRWLock {
     /// readers to leave, if one sleeps.
     ///
     /// - Throws: ``InterprocessError/Code/invalidArgument`` when this process holds no shared hold;
-    ///   `corrupt` when another process overwrote its reader slot.
+    ///   `corrupt` when another process overwrote its reader slot; `truncated` once another
+    ///   process shrank the file holding it.
     public func unlockShared() throws(InterprocessError) {
         let tag = RWLockOwnerTag.slot(CachedProcessIdentity.current)
         let start = ProcessRWLock.firstSlot(for: tag)
@@ -67,6 +69,7 @@ extension ProcessRWLock {
                 return
             }
         }
+        try requireNotTruncated("unlock the shared side of")
         throw InterprocessError(.invalidArgument, operation: "unlock the shared side of a reader-writer lock", name: name,
                                 reason: "this process holds no shared lock on it")
     }
@@ -75,6 +78,7 @@ extension ProcessRWLock {
     func acquireShared(until deadline: Deadline, trying: Bool) throws(InterprocessError) -> Bool {
         let tag = RWLockOwnerTag.slot(CachedProcessIdentity.current)
         var spins = 0
+        try requireNotTruncated("lock the shared side of")
         while true {
             var slotsFull = false
             if words.owner.pointee.load(ordering: .sequentiallyConsistent) == 0 {
@@ -87,6 +91,8 @@ extension ProcessRWLock {
                             try leaveSlot(index, tag: tag)
                             throw notRecoverableError("lock the shared side of")
                         }
+                        // Entered on zeros if the file was shrunk meanwhile: that excludes nobody.
+                        try requireNotTruncated("lock the shared side of")
                         return true
                     }
                     try leaveSlot(index, tag: tag)  // a writer came: let it in first

@@ -90,6 +90,10 @@ public struct ProcessRWLock: ~Copyable, @unchecked Sendable {
 
     /// The lock's words in shared memory.
     let words: RWLockWords
+    /// The fault count of the truncation guard's slot holding the lock: once a peer shrank
+    /// that file, its words are a private zero page that every process would "acquire", so
+    /// each acquisition loads it and throws `truncated` instead.
+    let truncationFaults: UnsafePointer<Atomic<UInt64>>
     /// The named segment holding the lock, or nil for a placed one.
     let segment: Segment?
 
@@ -121,8 +125,16 @@ public struct ProcessRWLock: ~Copyable, @unchecked Sendable {
         try Placement.check(base, alignment: ProcessRWLock.alignment, for: "reader-writer lock")
         try RWLockLayout.validate(at: base, name: name)
         self.words = RWLockWords(base: base)
+        self.truncationFaults = TruncationGuard.faultCounter(TruncationGuard.slot(containing: base))
         self.segment = segment
         self.name = name
+    }
+
+    /// Throws `truncated` once the file holding the lock was shrunk by a peer.
+    func requireNotTruncated(_ action: String) throws(InterprocessError) {
+        guard truncationFaults.pointee.load(ordering: .relaxed) != 0 else { return }
+        throw InterprocessError(.truncated, operation: "\(action) a reader-writer lock", name: name,
+                                reason: "the file holding it was truncated by another process: its words read as zeros here and exclude no other process")
     }
 
     /// Whether the lock is not recoverable: a writer took it over from a dead owner and unlocked

@@ -1,0 +1,75 @@
+import Foundation
+@testable import Interprocess
+import Testing
+
+extension MemoryTests.TruncationGuardTests {
+    @Test("a mutex whose file was shrunk: lock, tryLock and lock(timeout:) throw .truncated instead of 'acquiring' zeros, again on every call; one shrunk while held: unlock throws .truncated")
+    func mutexOnShrunkFile() throws {
+        let name = TestSupport.uniqueName("shrinks-mx"), heldName = TestSupport.uniqueName("shrinks-mxh")
+        defer { try? ProcessMutex.remove(name); try? ProcessMutex.remove(heldName) }
+        let mutex = try ProcessMutex(create: name)
+        Self.shrinkAll(containing: name)
+        for attempt in 0..<2 {
+            let locked = #expect(throws: InterprocessError.self) { _ = try mutex.lock() }
+            #expect(locked?.code == .truncated, "lock(), call \(attempt): \(String(describing: locked))")
+            let tried = #expect(throws: InterprocessError.self) { _ = try mutex.tryLock() }
+            #expect(tried?.code == .truncated, "tryLock(), call \(attempt): \(String(describing: tried))")
+            let timed = #expect(throws: InterprocessError.self) { _ = try mutex.lock(timeout: .milliseconds(50)) }
+            #expect(timed?.code == .truncated, "lock(timeout:), call \(attempt): \(String(describing: timed))")
+        }
+
+        let held = try ProcessMutex(create: heldName)
+        #expect(try held.lock() == .acquired)
+        Self.shrinkAll(containing: heldName)
+        let unlocked = #expect(throws: InterprocessError.self) { try held.unlock() }
+        #expect(unlocked?.code == .truncated, "unlock: \(String(describing: unlocked))")
+    }
+
+    @Test("a mutex held by another process, then its file shrunk: this process's lock throws .truncated, never acquires beside the holder")
+    func mutexHeldElsewhereThenShrunk() throws {
+        let name = TestSupport.uniqueName("shrinks-mxp")
+        defer { try? ProcessMutex.remove(name) }
+        let mutex = try ProcessMutex(create: name)
+        // Its second thread holds the mutex and runs on (its main thread exits).
+        let holder = try LockPeerProcess("main-exits-holding", name)
+        try holder.expectLine("locked")
+        #expect(try mutex.tryLock() == nil, "the peer holds it")
+        Self.shrinkAll(containing: name)
+        let locked = #expect(throws: InterprocessError.self) { _ = try mutex.lock(timeout: .seconds(5)) }
+        #expect(locked?.code == .truncated, "\(String(describing: locked))")
+        try holder.killAndReap()
+    }
+
+    @Test("a reader-writer lock whose file was shrunk: both sides' locks throw .truncated, on every call; one shrunk while held: both unlocks throw .truncated")
+    func rwLockOnShrunkFile() throws {
+        let name = TestSupport.uniqueName("shrinks-rw"), heldName = TestSupport.uniqueName("shrinks-rwh")
+        let sharedName = TestSupport.uniqueName("shrinks-rws")
+        defer { try? ProcessRWLock.remove(name); try? ProcessRWLock.remove(heldName); try? ProcessRWLock.remove(sharedName) }
+        let lock = try ProcessRWLock(create: name)
+        Self.shrinkAll(containing: name)
+        for attempt in 0..<2 {
+            let calls: [(String, () throws(InterprocessError) -> Void)] = [
+                ("lockExclusive()", { () throws(InterprocessError) in _ = try lock.lockExclusive() }),
+                ("tryLockExclusive()", { () throws(InterprocessError) in _ = try lock.tryLockExclusive() }),
+                ("lockExclusive(timeout:)", { () throws(InterprocessError) in _ = try lock.lockExclusive(timeout: .milliseconds(50)) }),
+                ("lockShared()", { () throws(InterprocessError) in try lock.lockShared() }),
+                ("tryLockShared()", { () throws(InterprocessError) in _ = try lock.tryLockShared() }),
+                ("lockShared(timeout:)", { () throws(InterprocessError) in try lock.lockShared(timeout: .milliseconds(50)) }),
+            ]
+            for (what, call) in calls {
+                let error = #expect(throws: InterprocessError.self) { try call() }
+                #expect(error?.code == .truncated, "\(what), call \(attempt): \(String(describing: error))")
+            }
+        }
+
+        let held = try ProcessRWLock(create: heldName), shared = try ProcessRWLock(create: sharedName)
+        #expect(try held.lockExclusive() == .acquired)
+        try shared.lockShared()
+        Self.shrinkAll(containing: heldName)
+        Self.shrinkAll(containing: sharedName)
+        let exclusive = #expect(throws: InterprocessError.self) { try held.unlockExclusive() }
+        #expect(exclusive?.code == .truncated, "unlockExclusive: \(String(describing: exclusive))")
+        let reader = #expect(throws: InterprocessError.self) { try shared.unlockShared() }
+        #expect(reader?.code == .truncated, "unlockShared: \(String(describing: reader))")
+    }
+}
