@@ -72,4 +72,45 @@ extension MemoryTests.TruncationGuardTests {
         let reader = #expect(throws: InterprocessError.self) { try shared.unlockShared() }
         #expect(reader?.code == .truncated, "unlockShared: \(String(describing: reader))")
     }
+
+    @Test("a shrink that cut only a later page of the mapping: a lock taken for real is given back before .truncated is thrown (another mapping of the file takes it) — mutex, both sides of a reader-writer lock")
+    func partialShrinkGivesTheRealLockBack() throws {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        // The pages the lock takes (a reader-writer lock's slots span several), kept whole.
+        let page = (max(ProcessMutex.size, ProcessRWLock.size) + pageSize - 1) / pageSize * pageSize
+        for kind in ["mutex", "exclusive", "shared"] {
+            let name = TestSupport.uniqueName("shrinks-part-\(kind)")
+            defer { try? SharedMemory.remove(name) }
+            let memory = try SharedMemory(create: name, size: 2 * page)
+            let base = memory.region.baseAddress
+            if kind == "mutex" { try ProcessMutex.initialize(at: base) } else { try ProcessRWLock.initialize(at: base) }
+            try Self.shrink(MemoryFixtures.shmPath(name), to: page)
+            // Touch the cut page: it becomes a private zero page and the mapping's count rises;
+            // the lock's own page is intact.
+            let cut = base.load(fromByteOffset: page, as: UInt8.self)
+            #expect(cut == 0 && memory.region.wasTruncated)
+            let other = try SharedMemory(open: name)
+            let error: InterprocessError?
+            switch kind {
+            case "mutex":
+                let mutex = try ProcessMutex(placedAt: base)
+                error = #expect(throws: InterprocessError.self) { _ = try mutex.lock() }
+                let second = try ProcessMutex(placedAt: other.region.baseAddress)
+                #expect(try second.tryLock() == .acquired, "the failed lock kept the real mutex")
+                try second.unlock()
+            default:
+                let lock = try ProcessRWLock(placedAt: base)
+                if kind == "exclusive" {
+                    error = #expect(throws: InterprocessError.self) { _ = try lock.lockExclusive() }
+                } else {
+                    error = #expect(throws: InterprocessError.self) { try lock.lockShared() }
+                }
+                let second = try ProcessRWLock(placedAt: other.region.baseAddress)
+                #expect(try second.tryLockExclusive() == .acquired, "the failed \(kind) lock kept the real lock")
+                try second.unlockExclusive()
+            }
+            #expect(error?.code == .truncated, "\(kind): \(String(describing: error))")
+        }
+    }
 }
+

@@ -89,12 +89,13 @@ extension ProcessMutex {
     @usableFromInline
     func contendedUnlock(thread me: UInt32) throws(InterprocessError) {
         let operation = "unlock mutex"
-        // Shrunk under the holder: the word now reads as zeros, and the lock is gone for all.
-        try requireNotTruncated(operation: operation)
         let seen = word.pointee.load(ordering: .relaxed)
         guard case .held(me, let inconsistent) = try lockWordState(seen, operation: operation),
               ownerRecordNamesCaller(thread: me)
         else {
+            // Shrunk under the holder: the word now reads as zeros, and the lock is gone for all.
+            // (A holder whose word is intact, the shrink having cut other pages, still releases.)
+            try requireNotTruncated(operation: operation)
             throw InterprocessError(.invalidArgument, operation: operation, name: name, errno: .notPermitted,
                                     reason: "the calling thread does not hold it (a lock is released by the thread that took it)")
         }
@@ -154,6 +155,24 @@ extension ProcessMutex {
     func timedOut() -> InterprocessError {
         InterprocessError(.timedOut, operation: "lock mutex", name: name,
                           reason: "another thread or process held it until the deadline passed")
+    }
+
+    /// Gives back what was just acquired (one level), then returns the `truncated` error. The
+    /// fault count is the whole mapping's: the lock word's own page may be intact (a shrink
+    /// that cut only later pages), and a real lock kept by a caller who was told it failed
+    /// would block every other process. On a zero page the release writes only there. An
+    /// owner-died takeover released this way is unrepaired: as with any such unlock, the mutex
+    /// becomes not recoverable.
+    @usableFromInline
+    func releaseAfterTruncation(thread me: UInt32, operation: String) -> InterprocessError {
+        if word.pointee.load(ordering: .relaxed) & ~LockWord.waitersBit == me,
+           !isRecursive || depth.pointee.load(ordering: .relaxed) == 1 {
+            clearOwner()
+            if word.pointee.exchange(0, ordering: .releasing) & LockWord.waitersBit != 0 { wakeOneWaiter() }
+        } else {
+            try? contendedUnlock(thread: me)
+        }
+        return truncatedError(operation: operation)
     }
 
     /// The error of an acquisition or release on a mutex whose file a peer shrank.

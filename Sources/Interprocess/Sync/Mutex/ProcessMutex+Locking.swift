@@ -31,11 +31,11 @@ extension ProcessMutex {
         let me = ThreadID.current
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
-            try requireNotTruncated(operation: "try to lock mutex")
+            try releaseIfTruncated(thread: me, operation: "try to lock mutex")
             return .acquired
         }
         let acquisition = try contendedLock(thread: me, until: nil)
-        if acquisition != nil { try requireNotTruncated(operation: "try to lock mutex") }
+        if acquisition != nil { try releaseIfTruncated(thread: me, operation: "try to lock mutex") }
         return acquisition
     }
 
@@ -52,16 +52,23 @@ extension ProcessMutex {
         let me = ThreadID.current
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
-            try requireNotTruncated(operation: "lock mutex")
+            try releaseIfTruncated(thread: me, operation: "lock mutex")
             return .acquired
         }
         guard let acquisition = try contendedLock(thread: me, until: deadline) else { throw timedOut() }
-        try requireNotTruncated(operation: "lock mutex")
+        try releaseIfTruncated(thread: me, operation: "lock mutex")
         return acquisition
     }
 
-    /// Throws `truncated` once the file holding the mutex was shrunk by a peer: what was just
-    /// "acquired" is then a private zero page, which excludes no other process.
+    /// After an acquisition: once the file holding the mutex was shrunk by a peer, gives it
+    /// back and throws `truncated` (what was taken may be a private zero page, which excludes
+    /// no other process).
+    @inlinable @inline(__always)
+    func releaseIfTruncated(thread me: UInt32, operation: String) throws(InterprocessError) {
+        if truncationFaults.pointee.load(ordering: .relaxed) != 0 { throw releaseAfterTruncation(thread: me, operation: operation) }
+    }
+
+    /// Throws `truncated` once the file holding the mutex was shrunk by a peer.
     @inlinable @inline(__always)
     func requireNotTruncated(operation: String) throws(InterprocessError) {
         if truncationFaults.pointee.load(ordering: .relaxed) != 0 { throw truncatedError(operation: operation) }

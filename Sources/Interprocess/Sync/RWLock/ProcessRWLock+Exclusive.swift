@@ -129,8 +129,13 @@ extension ProcessRWLock {
         while true {
             let checkLiveness = trying || spins >= ProcessRWLock.spinLimit
             if !readersPresent(reclaimingDead: checkLiveness) {
-                // Taken on zeros if the file was shrunk meanwhile: that excludes nobody.
-                try requireNotTruncated("lock the exclusive side of")
+                // The file was shrunk meanwhile: what was taken may be zeros that exclude nobody,
+                // or (the shrink cut other pages) the real lock, which must not stay held by a
+                // caller told that it failed. Give it back as a failed try does.
+                if truncationFaults.pointee.load(ordering: .relaxed) != 0 {
+                    releaseOwner(restoring: takenFrom?.owner ?? 0, startTime: takenFrom?.startTime ?? 0)
+                    try requireNotTruncated("lock the exclusive side of")
+                }
                 return acquisition
             }
             if !trying && spins < ProcessRWLock.spinLimit {

@@ -91,8 +91,12 @@ extension ProcessRWLock {
                             try leaveSlot(index, tag: tag)
                             throw notRecoverableError("lock the shared side of")
                         }
-                        // Entered on zeros if the file was shrunk meanwhile: that excludes nobody.
-                        try requireNotTruncated("lock the shared side of")
+                        // The file was shrunk meanwhile: the slot entered may be zeros, or (the
+                        // shrink cut other pages) a real one, which must not be left held.
+                        if truncationFaults.pointee.load(ordering: .relaxed) != 0 {
+                            try? leaveSlot(index, tag: tag)
+                            try requireNotTruncated("lock the shared side of")
+                        }
                         return true
                     }
                     try leaveSlot(index, tag: tag)  // a writer came: let it in first
