@@ -107,28 +107,35 @@ static void guard_chain(int signal, siginfo_t *info, void *context) {
 #define GUARD_UNINSTRUMENTED __attribute__((no_sanitize("thread", "address", "memory")))
 #define GUARD_READ(type, field) (*(volatile type *)&(field))
 
-/// The registered slot whose range holds `address`, or NULL (read without atomics; see above).
+/// Whether `slot` covers `address` now, read consistently with its sequence number (without
+/// atomics; see above).
+GUARD_UNINSTRUMENTED
+static int guard_covers(struct guard_slot *slot, uintptr_t address, int *protection) {
+    for (int attempt = 0; attempt < 4; attempt++) {
+        unsigned int before = GUARD_READ(unsigned int, slot->sequence);
+        __asm__ __volatile__("" ::: "memory");
+        if (before & 1) return 0;
+        uintptr_t start = GUARD_READ(uintptr_t, slot->start);
+        uintptr_t end = GUARD_READ(uintptr_t, slot->end);
+        int slot_protection = GUARD_READ(int, slot->protection);
+        __asm__ __volatile__("" ::: "memory");
+        if (GUARD_READ(unsigned int, slot->sequence) != before) continue;
+        if (address >= start && address < end) {
+            *protection = slot_protection;
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/// The registered slot whose range holds `address`, or NULL.
 GUARD_UNINSTRUMENTED
 static struct guard_slot *guard_find(uintptr_t address, int *protection) {
     unsigned int count = GUARD_READ(unsigned int, guard_high_water);
     __asm__ __volatile__("" ::: "memory");
     for (unsigned int index = 0; index < count && index < IPC_GUARD_SLOTS; index++) {
-        struct guard_slot *slot = &guard_slots[index];
-        for (int attempt = 0; attempt < 4; attempt++) {
-            unsigned int before = GUARD_READ(unsigned int, slot->sequence);
-            __asm__ __volatile__("" ::: "memory");
-            if (before & 1) break;
-            uintptr_t start = GUARD_READ(uintptr_t, slot->start);
-            uintptr_t end = GUARD_READ(uintptr_t, slot->end);
-            int slot_protection = GUARD_READ(int, slot->protection);
-            __asm__ __volatile__("" ::: "memory");
-            if (GUARD_READ(unsigned int, slot->sequence) != before) continue;
-            if (address >= start && address < end) {
-                *protection = slot_protection;
-                return slot;
-            }
-            break;
-        }
+        if (guard_covers(&guard_slots[index], address, protection)) return &guard_slots[index];
     }
     return NULL;
 }
@@ -154,9 +161,14 @@ static void guard_handler(int signal, siginfo_t *info, void *context) {
             void *page = (void *)(address & ~(guard_page_size - 1));
             // The system call itself, not libc's mmap: a sanitizer's interceptor (TSan's updates
             // its own tables under a lock the interrupted code may hold) is no place for a handler.
+            // Counted before the zero page is mapped: another thread that touches the page once
+            // it is mapped (an ordinary fault, no SIGBUS) must find the count raised already, or
+            // it could take a lock on the zeros and see no truncation. (The kernel's publication
+            // of the mapping orders the locked increment before that thread's access.) A failed
+            // mmap ends the process or goes to the previous handler: a count too high is moot.
+            guard_count_fault(slot);
             long mapped = syscall(SYS_mmap, page, (size_t)guard_page_size, protection, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0L);
             if (mapped == (long)page) {
-                guard_count_fault(slot);
                 errno = saved_errno;
                 return;
             }
@@ -217,10 +229,19 @@ void ipc_guard_unregister(int index) {
     atomic_store_explicit(&slot->claimed, 0, memory_order_release);
 }
 
+/// The slot `ipc_guard_slot_of` found last: handles made per operation on one mapping (a
+/// container's stripe lock) find it without a scan of the table. A hint, checked before use.
+static atomic_int guard_last_found = -1;
+
 int ipc_guard_slot_of(const void *address) {
     int protection = 0;
+    int hint = atomic_load_explicit(&guard_last_found, memory_order_relaxed);
+    if (hint >= 0 && hint < IPC_GUARD_SLOTS && guard_covers(&guard_slots[hint], (uintptr_t)address, &protection)) return hint;
     struct guard_slot *slot = guard_find((uintptr_t)address, &protection);
-    return slot == NULL ? -1 : (int)(slot - guard_slots);
+    if (slot == NULL) return -1;
+    int index = (int)(slot - guard_slots);
+    atomic_store_explicit(&guard_last_found, index, memory_order_relaxed);
+    return index;
 }
 
 const void *ipc_guard_faults_address(int index) {

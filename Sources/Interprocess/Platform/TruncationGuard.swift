@@ -10,10 +10,11 @@ import Synchronization
 /// file-backed mapping registers its range here: the process's SIGBUS handler (installed at the
 /// first registration, chaining to the handler it replaces for every other SIGBUS) maps a
 /// private zero page over a faulting page of a registered range and counts it. The mapping's
-/// owner reads the count (``faults(_:)``) on its slow paths and reports the truncation as a
-/// typed error; the zeros read meanwhile are judged like any other hostile shared word.
+/// owner reads the count (``faults(_:)``) on its slow paths, and locks on every acquisition
+/// (through ``faultCounter(_:)``: a load), and reports the truncation as a typed error; the
+/// zeros read meanwhile are judged like any other hostile shared word.
 ///
-/// The cost is two table writes per map and unmap; nothing on a per-message path.
+/// The cost is two table writes per map and unmap, and that load per lock acquisition.
 enum TruncationGuard {
     /// A registered range's slot, or ``unguarded`` when the table was full (the mapping then
     /// works as before, without the guard).

@@ -14,8 +14,8 @@ extension ProcessMutex {
     @usableFromInline
     func contendedLock(thread me: UInt32, until deadline: Deadline?) throws(InterprocessError) -> LockAcquisition? {
         let operation = deadline == nil ? "try to lock mutex" : "lock mutex"
-        // After a shrink, the word may read as held by this very thread (a zero page it
-        // "acquired" before): say why, not "already held".
+        // Known shrunk (between the caller's look and its compare-and-exchange): say so, and
+        // leave the words alone.
         try requireNotTruncated(operation: operation)
         var spins = 0, attempts = 0
         var slept = false

@@ -11,8 +11,8 @@ extension ProcessMutex {
     /// - Throws: ``InterprocessError`` `notRecoverable` if an earlier owner's death was never
     ///   repaired; `invalidArgument` if the calling thread already holds a non-recursive mutex;
     ///   `resourceLimit` if a recursive mutex's count is at its maximum; `corrupt` if the lock's
-    ///   words hold values no mutex writes; `truncated` once another process shrank the file
-    ///   holding it (its lock word is gone: nothing is held).
+    ///   words hold values no mutex writes; `truncated` once this process found the mapping
+    ///   holding it cut short by another process's shrink of its file (nothing is held then).
     @inlinable
     public func lock() throws(InterprocessError) -> LockAcquisition {
         try lock(until: .never)
@@ -29,6 +29,8 @@ extension ProcessMutex {
     @inlinable
     public func tryLock() throws(InterprocessError) -> LockAcquisition? {
         let me = ThreadID.current
+        // Known shrunk: leave the words alone (the lock's own page may still be real).
+        try requireNotTruncated(operation: "try to lock mutex")
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
             try releaseIfTruncated(thread: me, operation: "try to lock mutex")
@@ -50,6 +52,8 @@ extension ProcessMutex {
     @inlinable
     public func lock(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         let me = ThreadID.current
+        // Known shrunk: leave the words alone (the lock's own page may still be real).
+        try requireNotTruncated(operation: "lock mutex")
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
             try releaseIfTruncated(thread: me, operation: "lock mutex")

@@ -10,7 +10,8 @@ extension ProcessRWLock {
     /// - Returns: ``LockAcquisition/acquired``, or ``LockAcquisition/previousOwnerDied(_:)``
     ///   when the previous writer died holding it: repair, then ``markConsistent()``.
     /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable;
-    ///   `truncated` once another process shrank the file holding it (nothing is held then).
+    ///   `truncated` once this process found the mapping holding it cut short by another
+    ///   process's shrink of its file (nothing is held then).
     public func lockExclusive() throws(InterprocessError) -> LockAcquisition {
         // A wait without deadline only ends with the lock.
         try acquireExclusive(until: .never, trying: false) ?? .acquired

@@ -18,7 +18,8 @@ extension ProcessRWLock {
     ///   died and nobody has repaired the state yet: take the exclusive side to repair it (see
     ///   `withSharedLock(onOwnerDeath:_:)`); `notRecoverable` when the lock is not
     ///   recoverable; `corrupt` when another process overwrote this process's reader slot;
-    ///   `truncated` once another process shrank the file holding it (no hold is taken then).
+    ///   `truncated` once this process found the mapping holding it cut short by another
+    ///   process's shrink of its file (no hold is taken then).
     public func lockShared() throws(InterprocessError) {
         _ = try acquireShared(until: .never, trying: false)
     }
@@ -27,7 +28,8 @@ extension ProcessRWLock {
     ///
     /// - Returns: true if this process now holds one more shared hold.
     /// - Throws: ``InterprocessError/Code/notRecoverable`` when the lock is not recoverable;
-    ///   `corrupt` when another process overwrote this process's reader slot.
+    ///   `corrupt` when another process overwrote this process's reader slot; `truncated` as
+    ///   ``lockShared()``.
     public func tryLockShared() throws(InterprocessError) -> Bool {
         try acquireShared(until: .now, trying: true)
     }
