@@ -29,8 +29,6 @@ extension ProcessMutex {
     @inlinable
     public func tryLock() throws(InterprocessError) -> LockAcquisition? {
         let me = ThreadID.current
-        // Known shrunk: leave the words alone (the lock's own page may still be real).
-        try requireNotTruncated(operation: "try to lock mutex")
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
             try releaseIfTruncated(thread: me, operation: "try to lock mutex")
@@ -52,8 +50,6 @@ extension ProcessMutex {
     @inlinable
     public func lock(until deadline: Deadline) throws(InterprocessError) -> LockAcquisition {
         let me = ThreadID.current
-        // Known shrunk: leave the words alone (the lock's own page may still be real).
-        try requireNotTruncated(operation: "lock mutex")
         if word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
             recordOwner(thread: me)
             try releaseIfTruncated(thread: me, operation: "lock mutex")
