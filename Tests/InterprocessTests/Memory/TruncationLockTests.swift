@@ -112,5 +112,29 @@ extension MemoryTests.TruncationGuardTests {
             #expect(error?.code == .truncated, "\(kind): \(String(describing: error))")
         }
     }
+
+    @Test("a reader-writer lock whose reader slots run onto a page cut by a shrink: the exclusive lock faults on that page after taking the real owner word, gives it back and throws .truncated")
+    func rwLockFaultsMidAcquisition() throws {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        // Page-aligned, the lock's last reader slots lie past the first page.
+        try #require(ProcessRWLock.size > page)
+        let lastSlot = ProcessRWLock.readerSlotCount - 1
+        let name = TestSupport.uniqueName("shrinks-rwmid")
+        defer { try? SharedMemory.remove(name) }
+        let memory = try SharedMemory(create: name, size: 2 * page)
+        try ProcessRWLock.initialize(at: memory.region.baseAddress)
+        let lock = try ProcessRWLock(placedAt: memory.region.baseAddress)
+        // A slot once used (a hint word a reader sets): the writer must look at it, on page 2.
+        lock.words.slotsUsed.pointee.store(1 << lastSlot, ordering: .relaxed)
+        try Self.shrink(MemoryFixtures.shmPath(name), to: page)
+        let before = memory.region.wasTruncated
+        #expect(!before, "nothing touched the cut page yet")
+        let error = #expect(throws: InterprocessError.self) { _ = try lock.lockExclusive() }
+        #expect(error?.code == .truncated, "\(String(describing: error))")
+        let after = memory.region.wasTruncated
+        #expect(after, "the acquisition itself touched the cut page")
+        // The owner word, on the intact first page, was given back.
+        #expect(lock.exclusiveOwner == nil, "the failed lock kept the real owner word: \(String(describing: lock.exclusiveOwner))")
+    }
 }
 
