@@ -112,6 +112,14 @@ int ipcb_futex_initiate(uint32_t *word, uint32_t first_round, int64_t rounds, ui
 /// The responding side of the futex ping-pong. Returns 0, or -1 if `deadline_ns` passed.
 int ipcb_futex_respond(uint32_t *word, uint32_t first_round, int64_t rounds, uint64_t deadline_ns);
 
+// MARK: Sleeping on a shared word (bench phases)
+
+/// Sleeps while *word == expected, for at most `timeout_ns` (a futex shared between processes).
+void ipcb_shared_word_sleep(uint32_t *word, uint32_t expected, uint64_t timeout_ns);
+
+/// Wakes every process sleeping on `word`.
+void ipcb_shared_word_wake_all(uint32_t *word);
+
 // MARK: Fixed-slot ring (the throughput floor)
 
 /// A ring of `slot_count` slots (a power of two) of `slot_size` bytes each. `tail` (written by

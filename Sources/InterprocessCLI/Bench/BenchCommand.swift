@@ -21,7 +21,8 @@ struct BenchCommand: ParsableCommand {
             reader processes, 8 B records. Blackboard: reads per second per reader process (of its \
             own CPU time and of wall time) of a 64 B entry while the writer updates it continuously, \
             with 1 and 4 reader processes, and the writer's rate beside each, at 2 and 4 copies per \
-            entry; then with the writer paced at 1 M and 10 M updates/s (4 copies). Request/response (rpc): the round trip of an 8-byte request and response beside \
+            entry; then with the writer paced at 1 M and 10 M updates/s (4 copies); then the writer's \
+            rate with 1 and with 4 readers in alternating 20 ms phases of one run. Request/response (rpc): the round trip of an 8-byte request and response beside \
             the C spin round trip. Waitset: wake-up latency from a notify in one process to a \
             WaitSet of 1 and of 1,000 listeners returning in another (the 1,000-listener rounds alternate \
             with a one-listener wait set's in the same peer, the base of its ratio), beside a blocked listener. \
@@ -35,7 +36,7 @@ struct BenchCommand: ParsableCommand {
             writer→tailer latency beside the SPSC queue's. \
             Progress (case n/total, elapsed) goes to standard error, with --json too. JSON: \
             {"latency": [...], "throughput": [...], "locks": [...], "pubsub": [...], "broadcast": [...], \
-            "blackboard": [...], "rpc": [...], "waitset": [...], "messageQueue": [...], "shmVsMmap": [...], "journal": [...], "machine", ...}. \
+            "blackboard": [...], "blackboardInterleaved": [...], "rpc": [...], "waitset": [...], "messageQueue": [...], "shmVsMmap": [...], "journal": [...], "machine", ...}. \
             Use a release build: `swift build -c release`.
             """
     )
@@ -154,6 +155,9 @@ struct BenchCommand: ParsableCommand {
             for benchCase in BlackboardBench.cases where BenchSelection.selects(only, benchCase) {
                 progress.starting(benchCase)
                 report.blackboard = try BlackboardBench.run(settings: settings, quick: quick)
+                report.blackboardInterleaved = try (quick ? [4] : BlackboardBench.copyCounts).map {
+                    try BlackboardInterleavedBench.measure(copies: $0, settings: settings, warmup: quick ? 1 << 12 : 1 << 18)
+                }
             }
             report.pubsub = try PubSubBench.run(only, settings: settings, progress: &progress, serial: &serial)
             for benchCase in LegacyBench.cases where BenchSelection.selects(only, benchCase) {

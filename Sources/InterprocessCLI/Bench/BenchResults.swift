@@ -88,6 +88,8 @@ struct BenchReport: Codable {
     var containers: [ContainerRow] = []
     /// A blackboard's writer and reader rates (the blackboard group).
     var blackboard: [BlackboardRow] = []
+    /// A blackboard writer's rate with 1 and 4 readers in alternating phases (the blackboard group).
+    var blackboardInterleaved: [BlackboardInterleavedRow] = []
     /// Request/response round trips (the rpc group).
     var rpc: [RPCRow] = []
     /// Wait sets: wake-up latency with 1 and 1,000 listeners (the waitset group).

@@ -41,6 +41,7 @@ enum BenchTable {
         }
         if !report.blackboard.isEmpty {
             text += BlackboardBench.table(report.blackboard)
+            text += BlackboardInterleavedBench.table(report.blackboardInterleaved)
         }
         text += PubSubTable.render(report.pubsub)
         if !report.legacy.isEmpty {

@@ -55,9 +55,19 @@ enum BlackboardBench {
     /// than as fast as it can, with 4 copies and 1 and 4 readers.
     static let writerPaces: [Double] = [1e6, 1e7]
 
-    // The results segment: the ready count at 0, the stop flag at 8, then 64 bytes per reader
-    // from 64: reads, CPU ns, wall ns, versions seen, torn values.
+    // The results segment: the ready count at 0, the stop flag at 8, the number of readers that
+    // read (a futex word; the others sleep) at 16, then 128 bytes per reader from 128 (fields
+    // in ``ReaderField``).
     static let resultsSize = 4096
+    static let activeOffset = 16
+    static func slotOffset(_ index: Int) -> Int { 128 * (index + 1) }
+
+    /// A reader's results, 8 bytes each in its slot.
+    enum ReaderField: Int {
+        case reads, cpuNanoseconds, wallNanoseconds, versionsSeen, tornValues
+        /// Reads and CPU time while it was the only reader reading (the interleaved case).
+        case readsAlone, cpuNanosecondsAlone
+    }
 
     /// Measures every row (`quick`: 4 copies only, a short warm-up).
     static func run(settings: BenchSettings, quick: Bool) throws -> [BlackboardRow] {
@@ -75,8 +85,14 @@ enum BlackboardBench {
         return rows
     }
 
-    static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int, pace: Double? = nil) throws -> BlackboardRow {
-        let name = "ipc-bench-\(getpid())-board-\(copies)-\(readers)", resultsName = name + "-results"
+    /// Starts `readers` reader processes on a new board of `copies` copies and calls `body`
+    /// with the board, the results segment's base and the readers' pids; checks that no reader
+    /// saw a torn value, and returns `body`'s result with every reader's results slot.
+    static func withReaders<Result>(
+        copies: Int, readers: Int, settings: BenchSettings, tag: String,
+        _ body: (Blackboard, UnsafeMutableRawPointer, [pid_t]) throws -> Result
+    ) throws -> (Result, [[UInt64]]) {
+        let name = "ipc-bench-\(getpid())-board-\(tag)-\(copies)-\(readers)", resultsName = name + "-results"
         let board = try Blackboard(create: name, entries: [.value("value", of: BoardValue64.self)], copies: copies,
                                    lifetime: .removedWhenCreatorCloses)
         let results = try SharedMemory(create: resultsName, size: resultsSize, lifetime: .removedWhenCreatorCloses)
@@ -84,41 +100,69 @@ enum BlackboardBench {
         for offset in stride(from: 0, to: resultsSize, by: 8) {
             (base + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
         }
-        let word = { (offset: Int) in (base + offset).assumingMemoryBound(to: Atomic<UInt64>.self) }
+        (base + activeOffset).storeBytes(of: UInt32(readers), as: UInt32.self)
         let arguments = { (index: Int) in
             ["bench-peer", "--group", "blackboard", "--transport", "blackboard", "--size", "64",
              "--control", resultsName, "--cpu", String(settings.peerCPU), "--queue", name, "--producer-index", String(index)]
         }
-        var row = try BroadcastBench.withReaders(readers, arguments: arguments, pids: []) { pids in
-            try write(board, copies: copies, readers: pids, ready: word(0), stop: word(8), settings: settings, warmup: warmup, pace: pace)
+        let result = try BroadcastBench.withReaders(readers, arguments: arguments, pids: []) { pids in
+            try body(board, base, pids)
         }
-        for index in 0..<readers {
-            let slot = base + 64 * (index + 1)
-            let field = { (number: Int) in slot.load(fromByteOffset: 8 * number, as: UInt64.self) }
-            guard field(4) == 0 else { throw BenchFailure("blackboard reader \(index) read \(field(4)) torn values") }
-            row.readerReads.append(field(0))
-            row.readerReadsPerCPUSecond.append(field(1) == 0 ? 0 : Double(field(0)) / (Double(field(1)) / 1e9))
-            row.readerReadsPerSecond.append(field(2) == 0 ? 0 : Double(field(0)) / (Double(field(2)) / 1e9))
-            row.readerVersionsSeen.append(field(3))
+        let slots = (0..<readers).map { index in
+            (0...ReaderField.cpuNanosecondsAlone.rawValue).map { base.load(fromByteOffset: slotOffset(index) + 8 * $0, as: UInt64.self) }
         }
+        for (index, slot) in slots.enumerated() where slot[ReaderField.tornValues.rawValue] != 0 {
+            throw BenchFailure("blackboard reader \(index) read \(slot[ReaderField.tornValues.rawValue]) torn values")
+        }
+        withExtendedLifetime(board) {}
         withExtendedLifetime(results) {}
-        return row
+        return (result, slots)
     }
 
-    /// The writer's side: waits for the readers, warms up, writes for the measured time (as
-    /// fast as it can, or `pace` updates per second, spinning on the clock between them), then
-    /// raises the stop flag.
-    static func write(
-        _ board: Blackboard, copies: Int, readers: [pid_t], ready: UnsafeMutablePointer<Atomic<UInt64>>,
-        stop: UnsafeMutablePointer<Atomic<UInt64>>, settings: BenchSettings, warmup: Int, pace: Double?
-    ) throws -> BlackboardRow {
-        defer { stop.pointee.store(1, ordering: .releasing) }
+    /// Waits until `count` readers have started (each bumps the ready count).
+    static func awaitReaders(_ readers: [pid_t], ready: UnsafeMutablePointer<Atomic<UInt64>>) throws {
         let waitLimit = ipcb_monotonic_ns() + 20_000_000_000
         while ready.pointee.load(ordering: .acquiring) < UInt64(readers.count) {
             for pid in readers { try PeerProcess.checkAlive(pid) }
             guard ipcb_monotonic_ns() < waitLimit else { throw BenchFailure("the blackboard readers did not start") }
             usleep(1000)
         }
+    }
+
+    /// Raises the stop flag and wakes readers that sleep for their turn.
+    static func stopReaders(_ base: UnsafeMutableRawPointer) {
+        (base + 8).assumingMemoryBound(to: Atomic<UInt64>.self).pointee.store(1, ordering: .releasing)
+        ipcb_shared_word_wake_all((base + activeOffset).assumingMemoryBound(to: UInt32.self))
+    }
+
+    static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int, pace: Double? = nil) throws -> BlackboardRow {
+        var (row, slots) = try withReaders(copies: copies, readers: readers, settings: settings, tag: "rate") { board, base, pids in
+            let word = { (offset: Int) in (base + offset).assumingMemoryBound(to: Atomic<UInt64>.self) }
+            defer { stopReaders(base) }
+            return try write(board, copies: copies, readers: pids, ready: word(0), settings: settings, warmup: warmup, pace: pace)
+        }
+        for slot in slots {
+            let field = { (name: ReaderField) in slot[name.rawValue] }
+            row.readerReads.append(field(.reads))
+            row.readerReadsPerCPUSecond.append(perSecond(field(.reads), field(.cpuNanoseconds)))
+            row.readerReadsPerSecond.append(perSecond(field(.reads), field(.wallNanoseconds)))
+            row.readerVersionsSeen.append(field(.versionsSeen))
+        }
+        return row
+    }
+
+    /// `count` per second of `nanoseconds` (0 for no time).
+    static func perSecond(_ count: UInt64, _ nanoseconds: UInt64) -> Double {
+        nanoseconds == 0 ? 0 : Double(count) / (Double(nanoseconds) / 1e9)
+    }
+
+    /// The writer's side: waits for the readers, warms up, writes for the measured time (as
+    /// fast as it can, or `pace` updates per second, spinning on the clock between them).
+    static func write(
+        _ board: Blackboard, copies: Int, readers: [pid_t], ready: UnsafeMutablePointer<Atomic<UInt64>>,
+        settings: BenchSettings, warmup: Int, pace: Double?
+    ) throws -> BlackboardRow {
+        try awaitReaders(readers, ready: ready)
         let key = try board.key("value", as: BoardValue64.self)
         var writer = try board.makeWriter()
         var value: UInt64 = 1
@@ -149,8 +193,10 @@ enum BlackboardBench {
             readerReads: [], readerReadsPerCPUSecond: [], readerReadsPerSecond: [], readerVersionsSeen: [])
     }
 
-    /// A reader process (`bench-peer --transport blackboard`): reads until the stop flag and
-    /// reports in slot `index` of the results segment.
+    /// A reader process (`bench-peer --transport blackboard`): reads until the stop flag while
+    /// its index is below the active count (and sleeps on that word otherwise), and reports in
+    /// slot `index` of the results segment; reads and CPU time while it was the only active
+    /// reader are also counted apart.
     static func read(resultsName: String, boardName: String, index: Int) throws {
         let results = try SharedMemory(open: resultsName)
         let base = results.region.baseAddress
@@ -158,10 +204,27 @@ enum BlackboardBench {
         let key = try board.key("value", as: BoardValue64.self)
         let reader = board.makeReader()
         let stop = (base + 8).assumingMemoryBound(to: Atomic<UInt64>.self)
+        let activeWord = (base + activeOffset).assumingMemoryBound(to: UInt32.self)
+        let active = UnsafeMutablePointer<Atomic<UInt32>>(OpaquePointer(activeWord))
         base.assumingMemoryBound(to: Atomic<UInt64>.self).pointee.wrappingAdd(1, ordering: .releasing)
         var reads: UInt64 = 0, torn: UInt64 = 0, versions: UInt64 = 0, last: UInt64 = 0
         let wallStart = ipcb_monotonic_ns(), cpuStart = threadCPUNanoseconds()
+        // The active count the reads since (`tallyReads`, `tallyCPU`) were made under.
+        var mode = active.pointee.load(ordering: .acquiring)
+        var tallyReads: UInt64 = 0, tallyCPU = cpuStart, readsAlone: UInt64 = 0, cpuAlone: UInt64 = 0
+        func closeTally() {
+            let cpu = threadCPUNanoseconds()
+            if mode == 1 && index == 0 { readsAlone &+= reads &- tallyReads; cpuAlone &+= cpu &- tallyCPU }
+            tallyReads = reads
+            tallyCPU = cpu
+        }
         while stop.pointee.load(ordering: .relaxed) == 0 {
+            let now = active.pointee.load(ordering: .acquiring)
+            if now != mode { closeTally(); mode = now }
+            if index >= Int(now) {
+                ipcb_shared_word_sleep(activeWord, now, 100_000_000)
+                continue
+            }
             for _ in 0..<1024 {
                 guard let value = try reader.read(key) else { continue }
                 if !value.isWhole { torn &+= 1 }
@@ -169,10 +232,12 @@ enum BlackboardBench {
                 reads &+= 1
             }
         }
+        closeTally()
         let cpu = threadCPUNanoseconds() &- cpuStart, wall = ipcb_monotonic_ns() &- wallStart
-        let slot = base + 64 * (index + 1)
-        for (field, value) in [reads, cpu, wall, versions, torn].enumerated() {
-            slot.storeBytes(of: value, toByteOffset: 8 * field, as: UInt64.self)
+        let fields: [(ReaderField, UInt64)] = [(.reads, reads), (.cpuNanoseconds, cpu), (.wallNanoseconds, wall), (.versionsSeen, versions),
+                                               (.tornValues, torn), (.readsAlone, readsAlone), (.cpuNanosecondsAlone, cpuAlone)]
+        for (field, value) in fields {
+            base.storeBytes(of: value, toByteOffset: slotOffset(index) + 8 * field.rawValue, as: UInt64.self)
         }
         withExtendedLifetime(results) {}
     }
