@@ -20,11 +20,17 @@ struct BlackboardInterleavedRow: Codable {
     /// Phases of each kind, and the measured length of one.
     var phasesEach: Int
     var phaseSeconds: Double
-    /// The writer's updates per second of its own CPU time, in the one-reader and the
-    /// four-reader phases, and the second over the first (the "writer rate 1 → 4 readers").
+    /// The median over the phases of each kind of the writer's updates per second of its own
+    /// CPU time, one-reader and four-reader phases, and the second over the first (the issue's
+    /// "writer rate 1 → 4 readers"). Medians, because a phase now and then has the writer run
+    /// 10–20× its usual rate (the reader lost the lines for a while), and one such phase would
+    /// decide a rate summed over all.
     var writerWritesPerCPUSecondOneReader: Double
     var writerWritesPerCPUSecondAllReaders: Double
     var ratio: Double
+    /// The same rates over all phases of a kind together (writes over CPU time).
+    var writerWritesPerCPUSecondOneReaderOverall: Double
+    var writerWritesPerCPUSecondAllReadersOverall: Double
     /// Reader 0's reads per CPU-second while alone; every reader's in the four-reader phases.
     var readerReadsPerCPUSecondAlone: Double
     var readerReadsPerCPUSecondTogether: [Double]
@@ -48,19 +54,33 @@ enum BlackboardInterleavedBench {
             let alone = index == 0 ? (field(0, .readsAlone), field(0, .cpuNanosecondsAlone)) : (0, 0)
             return BlackboardBench.perSecond(field(index, .reads) &- alone.0, field(index, .cpuNanoseconds) &- alone.1)
         }
-        let one = writer.one.perCPUSecond, all = writer.all.perCPUSecond
+        let one = writer.one.medianPerCPUSecond, all = writer.all.medianPerCPUSecond
         return BlackboardInterleavedRow(
             copies: copies, readers: readers, phasesEach: phasesEach, phaseSeconds: phaseSeconds - settleSeconds,
             writerWritesPerCPUSecondOneReader: one, writerWritesPerCPUSecondAllReaders: all, ratio: one > 0 ? all / one : 0,
+            writerWritesPerCPUSecondOneReaderOverall: writer.one.perCPUSecond, writerWritesPerCPUSecondAllReadersOverall: writer.all.perCPUSecond,
             readerReadsPerCPUSecondAlone: BlackboardBench.perSecond(field(0, .readsAlone), field(0, .cpuNanosecondsAlone)),
             readerReadsPerCPUSecondTogether: together)
     }
 
-    /// Writes and the writer's CPU time in one kind of phase.
+    /// Writes and the writer's CPU time in one kind of phase, and each phase's rate.
     struct Tally {
         var writes: UInt64 = 0
         var cpuNanoseconds: UInt64 = 0
+        var phaseRates: [Double] = []
         var perCPUSecond: Double { BlackboardBench.perSecond(writes, cpuNanoseconds) }
+        var medianPerCPUSecond: Double {
+            let sorted = phaseRates.sorted()
+            guard !sorted.isEmpty else { return 0 }
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        }
+
+        mutating func add(writes: UInt64, cpuNanoseconds: UInt64) {
+            self.writes &+= writes
+            self.cpuNanoseconds &+= cpuNanoseconds
+            phaseRates.append(BlackboardBench.perSecond(writes, cpuNanoseconds))
+        }
     }
 
     /// The writer: sets each phase's active reader count (waking the sleepers), writes without
@@ -76,6 +96,8 @@ enum BlackboardInterleavedBench {
         var value: UInt64 = 1
         for _ in 0..<warmup { writer.write(key, BoardValue64(value)); value &+= 1 }
         var one = Tally(), all = Tally()
+        one.phaseRates.reserveCapacity(phases)
+        all.phaseRates.reserveCapacity(phases)
         let settle = UInt64(settleSeconds * 1e9), length = UInt64(phaseSeconds * 1e9)
         for phase in 0..<phases {
             // one, four, four, one, one, four, …
@@ -93,8 +115,8 @@ enum BlackboardInterleavedBench {
                 for _ in 0..<256 { writer.write(key, BoardValue64(value)); value &+= 1 }
                 now = ipcb_monotonic_ns()
             }
-            let tally = Tally(writes: value &- first, cpuNanoseconds: BlackboardBench.threadCPUNanoseconds() &- cpuStart)
-            if alone { one.writes &+= tally.writes; one.cpuNanoseconds &+= tally.cpuNanoseconds } else { all.writes &+= tally.writes; all.cpuNanoseconds &+= tally.cpuNanoseconds }
+            let writes = value &- first, cpu = BlackboardBench.threadCPUNanoseconds() &- cpuStart
+            if alone { one.add(writes: writes, cpuNanoseconds: cpu) } else { all.add(writes: writes, cpuNanoseconds: cpu) }
             if phase % 8 == 7 { for pid in readers { try PeerProcess.checkAlive(pid) } }
         }
         return (one, all)
@@ -103,11 +125,12 @@ enum BlackboardInterleavedBench {
     /// The rows as a table for people.
     static func table(_ rows: [BlackboardInterleavedRow]) -> String {
         guard let first = rows.first else { return "" }
-        let text = "\nBlackboard, writer rate with 1 and 4 readers in alternating phases of one run: 4 reader processes (peer CPU) stay up; in a one-reader phase reader 0 reads and the others sleep, in a four-reader phase all read; phases of \(milliseconds(first.phaseSeconds)) ms measured (after \(milliseconds(settleSeconds)) ms to settle), one, four, four, one, …, \(first.phasesEach) of each. Writer without pause, one 64 B entry. ×: the writer's rate per CPU-second in the four-reader phases over the one-reader phases.\n\n"
-        var table = [["copies", "writes/s per CPU-s, 1 reader", "4 readers", "×", "reads/s per CPU-s, alone", "together"]]
+        let text = "\nBlackboard, writer rate with 1 and 4 readers in alternating phases of one run: 4 reader processes (peer CPU) stay up; in a one-reader phase reader 0 reads and the others sleep, in a four-reader phase all read; phases of \(milliseconds(first.phaseSeconds)) ms measured (after \(milliseconds(settleSeconds)) ms to settle), one, four, four, one, …, \(first.phasesEach) of each. Writer without pause, one 64 B entry. Writes/s per CPU-s: the median over the phases of a kind (over all of them together: overall). ×: the four-reader median over the one-reader median.\n\n"
+        var table = [["copies", "writes/s per CPU-s, 1 reader", "4 readers", "×", "overall 1", "overall 4", "reads/s per CPU-s, alone", "together"]]
         for row in rows {
             table.append([String(row.copies), BenchTable.rate(row.writerWritesPerCPUSecondOneReader), BenchTable.rate(row.writerWritesPerCPUSecondAllReaders),
-                          BenchTable.ratio(row.ratio), BenchTable.rate(row.readerReadsPerCPUSecondAlone),
+                          BenchTable.ratio(row.ratio), BenchTable.rate(row.writerWritesPerCPUSecondOneReaderOverall),
+                          BenchTable.rate(row.writerWritesPerCPUSecondAllReadersOverall), BenchTable.rate(row.readerReadsPerCPUSecondAlone),
                           row.readerReadsPerCPUSecondTogether.map { BenchTable.rate($0) }.joined(separator: ", ")])
         }
         return text + Formatting.table(table) + "\n"
