@@ -26,6 +26,13 @@ import Musl
 /// yields the processor between tries, and after ``Blackboard/readRetryLimit`` of them it
 /// gives up with `timedOut` (a reader that never gets a whole copy is being lapped on every
 /// try: the board needs more copies). A stamp no writer writes is `corrupt`.
+///
+/// For an entry whose copies take at most 1 KiB, a read first asks for all of their cache
+/// lines, then loads the version: when the writer has moved on, the copy the version names is
+/// then already on its way (one line transfer instead of two in a row; 3–4× the reads per
+/// second of a reader polling a value the writer rewrites without pause). The price: such a
+/// reader takes lines from the writer mid-update more often, which lowers the rate of a writer
+/// updating millions of times a second (`BENCHMARKS.md`, "Blackboard reads").
 @frozen
 public struct BlackboardReader: @unchecked Sendable {
     // @unchecked: immutable; the pointer is into a mapping `mapping` keeps alive, and every
@@ -138,6 +145,18 @@ public struct BlackboardReader: @unchecked Sendable {
         let versionWord = line.assumingMemoryBound(to: Atomic<UInt64>.self)
         let copies = line + BlackboardLayout.versionLineSize
         let size = key.size, stride = key.stride, mask = self.mask
+        // Every copy's lines start on their way before the version is known: the copy the
+        // version names is then already in flight, and a read while the writer writes costs one
+        // line transfer instead of two in a row (the version's, then the copy's). Only for small
+        // entries, where these hints cost a few instructions on a read that hits.
+        let footprint = (mask &+ 1) &* stride
+        if footprint <= BlackboardReader.prefetchLimit {
+            var offset = 0
+            while offset < footprint {
+                CPU.prefetch(copies + offset)
+                offset &+= 64
+            }
+        }
         var tries = 0
         var retryStart: UInt64 = 0
         while true {
@@ -161,6 +180,10 @@ public struct BlackboardReader: @unchecked Sendable {
             if tries >= BlackboardReader.spinTries { try retryAfterLosing(stamp: before, version: version, key: key, tries: tries, since: &retryStart) }
         }
     }
+
+    /// The most bytes of copies (all copies of an entry) a read prefetches before it loads the
+    /// entry's version: 16 cache lines, which covers 4 copies of values up to 240 bytes.
+    @usableFromInline static var prefetchLimit: Int { 1024 }
 
     /// Tries spent before the reader yields the processor between tries.
     @usableFromInline static var spinTries: Int { 64 }
