@@ -20,9 +20,12 @@ extension MessageQueueMapping {
     /// Takes the lock if it is free, else looks again after doubling pauses, at most
     /// ``backoffLooks`` times; returns false if it never found the lock free. The same
     /// acquisition as ``ProcessMutex/lock(until:)``'s fast path (a compare-and-swap of the
-    /// caller's thread id into a free word, then the owner record), so the lock stays robust.
+    /// caller's thread id into a free word, the owner record, then the mapping's fault count),
+    /// so the lock stays robust and a lock word on a page cut by a shrink is never "taken".
+    ///
+    /// - Throws: `truncated` (the lock given back) once a peer shrank the queue's file.
     @inlinable @inline(__always)
-    func lockAfterBackingOff() -> Bool {
+    func lockAfterBackingOff() throws(InterprocessError) -> Bool {
         let word = lock.word
         let me = ThreadID.current
         var pauses = 1
@@ -33,6 +36,7 @@ extension MessageQueueMapping {
             if word.pointee.load(ordering: .relaxed) == 0,
                word.pointee.compareExchange(expected: 0, desired: me, successOrdering: .acquiring, failureOrdering: .relaxed).exchanged {
                 lock.recordOwner(thread: me)
+                try lock.releaseIfTruncated(thread: me, operation: "lock mutex")
                 return true
             }
             for _ in 0..<pauses { CPU.relax() }

@@ -34,6 +34,9 @@ extension MessageQueue {
                     try queue.raiseCorrupt(.send, "its free slot \(index) holds a message")
                 }
                 let written = write(slot + MessageQueueLayout.slotPayloadOffset)
+                // A page of the queue cut by a shrink reads and takes writes as a private zero
+                // page: nothing written since may ever reach another process, so no commit.
+                try queue.requireNotTruncated(.send)
                 var sequence = queue.nextSequence
                 if sequence == 0 { sequence = 1 }
                 slot.storeBytes(of: priority, toByteOffset: MessageQueueLayout.slotPriorityOffset, as: UInt32.self)
@@ -126,14 +129,10 @@ extension MessageQueueMapping {
     @inlinable @inline(__always)
     func acquire(until deadline: Deadline, operation: MessageQueueSide) throws(InterprocessError) {
         let acquisition: LockAcquisition
-        if lockAfterBackingOff() {
-            acquisition = .acquired
-        } else {
-            do throws(InterprocessError) {
-                acquisition = try lock.lock(until: deadline)
-            } catch {
-                try raise(error, operation)
-            }
+        do throws(InterprocessError) {
+            acquisition = try lockAfterBackingOff() ? .acquired : try lock.lock(until: deadline)
+        } catch {
+            try raise(error, operation)
         }
         CPU.prefetchForWriting(UnsafeRawPointer(count))
         if case .previousOwnerDied = acquisition { try recoverFromDeadHolder(operation) }
@@ -230,6 +229,20 @@ extension MessageQueueMapping {
     @usableFromInline
     func raise(_ error: InterprocessError, _ side: MessageQueueSide) throws(InterprocessError) -> Never {
         throw InterprocessError(error.code, operation: side.operation, name: storage.name, errno: error.errno, reason: error.reason)
+    }
+
+    /// Releases the lock and throws `truncated` once a peer shrank the queue's file (one load
+    /// of the mapping's fault count otherwise).
+    @inlinable @inline(__always)
+    func requireNotTruncated(_ side: MessageQueueSide) throws(InterprocessError) {
+        if lock.truncationFaults.pointee.load(ordering: .relaxed) != 0 { try raiseTruncated(side) }
+    }
+
+    @usableFromInline
+    func raiseTruncated(_ side: MessageQueueSide) throws(InterprocessError) -> Never {
+        try? lock.unlock()
+        throw storage.judged(InterprocessError(.truncated, operation: side.operation, name: storage.name,
+                                               reason: "another process shrank the queue's file"))
     }
 
     /// Releases the lock (if this thread holds it) and throws `.corrupt`.

@@ -190,7 +190,7 @@ extension MemoryTests.TruncationGuardTests {
         }
     }
 
-    @Test("in this process: a shrunk MPMC queue, message queue and pub/sub service report .truncated in state and on a timed-out wait")
+    @Test("in this process: a shrunk MPMC queue, message queue and pub/sub service report .truncated in state and on a timed-out wait; a message queue send never commits onto a cut page")
     func otherKindsReportIt() throws {
         let mpmcName = TestSupport.uniqueName("shrinkm")
         let mpmc = try MPMCQueue(create: mpmcName, slotCount: 64, slotSize: 64)
@@ -206,6 +206,21 @@ extension MemoryTests.TruncationGuardTests {
         try Self.shrink(MemoryFixtures.shmPath(messageName), to: 0)
         #expect(messages.state.problem?.contains("truncated by another process") == true)
         Self.expectTruncated("message queue receive") { () throws(InterprocessError) in _ = try messages.receive(timeout: .milliseconds(10)) }
+        // A send takes the lock on its fast path and writes into a zero page: it must not
+        // report a message sent that no other process can ever receive.
+        Self.expectTruncated("message queue trySend") { () throws(InterprocessError) in _ = try messages.trySend(UInt64(7)) }
+        Self.expectTruncated("message queue send") { () throws(InterprocessError) in try messages.send(UInt64(8), timeout: .milliseconds(10)) }
+
+        // Cut only past the first page: the lock, the count and the order stay real, the
+        // slots (from byte ~8.6 K) read as zeros. The send's payload lands on a zero page; it
+        // must not commit (the real count would then name a message no process can read).
+        let partialName = TestSupport.uniqueName("shrinkmp")
+        let partial = try MessageQueue(create: partialName, capacity: 512, maximumSize: 64)
+        defer { try? MessageQueue.remove(partialName) }
+        try Self.shrink(MemoryFixtures.shmPath(partialName), to: 4096)
+        Self.expectTruncated("message queue trySend, slots cut") { () throws(InterprocessError) in _ = try partial.trySend(UInt64(9)) }
+        #expect(partial.state.count == 0)
+        #expect(partial.state.lockOwner == nil, "the lock was given back")
 
         let serviceName = TestSupport.uniqueName("shrinksv")
         let service = try Service(create: serviceName, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64)))
