@@ -95,6 +95,9 @@ extension MessageQueue {
                     queue.wakeSendersIfWaiting()
                     throw error
                 }
+                // A slot may straddle a page: its header real, its payload cut (zeros here). The
+                // message stays in the queue rather than be handed over as zeros and removed.
+                try queue.requireNotTruncated(.receive)
                 queue.remove(slot, count: count)
                 try queue.release(operation: .receive)
                 if FutexParking.mayHaveSleepers(queue.sendersWaiting) { queue.wake(MessageQueueLayout.notFullOffset) }
@@ -170,7 +173,11 @@ extension MessageQueueMapping {
     /// Rebuilds the order after the lock's previous holder died, and marks the lock consistent.
     @usableFromInline
     func recoverFromDeadHolder(_ side: MessageQueueSide) throws(InterprocessError) {
+        // An order rebuilt from slots a shrink cut would be built from zeros: the lock is given
+        // back without being marked consistent (the mutex then becomes not recoverable).
+        try requireNotTruncated(side)
         _ = rebuildOrder()
+        try requireNotTruncated(side)
         do throws(InterprocessError) {
             try lock.markConsistent()
         } catch {
@@ -235,6 +242,9 @@ extension MessageQueueMapping {
     /// of the mapping's fault count otherwise).
     @inlinable @inline(__always)
     func requireNotTruncated(_ side: MessageQueueSide) throws(InterprocessError) {
+        // The count is raised by the SIGBUS handler in this thread, at an access just above:
+        // the fence (no instruction on x86) keeps the compiler from loading it before them.
+        atomicMemoryFence(ordering: .acquiringAndReleasing)
         if lock.truncationFaults.pointee.load(ordering: .relaxed) != 0 { try raiseTruncated(side) }
     }
 

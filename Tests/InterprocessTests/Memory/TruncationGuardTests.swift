@@ -190,7 +190,7 @@ extension MemoryTests.TruncationGuardTests {
         }
     }
 
-    @Test("in this process: a shrunk MPMC queue, message queue and pub/sub service report .truncated in state and on a timed-out wait; a message queue send never commits onto a cut page")
+    @Test("in this process: a shrunk MPMC queue, message queue and pub/sub service report .truncated in state and on a timed-out wait; a message queue send never commits onto a cut page, a receive never hands over a cut payload")
     func otherKindsReportIt() throws {
         let mpmcName = TestSupport.uniqueName("shrinkm")
         let mpmc = try MPMCQueue(create: mpmcName, slotCount: 64, slotSize: 64)
@@ -221,6 +221,18 @@ extension MemoryTests.TruncationGuardTests {
         Self.expectTruncated("message queue trySend, slots cut") { () throws(InterprocessError) in _ = try partial.trySend(UInt64(9)) }
         #expect(partial.state.count == 0)
         #expect(partial.state.lockOwner == nil, "the lock was given back")
+
+        // A slot straddling the cut: its header (sequence, length) on the real first page, its
+        // payload past 4096. The receive reads zeros for the payload; it must throw and leave
+        // the message in the queue, not hand zeros over and remove it.
+        let straddleName = TestSupport.uniqueName("shrinkms")
+        let straddle = try MessageQueue(create: straddleName, capacity: 8, maximumSize: 4000)
+        defer { try? MessageQueue.remove(straddleName) }
+        try straddle.send(contentsOf: [UInt8](repeating: 0xA5, count: 4000))
+        try Self.shrink(MemoryFixtures.shmPath(straddleName), to: 4096)
+        Self.expectTruncated("message queue tryReceive, payload cut") { () throws(InterprocessError) in _ = try straddle.tryReceive() }
+        #expect(straddle.state.count == 1, "the message stays")
+        #expect(straddle.state.lockOwner == nil, "the lock was given back")
 
         let serviceName = TestSupport.uniqueName("shrinksv")
         let service = try Service(create: serviceName, configuration: ServiceConfiguration(payload: .bytes(maximumSize: 64)))

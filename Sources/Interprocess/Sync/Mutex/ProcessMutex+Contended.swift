@@ -179,7 +179,7 @@ extension ProcessMutex {
     @usableFromInline
     func truncatedError(operation: String) -> InterprocessError {
         InterprocessError(.truncated, operation: operation, name: name,
-                          reason: "the file holding it was truncated by another process: its lock word reads as zeros here and excludes no other process")
+                          reason: "the file holding it was truncated by another process: pages of its mapping read as zeros here, and a lock word among them would exclude no other process")
     }
 
     func notRecoverableError(operation: String) -> InterprocessError {
