@@ -29,7 +29,7 @@ import Musl
 ///
 /// For an entry whose copies take at most 1 KiB, a read first asks for all of their cache
 /// lines, then loads the version: when the writer has moved on, the copy the version names is
-/// then already on its way (one line transfer instead of two in a row; 3–4× the reads per
+/// then already on its way (one line transfer instead of two in a row; 1.2–4× the reads per
 /// second of a reader polling a value the writer rewrites without pause). The price: such a
 /// reader takes lines from the writer mid-update more often, which lowers the rate of a writer
 /// updating millions of times a second (`BENCHMARKS.md`, "Blackboard reads").

@@ -88,8 +88,10 @@ enum BlackboardBench {
     /// Starts `readers` reader processes on a new board of `copies` copies and calls `body`
     /// with the board, the results segment's base and the readers' pids; checks that no reader
     /// saw a torn value, and returns `body`'s result with every reader's results slot.
+    /// `initiallyActive` readers read from the start (the others sleep until the writer raises
+    /// the active count).
     static func withReaders<Result>(
-        copies: Int, readers: Int, settings: BenchSettings, tag: String,
+        copies: Int, readers: Int, initiallyActive: Int? = nil, settings: BenchSettings, tag: String,
         _ body: (Blackboard, UnsafeMutableRawPointer, [pid_t]) throws -> Result
     ) throws -> (Result, [[UInt64]]) {
         let name = "ipc-bench-\(getpid())-board-\(tag)-\(copies)-\(readers)", resultsName = name + "-results"
@@ -100,7 +102,7 @@ enum BlackboardBench {
         for offset in stride(from: 0, to: resultsSize, by: 8) {
             (base + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
         }
-        (base + activeOffset).storeBytes(of: UInt32(readers), as: UInt32.self)
+        (base + activeOffset).storeBytes(of: UInt32(initiallyActive ?? readers), as: UInt32.self)
         let arguments = { (index: Int) in
             ["bench-peer", "--group", "blackboard", "--transport", "blackboard", "--size", "64",
              "--control", resultsName, "--cpu", String(settings.peerCPU), "--queue", name, "--producer-index", String(index)]
@@ -129,10 +131,13 @@ enum BlackboardBench {
         }
     }
 
-    /// Raises the stop flag and wakes readers that sleep for their turn.
+    /// Raises the stop flag and wakes readers that sleep for their turn. The active count
+    /// changes too, so that a reader about to sleep on the value it last saw does not.
     static func stopReaders(_ base: UnsafeMutableRawPointer) {
         (base + 8).assumingMemoryBound(to: Atomic<UInt64>.self).pointee.store(1, ordering: .releasing)
-        ipcb_shared_word_wake_all((base + activeOffset).assumingMemoryBound(to: UInt32.self))
+        let activeWord = (base + activeOffset).assumingMemoryBound(to: UInt32.self)
+        UnsafeMutablePointer<Atomic<UInt32>>(OpaquePointer(activeWord)).pointee.store(UInt32.max, ordering: .releasing)
+        ipcb_shared_word_wake_all(activeWord)
     }
 
     static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int, pace: Double? = nil) throws -> BlackboardRow {

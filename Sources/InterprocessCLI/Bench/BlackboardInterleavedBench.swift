@@ -45,7 +45,9 @@ enum BlackboardInterleavedBench {
     /// bench's throughput time (at least two phases each).
     static func measure(copies: Int, settings: BenchSettings, warmup: Int) throws -> BlackboardInterleavedRow {
         let phasesEach = max(2, Int((settings.throughputSeconds / phaseSeconds).rounded()))
-        let (writer, slots) = try BlackboardBench.withReaders(copies: copies, readers: readers, settings: settings, tag: "phases") { board, base, pids in
+        // The readers sleep until the first phase: what they read while the writer waits for
+        // them and warms up belongs to neither kind of phase.
+        let (writer, slots) = try BlackboardBench.withReaders(copies: copies, readers: readers, initiallyActive: 0, settings: settings, tag: "phases") { board, base, pids in
             defer { BlackboardBench.stopReaders(base) }
             return try write(board, readers: pids, base: base, phases: 2 * phasesEach, warmup: warmup)
         }
