@@ -19,7 +19,10 @@ extension Publisher {
         book.recheckOne(current: generation)
         guard let spare = book.takeSpare(for: next, current: generation) else { return }
         // From the publication of `next` on, the ring names the spare and no longer `bound`.
-        if bound >= 0 { book.pushPinned(bound) }
+        if bound >= 0 {
+            book.markMoved(bound, in: book.contentGeneration(of: bound))
+            book.pushPinned(bound)
+        }
         loanSlot = spare
     }
 

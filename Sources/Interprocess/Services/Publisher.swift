@@ -128,14 +128,14 @@ public struct Publisher: ~Copyable {
         let written = try write(UnsafeMutableRawBufferPointer(start: pool.base.unsafelyUnwrapped + offset, count: byteCount))
         let count = Swift.min(Swift.max(0, written), byteCount)
         let sequence = next
-        // The sample header in the pool, for tools (subscribers read the control line instead).
+        // The sample header, on the payload's first line: its sequence store publishes the
+        // sample (a subscriber that watches it finds the payload's first bytes in the same line).
         let header = pool.headers.unsafelyUnwrapped + offset
-        header.storeBytes(of: sequence, toByteOffset: ServiceLayout.sampleSequenceOffset, as: UInt64.self)
         header.storeBytes(of: UInt64(truncatingIfNeeded: count) | UInt64(truncatingIfNeeded: generation) << 32,
                           toByteOffset: ServiceLayout.sampleByteCountOffset, as: UInt64.self)
-        let state = records + slot &* recordStride
-        (state + ServiceLayout.slotByteCountOffset).assumingMemoryBound(to: Atomic<UInt32>.self).pointee
-            .store(UInt32(truncatingIfNeeded: count), ordering: .relaxed)
+        (header + ServiceLayout.sampleSequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
+            .store(sequence, ordering: .releasing)
+        // The ring entry: for subscribers that do not know the slot yet, and for waiters.
         let entry = records + (Int(truncatingIfNeeded: sequence) & mask) &* recordStride
         (entry + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
             .store(UInt64(truncatingIfNeeded: slot) | UInt64(truncatingIfNeeded: generation) << 32, ordering: .relaxed)

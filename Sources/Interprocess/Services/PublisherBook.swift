@@ -52,8 +52,8 @@ final class PublisherBook {
 
     private var operation: String { "make publisher of service" }
 
-    /// Reads the control segment: the next sequence (a sample whose entry was stored but whose
-    /// head was not is counted as published), the pool generations (creating generation 0 for
+    /// Reads the control segment: the next sequence (a sample whose header or entry was stored
+    /// but whose head was not is counted as published), the pool generations (creating generation 0 for
     /// a new service), which slots the ring references, and the spare slots.
     func resume() throws(InterprocessError) -> Resumption {
         let geometry = storage.geometry
@@ -63,16 +63,6 @@ final class PublisherBook {
         if entrySequence(Int(truncatingIfNeeded: next) & mask).pointee.load(ordering: .acquiring) == next {
             next &+= 1
             head.pointee.store(next, ordering: .releasing)
-        }
-        var referenced = [Bool](repeating: false, count: geometry.slotCount)
-        for entry in 0..<geometry.ringSize {
-            let slot = entrySlot(entry)
-            guard slot < geometry.slotCount, !referenced[slot] else {
-                throw storage.corruptError(slot < geometry.slotCount
-                    ? "ring entry \(entry) names slot \(slot), which another entry names too"
-                    : "ring entry \(entry) names slot \(slot), outside 0..<\(geometry.slotCount)", operation: operation)
-            }
-            referenced[slot] = true
         }
         let generation = try storage.currentGeneration(operation: operation)
         if storage.generationState(generation).pointee.load(ordering: .acquiring) == ServiceLayout.GenerationState.none.rawValue {
@@ -89,6 +79,20 @@ final class PublisherBook {
         guard pools.pools[generation] != nil else {
             throw storage.corruptError("its current pool generation \(generation) is not live", operation: operation)
         }
+        if finishPublication(of: next) {
+            next &+= 1
+            head.pointee.store(next, ordering: .releasing)
+        }
+        var referenced = [Bool](repeating: false, count: geometry.slotCount)
+        for entry in 0..<geometry.ringSize {
+            let slot = entrySlot(entry)
+            guard slot < geometry.slotCount, !referenced[slot] else {
+                throw storage.corruptError(slot < geometry.slotCount
+                    ? "ring entry \(entry) names slot \(slot), which another entry names too"
+                    : "ring entry \(entry) names slot \(slot), outside 0..<\(geometry.slotCount)", operation: operation)
+            }
+            referenced[slot] = true
+        }
         for slot in 0..<geometry.slotCount {
             let tag = slotTag(slot).pointee.load(ordering: .acquiring)
             if tag != ServiceLayout.freeTag {
@@ -104,6 +108,28 @@ final class PublisherBook {
         }
         for old in 0..<generation where counts[old] == 0 && pools.pools[old] != nil { retire(old) }
         return Resumption(next: next, generation: generation)
+    }
+
+    /// Finishes the publication of sample `sequence` if a dead publisher made it (stored the
+    /// sequence in the sample header of the slot it prepared for it, whose tag says so) and died
+    /// before the ring entry: subscribers that watch the header may have received it, so it
+    /// stays published. Returns whether it did.
+    private func finishPublication(of sequence: UInt64) -> Bool {
+        let entry = Int(truncatingIfNeeded: sequence) & (storage.geometry.ringSize - 1)
+        for slot in 0..<storage.geometry.slotCount where slotTag(slot).pointee.load(ordering: .acquiring) == sequence {
+            let content = slotGeneration(slot)
+            guard content < ServiceLayout.maximumGenerations, let pool = pools.pools[content] else { continue }
+            let view = pool.view
+            let header = view.headers.unsafelyUnwrapped + slot * view.stride
+            guard (header + ServiceLayout.sampleSequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
+                .load(ordering: .acquiring) == sequence else { continue }
+            let record = storage.record(entry)
+            (record + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
+                .store(UInt64(slot) | UInt64(content) << 32, ordering: .relaxed)
+            entrySequence(entry).pointee.store(sequence, ordering: .sequentiallyConsistent)
+            return true
+        }
+        return false
     }
 
     /// Generation 0's slot payload size: the value's size, or a small start for bytes.
@@ -127,8 +153,24 @@ final class PublisherBook {
     func move(_ slot: Int, from old: Int?, to current: Int) {
         storage.record(slot).storeBytes(of: UInt32(current), toByteOffset: ServiceLayout.slotGenerationOffset, as: UInt32.self)
         counts[current] += 1
-        if let old { dropContent(in: old, current: current) }
+        if let old {
+            if old != current { markMoved(slot, in: old) }
+            dropContent(in: old, current: current)
+        }
     }
+
+    /// Tells subscribers that look for their ring entry's next sample in `slot` of
+    /// `generation` (where its last one was) to look at the ring entry instead: the next one
+    /// goes elsewhere. Stored before that sample is published.
+    func markMoved(_ slot: Int, in generation: Int) {
+        guard generation >= 0, generation < ServiceLayout.maximumGenerations, let pool = pools.pools[generation] else { return }
+        let view = pool.view
+        (view.headers.unsafelyUnwrapped + slot * view.stride + ServiceLayout.sampleSequenceOffset)
+            .assumingMemoryBound(to: Atomic<UInt64>.self).pointee.store(ServiceLayout.movedSequence, ordering: .releasing)
+    }
+
+    /// The generation `slot`'s content lives in, as its state says.
+    func contentGeneration(of slot: Int) -> Int { slotGeneration(slot) }
 
     /// One slot's content in `old` is gone.
     private func dropContent(in old: Int, current: Int) {

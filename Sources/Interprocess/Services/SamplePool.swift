@@ -56,6 +56,11 @@ final class SamplePool: Sendable {
                 base.storeBytes(of: UInt64(geometry.slotStride).littleEndian, toByteOffset: ServiceLayout.poolSlotStrideOffset, as: UInt64.self)
                 base.storeBytes(of: UInt32(geometry.payloadOffset).littleEndian, toByteOffset: ServiceLayout.poolPayloadOffsetOffset, as: UInt32.self)
                 base.storeBytes(of: UInt32(geometry.slotsOffset).littleEndian, toByteOffset: ServiceLayout.poolSlotsOffsetOffset, as: UInt32.self)
+                // No slot holds a sample yet: a zero sequence would read as sample 0 published.
+                for slot in 0..<geometry.slotCount {
+                    base.storeBytes(of: ServiceLayout.noSequence, toByteOffset: geometry.slotsOffset + slot * geometry.slotStride
+                                        + ServiceLayout.sampleSequenceOffset, as: UInt64.self)
+                }
             }
         } catch {
             throw error.reported(as: "grow service pool")

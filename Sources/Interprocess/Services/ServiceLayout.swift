@@ -6,14 +6,15 @@
 /// Words written by different processes live on different 128-byte lines: the publisher's line
 /// (claim, head, publication word), the subscribers' shared line (their waiter count, the
 /// progress word, the membership counter), the publisher's parking line, then one record per
-/// slot (a ring entry and the state of the slot normally bound to it on one line), then one
-/// 128-byte entry per subscriber.
+/// slot (a ring entry on one line, written by the publisher as it publishes, and the state of
+/// the slot normally bound to it on the next: the tag the publisher sets when it prepares the
+/// slot and the subscribers' pins), then one 128-byte entry per subscriber.
 @usableFromInline
 enum ServiceLayout {
     /// `"SRVC"` read as a little-endian UInt32: marks an initialized control segment body.
     static let tag: UInt32 = 0x4356_5253
     /// The body layout version (also the segment header's kind version).
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     // Configuration line (written once, by the creator).
     static let tagOffset = 0                    // UInt32
@@ -59,14 +60,14 @@ enum ServiceLayout {
 
     /// Where the slot records start.
     static let recordsOffset = 1152
-    // A record: ring entry, then slot state.
+    // A record: ring entry (its own line), then slot state (from the next line on). A publication
+    // writes the entry's line and not the state's, so a subscriber's pin does not wait for it.
     @usableFromInline static let entrySequenceOffset = 0        // UInt64: sequence published, `noSequence` when none
     @usableFromInline static let entrySlotOffset = 8            // UInt32: the slot holding it
     @usableFromInline static let entryGenerationOffset = 12     // UInt32: the slot's generation then (for tools)
-    @usableFromInline static let slotTagOffset = 16             // UInt64: sequence the slot holds, `freeTag` when none
-    @usableFromInline static let slotGenerationOffset = 24      // UInt32: the generation its content lives in
-    @usableFromInline static let slotByteCountOffset = 28       // UInt32: its sample's size
-    @usableFromInline static let slotPinsOffset = 32            // UInt64 × pinWords: bit j = subscriber j holds it
+    @usableFromInline static let slotTagOffset = 128            // UInt64: sequence the slot holds, `freeTag` when none
+    @usableFromInline static let slotGenerationOffset = 136     // UInt32: the generation its content lives in
+    @usableFromInline static let slotPinsOffset = 144           // UInt64 × pinWords: bit j = subscriber j holds it
 
     // A subscriber entry (128 bytes).
     static let subscriberEntrySize = 128
@@ -82,6 +83,9 @@ enum ServiceLayout {
 
     /// An entry with nothing published yet.
     @usableFromInline static let noSequence = UInt64.max
+    /// A sample header's sequence once its ring entry's next sample goes to another slot (or
+    /// generation): subscribers that look there first go to the ring entry.
+    @usableFromInline static let movedSequence = UInt64.max - 1
     /// A slot holding no sample.
     @usableFromInline static let freeTag = UInt64.max
 
@@ -91,7 +95,7 @@ enum ServiceLayout {
     // Pool segment body (kind `.samplePool`).
     /// `"POOL"` read as a little-endian UInt32.
     static let poolTag: UInt32 = 0x4C4F_4F50
-    static let poolVersion: UInt32 = 1
+    static let poolVersion: UInt32 = 2
     static let poolTagOffset = 0                // UInt32
     static let poolVersionOffset = 4            // UInt32
     static let poolGenerationOffset = 8         // UInt32
@@ -100,10 +104,14 @@ enum ServiceLayout {
     static let poolSlotStrideOffset = 24        // UInt64
     static let poolPayloadOffsetOffset = 32     // UInt32: payload offset within a slot
     static let poolSlotsOffsetOffset = 36       // UInt32: where slot 0 starts in the body
-    // The sample header at the start of each slot (written by the publisher; for tools).
-    @usableFromInline static let sampleSequenceOffset = 0         // UInt64
+    // The sample header at the start of each slot, written by the publisher: its sequence store
+    // is the publication (subscribers watch it), the byte count is the sample's size.
+    @usableFromInline static let sampleSequenceOffset = 0         // UInt64: `noSequence` until the slot's first sample
     @usableFromInline static let sampleByteCountOffset = 8        // UInt32
     static let sampleGenerationOffset = 12      // UInt32
+    /// The sample header's size: a payload aligned to at most this many bytes starts on the
+    /// header's cache line, so a subscriber that sees the sequence has the payload's first bytes.
+    static let sampleHeaderSize = 16
 
     /// What a generation table entry says about its pool segment.
     enum GenerationState: UInt32 {
@@ -152,7 +160,7 @@ struct ServiceGeometry: Sendable, Equatable {
 @usableFromInline
 struct PoolGeometry: Sendable, Equatable {
     let slotPayloadSize: Int
-    /// Offset of the payload within a slot (after the 64-byte sample header, aligned).
+    /// Offset of the payload within a slot: right after the 16-byte sample header, aligned.
     let payloadOffset: Int
     let slotStride: Int
     /// Offset of slot 0 in the body: the segment's start plus this is a multiple of the alignment.
@@ -160,11 +168,12 @@ struct PoolGeometry: Sendable, Equatable {
     let slotCount: Int
 
     init(slotPayloadSize: Int, alignment: Int, slotCount: Int) {
-        let unit = Swift.max(64, alignment)
         self.slotPayloadSize = slotPayloadSize
-        payloadOffset = unit
-        slotStride = (unit + slotPayloadSize + unit - 1) / unit * unit
+        payloadOffset = Swift.max(ServiceLayout.sampleHeaderSize, alignment)
+        // Slots start on 128-byte boundaries: a slot's header line never shares the pair of
+        // lines the CPU fetches together with another slot's.
         let line = Swift.max(128, alignment)
+        slotStride = (payloadOffset + slotPayloadSize + line - 1) / line * line
         slotsOffset = (SegmentHeader.size + 128 + line - 1) / line * line - SegmentHeader.size
         self.slotCount = slotCount
     }

@@ -37,6 +37,10 @@ public struct Subscriber: ~Copyable {
     @usableFromInline let pinOffset: Int
     @usableFromInline let pinBit: UInt64
     @usableFromInline let pools: UnsafeMutablePointer<PoolView>
+    /// Per ring entry, the slot and generation (`slot | generation << 32`) that held its last
+    /// sample received here, or `SubscriberSeat.noGuess`: where the next sample of that entry
+    /// is looked for first.
+    @usableFromInline let guesses: UnsafeMutablePointer<UInt64>
     @usableFromInline let cursorWord: UnsafeMutablePointer<Atomic<UInt64>>
     @usableFromInline let receivedWord: UnsafeMutablePointer<Atomic<UInt64>>
     @usableFromInline let missedWord: UnsafeMutablePointer<Atomic<UInt64>>
@@ -91,6 +95,7 @@ public struct Subscriber: ~Copyable {
         pinOffset = ServiceLayout.slotPinsOffset + (index / 64) * 8
         pinBit = UInt64(1) << UInt64(index % 64)
         pools = seat.pools.views
+        guesses = seat.guesses(ringSize: storage.geometry.ringSize)
         cursorWord = SubscriberTable.word64(storage, index, ServiceLayout.subscriberCursorOffset)
         receivedWord = SubscriberTable.word64(storage, index, ServiceLayout.subscriberReceivedOffset)
         missedWord = SubscriberTable.word64(storage, index, ServiceLayout.subscriberMissedOffset)
@@ -138,60 +143,99 @@ public struct Subscriber: ~Copyable {
     /// Pins the next sample and moves past it; nil when there is none and `deadline` is nil,
     /// else waits for one until `deadline` (`.timedOut`). The caller unpins it.
     ///
+    /// Finding the slot: the slot this ring entry named a lap ago is where the publisher
+    /// normally puts the sample again, so the subscriber first looks at that slot's sample
+    /// header (whose sequence store is the publication, on the payload's first line: one line
+    /// crosses between the cores, as in the C spin floor). When it does not say the cursor, the
+    /// ring entry does the finding, as it does for a subscriber that has no guess yet.
+    ///
     /// The pin handshake: set this subscriber's bit in the slot's pins, then read the slot's
     /// tag (both sequentially consistent, against the publisher's exchange of the tag and
     /// load of the pins): the tag still says this sequence → the slot is held; anything else →
-    /// the sample is gone (counted missed).
+    /// the sample is gone (counted missed, once the ring entry confirms it).
     @inlinable @inline(__always)
     mutating func _pinNext(until deadline: Deadline?) throws(InterprocessError) -> Pinned? {
+        var guessing = true
         while true {
-            let entry = records + (Int(truncatingIfNeeded: cursor) & mask) &* recordStride
-            let sequenceWord = (entry + ServiceLayout.entrySequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
-            let sequence = sequenceWord.pointee.load(ordering: .acquiring)
-            if sequence == cursor {
+            let index = Int(truncatingIfNeeded: cursor) & mask
+            var slot = -1
+            if guessing {
+                let guess = guesses[index]
+                if guess != SubscriberSeat.noGuess {
+                    let candidate = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: guess))
+                    let view = pools[Int(truncatingIfNeeded: guess >> 32)]
+                    let published = (view.headers.unsafelyUnwrapped + candidate &* view.stride).assumingMemoryBound(to: Atomic<UInt64>.self)
+                        .pointee.load(ordering: .acquiring)
+                    if published == cursor {
+                        slot = candidate
+                    } else if deadline == nil, published < cursor, cursor &- published == UInt64(truncatingIfNeeded: mask &+ 1) {
+                        // The slot still holds the entry's previous sample, and the publisher
+                        // marks it before it puts the entry's next one elsewhere: nothing new.
+                        return nil
+                    }
+                }
+            }
+            if slot < 0 {
+                let entry = records + index &* recordStride
+                let sequenceWord = (entry + ServiceLayout.entrySequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+                let sequence = sequenceWord.pointee.load(ordering: .acquiring)
+                if sequence != cursor {
+                    if sequence == ServiceLayout.noSequence || Int64(bitPattern: sequence &- cursor) < 0 {
+                        guard let deadline else { return nil }
+                        try awaitPublication(sequenceWord, observed: sequence, until: deadline)
+                        guessing = true
+                        continue
+                    }
+                    try skipLapped(sequence)
+                    guessing = true
+                    continue
+                }
                 let location = (entry + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
                     .load(ordering: .relaxed)
-                let slot = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: location))
+                slot = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: location))
                 if slot >= slotCount { try ServiceFailure.raise(slotError(slot)) }
                 // Start fetching the payload now, so that its line crosses while the pin does
                 // (the entry names the generation too; the slot state, read after the pin, decides).
                 let named = Int(truncatingIfNeeded: location >> 32)
-                if named < ServiceLayout.maximumGenerations, let base = pools[named].base {
-                    CPU.prefetch(base + slot &* pools[named].stride)
+                if named < ServiceLayout.maximumGenerations, let headers = pools[named].headers {
+                    CPU.prefetch(headers + slot &* pools[named].stride)
                 }
-                let state = records + slot &* recordStride
-                let pin = (state + pinOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
-                pin.pointee.bitwiseOr(pinBit, ordering: .sequentiallyConsistent)
-                if (state + ServiceLayout.slotTagOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
-                    .load(ordering: .sequentiallyConsistent) == sequence {
-                    let generation = Int(truncatingIfNeeded: (state + ServiceLayout.slotGenerationOffset)
-                        .assumingMemoryBound(to: Atomic<UInt32>.self).pointee.load(ordering: .relaxed))
-                    let count = Int(truncatingIfNeeded: (state + ServiceLayout.slotByteCountOffset)
-                        .assumingMemoryBound(to: Atomic<UInt32>.self).pointee.load(ordering: .relaxed))
-                    var view = generation < ServiceLayout.maximumGenerations ? pools[generation] : PoolView()
-                    if view.base == nil || count > view.payloadSize {
-                        view = try poolView(generation, slot: slot, count: count, pin: pin)
-                    }
-                    let pinned = Pinned(pin: pin, payload: UnsafeRawBufferPointer(start: view.base.unsafelyUnwrapped + slot &* view.stride, count: count),
-                                        sequence: sequence, missedBefore: missedPending)
-                    missedPending = 0
-                    received &+= 1
-                    receivedWord.pointee.store(received, ordering: .relaxed)
-                    advance(to: sequence &+ 1)
-                    return pinned
-                }
-                pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
-                // Reused between the entry's read and the pin: it left the window.
-                countMissed(1)
-                advance(to: cursor &+ 1)
+                guessing = false
+            }
+            let sequence = cursor
+            let state = records + slot &* recordStride
+            let pin = (state + pinOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+            pin.pointee.bitwiseOr(pinBit, ordering: .sequentiallyConsistent)
+            if (state + ServiceLayout.slotTagOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
+                .load(ordering: .sequentiallyConsistent) == sequence {
+                let generation = Int(truncatingIfNeeded: (state + ServiceLayout.slotGenerationOffset)
+                    .assumingMemoryBound(to: Atomic<UInt32>.self).pointee.load(ordering: .relaxed))
+                var view = generation < ServiceLayout.maximumGenerations ? pools[generation] : PoolView()
+                if view.base == nil { view = try poolView(generation, slot: slot, pin: pin) }
+                // Ordered by the acquire of the header's or the entry's sequence, both stored after it.
+                let count = Int(truncatingIfNeeded: (view.headers.unsafelyUnwrapped + slot &* view.stride + ServiceLayout.sampleByteCountOffset)
+                    .assumingMemoryBound(to: UInt32.self).pointee)
+                if count > view.payloadSize { try ServiceFailure.raise(byteCountError(count, slot: slot, generation: generation, view: view, pin: pin)) }
+                guesses[index] = UInt64(truncatingIfNeeded: slot) | UInt64(truncatingIfNeeded: generation) << 32
+                let pinned = Pinned(pin: pin, payload: UnsafeRawBufferPointer(start: view.base.unsafelyUnwrapped + slot &* view.stride, count: count),
+                                    sequence: sequence, missedBefore: missedPending)
+                missedPending = 0
+                received &+= 1
+                receivedWord.pointee.store(received, ordering: .relaxed)
+                advance(to: sequence &+ 1)
+                return pinned
+            }
+            pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
+            if guessing {
+                // The guessed slot held the sample and was reused since: the ring entry says
+                // whether the sample is gone or elsewhere.
+                guessing = false
                 continue
             }
-            if sequence == ServiceLayout.noSequence || Int64(bitPattern: sequence &- cursor) < 0 {
-                guard let deadline else { return nil }
-                try awaitPublication(sequenceWord, observed: sequence, until: deadline)
-                continue
-            }
-            try skipLapped(sequence)
+            // Reused between the entry's read and the pin: it left the window.
+            countMissed(1)
+            advance(to: cursor &+ 1)
+            guessing = true
         }
     }
 
@@ -201,8 +245,21 @@ public struct Subscriber: ~Copyable {
         until deadline: Deadline?, _ body: (borrowing ReceivedSample) throws(InterprocessError) -> Result
     ) throws(InterprocessError) -> Result? {
         guard let pinned = try _pinNext(until: deadline) else { return nil }
-        defer { pinned.pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing) }
+        defer {
+            pinned.pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
+            askForNextPin()
+        }
         return try body(ReceivedSample(sequence: pinned.sequence, missedBefore: pinned.missedBefore, payload: pinned.payload))
+    }
+
+    /// Asks for the line of the next sample's pins (in the slot guessed for it) for writing,
+    /// while the publisher is not writing it: the pin then finds it here instead of waiting
+    /// for a transfer after the sample is seen.
+    @inlinable @inline(__always)
+    func askForNextPin() {
+        let guess = guesses[Int(truncatingIfNeeded: cursor) & mask]
+        guard guess != SubscriberSeat.noGuess else { return }
+        CPU.prefetchForWriting(records + (Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: guess)) &* recordStride &+ pinOffset))
     }
 
     /// Moves the cursor; a `.block` subscriber publishes it with the waker's half of the

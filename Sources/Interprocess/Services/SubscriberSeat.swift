@@ -13,6 +13,11 @@ final class SubscriberSeat: @unchecked Sendable {
     let claim: UInt64
     let pools = PoolMappings()
 
+    /// The subscriber's guesses, one per ring entry (see ``Subscriber/guesses``).
+    private var guessTable: UnsafeMutablePointer<UInt64>?
+    /// A ring entry with no guess yet.
+    @usableFromInline static let noGuess = UInt64.max
+
     init(_ storage: ServiceStorage, index: Int, claim: UInt64) {
         self.storage = storage
         self.index = index
@@ -20,7 +25,17 @@ final class SubscriberSeat: @unchecked Sendable {
     }
 
     deinit {
+        guessTable?.deallocate()
         SubscriberTable.leave(storage, index, claim: claim)
+    }
+
+    /// The guess table, made (every entry `noGuess`) on the first call.
+    func guesses(ringSize: Int) -> UnsafeMutablePointer<UInt64> {
+        if let guessTable { return guessTable }
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: ringSize)
+        table.initialize(repeating: SubscriberSeat.noGuess, count: ringSize)
+        guessTable = table
+        return table
     }
 
     /// Maps (read-only) every pool generation the control segment records as live. Best
@@ -46,11 +61,21 @@ extension Subscriber {
         return service.storage.slotIndexError(slot, entry: entry, operation: "receive from service")
     }
 
-    /// The view of `generation` for a pinned sample of `count` bytes in `slot`, mapping the
-    /// generation read-only the first time; unpins and throws `.corrupt` for a generation or
-    /// size no publisher writes.
+    /// The error for a pinned sample whose header says `count` bytes, more than its slots
+    /// hold; unpins it first.
     @usableFromInline
-    func poolView(_ generation: Int, slot: Int, count: Int, pin: UnsafeMutablePointer<Atomic<UInt64>>) throws(InterprocessError) -> PoolView {
+    func byteCountError(_ count: Int, slot: Int, generation: Int, view: PoolView,
+                        pin: UnsafeMutablePointer<Atomic<UInt64>>) -> InterprocessError {
+        pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
+        return service.storage.byteCountError(count, slot: slot, generation: generation, limit: view.payloadSize,
+                                              operation: "receive from service")
+    }
+
+    /// The view of `generation` for a pinned sample in `slot`, mapping the generation
+    /// read-only the first time; unpins and throws `.corrupt` for a generation no publisher
+    /// writes.
+    @usableFromInline
+    func poolView(_ generation: Int, slot: Int, pin: UnsafeMutablePointer<Atomic<UInt64>>) throws(InterprocessError) -> PoolView {
         let operation = "receive from service"
         let storage = service.storage
         do throws(InterprocessError) {
@@ -59,11 +84,7 @@ extension Subscriber {
                 seat.pools.install(try SamplePool(opening: generation, of: storage, slotPayloadSize: size, access: .readOnly,
                                                   operation: operation))
             }
-            let view = pools[generation]
-            guard count <= view.payloadSize else {
-                throw storage.byteCountError(count, slot: slot, generation: generation, limit: view.payloadSize, operation: operation)
-            }
-            return view
+            return pools[generation]
         } catch {
             pin.pointee.bitwiseAnd(~pinBit, ordering: .releasing)
             guard error.code == .notFound else { throw error }

@@ -19,7 +19,8 @@ struct PubSubPayload {
     let answer: UnsafeMutableRawBufferPointer?
 
     /// `pubsub`: a header of 8 bytes (the round) or, from 16-byte samples on, 16 bytes (the
-    /// round and the send tick).
+    /// round and its complement: a second word checked on receipt, with no clock read in the
+    /// handoff that the floor does not make either).
     init(headerOnly byteCount: Int) {
         self.byteCount = byteCount
         message = nil
@@ -50,12 +51,13 @@ struct PubSubPayload {
             sample.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(message)) }
         } else {
             sample.storeBytes(of: round, as: UInt64.self)
-            if byteCount >= 16 { sample.storeBytes(of: benchTicks(), toByteOffset: 8, as: UInt64.self) }
+            if byteCount >= 16 { sample.storeBytes(of: ~round, toByteOffset: 8, as: UInt64.self) }
         }
     }
 
     /// Reads a received sample: the header, or a copy of the whole payload; returns the round
-    /// it carries, or `UInt64.max` for a sample of the wrong size or without a send tick.
+    /// it carries, or `UInt64.max` for a sample of the wrong size or whose second word is not
+    /// the round's complement.
     @inline(__always)
     func read(_ sample: borrowing ReceivedSample) -> UInt64 {
         sample.withUnsafeBytes { bytes in
@@ -65,7 +67,7 @@ struct PubSubPayload {
                 return answer.load(as: UInt64.self)
             }
             let round = bytes.load(as: UInt64.self)
-            guard byteCount < 16 || bytes.load(fromByteOffset: 8, as: UInt64.self) != 0 else { return UInt64.max }
+            guard byteCount < 16 || bytes.load(fromByteOffset: 8, as: UInt64.self) == ~round else { return UInt64.max }
             return round
         }
     }

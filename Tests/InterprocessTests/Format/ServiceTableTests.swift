@@ -54,12 +54,13 @@ import Testing
         typealias L = ServiceLayout
         try check("### Slot record", [
             "entrySequence": (L.entrySequenceOffset, 8), "entrySlot": (L.entrySlotOffset, 4), "entryGeneration": (L.entryGenerationOffset, 4),
-            "tag": (L.slotTagOffset, 8), "slotGeneration": (L.slotGenerationOffset, 4), "byteCount": (L.slotByteCountOffset, 4),
+            "tag": (L.slotTagOffset, 8), "slotGeneration": (L.slotGenerationOffset, 4), "reserved": (L.slotGenerationOffset + 4, 4),
             "pins": (L.slotPinsOffset, nil),
         ])
-        // The record of a service with up to 64 subscribers is one 128-byte line.
-        #expect(ServiceGeometry(ServiceConfiguration(maximumSubscribers: 64)).recordStride == 128)
-        #expect(ServiceGeometry(ServiceConfiguration(maximumSubscribers: 1024)).recordStride == 256)
+        // A record is the ring entry's line and the slot state's line (two lines from 896
+        // subscribers on).
+        #expect(ServiceGeometry(ServiceConfiguration(maximumSubscribers: 64)).recordStride == 256)
+        #expect(ServiceGeometry(ServiceConfiguration(maximumSubscribers: 1024)).recordStride == 384)
     }
 
     @Test func subscriberEntry() throws {

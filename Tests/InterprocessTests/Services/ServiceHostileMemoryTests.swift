@@ -67,7 +67,9 @@ struct ServiceHostileMemoryTests {
     func byteCount() throws {
         let fixture = try Fixture("svc-hostile-count")
         defer { try? Service.remove(fixture.name) }
-        fixture.record(0).storeBytes(of: UInt32(1 << 20), toByteOffset: ServiceLayout.slotByteCountOffset, as: UInt32.self)
+        // Sample 0's header in the pool (slot 0 of generation 0), which the publisher maps read-write.
+        fixture.publisher.pool.headers.unsafelyUnwrapped
+            .storeBytes(of: UInt32(1 << 20), toByteOffset: ServiceLayout.sampleByteCountOffset, as: UInt32.self)
         let failure = Self.corruptReceive(fixture)
         let error = try #require(failure)
         #expect(error.code == .corrupt && error.reason.contains("bytes"), "\(error)")
