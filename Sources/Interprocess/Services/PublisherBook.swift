@@ -60,9 +60,17 @@ final class PublisherBook {
         let head = storage.word64(ServiceLayout.headOffset)
         var next = head.pointee.load(ordering: .acquiring)
         let mask = geometry.ringSize - 1
-        if entrySequence(Int(truncatingIfNeeded: next) & mask).pointee.load(ordering: .acquiring) == next {
-            next &+= 1
-            head.pointee.store(next, ordering: .releasing)
+        // Everything is checked before anything is written: a corrupt segment is reported as
+        // it was found.
+        var named = [Bool](repeating: false, count: geometry.slotCount)
+        for entry in 0..<geometry.ringSize {
+            let slot = entrySlot(entry)
+            guard slot < geometry.slotCount, !named[slot] else {
+                throw storage.corruptError(slot < geometry.slotCount
+                    ? "ring entry \(entry) names slot \(slot), which another entry names too"
+                    : "ring entry \(entry) names slot \(slot), outside 0..<\(geometry.slotCount)", operation: operation)
+            }
+            named[slot] = true
         }
         let generation = try storage.currentGeneration(operation: operation)
         if storage.generationState(generation).pointee.load(ordering: .acquiring) == ServiceLayout.GenerationState.none.rawValue {
@@ -79,29 +87,29 @@ final class PublisherBook {
         guard pools.pools[generation] != nil else {
             throw storage.corruptError("its current pool generation \(generation) is not live", operation: operation)
         }
-        if finishPublication(of: next) {
+        for slot in 0..<geometry.slotCount where slotTag(slot).pointee.load(ordering: .acquiring) != ServiceLayout.freeTag {
+            let content = slotGeneration(slot)
+            guard content < ServiceLayout.maximumGenerations, pools.pools[content] != nil else {
+                throw storage.corruptError("slot \(slot) holds content in generation \(content), which is not live", operation: operation)
+            }
+        }
+        let resumed = next
+        if entrySequence(Int(truncatingIfNeeded: next) & mask).pointee.load(ordering: .acquiring) == next {
             next &+= 1
+        }
+        if finishPublication(of: next, named: named) { next &+= 1 }
+        if next != resumed {
             head.pointee.store(next, ordering: .releasing)
+            // Subscribers asleep on the entry learn of the sample now, not at their next look.
+            let parking = storage.publicationParking
+            parking.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            Futex.wake(parking.futexWord)
         }
         var referenced = [Bool](repeating: false, count: geometry.slotCount)
-        for entry in 0..<geometry.ringSize {
-            let slot = entrySlot(entry)
-            guard slot < geometry.slotCount, !referenced[slot] else {
-                throw storage.corruptError(slot < geometry.slotCount
-                    ? "ring entry \(entry) names slot \(slot), which another entry names too"
-                    : "ring entry \(entry) names slot \(slot), outside 0..<\(geometry.slotCount)", operation: operation)
-            }
-            referenced[slot] = true
-        }
+        for entry in 0..<geometry.ringSize { referenced[entrySlot(entry)] = true }
         for slot in 0..<geometry.slotCount {
             let tag = slotTag(slot).pointee.load(ordering: .acquiring)
-            if tag != ServiceLayout.freeTag {
-                let content = slotGeneration(slot)
-                guard content < ServiceLayout.maximumGenerations, pools.pools[content] != nil else {
-                    throw storage.corruptError("slot \(slot) holds content in generation \(content), which is not live", operation: operation)
-                }
-                counts[content] += 1
-            }
+            if tag != ServiceLayout.freeTag { counts[slotGeneration(slot)] += 1 }
             if !referenced[slot] {
                 if tag == ServiceLayout.freeTag { pushFree(slot) } else { pushPinned(slot) }
             }
@@ -113,10 +121,13 @@ final class PublisherBook {
     /// Finishes the publication of sample `sequence` if a dead publisher made it (stored the
     /// sequence in the sample header of the slot it prepared for it, whose tag says so) and died
     /// before the ring entry: subscribers that watch the header may have received it, so it
-    /// stays published. Returns whether it did.
-    private func finishPublication(of sequence: UInt64) -> Bool {
+    /// stays published. The slot must be the one the entry names or one no entry names (`named`),
+    /// so that no two entries name one slot. Returns whether it did.
+    private func finishPublication(of sequence: UInt64, named: [Bool]) -> Bool {
         let entry = Int(truncatingIfNeeded: sequence) & (storage.geometry.ringSize - 1)
-        for slot in 0..<storage.geometry.slotCount where slotTag(slot).pointee.load(ordering: .acquiring) == sequence {
+        let current = entrySlot(entry)
+        for slot in 0..<storage.geometry.slotCount
+        where (slot == current || !named[slot]) && slotTag(slot).pointee.load(ordering: .acquiring) == sequence {
             let content = slotGeneration(slot)
             guard content < ServiceLayout.maximumGenerations, let pool = pools.pools[content] else { continue }
             let view = pool.view
