@@ -72,7 +72,15 @@ final class PublisherBook {
             }
             named[slot] = true
         }
-        let generation = try storage.currentGeneration(operation: operation)
+        let recorded = try storage.currentGeneration(operation: operation)
+        // A publisher killed in `create` after making a generation live and before making it
+        // current left it above the current one. Subscribers that attached since have mapped
+        // it: it is adopted, because making it again would replace the file under them.
+        var generation = recorded
+        while generation + 1 < ServiceLayout.maximumGenerations,
+              storage.generationState(generation + 1).pointee.load(ordering: .acquiring) == ServiceLayout.GenerationState.live.rawValue {
+            generation += 1
+        }
         if storage.generationState(generation).pointee.load(ordering: .acquiring) == ServiceLayout.GenerationState.none.rawValue {
             guard generation == 0 else {
                 throw storage.corruptError("its current pool generation \(generation) was never made", operation: operation)
@@ -92,6 +100,9 @@ final class PublisherBook {
             guard content < ServiceLayout.maximumGenerations, pools.pools[content] != nil else {
                 throw storage.corruptError("slot \(slot) holds content in generation \(content), which is not live", operation: operation)
             }
+        }
+        if generation != recorded {
+            storage.word32(ServiceLayout.currentGenerationOffset).pointee.store(UInt32(generation), ordering: .releasing)
         }
         let resumed = next
         if entrySequence(Int(truncatingIfNeeded: next) & mask).pointee.load(ordering: .acquiring) == next {

@@ -93,4 +93,24 @@ struct PubSubSlotGuessTests {
         #expect(try subscriber.tryReceive() == [9])
         #expect(subscriber.missedCount == 0 && subscriber.receivedCount == 4)
     }
+
+    @Test("a publisher killed between making a pool generation live and making it current: its successor adopts that generation instead of making it again under subscribers that mapped it")
+    func liveGenerationAboveCurrent() throws {
+        let (name, service) = try Self.makeService("svc-guess-orphan")
+        defer { try? Service.remove(name) }
+        do {
+            var first = try Publisher(service: service)
+            try first.send(contentsOf: [0])
+            // What `grow` does before it stores the current generation.
+            try first.book.create(generation: 1, slotPayloadSize: 1024)
+            service.storage.word32(ServiceLayout.currentGenerationOffset).pointee.store(0, ordering: .releasing)
+        }
+        // Attaching maps every live generation, generation 1 included.
+        var subscriber = try Subscriber(service: service, history: false)
+        var second = try Publisher(service: service)
+        let large = [UInt8](repeating: 0xA5, count: 1000)
+        try second.send(contentsOf: large)
+        #expect(try subscriber.tryReceive() == large)
+        #expect(service.storage.word32(ServiceLayout.currentGenerationOffset).pointee.load(ordering: .acquiring) == 1)
+    }
 }
