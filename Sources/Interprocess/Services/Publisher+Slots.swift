@@ -20,7 +20,7 @@ extension Publisher {
         guard let spare = book.takeSpare(for: next, current: generation) else { return }
         // From the publication of `next` on, the ring names the spare and no longer `bound`.
         if bound >= 0 {
-            book.markMoved(bound, in: book.contentGeneration(of: bound))
+            book.markMoved(bound, in: book.slotGeneration(bound))
             book.pushPinned(bound)
         }
         loanSlot = spare

@@ -130,11 +130,9 @@ public struct Publisher: ~Copyable {
         let sequence = next
         // The sample header, on the payload's first line: its sequence store publishes the
         // sample (a subscriber that watches it finds the payload's first bytes in the same line).
-        let header = pool.headers.unsafelyUnwrapped + offset
-        header.storeBytes(of: UInt64(truncatingIfNeeded: count) | UInt64(truncatingIfNeeded: generation) << 32,
-                          toByteOffset: ServiceLayout.sampleByteCountOffset, as: UInt64.self)
-        (header + ServiceLayout.sampleSequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
-            .store(sequence, ordering: .releasing)
+        pool.header(slot).storeBytes(of: UInt64(truncatingIfNeeded: count) | UInt64(truncatingIfNeeded: generation) << 32,
+                                     toByteOffset: ServiceLayout.sampleByteCountOffset, as: UInt64.self)
+        pool.sequenceWord(slot).pointee.store(sequence, ordering: .releasing)
         // The ring entry: for subscribers that do not know the slot yet, and for waiters.
         let entry = records + (Int(truncatingIfNeeded: sequence) & mask) &* recordStride
         (entry + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee

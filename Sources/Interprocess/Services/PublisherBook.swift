@@ -141,10 +141,7 @@ final class PublisherBook {
         where (slot == current || !named[slot]) && slotTag(slot).pointee.load(ordering: .acquiring) == sequence {
             let content = slotGeneration(slot)
             guard content < ServiceLayout.maximumGenerations, let pool = pools.pools[content] else { continue }
-            let view = pool.view
-            let header = view.headers.unsafelyUnwrapped + slot * view.stride
-            guard (header + ServiceLayout.sampleSequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
-                .load(ordering: .acquiring) == sequence else { continue }
+            guard pool.view.sequenceWord(slot).pointee.load(ordering: .acquiring) == sequence else { continue }
             let record = storage.record(entry)
             (record + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
                 .store(UInt64(slot) | UInt64(content) << 32, ordering: .relaxed)
@@ -186,13 +183,8 @@ final class PublisherBook {
     /// goes elsewhere. Stored before that sample is published.
     func markMoved(_ slot: Int, in generation: Int) {
         guard generation >= 0, generation < ServiceLayout.maximumGenerations, let pool = pools.pools[generation] else { return }
-        let view = pool.view
-        (view.headers.unsafelyUnwrapped + slot * view.stride + ServiceLayout.sampleSequenceOffset)
-            .assumingMemoryBound(to: Atomic<UInt64>.self).pointee.store(ServiceLayout.movedSequence, ordering: .releasing)
+        pool.view.sequenceWord(slot).pointee.store(ServiceLayout.movedSequence, ordering: .releasing)
     }
-
-    /// The generation `slot`'s content lives in, as its state says.
-    func contentGeneration(of slot: Int) -> Int { slotGeneration(slot) }
 
     /// One slot's content in `old` is gone.
     private func dropContent(in old: Int, current: Int) {
@@ -301,7 +293,8 @@ final class PublisherBook {
         (storage.record(slot) + ServiceLayout.slotTagOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
-    private func slotGeneration(_ slot: Int) -> Int {
+    /// The generation `slot`'s content lives in, as its state says.
+    func slotGeneration(_ slot: Int) -> Int {
         Int((storage.record(slot) + ServiceLayout.slotGenerationOffset).assumingMemoryBound(to: Atomic<UInt32>.self)
             .pointee.load(ordering: .relaxed))
     }

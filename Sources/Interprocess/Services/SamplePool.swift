@@ -1,4 +1,6 @@
 #if os(Linux)
+public import Synchronization
+
 /// Where one pool generation's slots are in this process: what the hot paths read to find a
 /// sample's payload. `base` is nil for a generation not mapped here (yet).
 @frozen @usableFromInline
@@ -15,6 +17,16 @@ struct PoolView {
         stride = 0
         payloadSize = 0
         headers = nil
+    }
+
+    /// Slot `slot`'s sample header, in a mapped generation.
+    @inlinable @inline(__always)
+    func header(_ slot: Int) -> UnsafeMutableRawPointer { headers.unsafelyUnwrapped + slot &* stride }
+
+    /// The sequence word of slot `slot`'s sample header (its store is the publication).
+    @inlinable @inline(__always)
+    func sequenceWord(_ slot: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (header(slot) + ServiceLayout.sampleSequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 }
 

@@ -163,9 +163,7 @@ public struct Subscriber: ~Copyable {
                 let guess = guesses[index]
                 if guess != SubscriberSeat.noGuess {
                     let candidate = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: guess))
-                    let view = pools[Int(truncatingIfNeeded: guess >> 32)]
-                    let published = (view.headers.unsafelyUnwrapped + candidate &* view.stride).assumingMemoryBound(to: Atomic<UInt64>.self)
-                        .pointee.load(ordering: .acquiring)
+                    let published = pools[Int(truncatingIfNeeded: guess >> 32)].sequenceWord(candidate).pointee.load(ordering: .acquiring)
                     if published == cursor {
                         slot = candidate
                     } else if deadline == nil, published < cursor, cursor &- published == UInt64(truncatingIfNeeded: mask &+ 1) {
@@ -197,8 +195,8 @@ public struct Subscriber: ~Copyable {
                 // Start fetching the payload now, so that its line crosses while the pin does
                 // (the entry names the generation too; the slot state, read after the pin, decides).
                 let named = Int(truncatingIfNeeded: location >> 32)
-                if named < ServiceLayout.maximumGenerations, let headers = pools[named].headers {
-                    CPU.prefetch(headers + slot &* pools[named].stride)
+                if named < ServiceLayout.maximumGenerations, pools[named].headers != nil {
+                    CPU.prefetch(pools[named].header(slot))
                 }
                 guessing = false
             }
@@ -213,7 +211,7 @@ public struct Subscriber: ~Copyable {
                 var view = generation < ServiceLayout.maximumGenerations ? pools[generation] : PoolView()
                 if view.base == nil { view = try poolView(generation, slot: slot, pin: pin) }
                 // Ordered by the acquire of the header's or the entry's sequence, both stored after it.
-                let count = Int(truncatingIfNeeded: (view.headers.unsafelyUnwrapped + slot &* view.stride + ServiceLayout.sampleByteCountOffset)
+                let count = Int(truncatingIfNeeded: (view.header(slot) + ServiceLayout.sampleByteCountOffset)
                     .assumingMemoryBound(to: UInt32.self).pointee)
                 if count > view.payloadSize { try ServiceFailure.raise(byteCountError(count, slot: slot, generation: generation, view: view, pin: pin)) }
                 guesses[index] = UInt64(truncatingIfNeeded: slot) | UInt64(truncatingIfNeeded: generation) << 32
