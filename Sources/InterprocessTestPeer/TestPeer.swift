@@ -72,6 +72,11 @@ struct TestPeer {
                                                        blackboard; "writing", then "wrote N"
           board-read NAME MILLISECONDS                 read "big" that long, checking every value;
                                                        "ready", then "reads R versions V torn T backwards B"
+          board-write-page NAME forever                write self-checking 4 KiB values to the value
+                                                       entry "page" until killed; "writing"
+          board-read-entry NAME MILLISECONDS           poll "page" through an entry reader, checking
+                                                       every value; "ready", then "reads R versions V
+                                                       torn T backwards B"
           board-create NAME DELAY-MS                   after DELAY-MS, create a board with "big" and
                                                        "counter"; "created"
           board-hold NAME                              become the board's writer, print "writer", hold it
@@ -355,6 +360,8 @@ struct TestPeer {
         case "broadcast-victim": try BroadcastVictimCommands.run(&arguments)
         case "board-write": try BlackboardCommands.write(&arguments)
         case "board-read": try BlackboardCommands.read(&arguments)
+        case "board-write-page": try BlackboardPageCommands.write(&arguments)
+        case "board-read-entry": try BlackboardPageCommands.read(&arguments)
         case "board-create": try BlackboardCommands.create(&arguments)
         case "board-hold": try BlackboardCommands.hold(&arguments)
         case "board-set": try BlackboardCommands.set(&arguments)

@@ -155,8 +155,9 @@ struct BenchCommand: ParsableCommand {
             for benchCase in BlackboardBench.cases where BenchSelection.selects(only, benchCase) {
                 progress.starting(benchCase)
                 report.blackboard = try BlackboardBench.run(settings: settings, quick: quick)
-                report.blackboardInterleaved = try (quick ? [4] : BlackboardBench.copyCounts).map {
-                    try BlackboardInterleavedBench.measure(copies: $0, settings: settings, warmup: quick ? 1 << 12 : 1 << 18)
+                let interleaved = (quick ? [4] : BlackboardBench.copyCounts).map { (BlackboardReaderKind.read, $0) } + [(.entry, 4)]
+                report.blackboardInterleaved = try interleaved.map {
+                    try BlackboardInterleavedBench.measure(copies: $0.1, kind: $0.0, settings: settings, warmup: quick ? 1 << 12 : 1 << 18)
                 }
             }
             report.pubsub = try PubSubBench.run(only, settings: settings, progress: &progress, serial: &serial)

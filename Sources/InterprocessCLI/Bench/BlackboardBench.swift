@@ -17,11 +17,24 @@ struct BoardValue64: InterprocessValue {
     }
 }
 
+/// How a bench reader reads: `BlackboardReader.read(_:)` (stateless: copies the value out of
+/// the board on every read) or a `BlackboardEntryReader` (keeps the last value it read and
+/// returns it when the version is unchanged).
+enum BlackboardReaderKind: String, Codable {
+    case read
+    case entry
+
+    /// The name in the tables.
+    var label: String { self == .read ? "read(_:)" : "entry" }
+}
+
 /// One blackboard case: a writer process updating one 64-byte entry as fast as it can for the
 /// measured time, with `readers` reader processes reading it in a loop (all on the peer's CPU).
 struct BlackboardRow: Codable {
     var copies: Int
     var readers: Int
+    /// How the readers read.
+    var reader: BlackboardReaderKind
     /// The writer's pace in updates per second: nil when it writes without pause.
     var writerPace: Double?
     var role: BenchRole
@@ -45,7 +58,8 @@ struct BlackboardRow: Codable {
 /// The blackboard bench: the writer (this process, the bench CPU) updates a 64-byte value
 /// continuously; 0, 1 or 4 `bench-peer --transport blackboard` reader processes (the peer CPU)
 /// call `read(_:)` in a loop, checking every value, with 2 copies per entry (double buffer:
-/// the nearest to a seqlock that survives a writer killed mid-update) and 4 (the default).
+/// the nearest to a seqlock that survives a writer killed mid-update) and 4 (the default);
+/// then the same with readers that poll through a `BlackboardEntryReader` (4 copies).
 enum BlackboardBench {
     /// The one selectable case (it measures every row).
     static let cases = [BenchCase(group: .blackboard, transport: .blackboard, messageSize: 64)]
@@ -56,10 +70,11 @@ enum BlackboardBench {
     static let writerPaces: [Double] = [1e6, 1e7]
 
     // The results segment: the ready count at 0, the stop flag at 8, the number of readers that
-    // read (a futex word; the others sleep) at 16, then 128 bytes per reader from 128 (fields
-    // in ``ReaderField``).
+    // read (a futex word; the others sleep) at 16, how they read (0: `read(_:)`, 1: an entry
+    // reader) at 24, then 128 bytes per reader from 128 (fields in ``ReaderField``).
     static let resultsSize = 4096
     static let activeOffset = 16
+    static let readerKindOffset = 24
     static func slotOffset(_ index: Int) -> Int { 128 * (index + 1) }
 
     /// A reader's results, 8 bytes each in its slot.
@@ -72,16 +87,20 @@ enum BlackboardBench {
     /// Measures every row (`quick`: 4 copies only, a short warm-up).
     static func run(settings: BenchSettings, quick: Bool) throws -> [BlackboardRow] {
         var rows: [BlackboardRow] = []
-        for copies in quick ? [4] : copyCounts {
-            var group = try readerCounts.map { try measure(copies: copies, readers: $0, settings: settings, warmup: quick ? 1 << 12 : 1 << 18) }
+        let warmup = quick ? 1 << 12 : 1 << 18
+        func group(copies: Int, readerCounts: [Int], kind: BlackboardReaderKind) throws -> [BlackboardRow] {
+            var group = try readerCounts.map { try measure(copies: copies, readers: $0, kind: kind, settings: settings, warmup: warmup) }
             if let one = group.first(where: { $0.readers == 1 }) {
                 for index in group.indices { group[index].ratioToOneReader = group[index].writerWritesPerCPUSecond / one.writerWritesPerCPUSecond }
             }
-            rows += group
+            return group
         }
+        for copies in quick ? [4] : copyCounts { rows += try group(copies: copies, readerCounts: readerCounts, kind: .read) }
         for pace in quick ? [] : writerPaces {
-            for readers in [1, 4] { rows.append(try measure(copies: 4, readers: readers, settings: settings, warmup: 1 << 12, pace: pace)) }
+            for readers in [1, 4] { rows.append(try measure(copies: 4, readers: readers, kind: .read, settings: settings, warmup: 1 << 12, pace: pace)) }
         }
+        rows += try group(copies: 4, readerCounts: [1, 4], kind: .entry)
+        if !quick { rows.append(try measure(copies: 4, readers: 1, kind: .entry, settings: settings, warmup: 1 << 12, pace: writerPaces.last)) }
         return rows
     }
 
@@ -91,10 +110,10 @@ enum BlackboardBench {
     /// `initiallyActive` readers read from the start (the others sleep until the writer raises
     /// the active count).
     static func withReaders<Result>(
-        copies: Int, readers: Int, initiallyActive: Int? = nil, settings: BenchSettings, tag: String,
+        copies: Int, readers: Int, kind: BlackboardReaderKind, initiallyActive: Int? = nil, settings: BenchSettings, tag: String,
         _ body: (Blackboard, UnsafeMutableRawPointer, [pid_t]) throws -> Result
     ) throws -> (Result, [[UInt64]]) {
-        let name = "ipc-bench-\(getpid())-board-\(tag)-\(copies)-\(readers)", resultsName = name + "-results"
+        let name = "ipc-bench-\(getpid())-board-\(tag)-\(kind.rawValue)-\(copies)-\(readers)", resultsName = name + "-results"
         let board = try Blackboard(create: name, entries: [.value("value", of: BoardValue64.self)], copies: copies,
                                    lifetime: .removedWhenCreatorCloses)
         let results = try SharedMemory(create: resultsName, size: resultsSize, lifetime: .removedWhenCreatorCloses)
@@ -103,6 +122,7 @@ enum BlackboardBench {
             (base + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
         }
         (base + activeOffset).storeBytes(of: UInt32(initiallyActive ?? readers), as: UInt32.self)
+        (base + readerKindOffset).storeBytes(of: kind == .entry ? 1 : 0, as: UInt64.self)
         let arguments = { (index: Int) in
             ["bench-peer", "--group", "blackboard", "--transport", "blackboard", "--size", "64",
              "--control", resultsName, "--cpu", String(settings.peerCPU), "--queue", name, "--producer-index", String(index)]
@@ -140,12 +160,13 @@ enum BlackboardBench {
         ipcb_shared_word_wake_all(activeWord)
     }
 
-    static func measure(copies: Int, readers: Int, settings: BenchSettings, warmup: Int, pace: Double? = nil) throws -> BlackboardRow {
-        var (row, slots) = try withReaders(copies: copies, readers: readers, settings: settings, tag: "rate") { board, base, pids in
+    static func measure(copies: Int, readers: Int, kind: BlackboardReaderKind, settings: BenchSettings, warmup: Int, pace: Double? = nil) throws -> BlackboardRow {
+        var (row, slots) = try withReaders(copies: copies, readers: readers, kind: kind, settings: settings, tag: "rate") { board, base, pids in
             let word = { (offset: Int) in (base + offset).assumingMemoryBound(to: Atomic<UInt64>.self) }
             defer { stopReaders(base) }
             return try write(board, copies: copies, readers: pids, ready: word(0), settings: settings, warmup: warmup, pace: pace)
         }
+        row.reader = kind
         for slot in slots {
             let field = { (name: ReaderField) in slot[name.rawValue] }
             row.readerReads.append(field(.reads))
@@ -193,7 +214,7 @@ enum BlackboardBench {
         let cpu = Double(threadCPUNanoseconds() &- cpuStart) / 1e9
         let written = Int(value &- first), seconds = Double(now &- start) / 1e9
         return BlackboardRow(
-            copies: copies, readers: readers.count, writerPace: pace, role: .subject, writerWrites: written, seconds: seconds,
+            copies: copies, readers: readers.count, reader: .read, writerPace: pace, role: .subject, writerWrites: written, seconds: seconds,
             writerWritesPerSecond: Double(written) / seconds, writerWritesPerCPUSecond: cpu > 0 ? Double(written) / cpu : 0,
             readerReads: [], readerReadsPerCPUSecond: [], readerReadsPerSecond: [], readerVersionsSeen: [])
     }
@@ -208,6 +229,19 @@ enum BlackboardBench {
         let board = try Blackboard(open: boardName)
         let key = try board.key("value", as: BoardValue64.self)
         let reader = board.makeReader()
+        if base.load(fromByteOffset: readerKindOffset, as: UInt64.self) == 1 {
+            var entry = reader.entry(key)
+            try poll(base: base, index: index) { () throws(InterprocessError) in try entry.read() }
+        } else {
+            try poll(base: base, index: index) { () throws(InterprocessError) in try reader.read(key) }
+        }
+        withExtendedLifetime(results) {}
+    }
+
+    /// The reader's loop over `next` (one read each call; specialized per caller, so the read is
+    /// inlined as in a program of its own), and its report.
+    @inline(__always)
+    static func poll(base: UnsafeMutableRawPointer, index: Int, _ next: () throws(InterprocessError) -> BoardValue64?) throws {
         let stop = (base + 8).assumingMemoryBound(to: Atomic<UInt64>.self)
         let activeWord = (base + activeOffset).assumingMemoryBound(to: UInt32.self)
         let active = UnsafeMutablePointer<Atomic<UInt32>>(OpaquePointer(activeWord))
@@ -230,12 +264,20 @@ enum BlackboardBench {
                 ipcb_shared_word_sleep(activeWord, now, 100_000_000)
                 continue
             }
+            // Counted in a local: `reads` is shared with `closeTally`, which keeps it in memory.
+            var batch: UInt64 = 0
             for _ in 0..<1024 {
-                guard let value = try reader.read(key) else { continue }
-                if !value.isWhole { torn &+= 1 }
-                if value.words.0 != last { versions &+= 1; last = value.words.0 }
-                reads &+= 1
+                guard let value = try next() else { continue }
+                // A torn value mixes two writes, so its first or last word differs from the
+                // value before it: only then are all eight words compared (a check as dear as
+                // the read itself would measure the check).
+                if value.words.0 != last || value.words.7 != last {
+                    if !value.isWhole { torn &+= 1 }
+                    if value.words.0 != last { versions &+= 1; last = value.words.0 }
+                }
+                batch &+= 1
             }
+            reads &+= batch
         }
         closeTally()
         let cpu = threadCPUNanoseconds() &- cpuStart, wall = ipcb_monotonic_ns() &- wallStart
@@ -244,7 +286,6 @@ enum BlackboardBench {
         for (field, value) in fields {
             base.storeBytes(of: value, toByteOffset: slotOffset(index) + 8 * field.rawValue, as: UInt64.self)
         }
-        withExtendedLifetime(results) {}
     }
 
     /// The calling thread's CPU time.
@@ -256,11 +297,11 @@ enum BlackboardBench {
 
     /// The rows as a table for people.
     static func table(_ rows: [BlackboardRow]) -> String {
-        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously (pace: without pause, or that many updates per second); readers (all on the peer CPU) call read(_:) in a loop, checking each value. Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same copies, same run).\n\n"
-        var table = [["copies", "pace", "readers", "writes/s per CPU-s", "wall", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
+        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously (pace: without pause, or that many updates per second); readers (all on the peer CPU) read it in a loop, checking each value: reader read(_:) calls BlackboardReader.read(_:) (copies the value out of the board every time), entry calls BlackboardEntryReader.read() (one load and its kept copy while the version is unchanged). Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same reader kind and copies, same run).\n\n"
+        var table = [["reader", "copies", "pace", "readers", "writes/s per CPU-s", "wall", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
         for row in rows {
             let list = { (values: [Double]) in values.isEmpty ? "-" : values.map { BenchTable.rate($0) }.joined(separator: ", ") }
-            table.append([String(row.copies), row.writerPace.map { BenchTable.rate($0) + "/s" } ?? "none", String(row.readers), BenchTable.rate(row.writerWritesPerCPUSecond), BenchTable.rate(row.writerWritesPerSecond),
+            table.append([row.reader.label, String(row.copies), row.writerPace.map { BenchTable.rate($0) + "/s" } ?? "none", String(row.readers), BenchTable.rate(row.writerWritesPerCPUSecond), BenchTable.rate(row.writerWritesPerSecond),
                           BenchTable.ratio(row.ratioToOneReader), list(row.readerReadsPerCPUSecond), list(row.readerReadsPerSecond),
                           row.readerVersionsSeen.isEmpty ? "-" : row.readerVersionsSeen.map(String.init).joined(separator: ", ")])
         }

@@ -17,6 +17,8 @@ import Glibc
 struct BlackboardInterleavedRow: Codable {
     var copies: Int
     var readers: Int
+    /// How the readers read.
+    var reader: BlackboardReaderKind
     /// Phases of each kind, and the measured length of one.
     var phasesEach: Int
     var phaseSeconds: Double
@@ -43,11 +45,11 @@ enum BlackboardInterleavedBench {
 
     /// Measures the interleaved case at `copies` copies; each kind of phase gets about the
     /// bench's throughput time (at least two phases each).
-    static func measure(copies: Int, settings: BenchSettings, warmup: Int) throws -> BlackboardInterleavedRow {
+    static func measure(copies: Int, kind: BlackboardReaderKind, settings: BenchSettings, warmup: Int) throws -> BlackboardInterleavedRow {
         let phasesEach = max(2, Int((settings.throughputSeconds / phaseSeconds).rounded()))
         // The readers sleep until the first phase: what they read while the writer waits for
         // them and warms up belongs to neither kind of phase.
-        let (writer, slots) = try BlackboardBench.withReaders(copies: copies, readers: readers, initiallyActive: 0, settings: settings, tag: "phases") { board, base, pids in
+        let (writer, slots) = try BlackboardBench.withReaders(copies: copies, readers: readers, kind: kind, initiallyActive: 0, settings: settings, tag: "phases") { board, base, pids in
             defer { BlackboardBench.stopReaders(base) }
             return try write(board, readers: pids, base: base, phases: 2 * phasesEach, warmup: warmup)
         }
@@ -58,7 +60,7 @@ enum BlackboardInterleavedBench {
         }
         let one = writer.one.medianPerCPUSecond, all = writer.all.medianPerCPUSecond
         return BlackboardInterleavedRow(
-            copies: copies, readers: readers, phasesEach: phasesEach, phaseSeconds: phaseSeconds - settleSeconds,
+            copies: copies, readers: readers, reader: kind, phasesEach: phasesEach, phaseSeconds: phaseSeconds - settleSeconds,
             writerWritesPerCPUSecondOneReader: one, writerWritesPerCPUSecondAllReaders: all, ratio: one > 0 ? all / one : 0,
             writerWritesPerCPUSecondOneReaderOverall: writer.one.perCPUSecond, writerWritesPerCPUSecondAllReadersOverall: writer.all.perCPUSecond,
             readerReadsPerCPUSecondAlone: BlackboardBench.perSecond(field(0, .readsAlone), field(0, .cpuNanosecondsAlone)),
@@ -128,9 +130,9 @@ enum BlackboardInterleavedBench {
     static func table(_ rows: [BlackboardInterleavedRow]) -> String {
         guard let first = rows.first else { return "" }
         let text = "\nBlackboard, writer rate with 1 and 4 readers in alternating phases of one run: 4 reader processes (peer CPU) stay up; in a one-reader phase reader 0 reads and the others sleep, in a four-reader phase all read; phases of \(milliseconds(first.phaseSeconds)) ms measured (after \(milliseconds(settleSeconds)) ms to settle), one, four, four, one, …, \(first.phasesEach) of each. Writer without pause, one 64 B entry. Writes/s per CPU-s: the median over the phases of a kind (over all of them together: overall). ×: the four-reader median over the one-reader median.\n\n"
-        var table = [["copies", "writes/s per CPU-s, 1 reader", "4 readers", "×", "overall 1", "overall 4", "reads/s per CPU-s, alone", "together"]]
+        var table = [["reader", "copies", "writes/s per CPU-s, 1 reader", "4 readers", "×", "overall 1", "overall 4", "reads/s per CPU-s, alone", "together"]]
         for row in rows {
-            table.append([String(row.copies), BenchTable.rate(row.writerWritesPerCPUSecondOneReader), BenchTable.rate(row.writerWritesPerCPUSecondAllReaders),
+            table.append([row.reader.label, String(row.copies), BenchTable.rate(row.writerWritesPerCPUSecondOneReader), BenchTable.rate(row.writerWritesPerCPUSecondAllReaders),
                           BenchTable.ratio(row.ratio), BenchTable.rate(row.writerWritesPerCPUSecondOneReaderOverall),
                           BenchTable.rate(row.writerWritesPerCPUSecondAllReadersOverall), BenchTable.rate(row.readerReadsPerCPUSecondAlone),
                           row.readerReadsPerCPUSecondTogether.map { BenchTable.rate($0) }.joined(separator: ", ")])

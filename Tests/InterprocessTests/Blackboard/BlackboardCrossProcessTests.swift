@@ -31,6 +31,29 @@ struct BlackboardCrossProcessTests {
         return (whole, version)
     }
 
+    /// Starts a writer peer with `arguments`, lets it write at least 16 times (as `version`
+    /// counts), SIGKILLs it at a random moment and calls `afterKill` with the kills so far, again
+    /// and again; returns the kills. At least 2 s and 3 kills: a slow build (a sanitizer, a
+    /// loaded machine) starts each writer slowly, so rounds may take longer than the 2 s; 60 s
+    /// at most.
+    static func killWritersAgainAndAgain(_ arguments: [String], version: () -> UInt64, afterKill: (Int) throws -> Void) throws -> Int {
+        let peer = try TestSupport.executable("interprocess-test-peer")
+        var random = SeededRandom(seed: UInt64(getpid()))
+        var kills = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < 60, Date().timeIntervalSince(start) < 2 || kills < 3 {
+            let before = version()
+            let writer = try TestSupport.start(peer, arguments)
+            _ = TestSupport.eventually(timeout: 10) { version() > before + 16 }
+            usleep(UInt32(random.next() % 3_000))
+            kill(writer.processIdentifier, SIGKILL)
+            writer.waitUntilExit()
+            kills += 1
+            try afterKill(kills)
+        }
+        return kills
+    }
+
     /// The checksum of the test peer's self-checking values (QueueCommands.checksum: FNV-1a).
     static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 { FNV1a.hash(bytes) }
 
@@ -40,22 +63,9 @@ struct BlackboardCrossProcessTests {
         let board = try Blackboard(create: name, entries: Self.entries, copies: 2)
         defer { try? Blackboard.remove(name) }
         let readers = try (0..<4).map { _ in try TestSupport.BackgroundPeer(["board-read", name, "3000"]) }
-        let peer = try TestSupport.executable("interprocess-test-peer")
         let reader = board.makeReader()
         let big = try board.key("big", as: [UInt8].self)
-        var random = SeededRandom(seed: UInt64(getpid()))
-        var kills = 0
-        // At least 2 s and 3 kills: a slow build (a sanitizer, a loaded machine) starts each
-        // writer slowly, so rounds may take longer than the 2 s; 60 s at most.
-        let start = Date()
-        while Date().timeIntervalSince(start) < 60, Date().timeIntervalSince(start) < 2 || kills < 3 {
-            let before = reader.version(of: big)
-            let writer = try TestSupport.start(peer, ["board-write", name, "forever"])
-            _ = TestSupport.eventually(timeout: 10) { reader.version(of: big) > before + 16 }
-            usleep(UInt32(random.next() % 3_000))
-            kill(writer.processIdentifier, SIGKILL)
-            writer.waitUntilExit()
-            kills += 1
+        let kills = try Self.killWritersAgainAndAgain(["board-write", name, "forever"], version: { reader.version(of: big) }) { kills in
             // The writer is dead: readers keep the last complete value, unchanged.
             let after = try Self.latestIsWhole(board)
             #expect(after.whole, "after kill \(kills): version \(after.version)")
