@@ -21,8 +21,10 @@ struct BenchCommand: ParsableCommand {
             reader processes, 8 B records. Blackboard: reads per second per reader process (of its \
             own CPU time and of wall time) of a 64 B entry while the writer updates it continuously, \
             with 1 and 4 reader processes, and the writer's rate beside each, at 2 and 4 copies per \
-            entry; then with the writer paced at 1 M and 10 M updates/s (4 copies); then the writer's \
-            rate with 1 and with 4 readers in alternating 20 ms phases of one run. Request/response (rpc): the round trip of an 8-byte request and response beside \
+            entry; then with the writer paced at 1 M and 10 M updates/s (4 copies); then readers that \
+            poll through a BlackboardEntryReader (keeps its last value), 1 and 4, and at 10 M updates/s; \
+            then the writer's rate with 1 and with 4 readers in alternating 20 ms phases of one run \
+            (both kinds of reader). Request/response (rpc): the round trip of an 8-byte request and response beside \
             the C spin round trip. Waitset: wake-up latency from a notify in one process to a \
             WaitSet of 1 and of 1,000 listeners returning in another (the 1,000-listener rounds alternate \
             with a one-listener wait set's in the same peer, the base of its ratio), beside a blocked listener. \

@@ -231,17 +231,27 @@ enum BlackboardBench {
         let reader = board.makeReader()
         if base.load(fromByteOffset: readerKindOffset, as: UInt64.self) == 1 {
             var entry = reader.entry(key)
-            try poll(base: base, index: index) { () throws(InterprocessError) in try entry.read() }
+            try poll(base: base, index: index, checksEveryRead: false) { () throws(InterprocessError) in
+                try entry.read().map { ($0, entry.version) }
+            }
         } else {
-            try poll(base: base, index: index) { () throws(InterprocessError) in try reader.read(key) }
+            try poll(base: base, index: index, checksEveryRead: true) { () throws(InterprocessError) in try reader.readWithVersion(key) }
         }
         withExtendedLifetime(results) {}
     }
 
-    /// The reader's loop over `next` (one read each call; specialized per caller, so the read is
-    /// inlined as in a program of its own), and its report.
+    /// The reader's loop over `next` (one read each call, the value and its version; inlined
+    /// into each caller, so the read is inlined as in a program of its own), and its report.
+    ///
+    /// Every value is checked whole and written as its version (the bench's writer numbers its
+    /// values as the writes are numbered) when `checksEveryRead`, else each time the version
+    /// changes: an entry reader returns the bytes it copied at that version until the next one,
+    /// and checking them again on every read would measure the check.
     @inline(__always)
-    static func poll(base: UnsafeMutableRawPointer, index: Int, _ next: () throws(InterprocessError) -> BoardValue64?) throws {
+    static func poll(
+        base: UnsafeMutableRawPointer, index: Int, checksEveryRead: Bool,
+        _ next: () throws(InterprocessError) -> (value: BoardValue64, version: UInt64)?
+    ) throws {
         let stop = (base + 8).assumingMemoryBound(to: Atomic<UInt64>.self)
         let activeWord = (base + activeOffset).assumingMemoryBound(to: UInt32.self)
         let active = UnsafeMutablePointer<Atomic<UInt32>>(OpaquePointer(activeWord))
@@ -267,13 +277,10 @@ enum BlackboardBench {
             // Counted in a local: `reads` is shared with `closeTally`, which keeps it in memory.
             var batch: UInt64 = 0
             for _ in 0..<1024 {
-                guard let value = try next() else { continue }
-                // A torn value mixes two writes, so its first or last word differs from the
-                // value before it: only then are all eight words compared (a check as dear as
-                // the read itself would measure the check).
-                if value.words.0 != last || value.words.7 != last {
-                    if !value.isWhole { torn &+= 1 }
-                    if value.words.0 != last { versions &+= 1; last = value.words.0 }
+                guard let (value, version) = try next() else { continue }
+                if checksEveryRead || version != last {
+                    if !value.isWhole || value.words.0 != version { torn &+= 1 }
+                    if version != last { versions &+= 1; last = version }
                 }
                 batch &+= 1
             }
