@@ -255,4 +255,5 @@ let benchmarks: @Sendable () -> Void = {
 
     pubSubBenchmarks()
     containerBenchmarks()
+    blackboardBenchmarks()
 }

@@ -89,12 +89,11 @@ public struct BlackboardEntryReader<Value: InterprocessValue> {
         // writer lapping it and retry for its whole limit.
         let seen = versionWord.pointee.load(ordering: .acquiring)
         if seen < keptVersion { try QueueFailure.raise(wentBack(to: seen)) }
-        guard let (value, version) = try reader.readWithVersion(key) else {
-            if keptVersion != 0 { try QueueFailure.raise(wentBack(to: 0)) }
-            return
-        }
+        var incoming: Value? = nil
+        let version = try reader.latest(key, into: &incoming)
         if version < keptVersion { try QueueFailure.raise(wentBack(to: version)) }
-        kept = value
+        guard let incoming else { return }
+        kept = incoming
         keptVersion = version
     }
 
