@@ -43,10 +43,11 @@ enum BlackboardInterleavedBench {
     static let phaseSeconds = 0.02
     static let settleSeconds = 0.001
 
-    /// Measures the interleaved case at `copies` copies; each kind of phase gets about the
-    /// bench's throughput time (at least two phases each).
+    /// Measures the interleaved case at `copies` copies; each kind of phase gets about twice the
+    /// bench's throughput time (at least two phases each): 50 phases of each kind by default,
+    /// since a median over 25 still moved by ±10% from run to run.
     static func measure(copies: Int, kind: BlackboardReaderKind, settings: BenchSettings, warmup: Int) throws -> BlackboardInterleavedRow {
-        let phasesEach = max(2, Int((settings.throughputSeconds / phaseSeconds).rounded()))
+        let phasesEach = max(2, Int((2 * settings.throughputSeconds / phaseSeconds).rounded()))
         // The readers sleep until the first phase: what they read while the writer waits for
         // them and warms up belongs to neither kind of phase.
         let (writer, slots) = try BlackboardBench.withReaders(copies: copies, readers: readers, kind: kind, initiallyActive: 0, settings: settings, tag: "phases") { board, base, pids in
