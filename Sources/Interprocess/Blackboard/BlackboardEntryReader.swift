@@ -14,7 +14,7 @@ public import Synchronization
 /// ```
 ///
 /// Every read returns the latest value as of its load of the entry's version, as
-/// ``BlackboardReader/read(_:)`` does, and a value it returns is never torn. What differs is
+/// `BlackboardReader.read(_:)` does, and a value it returns is never torn. What differs is
 /// the cost of a read that finds no new write: `BlackboardReader` is stateless and copies the
 /// value out of the board each time (and, for a small entry, asks for every copy's cache
 /// lines first), while this reader compares one word and hands back its own copy. A reader
@@ -61,7 +61,7 @@ public struct BlackboardEntryReader<Value: InterprocessValue> {
     /// The latest value of the entry, or nil if it was never written. When the entry's version is
     /// the one this reader last read, one load and no copy.
     ///
-    /// - Throws: as ``BlackboardReader/read(_:)``; `corrupt` (or `truncated`) for a version
+    /// - Throws: as `BlackboardReader.read(_:)`; `corrupt` (or `truncated`) for a version
     ///   lower than the one last read.
     @inlinable
     public mutating func read() throws(InterprocessError) -> Value? {
