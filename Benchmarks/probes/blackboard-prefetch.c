@@ -17,8 +17,8 @@
 // Build and run: cc -O2 -o probe blackboard-prefetch.c && for m in 1 2 3 4; do ./probe $m 4 0; ./probe $m 4 10; done
 // Result (BENCHMARKS.md, 2026-12-03): far placement, 4 copies, writer without pause: mode 1
 // reader ~10 M reads/s, mode 2 ~45–80 M; the writer's rate drops (mode 2 steals lines it is
-// writing): at a 10 M/s pace it holds ~5–9 M/s instead of 10. Mode 3: 170–350 M, mode 4
-// 23–50 M (same runs: mode 2 38–58 M), the writer's rate as mode 2's. Not part of any build.
+// writing): at a 10 M/s pace it holds ~5–9 M/s instead of 10. Mode 3: 110–350 M, mode 4
+// 23–34 M (same runs: mode 2 38–58 M), the writer's rate as mode 2's. Not part of any build.
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdint.h>

@@ -68,7 +68,7 @@ enum BlackboardPageCommands {
             let value = round & 1 == 0 ? try entry.read() : try entry.readIfChanged()
             guard let value else { continue }
             reads += 1
-            let version = entry.version
+            let version = entry.lastVersion
             if !value.isWhole(version: version) { torn += 1 }
             if version < last || (version == last && value.writtenAs != last) { backwards += 1 }
             if version != last { versions += 1 }

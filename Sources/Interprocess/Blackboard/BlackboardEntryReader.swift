@@ -3,13 +3,14 @@ public import Synchronization
 
 /// A reader of one blackboard entry that keeps the last value it read: a read that finds the
 /// entry's version unchanged returns that value after one load of the version word, without
-/// touching the copies. Made by ``BlackboardReader/entry(_:)``.
+/// touching the copies. Made by ``BlackboardReader/entry(_:)``, for entries of values (an
+/// ``InterprocessValue`` type); bytes and text entries are read with `BlackboardReader`.
 ///
 /// ```swift
 /// var pose = reader.entry(poseKey)
-/// while running {
-///     if let latest = try pose.read() { steer(latest) }          // the latest value
-///     if let moved = try pose.readIfChanged() { log(moved) }     // only a value not read before
+/// let latest = try pose.read()                  // the latest value (one load while unchanged)
+/// if let moved = try pose.readIfChanged() {     // or: only a value not returned before
+///     steer(moved)
 /// }
 /// ```
 ///
@@ -18,10 +19,12 @@ public import Synchronization
 /// the cost of a read that finds no new write: `BlackboardReader` is stateless and copies the
 /// value out of the board each time (and, for a small entry, asks for every copy's cache
 /// lines first), while this reader compares one word and hands back its own copy. A reader
-/// polling a value the writer rewrites without pause therefore loses its cache lines only to
-/// the writer's version stores, not to the copies the writer is filling: several times the
-/// reads per second, and the writer keeps more of its rate (`BENCHMARKS.md`, "Blackboard: a
-/// reader that keeps its last value"). A read after a write costs what `read(_:)` costs.
+/// that polls a value the writer rewrites without pause, and does little with each read (looks
+/// at a field, compares the version), makes several times the reads per second of a
+/// `read(_:)` loop; one that goes through all of the value on every read is back near that
+/// loop's rate, and wants `readIfChanged()` (`BENCHMARKS.md`, "Blackboard: a reader that keeps
+/// its last value"). The writer's rate is about the same with either reader. A read after a
+/// write costs a little more than `read(_:)` (it also keeps the value).
 ///
 /// A version lower than the one this reader last read is no write's doing: such a read throws
 /// `corrupt`, or `truncated` when the board's file was shrunk under it (its words read as zeros).
@@ -46,9 +49,10 @@ public struct BlackboardEntryReader<Value: InterprocessValue> {
         keptVersion = 0
     }
 
-    /// The version of the value this reader last read (0: none yet).
+    /// The version of the value this reader last read (0: none yet). The entry's current
+    /// version is `BlackboardReader.version(of:)`.
     @inlinable
-    public var version: UInt64 { keptVersion }
+    public var lastVersion: UInt64 { keptVersion }
 
     /// The value this reader last read, without looking at the board (nil: none yet).
     @inlinable
@@ -66,7 +70,8 @@ public struct BlackboardEntryReader<Value: InterprocessValue> {
     @inlinable
     public mutating func read() throws(InterprocessError) -> Value? {
         // Both paths end in `kept`, so a caller that uses part of the value loads just that part.
-        if versionWord.pointee.load(ordering: .acquiring) != keptVersion || keptVersion == 0 { try refresh() }
+        // (`kept` is nil exactly while `keptVersion` is 0: a never-written entry is one load too.)
+        if versionWord.pointee.load(ordering: .acquiring) != keptVersion { try refresh() }
         return kept
     }
 
@@ -90,7 +95,16 @@ public struct BlackboardEntryReader<Value: InterprocessValue> {
         let seen = versionWord.pointee.load(ordering: .acquiring)
         if seen < keptVersion { try QueueFailure.raise(wentBack(to: seen)) }
         var incoming: Value? = nil
-        let version = try reader.latest(key, into: &incoming)
+        let version: UInt64
+        do {
+            version = try reader.latest(key, into: &incoming)
+        } catch {
+            // A peer that lowered the version after the look above leaves the stateless read
+            // retrying until its limit: say what it did. Cut copies read as a corrupt copy: say
+            // the file was shrunk.
+            let now = versionWord.pointee.load(ordering: .acquiring)
+            try QueueFailure.raise(now < keptVersion ? wentBack(to: now) : reader.mapping.storage.judged(error))
+        }
         if version < keptVersion { try QueueFailure.raise(wentBack(to: version)) }
         guard let incoming else { return }
         kept = incoming

@@ -19,13 +19,31 @@ struct BoardValue64: InterprocessValue {
 
 /// How a bench reader reads: `BlackboardReader.read(_:)` (stateless: copies the value out of
 /// the board on every read) or a `BlackboardEntryReader` (keeps the last value it read and
-/// returns it when the version is unchanged).
+/// returns it when the version is unchanged), its loop checking each value it copies out of
+/// the board (`entry`) or, as a caller that goes through all of the value on every read, every
+/// value it returns (`entryEveryRead`).
 enum BlackboardReaderKind: String, Codable {
     case read
     case entry
+    case entryEveryRead
 
     /// The name in the tables.
-    var label: String { self == .read ? "read(_:)" : "entry" }
+    var label: String {
+        switch self {
+        case .read: "read(_:)"
+        case .entry: "entry"
+        case .entryEveryRead: "entry, all"
+        }
+    }
+
+    /// Its number in the results segment.
+    var code: UInt64 {
+        switch self {
+        case .read: 0
+        case .entry: 1
+        case .entryEveryRead: 2
+        }
+    }
 }
 
 /// One blackboard case: a writer process updating one 64-byte entry as fast as it can for the
@@ -70,8 +88,8 @@ enum BlackboardBench {
     static let writerPaces: [Double] = [1e6, 1e7]
 
     // The results segment: the ready count at 0, the stop flag at 8, the number of readers that
-    // read (a futex word; the others sleep) at 16, how they read (0: `read(_:)`, 1: an entry
-    // reader) at 24, then 128 bytes per reader from 128 (fields in ``ReaderField``).
+    // read (a futex word; the others sleep) at 16, how they read (``BlackboardReaderKind/code``)
+    // at 24, then 128 bytes per reader from 128 (fields in ``ReaderField``).
     static let resultsSize = 4096
     static let activeOffset = 16
     static let readerKindOffset = 24
@@ -100,7 +118,10 @@ enum BlackboardBench {
             for readers in [1, 4] { rows.append(try measure(copies: 4, readers: readers, kind: .read, settings: settings, warmup: 1 << 12, pace: pace)) }
         }
         rows += try group(copies: 4, readerCounts: [1, 4], kind: .entry)
-        if !quick { rows.append(try measure(copies: 4, readers: 1, kind: .entry, settings: settings, warmup: 1 << 12, pace: writerPaces.last)) }
+        if !quick {
+            rows.append(try measure(copies: 4, readers: 1, kind: .entry, settings: settings, warmup: 1 << 12, pace: writerPaces.last))
+            rows.append(try measure(copies: 4, readers: 1, kind: .entryEveryRead, settings: settings, warmup: warmup))
+        }
         return rows
     }
 
@@ -122,7 +143,7 @@ enum BlackboardBench {
             (base + offset).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
         }
         (base + activeOffset).storeBytes(of: UInt32(initiallyActive ?? readers), as: UInt32.self)
-        (base + readerKindOffset).storeBytes(of: kind == .entry ? 1 : 0, as: UInt64.self)
+        (base + readerKindOffset).storeBytes(of: kind.code, as: UInt64.self)
         let arguments = { (index: Int) in
             ["bench-peer", "--group", "blackboard", "--transport", "blackboard", "--size", "64",
              "--control", resultsName, "--cpu", String(settings.peerCPU), "--queue", name, "--producer-index", String(index)]
@@ -229,10 +250,16 @@ enum BlackboardBench {
         let board = try Blackboard(open: boardName)
         let key = try board.key("value", as: BoardValue64.self)
         let reader = board.makeReader()
-        if base.load(fromByteOffset: readerKindOffset, as: UInt64.self) == 1 {
+        let code = base.load(fromByteOffset: readerKindOffset, as: UInt64.self)
+        if code == BlackboardReaderKind.entry.code {
             var entry = reader.entry(key)
             try poll(base: base, index: index, checksEveryRead: false) { () throws(InterprocessError) in
-                try entry.read().map { ($0, entry.version) }
+                try entry.read().map { ($0, entry.lastVersion) }
+            }
+        } else if code == BlackboardReaderKind.entryEveryRead.code {
+            var entry = reader.entry(key)
+            try poll(base: base, index: index, checksEveryRead: true) { () throws(InterprocessError) in
+                try entry.read().map { ($0, entry.lastVersion) }
             }
         } else {
             try poll(base: base, index: index, checksEveryRead: true) { () throws(InterprocessError) in try reader.readWithVersion(key) }
@@ -304,7 +331,7 @@ enum BlackboardBench {
 
     /// The rows as a table for people.
     static func table(_ rows: [BlackboardRow]) -> String {
-        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously (pace: without pause, or that many updates per second); readers (all on the peer CPU) read it in a loop, checking each value: reader read(_:) calls BlackboardReader.read(_:) (copies the value out of the board every time), entry calls BlackboardEntryReader.read() (one load and its kept copy while the version is unchanged). Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same reader kind and copies, same run).\n\n"
+        let text = "\nBlackboard, one 64 B entry: the writer process (bench CPU) updates it continuously (pace: without pause, or that many updates per second); readers (all on the peer CPU) read it in a loop, checking each value: reader read(_:) calls BlackboardReader.readWithVersion(_:) (copies the value out of the board every time) and checks every value whole and written as its version; entry calls BlackboardEntryReader.read() (one load and its kept copy while the version is unchanged) and checks each value it copied out of the board (when the version changes); entry, all checks all eight words of every value it returns, as a caller that goes through the whole value on every read. Reads/s per CPU-second: each reader's reads over its own CPU time (they share one CPU); wall: over the elapsed time (other processes on the CPUs take their share of it). The writer's rate likewise, per CPU-second of its own and per wall second. ×1 reader: the writer's rate per CPU-second over that rate with one reader (same reader kind and copies, same run).\n\n"
         var table = [["reader", "copies", "pace", "readers", "writes/s per CPU-s", "wall", "×1 reader", "reads/s per CPU-s", "reads/s wall", "versions seen"]]
         for row in rows {
             let list = { (values: [Double]) in values.isEmpty ? "-" : values.map { BenchTable.rate($0) }.joined(separator: ", ") }
