@@ -62,13 +62,16 @@ enum BroadcastCommands {
         let start = try start(try arguments.next("START"))
         let pause = arguments.nextIfPresent().flatMap { UInt32($0) } ?? 0
         let wait = arguments.nextIfPresent().flatMap { Int64($0) } ?? 60
-        var reader = try BroadcastStream(open: name, timeout: .seconds(10)).makeReader(startingAt: start)
+        let stream = try BroadcastStream(open: name, timeout: .seconds(10))
+        var reader = try stream.makeReader(startingAt: start)
         print("ready")
         fflush(nil)
         var first: UInt64?
         var bad = 0
         while true {
-            let (stop, payloadSequence, whole) = try reader.receive(timeout: .seconds(wait)) { record in
+            let received: (Bool, UInt64, Bool)
+            do {
+                received = try reader.receive(timeout: .seconds(wait)) { record in
                 record.withUnsafeBytes { bytes -> (Bool, UInt64, Bool) in
                     if bytes.count == 8 { return (true, 0, true) }
                     guard bytes.count >= QueueCommands.minimumRecord else { return (false, 0, false) }
@@ -76,7 +79,15 @@ enum BroadcastCommands {
                     return (false, bytes.loadUnaligned(fromByteOffset: 4, as: UInt64.self),
                             sum == bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
                 }
+                }
+            } catch {
+                // What the reader and the stream say, for a wait that ended without a record.
+                let state = stream.state
+                TestPeer.printError("reader: received \(reader.receivedCount) missed \(reader.missedCount) next \(reader.nextSequence); "
+                           + "stream: tail \(state.tail) intent \(state.tailIntent) next \(state.nextSequence) parked \(state.parkedReaders)")
+                throw error
             }
+            let (stop, payloadSequence, whole) = received
             let sequence = reader.nextSequence &- 1
             if first == nil { first = sequence &- (reader.receivedCount &+ reader.missedCount &- 1) }
             if stop {
