@@ -136,7 +136,7 @@ public struct Publisher: ~Copyable {
         // The ring entry: for subscribers that do not know the slot yet, and for waiters.
         let entry = records + (Int(truncatingIfNeeded: sequence) & mask) &* recordStride
         (entry + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
-            .store(UInt64(truncatingIfNeeded: slot) | UInt64(truncatingIfNeeded: generation) << 32, ordering: .relaxed)
+            .store(ServiceLayout.location(slot: slot, generation: generation), ordering: .relaxed)
         // The waker's half of the parking handshake (FutexParking): a sequentially consistent
         // store of the state, then a sequentially consistent load of the waiter count.
         (entry + ServiceLayout.entrySequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee

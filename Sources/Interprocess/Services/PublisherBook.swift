@@ -142,9 +142,7 @@ final class PublisherBook {
             let content = slotGeneration(slot)
             guard content < ServiceLayout.maximumGenerations, let pool = pools.pools[content] else { continue }
             guard pool.view.sequenceWord(slot).pointee.load(ordering: .acquiring) == sequence else { continue }
-            let record = storage.record(entry)
-            (record + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self).pointee
-                .store(UInt64(slot) | UInt64(content) << 32, ordering: .relaxed)
+            entryLocation(entry).pointee.store(ServiceLayout.location(slot: slot, generation: content), ordering: .relaxed)
             entrySequence(entry).pointee.store(sequence, ordering: .sequentiallyConsistent)
             return true
         }
@@ -303,9 +301,13 @@ final class PublisherBook {
         (storage.record(entry) + ServiceLayout.entrySequenceOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
+    /// The entry's location word (`ServiceLayout.location(slot:generation:)`).
+    private func entryLocation(_ entry: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (storage.record(entry) + ServiceLayout.entrySlotOffset).assumingMemoryBound(to: Atomic<UInt64>.self)
+    }
+
     private func entrySlot(_ entry: Int) -> Int {
-        Int(UInt32(truncatingIfNeeded: (storage.record(entry) + ServiceLayout.entrySlotOffset)
-            .assumingMemoryBound(to: Atomic<UInt64>.self).pointee.load(ordering: .relaxed)))
+        Int(UInt32(truncatingIfNeeded: entryLocation(entry).pointee.load(ordering: .relaxed)))
     }
 }
 #endif

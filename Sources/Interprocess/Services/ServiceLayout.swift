@@ -65,6 +65,12 @@ enum ServiceLayout {
     @usableFromInline static let entrySequenceOffset = 0        // UInt64: sequence published, `noSequence` when none
     @usableFromInline static let entrySlotOffset = 8            // UInt32: the slot holding it
     @usableFromInline static let entryGenerationOffset = 12     // UInt32: the slot's generation then (for tools)
+    /// The word at `entrySlotOffset` (and a subscriber's guess for an entry): the slot in the low
+    /// half, its generation in the high half.
+    @inlinable @inline(__always)
+    static func location(slot: Int, generation: Int) -> UInt64 {
+        UInt64(truncatingIfNeeded: slot) | UInt64(truncatingIfNeeded: generation) << 32
+    }
     @usableFromInline static let slotTagOffset = 128            // UInt64: sequence the slot holds, `freeTag` when none
     @usableFromInline static let slotGenerationOffset = 136     // UInt32: the generation its content lives in
     @usableFromInline static let slotPinsOffset = 144           // UInt64 × pinWords: bit j = subscriber j holds it

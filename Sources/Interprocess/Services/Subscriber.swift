@@ -214,7 +214,7 @@ public struct Subscriber: ~Copyable {
                 let count = Int(truncatingIfNeeded: (view.header(slot) + ServiceLayout.sampleByteCountOffset)
                     .assumingMemoryBound(to: UInt32.self).pointee)
                 if count > view.payloadSize { try ServiceFailure.raise(byteCountError(count, slot: slot, generation: generation, view: view, pin: pin)) }
-                guesses[index] = UInt64(truncatingIfNeeded: slot) | UInt64(truncatingIfNeeded: generation) << 32
+                guesses[index] = ServiceLayout.location(slot: slot, generation: generation)
                 let pinned = Pinned(pin: pin, payload: UnsafeRawBufferPointer(start: view.base.unsafelyUnwrapped + slot &* view.stride, count: count),
                                     sequence: sequence, missedBefore: missedPending)
                 missedPending = 0
